@@ -1,0 +1,42 @@
+import type { OperationView } from '../linearizability/result.js';
+
+/**
+ * The consistency lattice, strongest first: strong (linearizable) ⊃ sequential ⊃ session ⊃
+ * eventual ⊃ none; per-user (`user`) sits beside `session` (the seed's 用户一致性).
+ */
+export type ConsistencyLevel = 'strong' | 'sequential' | 'session' | 'user' | 'eventual';
+
+export const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = ['strong', 'sequential', 'session', 'user', 'eventual'];
+
+/** `holds`, `violated` (with witnesses) or `unknown` (with its cause); `unknown` is never a pass. */
+export type LevelStatus = 'holds' | 'violated' | 'unknown';
+
+/** The session guarantees (Terry et al.), checked per session and per user. */
+export type SessionGuarantee = 'read-your-writes' | 'monotonic-reads' | 'monotonic-writes' | 'writes-follow-reads';
+
+/** One broken promise: the few operations that show it and one plain sentence. */
+export interface Violation {
+  /** What was broken: a session guarantee, `linearizability`, `sequential`, `convergence`, `lost-write`, `invented-value`... */
+  kind: string;
+  /** The session or user it concerns, when it concerns one. */
+  scope?: string;
+  sentence: string;
+  operations: OperationView[];
+}
+
+export interface LevelResult {
+  level: ConsistencyLevel;
+  status: LevelStatus;
+  /** Present when violated: a bounded list of witnesses. */
+  violations?: Violation[];
+  /** Present when unknown: why (a limit, missing data such as no final reads). */
+  cause?: string;
+  /** Level-specific figures: per-guarantee results, convergence time, counts. */
+  details?: Record<string, unknown>;
+}
+
+export interface LevelsResult {
+  levels: LevelResult[];
+  /** The strongest level that holds; `none` when even eventual does not. */
+  strongest: ConsistencyLevel | 'none';
+}

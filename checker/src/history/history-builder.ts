@@ -1,0 +1,129 @@
+import { VerdictError } from '../errors.js';
+import { NEMESIS_PROCESS, type History, type HistoryFormat, type Op, type Operation, type ProcessId } from './op.js';
+
+export interface HistoryBuilderOptions {
+  /** Name of the source (a file path), used in error messages. */
+  source?: string;
+  format?: HistoryFormat;
+  /** Keep the raw ops (default true). Huge streamed histories can drop them to save memory. */
+  keepOps?: boolean;
+}
+
+const OP_TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+
+/**
+ * Pairs invocations with completions as ops arrive, validating Jepsen's rules:
+ * every completion follows an open invocation by the same process, a process has at most one
+ * open invocation, and a process that got `info` issues nothing more.
+ * Add ops in history order, then call `finish()`; invocations still open become `info`.
+ */
+export class HistoryBuilder {
+  private readonly ops: Op[] = [];
+  private readonly operations: Operation[] = [];
+  private readonly events: Op[] = [];
+  private readonly open = new Map<ProcessId, Operation>();
+  /** Processes that completed with `info`, with the line of that completion. */
+  private readonly crashed = new Map<ProcessId, number | undefined>();
+  private count = 0;
+  private finished = false;
+
+  constructor(private readonly options: HistoryBuilderOptions = {}) {}
+
+  /** Number of ops added so far. */
+  get size(): number {
+    return this.count;
+  }
+
+  add(op: Op): void {
+    if (this.finished) throw new Error('HistoryBuilder.add after finish');
+    const at = { file: this.options.source, line: op.line, opIndex: this.count };
+    if (!OP_TYPES.has(op.type)) {
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `unknown type ${JSON.stringify(op.type)} (expected invoke, ok, fail or info)`, { ...at, field: 'type' });
+    }
+    if (typeof op.f !== 'string' || op.f.length === 0) {
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', 'missing or empty f', { ...at, field: 'f' });
+    }
+    if (typeof op.process !== 'number' && typeof op.process !== 'string') {
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `process must be an integer or a name, got ${JSON.stringify(op.process)}`, { ...at, field: 'process' });
+    }
+    op.index = this.count++;
+    if (this.options.keepOps !== false) this.ops.push(op);
+
+    if (op.process === NEMESIS_PROCESS) {
+      this.events.push(op);
+      return;
+    }
+    if (op.type === 'invoke') {
+      if (this.crashed.has(op.process)) {
+        const line = this.crashed.get(op.process);
+        throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
+          `process ${String(op.process)} invokes again after an info completion${line !== undefined ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, at);
+      }
+      const pending = this.open.get(op.process);
+      if (pending !== undefined) {
+        throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
+          `process ${String(op.process)} invokes ${op.f} while its ${pending.f} invoked at operation ${pending.call} is still open`, at);
+      }
+      const operation: Operation = {
+        id: this.operations.length,
+        process: op.process,
+        f: op.f,
+        input: op.value,
+        output: undefined,
+        status: 'info',
+        call: op.index,
+        ret: Infinity,
+      };
+      copyMeta(op, operation);
+      if (op.time !== undefined) operation.time = op.time;
+      this.operations.push(operation);
+      this.open.set(op.process, operation);
+      return;
+    }
+    const operation = this.open.get(op.process);
+    if (operation === undefined) {
+      throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
+        `${op.type} ${op.f} by process ${String(op.process)} has no open invocation`, at);
+    }
+    if (operation.f !== op.f) {
+      throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
+        `completion f ${JSON.stringify(op.f)} does not match the invocation's ${JSON.stringify(operation.f)} (operation ${operation.call})`, { ...at, field: 'f' });
+    }
+    this.open.delete(op.process);
+    operation.status = op.type as Operation['status'];
+    operation.completionIndex = op.index;
+    if (op.time !== undefined) operation.endTime = op.time;
+    if (op.error !== undefined) operation.error = op.error;
+    if (op.phase !== undefined && operation.phase === undefined) operation.phase = op.phase;
+    if (op.type === 'info') {
+      this.crashed.set(op.process, op.line);
+    } else {
+      operation.ret = op.index;
+      operation.output = op.value;
+    }
+  }
+
+  finish(): History {
+    this.finished = true;
+    // Invocations the run ended before completing stay `info`: open to the end.
+    this.open.clear();
+    const history: History = { ops: this.ops, operations: this.operations, events: this.events };
+    if (this.options.format !== undefined) history.format = this.options.format;
+    if (this.options.source !== undefined) history.source = this.options.source;
+    return history;
+  }
+}
+
+function copyMeta(from: Op, to: Operation): void {
+  if (from.node !== undefined) to.node = from.node;
+  if (from.session !== undefined) to.session = from.session;
+  if (from.user !== undefined) to.user = from.user;
+  if (from.phase !== undefined) to.phase = from.phase;
+}
+
+/** Builds a validated history from ops already in memory (tests, generators, the simulator). */
+export function historyFromOps(ops: readonly Omit<Op, 'index'>[] | readonly Op[], options: HistoryBuilderOptions = {}): History {
+  const builder = new HistoryBuilder(options);
+  for (const op of ops) builder.add({ ...(op as Op) });
+  return builder.finish();
+}

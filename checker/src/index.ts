@@ -1,0 +1,35 @@
+/**
+ * @verdict/checker: the public API, named explicitly. Everything not listed here is internal.
+ */
+export { VerdictError, checkerErrors, isVerdictError, type CheckerErrorCode, type ErrorLocation } from './errors.js';
+
+export { NEMESIS_PROCESS, isNemesisOp, type History, type HistoryFormat, type Op, type OpType, type Operation, type ProcessId } from './history/op.js';
+export { HistoryBuilder, historyFromOps, type HistoryBuilderOptions } from './history/history-builder.js';
+
+export { Inconsistent, inconsistent, isInconsistent, type CompleteModel, type Model, type ModelSpec, type Partition } from './models/model.js';
+export { completeModel } from './models/complete-model.js';
+export { MODEL_NAMES, createModel, describeModels } from './models/registry.js';
+export { registerModel, type RegisterOptions, type RegisterReading } from './models/register.js';
+export { kvModel, type KvOptions } from './models/kv.js';
+export { multiRegisterModel } from './models/multi-register.js';
+export { setModel } from './models/set.js';
+export { fifoQueueModel, unorderedQueueModel } from './models/queue.js';
+export { mutexModel } from './models/mutex.js';
+export { counterModel } from './models/counter.js';
+export { hashValue, showValue, stableStringify, valueEquals } from './models/values.js';
+
+export { check, checkSync, type CheckOptions, type CheckProgress } from './linearizability/check.js';
+export type {
+  CheckOutcome,
+  Counterexample,
+  FinalPath,
+  LinearizabilityResult,
+  OperationView,
+  PartitionResult,
+  StepView,
+  UnknownCause,
+} from './linearizability/result.js';
+
+export { CONSISTENCY_LEVELS, type ConsistencyLevel, type LevelResult, type LevelStatus, type LevelsResult, type SessionGuarantee, type Violation } from './consistency/types.js';
+export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationResult, TransactionView } from './isolation/types.js';
+export type { Report } from './report/report.js';

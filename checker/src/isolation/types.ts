@@ -1,0 +1,75 @@
+/**
+ * Transaction isolation: Adya's anomalies as Elle finds them, and the strongest level that holds.
+ * Levels, strongest first: strict-serializable ⊃ serializable ⊃ snapshot-isolation and
+ * repeatable-read ⊃ read-committed ⊃ read-uncommitted.
+ */
+export type IsolationLevel =
+  | 'strict-serializable'
+  | 'serializable'
+  | 'snapshot-isolation'
+  | 'repeatable-read'
+  | 'read-committed'
+  | 'read-uncommitted';
+
+export type AnomalyType =
+  | 'G0'
+  | 'G1a'
+  | 'G1b'
+  | 'G1c'
+  | 'G-single'
+  | 'G2-item'
+  | 'G2'
+  | 'lost-update'
+  | 'non-repeatable-read'
+  | 'phantom-read'
+  | 'internal-inconsistency'
+  | 'duplicate-value'
+  | 'impossible-value'
+  | 'non-atomic-commit'
+  | (string & {});
+
+export type DependencyKind = 'ww' | 'wr' | 'rw' | 'realtime' | 'process';
+
+export interface TransactionView {
+  /** A short name used in sentences: T1, T2... */
+  name: string;
+  /** History index of the invocation and of the completion (null when open). */
+  call: number;
+  ret: number | null;
+  process: number | string;
+  status: 'ok' | 'fail' | 'info';
+  /** The micro-ops as completed (reads carry their results). */
+  ops: unknown[];
+}
+
+export interface DependencyEdge {
+  from: string;
+  to: string;
+  kind: DependencyKind;
+  /** The key the dependency is on, when there is one. */
+  key?: unknown;
+  /** Why the edge exists, in a few words. */
+  why?: string;
+}
+
+export interface Anomaly {
+  type: AnomalyType;
+  /** The levels this anomaly rules out. */
+  rulesOut: IsolationLevel[];
+  transactions: TransactionView[];
+  edges: DependencyEdge[];
+  /** One plain sentence, e.g. "T2 read x=3, which T1 wrote and then aborted". */
+  sentence: string;
+}
+
+export interface IsolationResult {
+  transactions: number;
+  anomalies: Anomaly[];
+  /** Anomaly searches cut short by the budget: that anomaly is unknown, not absent. */
+  unknown: { type: AnomalyType; cause: string }[];
+  /** Per level: holds, violated (with the anomaly types that rule it out) or unknown. */
+  levels: { level: IsolationLevel; status: 'holds' | 'violated' | 'unknown'; ruledOutBy?: AnomalyType[] }[];
+  /** The strongest level that holds; `none` when even read-uncommitted does not. */
+  strongest: IsolationLevel | 'none';
+  stats?: Record<string, number>;
+}

@@ -1,0 +1,33 @@
+import type { Operation } from '../history/op.js';
+import type { CompleteModel } from '../models/model.js';
+import type { Counterexample } from './result.js';
+import { shrinkIllegal } from './shrink.js';
+import { counterexampleView, operationView } from './views.js';
+import { WglSearch } from './wgl-search.js';
+
+/**
+ * The counterexample for an illegal partition: the longest prefix and final paths of the full
+ * search, plus a witness shrunk within `shrinkTimeMs`, explained by its own search.
+ */
+export function buildCounterexample<S>(key: string, model: CompleteModel<S>, operations: readonly Operation[], search: WglSearch<S>, shrinkTimeMs: number): Counterexample | undefined {
+  const raw = search.counterexample();
+  if (raw === undefined) return undefined;
+  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs);
+  const witnessSearch = new WglSearch(model, shrunk.operations, { finalPathsMax: 1 });
+  witnessSearch.run(Number.MAX_SAFE_INTEGER);
+  const witnessRaw = witnessSearch.counterexample();
+  const explanation = witnessRaw === undefined
+    ? `no order of these ${shrunk.operations.length} operations is legal for ${model.name}`
+    : explainBlocked(model, witnessRaw.blocked, witnessRaw.finalPaths[0]?.attempts ?? [], witnessRaw.prefix.length);
+  return counterexampleView(raw, model, key, {
+    operations: shrunk.operations.map((o) => operationView(o, model)),
+    minimal: shrunk.minimal,
+    explanation,
+  });
+}
+
+function explainBlocked<S>(model: CompleteModel<S>, blocked: Operation, attempts: readonly { op: Operation; reason: string }[], depth: number): string {
+  const own = attempts.find((a) => a.op === blocked);
+  const why = own !== undefined ? `: ${own.reason}` : '';
+  return `after the ${depth} operation(s) that can be ordered, ${model.describeOperation(blocked)} by process ${String(blocked.process)} cannot take effect at any point between its invocation and its completion${why}`;
+}

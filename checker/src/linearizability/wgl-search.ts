@@ -1,0 +1,289 @@
+import type { Operation } from '../history/op.js';
+import { isInconsistent, type CompleteModel } from '../models/model.js';
+import { VisitedCache } from './visited-cache.js';
+import { zobristKeys } from './zobrist.js';
+
+export type SearchStatus = 'ok' | 'illegal' | 'running';
+
+/** An operation that could not be linearized at the deepest point, and why. */
+export interface BlockedAttempt {
+  op: Operation;
+  reason: string;
+}
+
+/** One way the search got stuck at its deepest point: the last steps, then what could not follow. */
+export interface RawFinalPath {
+  steps: { op: Operation; state: unknown }[];
+  /** The operation whose completion the search could not get past. */
+  blocked: Operation;
+  /** Every pending operation tried at that point and why it could not go next. */
+  attempts: BlockedAttempt[];
+}
+
+export interface RawCounterexample {
+  /** The longest linearizable prefix found, in order, with the state after each step. */
+  prefix: { op: Operation; state: unknown }[];
+  initialState: unknown;
+  /** The operation that cannot follow the longest prefix. */
+  blocked: Operation;
+  finalPaths: RawFinalPath[];
+}
+
+export interface WglSearchOptions {
+  /** Record the longest prefix and final paths (cheap, amortised). Default true. */
+  trackCounterexample?: boolean;
+  /** How many distinct final paths to keep. Default 8. */
+  finalPathsMax?: number;
+  /** Steps of each final path to keep, counted back from the blocked point. Default 10. */
+  finalPathSteps?: number;
+}
+
+const NONE = -1;
+
+/**
+ * Wing & Gong's linearizability search with Lowe's memoisation, after Porcupine and Knossos's wgl:
+ * call and return entries in a doubly linked list ordered by time; an operation is linearized
+ * "just in time" by lifting its call and return out of the list; reaching a return whose call is
+ * still in the list means the current order cannot be extended, so the search backtracks.
+ * `info` operations have no return entry: they may take effect at any point after their call, or
+ * never. The search is resumable: `run(budget)` stops after `budget` steps and continues later,
+ * so many partitions can be interleaved and limits enforced between slices.
+ */
+export class WglSearch<S> {
+  readonly size: number;
+  private readonly ops: readonly Operation[];
+  private readonly model: CompleteModel<S>;
+  private readonly required: Uint8Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly head: number;
+  private readonly bits: Uint32Array;
+  private readonly k1: Int32Array;
+  private readonly k2: Int32Array;
+  private h1 = 0;
+  private h2 = 0;
+  private readonly cache: VisitedCache<S>;
+  private readonly stack: Int32Array;
+  private readonly stackStates: S[];
+  private depth = 0;
+  private state: S;
+  private cursor: number;
+  private remaining: number;
+  private status: SearchStatus = 'running';
+  private stepCount = 0;
+
+  // Counterexample tracking.
+  private readonly track: boolean;
+  private readonly finalPathsMax: number;
+  private readonly finalPathSteps: number;
+  private readonly best: Int32Array;
+  private readonly bestStates: S[] = [];
+  private bestLen = -1;
+  private stableDepth = 0;
+  private bestBlocked = NONE;
+  private finalPaths: RawFinalPath[] = [];
+  private readonly finalPathKeys = new Set<string>();
+
+  constructor(model: CompleteModel<S>, operations: readonly Operation[], options: WglSearchOptions = {}) {
+    const ops = [...operations].sort((a, b) => a.call - b.call);
+    const n = ops.length;
+    this.ops = ops;
+    this.size = n;
+    this.model = model;
+    this.track = options.trackCounterexample ?? true;
+    this.finalPathsMax = options.finalPathsMax ?? 8;
+    this.finalPathSteps = options.finalPathSteps ?? 10;
+    this.required = new Uint8Array(n);
+    let remaining = 0;
+    for (let i = 0; i < n; i++) {
+      if (ops[i]!.ret !== Infinity) {
+        this.required[i] = 1;
+        remaining++;
+      }
+    }
+    this.remaining = remaining;
+
+    // Entry 2i is op i's call, 2i+1 its return; `head` is the sentinel.
+    this.head = 2 * n;
+    this.next = new Int32Array(2 * n + 1).fill(NONE);
+    this.prev = new Int32Array(2 * n + 1).fill(NONE);
+    const returns: number[] = [];
+    for (let i = 0; i < n; i++) if (this.required[i] === 1) returns.push(i);
+    returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+    let last = this.head;
+    const link = (e: number): void => {
+      this.next[last] = e;
+      this.prev[e] = last;
+      last = e;
+    };
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      const call = ops[i]!.call;
+      while (r < returns.length && ops[returns[r]!]!.ret < call) link(2 * returns[r++]! + 1);
+      link(2 * i);
+    }
+    while (r < returns.length) link(2 * returns[r++]! + 1);
+
+    const words = Math.max(1, Math.ceil(n / 32));
+    this.bits = new Uint32Array(words);
+    ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
+    this.cache = new VisitedCache<S>(words, model.equal);
+    this.stack = new Int32Array(n);
+    this.stackStates = new Array<S>(n);
+    this.best = new Int32Array(this.track ? n : 0);
+    this.state = model.init();
+    this.cursor = this.next[this.head]!;
+    if (this.remaining === 0) this.status = 'ok';
+  }
+
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  get cacheBytes(): number {
+    return this.cache.bytes;
+  }
+
+  get cacheEntries(): number {
+    return this.cache.size;
+  }
+
+  get result(): SearchStatus {
+    return this.status;
+  }
+
+  /** Runs at most `budget` steps; returns `running` when the budget ran out first. */
+  run(budget: number): SearchStatus {
+    if (this.status !== 'running') return this.status;
+    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head } = this;
+    let e = this.cursor;
+    let state = this.state;
+    let depth = this.depth;
+    let steps = 0;
+    let status: SearchStatus = 'running';
+    while (steps < budget) {
+      steps++;
+      if (e === NONE) {
+        // Only info calls remain, and none must happen.
+        status = 'ok';
+        break;
+      }
+      if ((e & 1) === 0) {
+        const i = e >> 1;
+        const after = model.step(state, ops[i]!);
+        if (!isInconsistent(after)) {
+          const w = i >>> 5;
+          const mask = 1 << (i & 31);
+          bits[w]! |= mask;
+          const n1 = this.h1 ^ k1[i]!;
+          const n2 = this.h2 ^ k2[i]!;
+          if (this.cache.add(bits, n1, n2, after as S, model.hash(after as S))) {
+            this.h1 = n1;
+            this.h2 = n2;
+            stack[depth] = e;
+            stackStates[depth] = state;
+            depth++;
+            state = after as S;
+            // Lift the call and its return out of the list.
+            next[prev[e]!] = next[e]!;
+            if (next[e] !== NONE) prev[next[e]!] = prev[e]!;
+            if (required[i] === 1) {
+              const m = e + 1;
+              next[prev[m]!] = next[m]!;
+              if (next[m] !== NONE) prev[next[m]!] = prev[m]!;
+              if (--this.remaining === 0) {
+                status = 'ok';
+                break;
+              }
+            }
+            e = next[head]!;
+            continue;
+          }
+          bits[w]! &= ~mask;
+        }
+        e = next[e]!;
+        continue;
+      }
+      // A return whose call is still pending: this order cannot be extended.
+      if (this.track) this.noteBlocked(e >> 1, depth, state);
+      if (depth === 0) {
+        status = 'illegal';
+        break;
+      }
+      depth--;
+      if (depth < this.stableDepth) this.stableDepth = depth;
+      const c = stack[depth]!;
+      const i = c >> 1;
+      state = stackStates[depth]!;
+      stackStates[depth] = undefined as S;
+      bits[i >>> 5]! &= ~(1 << (i & 31));
+      this.h1 ^= k1[i]!;
+      this.h2 ^= k2[i]!;
+      // Put the return back first, then the call: the reverse of lifting.
+      if (required[i] === 1) {
+        const m = c + 1;
+        if (next[m] !== NONE) prev[next[m]!] = m;
+        next[prev[m]!] = m;
+        this.remaining++;
+      }
+      if (next[c] !== NONE) prev[next[c]!] = c;
+      next[prev[c]!] = c;
+      e = next[c]!;
+    }
+    this.stepCount += steps;
+    this.cursor = e;
+    this.state = state;
+    this.depth = depth;
+    this.status = status;
+    return status;
+  }
+
+  /** The longest prefix and final paths, once the search proved the history illegal. */
+  counterexample(): RawCounterexample | undefined {
+    if (this.status !== 'illegal' || !this.track || this.bestBlocked === NONE) return undefined;
+    const prefix: { op: Operation; state: unknown }[] = [];
+    for (let d = 0; d < this.bestLen; d++) prefix.push({ op: this.ops[this.best[d]! >> 1]!, state: this.bestStates[d] });
+    return { prefix, initialState: this.model.init(), blocked: this.ops[this.bestBlocked]!, finalPaths: this.finalPaths };
+  }
+
+  private noteBlocked(blocked: number, depth: number, state: S): void {
+    if (depth > this.bestLen) {
+      // Copy only what changed since the last record: amortised O(1) per step.
+      const { stack, stackStates, best, bestStates } = this;
+      for (let d = this.stableDepth; d < depth; d++) {
+        best[d] = stack[d]!;
+        bestStates[d] = d + 1 < depth ? stackStates[d + 1]! : state;
+      }
+      this.bestLen = depth;
+      this.stableDepth = depth;
+      this.bestBlocked = blocked;
+      this.finalPaths = [];
+      this.finalPathKeys.clear();
+      this.addFinalPath(blocked, depth, state);
+    } else if (depth === this.bestLen && this.finalPaths.length < this.finalPathsMax) {
+      this.addFinalPath(blocked, depth, state);
+    }
+  }
+
+  private addFinalPath(blocked: number, depth: number, state: S): void {
+    const from = Math.max(0, depth - this.finalPathSteps);
+    const steps: { op: Operation; state: unknown }[] = [];
+    for (let d = from; d < depth; d++) {
+      steps.push({ op: this.ops[this.stack[d]! >> 1]!, state: d + 1 < depth ? this.stackStates[d + 1] : state });
+    }
+    const key = `${steps.map((s) => s.op.id).join(',')}|${blocked}`;
+    if (this.finalPathKeys.has(key)) return;
+    this.finalPathKeys.add(key);
+    const attempts: BlockedAttempt[] = [];
+    for (let e = this.next[this.head]!; e !== NONE; e = this.next[e]!) {
+      if ((e & 1) === 1) {
+        if (e >> 1 === blocked) break;
+        continue;
+      }
+      const op = this.ops[e >> 1]!;
+      const after = this.model.step(state, op);
+      attempts.push({ op, reason: isInconsistent(after) ? after.reason : 'explored already from this state (memoised): no order continues from it' });
+    }
+    this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
+  }
+}

@@ -1,0 +1,183 @@
+import type { Operation } from '../history/op.js';
+import { inconsistent, type Inconsistent, type Model, type Partition } from './model.js';
+import { registerStep } from './register.js';
+import { ValueInterner } from './value-interner.js';
+import { showValue, stableStringify, valueEquals } from './values.js';
+
+export interface KvOptions {
+  /** Initial value of every key (a scalar), or per key (an object); unnamed keys start at nil. */
+  init?: unknown;
+  /** Check each key on its own (P-compositionality, default) or the whole map at once. */
+  partition?: boolean;
+}
+
+const KV_FS = new Set(['read', 'get', 'write', 'put', 'append', 'cas']);
+
+/**
+ * A key-value store of independent registers. Ops carry `[key, value]` (Jepsen's independent
+ * form): `read`/`get` → `[k, v]`, `write`/`put` `[k, v]`, `append` `[k, s]` (string
+ * concatenation, Porcupine's kv), `cas` `[k, [expected, new]]`.
+ */
+export function kvModel(options: KvOptions = {}): Model<unknown> {
+  const initFor = initialValueFor(options.init);
+  if (options.partition === false) return kvMapModel(initFor);
+  return {
+    name: 'kv',
+    init: () => initFor(undefined),
+    step: (state, op) => kvKeyStep(state, op),
+    validate: validateKvOp,
+    isReadOnly: (op) => op.f === 'read' || op.f === 'get',
+    partition: (ops) => partitionByKey(ops, (key) => kvKeyModel(initFor(key))),
+    describeOperation: describeKvOp,
+    describeState: showValue,
+  };
+}
+
+/**
+ * One key of the store. Its state is the id of the key's value in an interner, so the search
+ * compares and hashes states in O(1) however long appends make them.
+ */
+function kvKeyModel(init: unknown): Model<number> {
+  const values = new ValueInterner();
+  const initId = values.id(init);
+  return {
+    name: 'kv',
+    init: () => initId,
+    step(state, op) {
+      const input = (op.input as unknown[])[1];
+      switch (op.f) {
+        case 'get':
+        case 'read': {
+          if (op.status !== 'ok') return state;
+          const out = op.output as unknown[] | null | undefined;
+          const seen = out === null || out === undefined ? input : out[1];
+          if (seen === undefined) return state;
+          return values.lookup(seen) === state
+            ? state
+            : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
+        }
+        case 'put':
+        case 'write':
+          return op.status === 'fail' ? state : values.id(input);
+        case 'append':
+          return op.status === 'fail' ? state : values.append(state, String(input));
+        case 'cas': {
+          const [expected, next] = input as [unknown, unknown];
+          const matches = values.lookup(expected) === state;
+          if (op.status === 'ok') {
+            return matches ? values.id(next) : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
+          }
+          return matches ? values.id(next) : state; // info: took effect only if it could
+        }
+        default:
+          return inconsistent(`unknown kv operation ${op.f}`);
+      }
+    },
+    equal: (a, b) => a === b,
+    hash: (id) => id,
+    validate: validateKvOp,
+    isReadOnly: (op) => op.f === 'read' || op.f === 'get',
+    describeOperation: describeKvOp,
+    describeState: (id) => showValue(values.value(id)),
+  };
+}
+
+/** The whole map as one state: Porcupine's kv-nopartition model (slow; for cross-checks). */
+function kvMapModel(initFor: (key: string | undefined) => unknown): Model<Readonly<Record<string, unknown>>> {
+  return {
+    name: 'kv (unpartitioned)',
+    init: () => ({}),
+    step: (state, op) => {
+      const key = keyOf(op);
+      const current = Object.prototype.hasOwnProperty.call(state, key) ? state[key] : initFor(key);
+      const next = kvKeyStep(current, op);
+      if (next !== null && typeof next === 'object' && (next as Inconsistent).inconsistent === true) return next as Inconsistent;
+      if (next === current) return state;
+      return { ...state, [key]: next };
+    },
+    validate: validateKvOp,
+    isReadOnly: (op) => op.f === 'read' || op.f === 'get',
+    describeOperation: describeKvOp,
+    describeState: (s) => stableStringify(s),
+  };
+}
+
+function initialValueFor(init: unknown): (key: string | undefined) => unknown {
+  if (init !== null && typeof init === 'object' && !Array.isArray(init)) {
+    const table = init as Record<string, unknown>;
+    return (key) => (key !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : null);
+  }
+  const scalar = init === undefined ? null : init;
+  return () => scalar;
+}
+
+export function keyOf(op: Operation): string {
+  const k = (op.input as unknown[])[0];
+  return typeof k === 'string' ? k : stableStringify(k);
+}
+
+function validateKvOp(op: Operation): string | undefined {
+  if (!KV_FS.has(op.f)) return `f ${JSON.stringify(op.f)} is not read, get, write, put, append or cas`;
+  if (!Array.isArray(op.input) || op.input.length !== 2) return `kv value must be [key, value], got ${showValue(op.input)}`;
+  if (op.status === 'ok' && (op.f === 'read' || op.f === 'get') && op.output !== undefined && op.output !== null
+    && (!Array.isArray(op.output) || op.output.length !== 2)) return `kv read result must be [key, value], got ${showValue(op.output)}`;
+  if (op.f === 'cas' && (!Array.isArray(op.input[1]) || op.input[1].length !== 2)) return `kv cas value must be [key, [expected, new]], got ${showValue(op.input)}`;
+  return undefined;
+}
+
+function kvKeyStep(state: unknown, op: Operation): unknown | Inconsistent {
+  const input = (op.input as unknown[])[1];
+  switch (op.f) {
+    case 'get':
+    case 'read': {
+      if (op.status !== 'ok') return state;
+      const out = op.output as unknown[] | null | undefined;
+      const seen = out === null || out === undefined ? input : out[1];
+      if (seen === undefined) return state;
+      return valueEquals(seen, state)
+        ? state
+        : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(state)}`);
+    }
+    case 'put':
+    case 'write':
+      return op.status === 'fail' ? state : input;
+    case 'append':
+      return op.status === 'fail' ? state : String(state ?? '') + String(input);
+    case 'cas':
+      return registerStep(state, 'cas', input, undefined, op.status, 'knossos');
+    default:
+      return inconsistent(() => `unknown kv operation ${op.f}`);
+  }
+}
+
+function describeKvOp(op: Operation): string {
+  const [k, v] = op.input as [unknown, unknown];
+  const key = showValue(k);
+  if (op.f === 'get' || op.f === 'read') {
+    const out = op.status === 'ok' && Array.isArray(op.output) ? op.output[1] : undefined;
+    return `${op.f} ${key} → ${showValue(out)}`;
+  }
+  if (op.f === 'cas' && Array.isArray(v)) return `cas ${key} ${showValue(v[0])}→${showValue(v[1])}`;
+  return `${op.f} ${key} ${showValue(v)}`;
+}
+
+/** Groups operations by key; parts are ordered by key for deterministic output. */
+export function partitionByKey(ops: readonly Operation[], modelFor: (key: string) => Model<unknown>): Partition[] {
+  const groups = new Map<string, Operation[]>();
+  for (const op of ops) {
+    const key = keyOf(op);
+    let list = groups.get(key);
+    if (list === undefined) groups.set(key, (list = []));
+    list.push(op);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareKeys(a, b))
+    .map(([key, operations]) => ({ key, operations, model: modelFor(key) }));
+}
+
+function compareKeys(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

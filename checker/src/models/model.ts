@@ -1,0 +1,86 @@
+import type { Operation } from '../history/op.js';
+
+/**
+ * The result of a step that no state can explain: the operation cannot take effect here.
+ * The reason may be given as a function: the search tries many steps that fail and reads
+ * the reason of only a few, so formatting it eagerly would be wasted work on the hot path.
+ */
+export class Inconsistent {
+  readonly inconsistent = true;
+  private why: string | (() => string);
+
+  constructor(why: string | (() => string)) {
+    this.why = why;
+  }
+
+  /** One plain sentence: why this operation cannot follow this state. */
+  get reason(): string {
+    if (typeof this.why === 'function') this.why = this.why();
+    return this.why;
+  }
+}
+
+export function inconsistent(reason: string | (() => string)): Inconsistent {
+  return new Inconsistent(reason);
+}
+
+export function isInconsistent(x: unknown): x is Inconsistent {
+  return x instanceof Inconsistent;
+}
+
+/** One independent part of a history (P-compositionality), checked on its own. */
+export interface Partition {
+  /** A name a person can read, such as the key. */
+  key: string;
+  operations: Operation[];
+  /** The model the part is checked against; the parent model when absent. */
+  model?: Model<any>;
+}
+
+/** How to rebuild a model in another thread or process: its registry name and initial state. */
+export interface ModelSpec {
+  name: string;
+  init?: unknown;
+}
+
+/**
+ * A sequential specification, as pure functions (Porcupine's Model, Knossos's step).
+ * `step` never mutates `state`; it returns the next state or `inconsistent(reason)`.
+ * Operations whose outcome is unknown (`status: 'info'`, `output: undefined`) must be accepted
+ * whenever the operation could have run, so that an indeterminate operation is never a false alarm.
+ */
+export interface Model<S = unknown> {
+  readonly name: string;
+  /** Present on models built by `createModel`: lets the checker rebuild it on worker threads. */
+  readonly spec?: ModelSpec;
+  init(): S;
+  step(state: S, op: Operation): S | Inconsistent;
+  /** State equality; defaults to deep equality of JSON-like values. */
+  equal?(a: S, b: S): boolean;
+  /** 32-bit state hash consistent with `equal`; defaults to a hash of the JSON-like value. */
+  hash?(state: S): number;
+  /** Split a history into independent parts; absent means one part. */
+  partition?(operations: readonly Operation[]): Partition[];
+  /**
+   * How `fail` completions read: `drop` (Knossos, Jepsen: it certainly did not happen) or
+   * `observe` (Porcupine's etcd reading: it ran, observed the state, and changed nothing).
+   */
+  readonly failed?: 'drop' | 'observe';
+  /** Why the model cannot read this operation (wrong f or value shape), or undefined when it can. */
+  validate?(op: Operation): string | undefined;
+  /** True when the operation never changes the state: such ops with unknown outcome are dropped. */
+  isReadOnly?(op: Operation): boolean;
+  describeOperation?(op: Operation): string;
+  describeState?(state: S): string;
+}
+
+/** A model with every optional behaviour filled in: what the search uses. */
+export interface CompleteModel<S = unknown> extends Model<S> {
+  equal(a: S, b: S): boolean;
+  hash(state: S): number;
+  readonly failed: 'drop' | 'observe';
+  isReadOnly(op: Operation): boolean;
+  validate(op: Operation): string | undefined;
+  describeOperation(op: Operation): string;
+  describeState(state: S): string;
+}

@@ -1,0 +1,79 @@
+import type { Operation } from '../history/op.js';
+import { inconsistent, type Inconsistent, type Model } from './model.js';
+import { showValue, valueEquals } from './values.js';
+
+/**
+ * How a register history reads its `fail`s and `nil`s.
+ * - `knossos`: a `fail` never happened; a read that completes with nil observed nothing.
+ * - `etcd` (Porcupine's etcd logs): a failed cas ran and found another value; a failed read has
+ *   an unknown result; a read of nil observed the empty register.
+ */
+export type RegisterReading = 'knossos' | 'etcd';
+
+export interface RegisterOptions {
+  init?: unknown;
+  reading?: RegisterReading;
+  /** Accept `cas` (a cas-register) or only read/write (a plain register). */
+  cas?: boolean;
+}
+
+/** A read/write register, optionally with compare-and-set (`cas`, value `[expected, new]`). */
+export function registerModel(options: RegisterOptions = {}): Model<unknown> {
+  const init = options.init ?? null;
+  const reading = options.reading ?? 'knossos';
+  const allowCas = options.cas ?? true;
+  const name = allowCas ? (reading === 'etcd' ? 'cas-register (etcd reading)' : 'cas-register') : 'register';
+  return {
+    name,
+    failed: reading === 'etcd' ? 'observe' : 'drop',
+    init: () => init,
+    step: (state, op) => registerStep(state, op.f, op.input, op.output, op.status, reading),
+    isReadOnly: (op) => op.f === 'read',
+    validate: (op) => validateRegisterOp(op, allowCas),
+    describeOperation: describeRegisterOp,
+    describeState: showValue,
+  };
+}
+
+export function validateRegisterOp(op: Operation, allowCas: boolean, valueOf: (v: unknown) => unknown = (v) => v): string | undefined {
+  if (op.f === 'read' || op.f === 'write') return undefined;
+  if (op.f === 'cas' && allowCas) {
+    const v = valueOf(op.input);
+    return Array.isArray(v) && v.length === 2 ? undefined : `cas value must be [expected, new], got ${showValue(v)}`;
+  }
+  return `f ${JSON.stringify(op.f)} is not ${allowCas ? 'read, write or cas' : 'read or write'}`;
+}
+
+/** The register's step on already-unwrapped values (the kv model reuses it per key). */
+export function registerStep(state: unknown, f: string, input: unknown, output: unknown, status: Operation['status'], reading: RegisterReading): unknown | Inconsistent {
+  switch (f) {
+    case 'read': {
+      if (status !== 'ok') return state; // unknown result: observes nothing
+      const seen = output === undefined ? input : output;
+      if (seen === undefined || (seen === null && reading === 'knossos')) return state;
+      return valueEquals(seen, state) ? state : inconsistent(() => `read ${showValue(seen)} but the register holds ${showValue(state)}`);
+    }
+    case 'write':
+      if (status === 'fail') return state; // observed failure changes nothing (etcd reading only reaches here)
+      return input;
+    case 'cas': {
+      const [expected, next] = input as [unknown, unknown];
+      const matches = valueEquals(expected, state);
+      if (status === 'ok') {
+        return matches ? next : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the register holds ${showValue(state)}`);
+      }
+      if (status === 'fail') {
+        return matches ? inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} failed but the register holds ${showValue(expected)}`) : state;
+      }
+      return matches ? next : state; // info: took effect only if it could
+    }
+    default:
+      return inconsistent(() => `unknown operation ${f}`);
+  }
+}
+
+export function describeRegisterOp(op: Operation): string {
+  const v = op.f === 'read' ? (op.status === 'ok' ? op.output : undefined) : op.input;
+  if (op.f === 'cas' && Array.isArray(v)) return `cas ${showValue(v[0])}→${showValue(v[1])}${op.status === 'fail' ? ' (failed)' : ''}`;
+  return `${op.f} ${showValue(v)}`;
+}

@@ -1,0 +1,37 @@
+import type { LevelsResult } from '../consistency/types.js';
+import type { IsolationLevel, IsolationResult } from '../isolation/types.js';
+import type { LinearizabilityResult } from '../linearizability/result.js';
+import type { ConsistencyLevel } from '../consistency/types.js';
+
+/**
+ * Everything Verdict says about one history. The checkers fill it; renderers (text, JSON,
+ * JUnit XML, SVG timeline) and the service only read it.
+ */
+export interface Report {
+  version: 1;
+  /** Single-object operations (registers, kv, queues...) or transactions (Elle's txn form). */
+  kind: 'single-object' | 'transactional';
+  history: {
+    source?: string;
+    format?: string;
+    /** Raw history events, client operations (paired) and fault events. */
+    events: number;
+    operations: number;
+    processes: number;
+    faults: number;
+  };
+  /** The model single-object histories were checked against. */
+  model?: string;
+  linearizability?: LinearizabilityResult;
+  consistency?: LevelsResult;
+  isolation?: IsolationResult;
+  /** The headline: the strongest level of each lattice that holds. */
+  verdict: {
+    consistency?: ConsistencyLevel | 'none';
+    isolation?: IsolationLevel | 'none';
+    /** `unknown` when some check could not finish: never read as a pass. */
+    outcome: 'ok' | 'violated' | 'unknown';
+    summary: string;
+  };
+  elapsedMs: number;
+}

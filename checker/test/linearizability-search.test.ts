@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { checkSync, createModel, historyFromOps, type Op } from '../src/index.js';
+
+type Raw = Omit<Op, 'index'>;
+const inv = (process: number, f: string, value: unknown): Raw => ({ process, type: 'invoke', f, value });
+const ok = (process: number, f: string, value: unknown): Raw => ({ process, type: 'ok', f, value });
+const info = (process: number, f: string, value: unknown): Raw => ({ process, type: 'info', f, value });
+const fail = (process: number, f: string, value: unknown): Raw => ({ process, type: 'fail', f, value });
+
+const register = () => createModel('cas-register', 0);
+
+describe('linearizability search', () => {
+  it('accepts a sequential history', () => {
+    const h = historyFromOps([inv(0, 'write', 1), ok(0, 'write', 1), inv(0, 'read', null), ok(0, 'read', 1)]);
+    expect(checkSync(register(), h).outcome).toBe('ok');
+  });
+
+  it('rejects a stale read after a completed write', () => {
+    const h = historyFromOps([inv(0, 'write', 1), ok(0, 'write', 1), inv(1, 'read', null), ok(1, 'read', 0)]);
+    const r = checkSync(register(), h);
+    expect(r.outcome).toBe('illegal');
+    expect(r.counterexample?.blocked.f).toBe('read');
+    expect(r.counterexample?.witness.operations.length).toBeGreaterThan(0);
+  });
+
+  it('lets concurrent operations take effect in either order', () => {
+    const h = historyFromOps([
+      inv(0, 'write', 1), inv(1, 'read', null), ok(1, 'read', 1), inv(2, 'read', null), ok(2, 'read', 0), ok(0, 'write', 1),
+    ]);
+    // read 1 then read 0 would need the write to take effect and then un-happen.
+    expect(checkSync(register(), h).outcome).toBe('illegal');
+    const h2 = historyFromOps([
+      inv(0, 'write', 1), inv(2, 'read', null), ok(2, 'read', 0), inv(1, 'read', null), ok(1, 'read', 1), ok(0, 'write', 1),
+    ]);
+    expect(checkSync(register(), h2).outcome).toBe('ok');
+  });
+
+  it('lets an info write take effect late, or never', () => {
+    const late = historyFromOps([inv(0, 'write', 1), info(0, 'write', 1), inv(1, 'read', null), ok(1, 'read', 0), inv(1, 'read', null), ok(1, 'read', 1)]);
+    expect(checkSync(register(), late).outcome).toBe('ok');
+    const never = historyFromOps([inv(0, 'write', 1), info(0, 'write', 1), inv(1, 'read', null), ok(1, 'read', 0)]);
+    expect(checkSync(register(), never).outcome).toBe('ok');
+    const open = historyFromOps([inv(0, 'write', 1), inv(1, 'read', null), ok(1, 'read', 1)]);
+    expect(checkSync(register(), open).outcome).toBe('ok');
+  });
+
+  it('drops failed operations in the Knossos reading and observes them in the etcd reading', () => {
+    const ops = [inv(0, 'cas', [0, 1]), fail(0, 'cas', [0, 1]), inv(1, 'read', null), ok(1, 'read', 0)];
+    expect(checkSync(createModel('cas-register', 0), historyFromOps(ops)).outcome).toBe('ok');
+    // In the etcd reading the failed cas saw a value other than 0, yet nothing ever changed it.
+    expect(checkSync(createModel('etcd-register', 0), historyFromOps(ops)).outcome).toBe('illegal');
+  });
+
+  it('checks kv keys independently and names the illegal key', () => {
+    const h = historyFromOps([
+      inv(0, 'write', ['a', 1]), ok(0, 'write', ['a', 1]),
+      inv(1, 'write', ['b', 2]), ok(1, 'write', ['b', 2]),
+      inv(2, 'read', ['b', null]), ok(2, 'read', ['b', 3]),
+    ]);
+    const r = checkSync(createModel('kv', null), h);
+    expect(r.outcome).toBe('illegal');
+    expect(r.counterexample?.partition).toBe('b');
+  });
+
+  it('ends with unknown, never a guess, when the time limit runs out', () => {
+    const ops: Raw[] = [];
+    // Many concurrent writes and a read nobody wrote: the search must try every order.
+    for (let p = 0; p < 18; p++) ops.push(inv(p, 'write', p + 1));
+    ops.push(inv(100, 'read', null), ok(100, 'read', 999));
+    for (let p = 0; p < 18; p++) ops.push(ok(p, 'write', p + 1));
+    const r = checkSync(createModel('register', 0), historyFromOps(ops), { timeLimitMs: 1 });
+    expect(['unknown', 'illegal']).toContain(r.outcome);
+    if (r.outcome === 'unknown') expect(r.cause?.kind).toBe('time-limit');
+  });
+});

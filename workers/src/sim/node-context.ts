@@ -1,0 +1,73 @@
+/**
+ * What a protocol node sees of the world: the whole contract between the simulator and the
+ * protocols (TigerBeetle's ReplicaType(StateMachine, MessageBus, Storage); turmoil's hosts).
+ * The simulator core implements it and imports no protocol; a protocol imports only this file
+ * (and pure helpers). Nodes are built by factories: a crash drops the behaviour object and all
+ * its memory; a restart calls the factory again, and the node rebuilds from `load`.
+ */
+
+export type NodeId = string;
+export type TimerId = number;
+
+/** A seeded pseudo-random generator; every node and subsystem gets its own child. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max], inclusive. */
+  int(min: number, max: number): number;
+  /** True with probability p. */
+  chance(p: number): boolean;
+  pick<T>(xs: readonly T[]): T;
+  /** A child generator, independent of this one's later draws. */
+  fork(label: string): Rng;
+}
+
+/** A client operation delivered to a node. `value` follows the history format (DESIGN.md). */
+export interface ClientRequest {
+  /** Unique per request in the run; answer it with `ctx.reply`. */
+  id: number;
+  f: string;
+  value: unknown;
+  /** The client's process id in the history. */
+  process: number;
+}
+
+/** How a node answers a client: the completion type and value the history will record. */
+export type ClientReply =
+  | { type: 'ok'; value: unknown }
+  | { type: 'fail'; value?: unknown; error?: string }
+  /** The node knows the outcome is indeterminate (it may or may not take effect). */
+  | { type: 'info'; error?: string };
+
+export interface NodeContext {
+  readonly id: NodeId;
+  /** Every server node in the cluster, this one included, in a fixed order. */
+  readonly peers: readonly NodeId[];
+  /** This node's clock in milliseconds: virtual time plus this node's skew and drift. */
+  now(): number;
+  /** Sends through the simulated network (delay, loss, duplication, reordering, partitions). */
+  send(to: NodeId, message: unknown): void;
+  /** Fires `onTimer(tag, data)` after `delayMs` of this node's clock. */
+  setTimer(delayMs: number, tag: string, data?: unknown): TimerId;
+  cancelTimer(id: TimerId): void;
+  /** Durable storage: survives crashes. Values are copied (structured clone) on write. */
+  persist(key: string, value: unknown): void;
+  load<T>(key: string): T | undefined;
+  /** Answers a client request; replies to requests of a crashed incarnation are dropped. */
+  reply(requestId: number, reply: ClientReply): void;
+  /** Announces this node's role (`leader`, `coordinator`, `follower`...) so nemeses can target it. */
+  setRole(role: string | undefined): void;
+  readonly rng: Rng;
+  log(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A node's behaviour: a state machine driven by messages, timers and client requests. */
+export interface NodeBehaviour {
+  /** Called once after the node (re)starts, before any event. */
+  onStart?(): void;
+  onMessage(from: NodeId, message: unknown): void;
+  onTimer(tag: string, data: unknown): void;
+  onClientRequest(request: ClientRequest): void;
+}
+
+export type NodeFactory = (ctx: NodeContext) => NodeBehaviour;
