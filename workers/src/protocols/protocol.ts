@@ -1,0 +1,59 @@
+import type { NodeFactory, NodeId } from '../sim/node-context.js';
+
+/**
+ * What a protocol module exports so the simulator can run it and the checker can judge it.
+ * The simulator reads this; a protocol never sees the simulator, only its NodeContext.
+ */
+export interface ProtocolDefinition {
+  /** CLI name: `2pc`, `3pc`, `paxos`. */
+  readonly name: string;
+  readonly description: string;
+  /** Switchable, named bugs; each must be found by the checker under some nemesis. */
+  readonly bugs: readonly ProtocolBug[];
+  /** The cluster for a run. */
+  cluster(options: ClusterOptions): ClusterLayout;
+  /** The factory of one node; called again on every restart. */
+  node(id: NodeId, options: NodeOptions): NodeFactory;
+  /**
+   * The operations clients issue and how the history is judged:
+   * - `kv`: single-key read/write/cas `[key, value]` ops, checked with a model (linearizability
+   *   and the consistency levels);
+   * - `txn`: Elle list-append transactions (`f: "txn"`, `["append", k, v]`, `["r", k, list]`),
+   *   checked for isolation anomalies including non-atomic commit.
+   */
+  readonly workload: 'kv' | 'txn';
+  /** The checker model for `kv` workloads (registry name and initial value). */
+  readonly model?: { name: string; init?: unknown };
+  /** Nodes a client may send requests to (a coordinator, or every replica). */
+  entryNodes(layout: ClusterLayout): readonly NodeId[];
+  /**
+   * Requests for the final phase, after faults heal and writes stop: each is sent to the given
+   * node and recorded with `phase: "final"` (the eventual and non-atomic-commit checks read them).
+   */
+  finalReads?(layout: ClusterLayout, keys: readonly unknown[]): { node: NodeId; f: string; value: unknown }[];
+}
+
+export interface ProtocolBug {
+  readonly name: string;
+  readonly description: string;
+  /** Nemeses under which the bug shows (used by tests and the matrix). */
+  readonly showsUnder?: readonly string[];
+}
+
+export interface ClusterOptions {
+  /** Server nodes (replicas or participants); protocols may add a coordinator. Default 3 or 5. */
+  nodes?: number;
+}
+
+export interface ClusterLayout {
+  nodes: readonly NodeId[];
+  /** Roles at start (`coordinator`, `participant`, `acceptor`...); nodes update them with setRole. */
+  roles: Readonly<Record<NodeId, string>>;
+}
+
+export interface NodeOptions {
+  layout: ClusterLayout;
+  bug?: string;
+  /** Protocol tunables (timeouts in ms of the node's clock, lease lengths, drift margin...). */
+  params?: Readonly<Record<string, number>>;
+}
