@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * The `verdict` command line: `verdict <command> [options]`. See `verdict --help`.
+ */
+import { COMMANDS } from './cli/commands.js';
+import { EXIT, type CliIo } from './cli/command.js';
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(helpText());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    io.err(`verdict: unknown command ${JSON.stringify(name)}\n\n${helpText()}`);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  return command.run(rest, io);
+}
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length), 4);
+  const lines = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`);
+  return `Usage: verdict <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'verdict <command> --help' for a command's options.\nExit codes: 0 meets the requirement, 1 violated, 2 unknown, 64 bad usage or input.\n`;
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  const io: CliIo = {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    interactive: process.stdout.isTTY === true,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`verdict: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT.software;
+    },
+  );
+}

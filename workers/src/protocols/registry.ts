@@ -1,0 +1,9 @@
+import type { ProtocolDefinition } from './protocol.js';
+
+/**
+ * Every protocol the simulator can run, by CLI name. Each protocol module adds its line here.
+ */
+export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
+};
+
+export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);
