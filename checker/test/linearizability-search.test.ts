@@ -62,14 +62,22 @@ describe('linearizability search', () => {
     expect(r.counterexample?.partition).toBe('b');
   });
 
-  it('ends with unknown, never a guess, when the time limit runs out', () => {
+  it('ends with unknown, never a guess, when a limit runs out', () => {
+    // 15 concurrent writes and a read nobody wrote: the search must try every subset of writes
+    // before it can say illegal, far more than the first slice of steps.
     const ops: Raw[] = [];
-    // Many concurrent writes and a read nobody wrote: the search must try every order.
-    for (let p = 0; p < 18; p++) ops.push(inv(p, 'write', p + 1));
+    for (let p = 0; p < 15; p++) ops.push(inv(p, 'write', p + 1));
     ops.push(inv(100, 'read', null), ok(100, 'read', 999));
-    for (let p = 0; p < 18; p++) ops.push(ok(p, 'write', p + 1));
-    const r = checkSync(createModel('register', 0), historyFromOps(ops), { timeLimitMs: 1 });
-    expect(['unknown', 'illegal']).toContain(r.outcome);
-    if (r.outcome === 'unknown') expect(r.cause?.kind).toBe('time-limit');
+    for (let p = 0; p < 15; p++) ops.push(ok(p, 'write', p + 1));
+    const h = historyFromOps(ops);
+    const timed = checkSync(createModel('register', 0), h, { timeLimitMs: 1 });
+    expect(timed.outcome).toBe('unknown');
+    expect(timed.cause?.kind).toBe('time-limit');
+    expect(timed.counterexample).toBeUndefined();
+    const starved = checkSync(createModel('register', 0), h, { memoryLimitBytes: 1024 });
+    expect(starved.outcome).toBe('unknown');
+    expect(starved.cause?.kind).toBe('memory-limit');
+    // Unlimited, the same history is proved illegal.
+    expect(checkSync(createModel('register', 0), h).outcome).toBe('illegal');
   });
 });

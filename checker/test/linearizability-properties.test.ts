@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkSync, createModel, historyFromOps, type Op, type Operation, type OperationView } from '../src/index.js';
+import { bruteForceLinearizable } from './support/lin-brute-force.js';
+import { arbitraryHistory, linearizableHistory } from './support/lin-histories.js';
+
+type RawOp = Omit<Op, 'index'>;
+
+// Many runs in CI, fewer while iterating locally: fast-check prints the seed and path on failure.
+const runs = (n: number): number => (process.env.VERDICT_CI === '1' ? n * 4 : n);
+
+describe('linearizability properties', () => {
+  it('accepts register histories that are linearizable by construction, info ops included', () => {
+    fc.assert(
+      fc.property(linearizableHistory({ processes: 6, opsPerProcess: 12 }), ({ ops }) => {
+        const h = historyFromOps(ops);
+        expect(checkSync(createModel('cas-register', 0), h).outcome).toBe('ok');
+        expect(checkSync(createModel('etcd-register', 0), h).outcome).toBe('ok');
+      }),
+      { numRuns: runs(150) },
+    );
+  });
+
+  it('accepts kv histories that are linearizable by construction', () => {
+    fc.assert(
+      fc.property(linearizableHistory({ processes: 8, opsPerProcess: 15, keys: ['a', 'b', 'c'], kv: true }), ({ ops }) => {
+        expect(checkSync(createModel('kv', 0), historyFromOps(ops)).outcome).toBe('ok');
+      }),
+      { numRuns: runs(100) },
+    );
+  });
+
+  it('rejects a history once a read returns a value no order can explain', () => {
+    fc.assert(
+      fc.property(
+        linearizableHistory({ processes: 5, opsPerProcess: 10 }).filter(({ ops }) => ops.some((o) => o.type === 'ok' && o.f === 'read')),
+        fc.nat(),
+        ({ ops }, pick) => {
+          const reads = ops.flatMap((o, i) => (o.type === 'ok' && o.f === 'read' ? [i] : []));
+          const at = reads[pick % reads.length]!;
+          const mutated = ops.map((o, i) => (i === at ? { ...o, value: 9_999 } : o));
+          const result = checkSync(createModel('cas-register', 0), historyFromOps(mutated));
+          expect(result.outcome).toBe('illegal');
+          expect(result.counterexample).toBeDefined();
+        },
+      ),
+      { numRuns: runs(100) },
+    );
+  });
+
+  it('agrees with a brute-force checker on small arbitrary histories', () => {
+    fc.assert(
+      fc.property(arbitraryHistory({ processes: 3, opsPerProcess: 3, values: 3 }), fc.constantFrom('cas-register', 'etcd-register'), (ops, model) => {
+        const h = historyFromOps(ops);
+        const expected = bruteForceLinearizable(createModel(model, 0), h.operations) ? 'ok' : 'illegal';
+        expect(checkSync(createModel(model, 0), h).outcome).toBe(expected);
+      }),
+      { numRuns: runs(400) },
+    );
+  });
+
+  it('shrinks a counterexample to a witness that is still illegal and no larger than the history', () => {
+    fc.assert(
+      fc.property(arbitraryHistory({ processes: 4, opsPerProcess: 4, values: 3 }), (ops) => {
+        const model = createModel('cas-register', 0);
+        const h = historyFromOps(ops);
+        const result = checkSync(model, h);
+        fc.pre(result.outcome === 'illegal');
+        const witness = result.counterexample!.witness.operations;
+        expect(witness.length).toBeGreaterThan(0);
+        expect(witness.length).toBeLessThanOrEqual(h.operations.length);
+        expect(checkSync(model, witness.map(fromView)).outcome).toBe('illegal');
+        // Every witness op is a history op, possibly weakened to info: never an invented one.
+        for (const w of witness) {
+          const original = h.operations[w.id]!;
+          expect(original.f).toBe(w.f);
+          expect(original.input).toEqual(w.input);
+          if (w.status !== 'info') expect(original.status).toBe(w.status);
+        }
+      }),
+      { numRuns: runs(150) },
+    );
+  });
+});
+
+function fromView(v: OperationView): Operation {
+  return { id: v.id, process: v.process, f: v.f, input: v.input, output: v.status === 'info' ? undefined : v.output, status: v.status, call: v.call, ret: v.ret ?? Infinity };
+}
+
+export type { RawOp };
