@@ -33,3 +33,10 @@ export type {
 export { CONSISTENCY_LEVELS, type ConsistencyLevel, type LevelResult, type LevelStatus, type LevelsResult, type SessionGuarantee, type Violation } from './consistency/types.js';
 export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationResult, TransactionView } from './isolation/types.js';
 export type { Report } from './report/report.js';
+export { checkHistory, isTransactionalHistory, resolveModel, type CheckHistoryOptions } from './report/check-history.js';
+export { summarize } from './report/summary.js';
+export { ISOLATION_LEVELS, REQUIRABLE_LEVELS, isRequiredLevel, meetsRequirement, type RequiredLevel, type Requirement } from './report/requirement.js';
+export { renderText } from './report/render-text.js';
+export { renderJunit } from './report/render-junit.js';
+export { renderTimelineSvg, type TimelineOptions } from './report/render-timeline-svg.js';
+export { escapeXml } from './report/escape.js';

@@ -1,0 +1,85 @@
+import { VerdictError } from '../errors.js';
+import type { History } from '../history/op.js';
+import { check, type CheckOptions, type CheckProgress } from '../linearizability/check.js';
+import type { Model } from '../models/model.js';
+import { createModel } from '../models/registry.js';
+import type { Report } from './report.js';
+import { summarize } from './summary.js';
+
+export interface CheckHistoryOptions {
+  /** The model for single-object histories: a registry name or a model. Inferred for Porcupine logs. */
+  model?: string | Model<any>;
+  /** The model's initial state (already parsed JSON). */
+  init?: unknown;
+  /** Check every consistency level, not only linearizability. */
+  levels?: boolean;
+  timeLimitMs?: number;
+  memoryLimitBytes?: number;
+  threads?: CheckOptions['threads'];
+  signal?: AbortSignal;
+  onProgress?: (progress: CheckProgress) => void;
+}
+
+/**
+ * The one entry point the CLI and the service use: checks a parsed history with everything that
+ * applies to it and returns the report.
+ */
+export async function checkHistory(history: History, options: CheckHistoryOptions = {}): Promise<Report> {
+  const started = performance.now();
+  const transactional = isTransactionalHistory(history) && options.model === undefined;
+  const base = historyFacts(history);
+  if (transactional) {
+    throw new VerdictError('VRD_ERR_CHECK_OPTIONS', 'transactional histories need the isolation checker, which is not wired yet');
+  }
+  const model = resolveModel(history, options);
+  const linearizability = await check(model, history, {
+    ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+    ...(options.memoryLimitBytes !== undefined ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+  });
+  const report: Report = {
+    version: 1,
+    kind: 'single-object',
+    history: base,
+    model: linearizability.model,
+    linearizability,
+    verdict: { outcome: 'unknown', summary: '' },
+    elapsedMs: 0,
+  };
+  report.verdict = summarize(report);
+  report.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
+  return report;
+}
+
+/** The model a history is checked against: named, or implied by its format. */
+export function resolveModel(history: History, options: Pick<CheckHistoryOptions, 'model' | 'init'>): Model<any> {
+  if (options.model !== undefined && typeof options.model !== 'string') return options.model;
+  if (typeof options.model === 'string') return createModel(options.model, options.init);
+  if (history.format === 'porcupine-etcd') return createModel('etcd-register', options.init ?? null);
+  if (history.format === 'porcupine-kv') return createModel('kv', options.init ?? '');
+  throw new VerdictError('VRD_ERR_CHECK_OPTIONS', `${history.source ?? 'this history'} needs a model: name one with --model (e.g. --model cas-register --init 0)`);
+}
+
+const MICRO_OPS = new Set(['r', 'w', 'append', 'scan']);
+
+/** Elle's transaction form: every client operation is `txn` with a list of micro-ops. */
+export function isTransactionalHistory(history: History): boolean {
+  if (history.operations.length === 0) return false;
+  return history.operations.every((o) => o.f === 'txn' && Array.isArray(o.input)
+    && (o.input as unknown[]).every((m) => Array.isArray(m) && MICRO_OPS.has(m[0] as string)));
+}
+
+function historyFacts(history: History): Report['history'] {
+  const processes = new Set(history.operations.map((o) => o.process)).size;
+  const facts: Report['history'] = {
+    events: history.ops.length > 0 ? history.ops.length : history.operations.length * 2 + history.events.length,
+    operations: history.operations.length,
+    processes,
+    faults: history.events.length,
+  };
+  if (history.source !== undefined) facts.source = history.source;
+  if (history.format !== undefined) facts.format = history.format;
+  return facts;
+}
