@@ -117,10 +117,11 @@ export async function runPartitionsInThreads(
 }
 
 function spawnPartitionWorker(): Worker {
-  // Under tsx or vitest this module is TypeScript source; built, it is JavaScript.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './partition-worker.ts' : './partition-worker.js', import.meta.url);
-  return new Worker(url, fromSource ? { execArgv: ['--conditions=source', '--import', 'tsx'] } : {});
+  // Built, this module is JavaScript next to partition-worker.js. Under tsx or vitest it is
+  // TypeScript source: the worker then registers tsx's loader before importing the source.
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./partition-worker.js', import.meta.url));
+  const source = new URL('./partition-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
 }
 
 /** Largest-first greedy bin packing by operation count. */

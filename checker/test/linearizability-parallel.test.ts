@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { check, checkSync, createModel, historyFromOps } from '../src/index.js';
+import { linearizableHistory } from './support/lin-histories.js';
+
+const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+
+describe('linearizability on worker threads', () => {
+  it('gives the same verdicts on two threads as on the calling thread', async () => {
+    const samples = fc.sample(linearizableHistory({ processes: 10, opsPerProcess: 30, keys, kv: true }), { seed: 7, numRuns: 4 });
+    for (const { ops } of samples) {
+      const h = historyFromOps(ops);
+      const threaded = await check(createModel('kv', 0), h, { threads: 2 });
+      expect(threaded.stats.threads).toBe(2);
+      expect(threaded.outcome).toBe('ok');
+      expect(threaded.partitions.map((p) => p.key)).toEqual(checkSync(createModel('kv', 0), h).partitions.map((p) => p.key));
+    }
+  });
+
+  it('stops at the first illegal partition and brings back its counterexample', async () => {
+    const [{ ops }] = fc.sample(linearizableHistory({ processes: 10, opsPerProcess: 30, keys, kv: true }), { seed: 11, numRuns: 1 });
+    const at = ops.findIndex((o) => o.type === 'ok' && o.f === 'read');
+    const key = (ops[at]!.value as unknown[])[0];
+    const mutated = ops.map((o, i) => (i === at ? { ...o, value: [key, 424242] } : o));
+    const threaded = await check(createModel('kv', 0), historyFromOps(mutated), { threads: 2 });
+    expect(threaded.outcome).toBe('illegal');
+    expect(threaded.counterexample?.partition).toBe(key);
+    expect(threaded.counterexample?.witness.operations.some((o) => o.f === 'read')).toBe(true);
+  });
+
+  it('runs on the calling thread when the model cannot be rebuilt elsewhere', async () => {
+    const [{ ops }] = fc.sample(linearizableHistory({ processes: 4, opsPerProcess: 10, keys, kv: true }), { seed: 3, numRuns: 1 });
+    const { spec: _spec, ...anonymous } = createModel('kv', 0);
+    const result = await check(anonymous, historyFromOps(ops), { threads: 2 });
+    expect(result.stats.threads).toBe(1);
+    expect(result.outcome).toBe('ok');
+  });
+});
