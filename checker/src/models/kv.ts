@@ -1,8 +1,7 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, type Inconsistent, type Model, type Partition } from './model.js';
-import { registerStep } from './register.js';
+import { inconsistent, isInconsistent, type Inconsistent, type Model, type Partition } from './model.js';
 import { ValueInterner } from './value-interner.js';
-import { showValue, stableStringify, valueEquals } from './values.js';
+import { hashString, showValue, stableStringify } from './values.js';
 
 export interface KvOptions {
   /** Initial value of every key (a scalar), or per key (an object); unnamed keys start at nil. */
@@ -18,18 +17,16 @@ const KV_FS = new Set(['read', 'get', 'write', 'put', 'append', 'cas']);
  * form): `read`/`get` → `[k, v]`, `write`/`put` `[k, v]`, `append` `[k, s]` (string
  * concatenation, Porcupine's kv), `cas` `[k, [expected, new]]`.
  */
-export function kvModel(options: KvOptions = {}): Model<unknown> {
+export function kvModel(options: KvOptions = {}): Model<any> {
   const initFor = initialValueFor(options.init);
-  if (options.partition === false) return kvMapModel(initFor);
+  const whole = kvMapModel(initFor);
+  if (options.partition === false) return whole;
+  // Stepped directly (a search that cannot split, such as sequential consistency), the model is
+  // the whole store; linearizability splits it per key (P-compositionality).
   return {
+    ...whole,
     name: 'kv',
-    init: () => initFor(undefined),
-    step: (state, op) => kvKeyStep(state, op),
-    validate: validateKvOp,
-    isReadOnly: (op) => op.f === 'read' || op.f === 'get',
-    partition: (ops) => partitionByKey(ops, (key) => kvKeyModel(initFor(key))),
-    describeOperation: describeKvOp,
-    describeState: showValue,
+    partition: (ops: readonly Operation[]) => partitionByKey(ops, (key) => kvKeyModel(initFor(key))),
   };
 }
 
@@ -43,36 +40,7 @@ function kvKeyModel(init: unknown): Model<number> {
   return {
     name: 'kv',
     init: () => initId,
-    step(state, op) {
-      const input = (op.input as unknown[])[1];
-      switch (op.f) {
-        case 'get':
-        case 'read': {
-          if (op.status !== 'ok') return state;
-          const out = op.output as unknown[] | null | undefined;
-          const seen = out === null || out === undefined ? input : out[1];
-          if (seen === undefined) return state;
-          return values.lookup(seen) === state
-            ? state
-            : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
-        }
-        case 'put':
-        case 'write':
-          return op.status === 'fail' ? state : values.id(input);
-        case 'append':
-          return op.status === 'fail' ? state : values.append(state, String(input));
-        case 'cas': {
-          const [expected, next] = input as [unknown, unknown];
-          const matches = values.lookup(expected) === state;
-          if (op.status === 'ok') {
-            return matches ? values.id(next) : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
-          }
-          return matches ? values.id(next) : state; // info: took effect only if it could
-        }
-        default:
-          return inconsistent(`unknown kv operation ${op.f}`);
-      }
-    },
+    step: (state, op) => stepInterned(values, state, op),
     equal: (a, b) => a === b,
     hash: (id) => id,
     validate: validateKvOp,
@@ -82,24 +50,86 @@ function kvKeyModel(init: unknown): Model<number> {
   };
 }
 
-/** The whole map as one state: Porcupine's kv-nopartition model (slow; for cross-checks). */
-function kvMapModel(initFor: (key: string | undefined) => unknown): Model<Readonly<Record<string, unknown>>> {
+/** One key's step on interned values: `state` and the result are value ids. */
+function stepInterned(values: ValueInterner, state: number, op: Operation): number | Inconsistent {
+  const input = (op.input as unknown[])[1];
+  switch (op.f) {
+    case 'get':
+    case 'read': {
+      if (op.status !== 'ok') return state;
+      const out = op.output as unknown[] | null | undefined;
+      const seen = out === null || out === undefined ? input : out[1];
+      if (seen === undefined) return state;
+      return values.lookup(seen) === state
+        ? state
+        : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
+    }
+    case 'put':
+    case 'write':
+      return op.status === 'fail' ? state : values.id(input);
+    case 'append':
+      return op.status === 'fail' ? state : values.append(state, String(input));
+    case 'cas': {
+      const [expected, next] = input as [unknown, unknown];
+      const matches = values.lookup(expected) === state;
+      if (op.status === 'ok') {
+        return matches ? values.id(next) : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
+      }
+      return matches ? values.id(next) : state; // info: took effect only if it could
+    }
+    default:
+      return inconsistent(`unknown kv operation ${op.f}`);
+  }
+}
+
+/** The whole store as one state: value ids per key, with a hash kept up to date per write. */
+interface KvMapState {
+  readonly ids: Readonly<Record<string, number>>;
+  readonly hash: number;
+}
+
+/**
+ * The whole map as one state: Porcupine's kv-nopartition model, for cross-checking the per-key
+ * split. Keys absent from `ids` hold their initial value.
+ */
+function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapState> {
+  const interners = new Map<string, { values: ValueInterner; initId: number }>();
+  const forKey = (key: string): { values: ValueInterner; initId: number } => {
+    let entry = interners.get(key);
+    if (entry === undefined) {
+      const values = new ValueInterner();
+      interners.set(key, (entry = { values, initId: values.id(initFor(key)) }));
+    }
+    return entry;
+  };
+  const entryHash = (key: string, id: number): number => Math.imul(hashString(key) ^ Math.imul(id + 1, 0x9e3779b1), 0x85ebca6b);
   return {
     name: 'kv (unpartitioned)',
-    init: () => ({}),
+    init: () => ({ ids: {}, hash: 0 }),
     step: (state, op) => {
       const key = keyOf(op);
-      const current = Object.prototype.hasOwnProperty.call(state, key) ? state[key] : initFor(key);
-      const next = kvKeyStep(current, op);
-      if (next !== null && typeof next === 'object' && (next as Inconsistent).inconsistent === true) return next as Inconsistent;
+      const { values, initId } = forKey(key);
+      const current = state.ids[key] ?? initId;
+      const next = stepInterned(values, current, op);
+      if (isInconsistent(next)) return next;
       if (next === current) return state;
-      return { ...state, [key]: next };
+      const hash = (state.ids[key] === undefined ? state.hash : state.hash ^ entryHash(key, current)) ^ entryHash(key, next);
+      return { ids: { ...state.ids, [key]: next }, hash };
     },
+    equal: (a, b) => a.hash === b.hash && sameIds(a.ids, b.ids),
+    hash: (s) => s.hash,
     validate: validateKvOp,
     isReadOnly: (op) => op.f === 'read' || op.f === 'get',
     describeOperation: describeKvOp,
-    describeState: (s) => stableStringify(s),
+    describeState: (s) => stableStringify(Object.fromEntries(Object.entries(s.ids).map(([k, id]) => [k, forKey(k).values.value(id)]))),
   };
+}
+
+function sameIds(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function initialValueFor(init: unknown): (key: string | undefined) => unknown {
@@ -123,31 +153,6 @@ function validateKvOp(op: Operation): string | undefined {
     && (!Array.isArray(op.output) || op.output.length !== 2)) return `kv read result must be [key, value], got ${showValue(op.output)}`;
   if (op.f === 'cas' && (!Array.isArray(op.input[1]) || op.input[1].length !== 2)) return `kv cas value must be [key, [expected, new]], got ${showValue(op.input)}`;
   return undefined;
-}
-
-function kvKeyStep(state: unknown, op: Operation): unknown | Inconsistent {
-  const input = (op.input as unknown[])[1];
-  switch (op.f) {
-    case 'get':
-    case 'read': {
-      if (op.status !== 'ok') return state;
-      const out = op.output as unknown[] | null | undefined;
-      const seen = out === null || out === undefined ? input : out[1];
-      if (seen === undefined) return state;
-      return valueEquals(seen, state)
-        ? state
-        : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(state)}`);
-    }
-    case 'put':
-    case 'write':
-      return op.status === 'fail' ? state : input;
-    case 'append':
-      return op.status === 'fail' ? state : String(state ?? '') + String(input);
-    case 'cas':
-      return registerStep(state, 'cas', input, undefined, op.status, 'knossos');
-    default:
-      return inconsistent(() => `unknown kv operation ${op.f}`);
-  }
 }
 
 function describeKvOp(op: Operation): string {
