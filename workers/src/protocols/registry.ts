@@ -4,6 +4,7 @@ import type { ProtocolDefinition } from './protocol.js';
  * Every protocol the simulator can run, by CLI name. Each protocol module adds its line here.
  */
 export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
+  '2pc': async () => (await import('./two-phase-commit/index.js')).twoPhaseCommit,
 };
 
 export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);

@@ -1,0 +1,36 @@
+import type { NodeFactory, NodeId } from '../../sim/node-context.js';
+import type { ClusterLayout, NodeOptions, ProtocolDefinition } from '../protocol.js';
+import { PLACEMENT_RULE } from '../shared/key-placement.js';
+import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads } from '../shared/layout.js';
+import { twoPcCoordinator } from './coordinator.js';
+import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js';
+
+/**
+ * Two-phase commit over a list-append store sharded across participants (see key-placement.ts).
+ * Clients send transactions to the coordinator; participants answer only the final reads.
+ */
+export const twoPhaseCommit: ProtocolDefinition = {
+  name: '2pc',
+  description:
+    'Two-phase commit: coordinator c1 and participants p1..pN with undo/redo logs and strict 2PL (no-wait); ' +
+    `atomic, but blocks while the coordinator is down after prepare. Placement: ${PLACEMENT_RULE}.`,
+  bugs: [
+    {
+      name: PARTICIPANT_TIMEOUT_DECIDES,
+      description: 'An in-doubt participant commits or aborts alone after a timeout instead of waiting for the coordinator: non-atomic commit.',
+      showsUnder: ['crash-coordinator', 'partition'],
+    },
+  ],
+  workload: 'txn',
+  cluster: transactionCluster,
+  node(id: NodeId, options: NodeOptions): NodeFactory {
+    const role = options.layout.roles[id];
+    return (ctx) => (role === COORDINATOR_ROLE ? twoPcCoordinator(ctx, options) : twoPcParticipant(ctx, options));
+  },
+  entryNodes(layout: ClusterLayout): readonly NodeId[] {
+    return coordinatorsOf(layout);
+  },
+  finalReads: transactionFinalReads,
+};
+
+export default twoPhaseCommit;

@@ -1,0 +1,34 @@
+import type { NodeOptions } from '../protocol.js';
+
+/** Two-phase commit's tunables, in milliseconds of the node's own clock. */
+export interface TwoPcParams {
+  /** The coordinator aborts a transaction whose votes have not all arrived by then. */
+  voteTimeoutMs: number;
+  /** The coordinator re-sends its decision to participants that have not acknowledged it. */
+  decisionRetryMs: number;
+  /** An in-doubt participant asks the coordinator for the decision this often. */
+  inquiryIntervalMs: number;
+  /**
+   * Bug `participant-timeout-decides` only: how long a participant stays in doubt before it
+   * commits or aborts alone.
+   */
+  inDoubtTimeoutMs: number;
+}
+
+export const TWO_PC_DEFAULTS: TwoPcParams = {
+  voteTimeoutMs: 200,
+  decisionRetryMs: 100,
+  inquiryIntervalMs: 150,
+  inDoubtTimeoutMs: 400,
+};
+
+/** The defaults, overridden by the run's `params` where it names them. */
+export function twoPcParams(options: NodeOptions): TwoPcParams {
+  const p = options.params ?? {};
+  return {
+    voteTimeoutMs: p['voteTimeoutMs'] ?? TWO_PC_DEFAULTS.voteTimeoutMs,
+    decisionRetryMs: p['decisionRetryMs'] ?? TWO_PC_DEFAULTS.decisionRetryMs,
+    inquiryIntervalMs: p['inquiryIntervalMs'] ?? TWO_PC_DEFAULTS.inquiryIntervalMs,
+    inDoubtTimeoutMs: p['inDoubtTimeoutMs'] ?? TWO_PC_DEFAULTS.inDoubtTimeoutMs,
+  };
+}
