@@ -5,6 +5,9 @@ export { VerdictError, checkerErrors, isVerdictError, type CheckerErrorCode, typ
 
 export { NEMESIS_PROCESS, isNemesisOp, type History, type HistoryFormat, type Op, type OpType, type Operation, type ProcessId } from './history/op.js';
 export { HistoryBuilder, historyFromOps, type HistoryBuilderOptions } from './history/history-builder.js';
+export { detectFormat, parseHistory, readHistoryFile, readHistoryStream, type ParseHistoryOptions, type ReadHistoryOptions } from './history/read-history.js';
+export { HISTORY_FORMATS } from './history/line-parser.js';
+export { exportOps, historyToEdn, historyToJsonl, writeHistoryJsonl } from './history/write-history.js';
 
 export { Inconsistent, inconsistent, isInconsistent, type CompleteModel, type Model, type ModelSpec, type Partition } from './models/model.js';
 export { completeModel } from './models/complete-model.js';

@@ -73,6 +73,11 @@ export interface History {
   /** The format it was parsed from, when parsed from text. */
   format?: HistoryFormat;
   source?: string;
+  /**
+   * What the parser had to assume to read the input (for example, pairing ops that name no
+   * process in FIFO order). Reports should show these: the verdict rests on them.
+   */
+  warnings?: string[];
 }
 
 export type HistoryFormat = 'edn' | 'json' | 'jsonl' | 'porcupine-etcd' | 'porcupine-kv';
