@@ -1,0 +1,31 @@
+import type { NodeFactory, NodeId } from '../../sim/node-context.js';
+import type { ClusterLayout, NodeOptions, ProtocolDefinition } from '../protocol.js';
+import { PLACEMENT_RULE } from '../shared/key-placement.js';
+import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads } from '../shared/layout.js';
+import { threePcCoordinator } from './coordinator.js';
+import { threePcParticipant } from './participant.js';
+
+/**
+ * Three-phase commit over the same sharded list-append store as 2PC. Its flaw is not a bug switch:
+ * a partition after PreCommit reached only some participants makes one side commit on its timeout
+ * while the other aborts, and the checker reports the non-atomic commit.
+ */
+export const threePhaseCommit: ProtocolDefinition = {
+  name: '3pc',
+  description:
+    'Three-phase commit: CanCommit / PreCommit / DoCommit with participant timeouts (abort before PreCommit, commit after); ' +
+    `no blocking on a coordinator crash, non-atomic under a partition after PreCommit. Placement: ${PLACEMENT_RULE}.`,
+  bugs: [],
+  workload: 'txn',
+  cluster: transactionCluster,
+  node(id: NodeId, options: NodeOptions): NodeFactory {
+    const role = options.layout.roles[id];
+    return (ctx) => (role === COORDINATOR_ROLE ? threePcCoordinator(ctx, options) : threePcParticipant(ctx, options));
+  },
+  entryNodes(layout: ClusterLayout): readonly NodeId[] {
+    return coordinatorsOf(layout);
+  },
+  finalReads: transactionFinalReads,
+};
+
+export default threePhaseCommit;

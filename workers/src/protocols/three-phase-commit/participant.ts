@@ -1,0 +1,119 @@
+import type { ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../sim/node-context.js';
+import type { NodeOptions } from '../protocol.js';
+import { answerLocalRead } from '../shared/final-read.js';
+import { PARTICIPANT_ROLE } from '../shared/layout.js';
+import { ResourceManager, type TxnRecord } from '../shared/resource-manager.js';
+import { isThreePcMessage, type CanCommitMessage, type ThreePcMessage } from './messages.js';
+import { threePcParams } from './params.js';
+
+/**
+ * The 3PC participant. CanCommit takes the share's locks (no-wait) and votes; PreCommit executes
+ * the share in place, logs its undo/redo record and acknowledges with the reads; DoCommit or Abort
+ * settle it. It never blocks on the coordinator: with no PreCommit within `canCommitTimeoutMs` of
+ * its yes vote it aborts alone, and with no decision within `preCommitTimeoutMs` of PreCommit it
+ * commits alone — which is what splits a transaction when a partition cuts it off after PreCommit
+ * while the coordinator, missing its acknowledgement, aborts the others.
+ */
+export function threePcParticipant(ctx: NodeContext, options: NodeOptions): NodeBehaviour {
+  const params = threePcParams(options);
+  const rm = new ResourceManager(ctx);
+
+  const send = (to: NodeId, message: ThreePcMessage): void => ctx.send(to, message);
+  const ack = (to: NodeId, r: TxnRecord): void =>
+    send(to, { type: '3pc/ack', txn: r.id, outcome: r.state === 'committed' ? 'committed' : 'aborted', decidedBy: r.decidedBy ?? 'coordinator' });
+
+  function onCanCommit(from: NodeId, message: CanCommitMessage): void {
+    const known = rm.get(message.txn);
+    if (known !== undefined) {
+      send(from, { type: '3pc/vote', txn: known.id, yes: known.state !== 'aborted', reason: known.state === 'aborted' ? 'already aborted here' : undefined });
+      return;
+    }
+    const locked = rm.lock(message.txn, from, message.ops);
+    if (!locked.ok) {
+      rm.refuse(message.txn, from);
+      send(from, { type: '3pc/vote', txn: message.txn, yes: false, reason: locked.reason });
+      return;
+    }
+    send(from, { type: '3pc/vote', txn: message.txn, yes: true });
+    ctx.setTimer(params.canCommitTimeoutMs, 'can-commit-timeout', message.txn);
+  }
+
+  function onPreCommit(from: NodeId, id: string): void {
+    let record = rm.get(id);
+    if (record?.state === 'locked') {
+      record = rm.execute(id);
+      ctx.setTimer(params.preCommitTimeoutMs, 'pre-commit-timeout', id);
+    }
+    if (record?.state === 'prepared' || record?.state === 'committed') {
+      send(from, { type: '3pc/pre-commit-ack', txn: id, ok: true, results: record.results });
+      return;
+    }
+    // Aborted already (its own timeout, or forgotten in a crash before PreCommit): refuse.
+    if (record === undefined) rm.refuse(id, from);
+    send(from, { type: '3pc/pre-commit-ack', txn: id, ok: false, reason: `${ctx.id} had already aborted ${id}` });
+  }
+
+  function onDecision(from: NodeId, id: string, commit: boolean): void {
+    const record = rm.get(id);
+    if (record === undefined) {
+      if (!commit) ack(from, rm.refuse(id, from));
+      return;
+    }
+    if (record.state === 'locked' || record.state === 'prepared') {
+      ack(from, commit ? rm.commit(id, 'coordinator') : rm.abort(id, 'coordinator'));
+      return;
+    }
+    if ((record.state === 'committed') !== commit) {
+      ctx.log('3pc decision arrived after this participant settled alone', { txn: id, decision: commit ? 'commit' : 'abort', outcome: record.state });
+    }
+    ack(from, record);
+  }
+
+  function onTimeout(tag: string, id: string): void {
+    const record = rm.get(id);
+    if (tag === 'can-commit-timeout' && record?.state === 'locked') {
+      ctx.log('3pc participant aborts alone: no PreCommit in time', { txn: id });
+      rm.abort(id, 'participant');
+    } else if (tag === 'pre-commit-timeout' && record?.state === 'prepared') {
+      ctx.log('3pc participant commits alone: no decision in time after PreCommit', { txn: id });
+      rm.commit(id, 'participant');
+    }
+  }
+
+  return {
+    onStart() {
+      ctx.setRole(PARTICIPANT_ROLE);
+      // A transaction only locked when the node crashed is forgotten (it will refuse PreCommit);
+      // a pre-committed one is in the log and commits on its timeout unless told otherwise.
+      for (const record of rm.recover()) ctx.setTimer(params.preCommitTimeoutMs, 'pre-commit-timeout', record.id);
+    },
+
+    onClientRequest(request: ClientRequest) {
+      answerLocalRead(ctx, rm, request);
+    },
+
+    onMessage(from: NodeId, message: unknown) {
+      if (!isThreePcMessage(message)) return;
+      switch (message.type) {
+        case '3pc/can-commit':
+          onCanCommit(from, message);
+          return;
+        case '3pc/pre-commit':
+          onPreCommit(from, message.txn);
+          return;
+        case '3pc/do-commit':
+          onDecision(from, message.txn, true);
+          return;
+        case '3pc/abort':
+          onDecision(from, message.txn, false);
+          return;
+        default:
+          return;
+      }
+    },
+
+    onTimer(tag: string, data: unknown) {
+      onTimeout(tag, String(data));
+    },
+  };
+}
