@@ -47,13 +47,14 @@ function runSteps(steps: readonly Step[], bug?: string): { c: FakeCluster; issue
       issued.push({ requestId: c.request('c1', 'txn', ops), ops });
     } else if (s.kind === 'deliver' || s.kind === 'drop' || s.kind === 'duplicate') {
       const target = c.inFlight[s.pick % Math.max(1, c.inFlight.length)];
-      if (target === undefined) continue;
-      if (s.kind === 'deliver') c.deliver((m) => m === target, 1);
+      if (target === undefined) {
+        // Nothing in flight.
+      } else if (s.kind === 'deliver') c.deliver((m) => m === target, 1);
       else if (s.kind === 'drop') c.drop((m) => m === target);
       else c.inFlight.push({ ...target });
     } else if (s.kind === 'crash') c.crash(s.node);
     else if (s.kind === 'restart') c.restart(s.node);
-    else c.advance(s.ms, false);
+    else if (s.kind === 'advance') c.advance(s.ms, false);
   }
   for (const id of NODES) if (!c.isUp(id)) c.restart(id);
   for (let i = 0; i < 10; i++) c.advance(1_000);
