@@ -1,0 +1,51 @@
+import type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolDefinition } from '../protocol.js';
+import type { NodeFactory, NodeId } from '../../sim/node-context.js';
+import { paxosBugs, paxosParams } from './params.js';
+import { PaxosNode } from './paxos-node.js';
+
+const DEFAULT_NODES = 5;
+
+/**
+ * Multi-decree Paxos replicating a key-value store, with Chubby-style master leases: the model
+ * answer to "consistent and partition tolerant". See README.md in this folder.
+ */
+export const paxosProtocol: ProtocolDefinition = {
+  name: 'paxos',
+  description: 'Multi-Paxos replicated kv store with a stable leader and Chubby-style master leases (reads served locally under the lease)',
+  bugs: [
+    {
+      name: 'forget-highest-accepted',
+      description: 'In phase 1 the new leader ignores the values its quorum reports as accepted and proposes no-ops in their place, erasing writes that were chosen but not yet known chosen',
+      showsUnder: ['crash-leader', 'isolate-leader'],
+    },
+    {
+      name: 'no-quorum-intersection',
+      description: 'Quorums of ⌊n/2⌋ nodes: two leaders on the two sides of a partition both choose values for the same slots',
+      showsUnder: ['partition-halves'],
+    },
+    {
+      name: 'lease-without-drift-margin',
+      description: 'Lease arithmetic without the clock-drift margin ε: with skewed clocks a new master serves before a deposed master stops serving reads from its lease, which returns stale values',
+      showsUnder: ['clock-skew'],
+    },
+  ],
+  workload: 'kv',
+  model: { name: 'kv', init: null },
+  cluster(options: ClusterOptions): ClusterLayout {
+    const count = options.nodes ?? DEFAULT_NODES;
+    const nodes: NodeId[] = [];
+    for (let i = 1; i <= count; i++) nodes.push(`n${i}`);
+    return { nodes, roles: Object.fromEntries(nodes.map((n) => [n, 'acceptor'])) };
+  },
+  node(_id: NodeId, options: NodeOptions): NodeFactory {
+    const params = paxosParams(options.params);
+    const bugs = paxosBugs(options.bug);
+    return (ctx) => new PaxosNode(ctx, params, bugs);
+  },
+  entryNodes(layout: ClusterLayout): readonly NodeId[] {
+    return layout.nodes;
+  },
+  finalReads(layout: ClusterLayout, keys: readonly unknown[]) {
+    return layout.nodes.flatMap((node) => keys.map((key) => ({ node, f: 'read', value: [key, null] })));
+  },
+};
