@@ -1,4 +1,4 @@
-import type { OperationView } from '../linearizability/result.js';
+import type { LinearizabilityResult, OperationView } from '../linearizability/result.js';
 
 /**
  * The consistency lattice, strongest first: strong (linearizable) ⊃ sequential ⊃ session ⊃
@@ -13,6 +13,8 @@ export type LevelStatus = 'holds' | 'violated' | 'unknown';
 
 /** The session guarantees (Terry et al.), checked per session and per user. */
 export type SessionGuarantee = 'read-your-writes' | 'monotonic-reads' | 'monotonic-writes' | 'writes-follow-reads';
+
+export const SESSION_GUARANTEES: readonly SessionGuarantee[] = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'];
 
 /** One broken promise: the few operations that show it and one plain sentence. */
 export interface Violation {
@@ -39,4 +41,25 @@ export interface LevelsResult {
   levels: LevelResult[];
   /** The strongest level that holds; `none` when even eventual does not. */
   strongest: ConsistencyLevel | 'none';
+  /**
+   * Why a level that holds on its own was not named strongest (a weaker level it implies is
+   * violated), and other remarks a reader of the verdict needs. Absent when there are none.
+   */
+  notes?: string[];
+  /** The full linearizability result behind `strong`, when it was checked. */
+  linearizability?: LinearizabilityResult;
+}
+
+/**
+ * One session guarantee over all sessions (or all users): `holds`, `violated` with witnesses, or
+ * `unknown` when the only contradictions found involve values written more than once (a read of
+ * such a value cannot name its write). `violatedCycles` counts the contradictory groups of
+ * versions this guarantee takes part in.
+ */
+export interface GuaranteeResult {
+  guarantee: SessionGuarantee;
+  status: LevelStatus;
+  violations: Violation[];
+  violatedCycles: number;
+  cause?: string;
 }

@@ -1,0 +1,217 @@
+import { VerdictError } from '../errors.js';
+import type { Operation } from '../history/op.js';
+import { completeModel } from '../models/complete-model.js';
+import { keyOf } from '../models/kv.js';
+import type { CompleteModel, Model } from '../models/model.js';
+import { stableStringify } from '../models/values.js';
+
+/** The data models whose versions the session and eventual checks can read. */
+export type DataModelKind = 'register' | 'kv';
+
+/**
+ * What a register or kv history says about versions. Written values are unique per key, so each
+ * value names one version (one write); the initial value is a version of its own, older than
+ * every write. For each operation (by position in `ops`):
+ * - `readOf`: the version an `ok` operation observed (a read's value, a successful cas's expected
+ *   value), or -1 (nothing named: an unknown outcome, a Knossos nil read, a value nobody wrote);
+ * - `writeOf`: the version an `ok` or `info` write or cas installs (if it happened), or -1;
+ * - `casFrom`: for a cas (`ok` or `info`), the version it replaced, or -1.
+ * Failed operations never happened: they name nothing (their values are kept to tell a read of a
+ * failed write from an invented value).
+ */
+export interface VersionTable {
+  kind: DataModelKind;
+  model: CompleteModel<any>;
+  ops: readonly Operation[];
+  keyOfOp: Int32Array;
+  readOf: Int32Array;
+  writeOf: Int32Array;
+  casFrom: Int32Array;
+  /** Per key id: the key as written in the history (undefined for a register). */
+  keys: unknown[];
+  /** Per version: its key id, its value, the op position that wrote it (-1 for the initial value). */
+  versionKey: number[];
+  versionValue: unknown[];
+  versionWriter: number[];
+  /** Per version: written more than once (or the initial value written again). */
+  versionDup: Uint8Array;
+  /** Per key id: its initial version. */
+  initVersion: number[];
+  /** Positions of `ok` reads whose value names no version: read from a failed write, or invented. */
+  unnamedReads: { op: number; value: unknown; failedWrite: boolean }[];
+  /** How many writes repeated a value already written to their key (or its initial value). */
+  duplicates: number;
+  /** The first operation the version reading cannot follow (a kv append), if any. */
+  unsupported: Operation | undefined;
+}
+
+export interface VersionTableOptions {
+  /** How to read the operations; default from the model's name (register, cas-register, etcd-register, kv). */
+  dataModel?: DataModelKind;
+  /** Initial value of every key, or per key (an object); default from the model. */
+  initialValue?: unknown;
+}
+
+/** Which data model a model is, by its registry name; undefined when neither. */
+export function dataModelOf(model: Model<any>, override?: DataModelKind): DataModelKind | undefined {
+  if (override !== undefined) return override;
+  const name = model.spec?.name ?? model.name;
+  if (name === 'register' || name === 'cas-register' || name === 'etcd-register' || name.startsWith('cas-register')) return 'register';
+  if (name === 'kv' || name === 'kv-unpartitioned' || name.startsWith('kv')) return 'kv';
+  return undefined;
+}
+
+/** Per-key value → version lookup; primitives by identity, structured values by canonical JSON. */
+class VersionIndex {
+  private readonly primitive = new Map<unknown, number>();
+  private structured: Map<string, number> | undefined;
+
+  get(v: unknown): number | undefined {
+    if (v !== null && typeof v === 'object') return this.structured?.get(stableStringify(v));
+    return this.primitive.get(v);
+  }
+
+  set(v: unknown, id: number): void {
+    if (v !== null && typeof v === 'object') (this.structured ??= new Map()).set(stableStringify(v), id);
+    else this.primitive.set(v, id);
+  }
+}
+
+/** Reads a register or kv history into versions; throws VRD_ERR_MODEL_OPERATION on an op the model cannot read. */
+export function buildVersionTable(model: Model<any>, operations: readonly Operation[], kind: DataModelKind, options: VersionTableOptions = {}): VersionTable {
+  const complete = completeModel(model);
+  const n = operations.length;
+  const t: VersionTable = {
+    kind, model: complete, ops: operations,
+    keyOfOp: new Int32Array(n).fill(-1), readOf: new Int32Array(n).fill(-1), writeOf: new Int32Array(n).fill(-1), casFrom: new Int32Array(n).fill(-1),
+    keys: [], versionKey: [], versionValue: [], versionWriter: [], versionDup: new Uint8Array(0), initVersion: [], unnamedReads: [], duplicates: 0, unsupported: undefined,
+  };
+  const keyIds = new Map<string, number>();
+  const index: VersionIndex[] = [];
+  const failedValues: VersionIndex[] = [];
+  const dup: number[] = [];
+  const initOf = initialValueReader(complete, kind, options.initialValue);
+  const newVersion = (key: number, value: unknown, writer: number): number => {
+    const id = t.versionKey.length;
+    t.versionKey.push(key);
+    t.versionValue.push(value);
+    t.versionWriter.push(writer);
+    index[key]!.set(value, id);
+    return id;
+  };
+  const keyIdOf = (op: Operation): number => {
+    if (kind === 'register') {
+      if (t.keys.length === 0) openKey(undefined);
+      return 0;
+    }
+    const name = keyOf(op);
+    let id = keyIds.get(name);
+    if (id === undefined) keyIds.set(name, (id = openKey((op.input as unknown[])[0])));
+    return id;
+  };
+  const openKey = (key: unknown): number => {
+    const id = t.keys.length;
+    t.keys.push(key);
+    index.push(new VersionIndex());
+    failedValues.push(new VersionIndex());
+    t.initVersion.push(newVersion(id, initOf(key), -1));
+    return id;
+  };
+
+  // Pass 1: keys and written versions (writes may complete after the reads that name them).
+  for (let i = 0; i < n; i++) {
+    const op = operations[i]!;
+    const reason = complete.validate(op);
+    if (reason !== undefined) throw new VerdictError('VRD_ERR_MODEL_OPERATION', `${complete.name}: ${reason}`, { opIndex: op.call });
+    const access = accessOf(op, kind);
+    if (access === undefined) {
+      t.unsupported ??= op;
+      continue;
+    }
+    const key = keyIdOf(op);
+    t.keyOfOp[i] = key;
+    if (access.writes === undefined) continue;
+    if (op.status === 'fail') {
+      failedValues[key]!.set(access.writes.value, 1);
+      continue;
+    }
+    const existing = index[key]!.get(access.writes.value);
+    if (existing !== undefined) {
+      dup[existing] = 1;
+      t.duplicates++;
+      t.writeOf[i] = existing;
+    } else {
+      t.writeOf[i] = newVersion(key, access.writes.value, i);
+    }
+  }
+  // Pass 2: the versions reads and cas name.
+  const nilIsNothing = kind === 'register' && complete.failed === 'drop';
+  for (let i = 0; i < n; i++) {
+    const key = t.keyOfOp[i]!;
+    if (key < 0) continue;
+    const op = operations[i]!;
+    if (op.status === 'fail') continue;
+    const access = accessOf(op, kind)!;
+    if (access.observes === undefined) continue;
+    const seen = access.observes.value;
+    if (seen === undefined || (seen === null && nilIsNothing)) continue;
+    const version = index[key]!.get(seen);
+    if (access.writes !== undefined) {
+      // A cas: it replaced `seen` if it happened (ok, or info that took effect).
+      if (version !== undefined) t.casFrom[i] = version;
+      if (op.status !== 'ok') continue;
+    } else if (op.status !== 'ok') continue;
+    if (version !== undefined) t.readOf[i] = version;
+    else t.unnamedReads.push({ op: i, value: seen, failedWrite: failedValues[key]!.get(seen) !== undefined });
+  }
+  t.versionDup = new Uint8Array(t.versionKey.length);
+  for (let v = 0; v < dup.length; v++) if (dup[v] === 1) t.versionDup[v] = 1;
+  return t;
+}
+
+interface Access {
+  /** The value the operation observed (read result, cas expected), when it observes one. */
+  observes?: { value: unknown };
+  /** The value it writes (write, put, cas new), when it writes. */
+  writes?: { value: unknown };
+}
+
+/** What one op reads and writes, in the register or kv model's own reading of its fields. */
+function accessOf(op: Operation, kind: DataModelKind): Access | undefined {
+  if (kind === 'register') {
+    switch (op.f) {
+      case 'read': return { observes: { value: op.output === undefined ? op.input : op.output } };
+      case 'write': return { writes: { value: op.input } };
+      case 'cas': { const [from, to] = op.input as [unknown, unknown]; return { observes: { value: from }, writes: { value: to } }; }
+      default: return undefined;
+    }
+  }
+  const value = (op.input as unknown[])[1];
+  switch (op.f) {
+    case 'read':
+    case 'get': {
+      const out = op.output as unknown[] | null | undefined;
+      return { observes: { value: out === null || out === undefined ? value : out[1] } };
+    }
+    case 'write':
+    case 'put': return { writes: { value } };
+    case 'cas': { const [from, to] = value as [unknown, unknown]; return { observes: { value: from }, writes: { value: to } }; }
+    default: return undefined; // append: versions are prefixes, not unique values
+  }
+}
+
+function initialValueReader(model: CompleteModel<any>, kind: DataModelKind, given: unknown): (key: unknown) => unknown {
+  // A kv model's state is not a value (per-key interned ids, or a map), so read its init from the spec.
+  const init = given !== undefined ? given
+    : kind === 'register' ? model.init()
+    : model.spec !== undefined ? (model.spec.init ?? null)
+    : model.partition !== undefined ? model.init() : null;
+  if (kind === 'kv' && init !== null && typeof init === 'object' && !Array.isArray(init)) {
+    const table = init as Record<string, unknown>;
+    return (key) => {
+      const name = typeof key === 'string' ? key : stableStringify(key);
+      return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : null;
+    };
+  }
+  return () => init;
+}
