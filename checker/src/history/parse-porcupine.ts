@@ -5,17 +5,20 @@ import type { Op, OpType } from './op.js';
 import { describe, fieldError, opFromRecord, parseError, type RecordPlace } from './op-record.js';
 import type { OpSink } from './op-sink.js';
 
-/** `... jepsen.util - <message>`: the logger Jepsen 0.x printed each op with. */
-const JEPSEN_UTIL = /\bjepsen\.util\s+-\s(.*)$/;
+/**
+ * `... jepsen.util - <message>` (Porcupine's logs) or `... [thread] jepsen.util: <message>`
+ * (Jepsen's logback layout): the logger Jepsen printed each op with.
+ */
+const JEPSEN_UTIL = /\bjepsen\.util(?:\s+-|:)\s(.*)$/;
 /** `<process>\t:<type>\t:<f>\t<value>` */
 const OP_MESSAGE = /^\s*(\S+)\t:([^\t\s]+)\t:([^\t\s]+)(?:\t(.*))?$/;
 /**
  * Log noise, and only that: a record of another logger (`[time] LEVEL logger - message`), or a
- * line of a Java stack trace. Any other line is an error rather than silently skipped, since a
+ * Java exception and its stack trace. Any other line is an error rather than silently skipped, since a
  * skipped op would change the verdict.
  */
-const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s+\S+\s+-\s/;
-const STACK_TRACE = /^\s+at\s|^\s*Caused by:|^\s*\.\.\.\s\d+\s+more\s*$/;
+const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s+(?:\[[^\]]*\]\s+)?[\w.$-]+(?:\s+-|:)\s/;
+const STACK_TRACE = /^\s+at\s|^\s*Caused by:|^\s*\.\.\.\s\d+\s+more\s*$|^[\w$.]+(?:Exception|Error)(?::\s.*)?$/;
 const BLANK = /^\s*$/;
 const INTEGER = /^-?\d+$/;
 
