@@ -95,6 +95,7 @@ describe('2pc nodes', () => {
     expect(c.storage('p1').get('rm/open')).toHaveLength(1);
     expect(c.storage('p2').get('rm/open')).toHaveLength(1);
     expect(c.traceOf('p1', 'send').filter((s) => (s.message as { type: string }).type === '2pc/inquiry').length).toBeGreaterThan(5);
+    expect(c.traceOf('p1', 'log').filter((l) => l.message.startsWith('2pc participant blocked in doubt'))).toHaveLength(1);
     // Committed state is untouched by the in-doubt append; nothing inconsistent, only unavailable.
     expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, []]] });
     c.restart('c1');

@@ -23,6 +23,7 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
   const rm = new ResourceManager(ctx);
   /** When each in-doubt transaction started waiting, on this incarnation's clock. */
   const inDoubtSince = new Map<string, number>();
+  const reportedBlocked = new Set<string>();
 
   const send = (to: NodeId, message: TwoPcMessage): void => ctx.send(to, message);
 
@@ -63,6 +64,7 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
     }
     if (known.state === 'prepared' || known.state === 'locked') {
       inDoubtSince.delete(known.id);
+      reportedBlocked.delete(known.id);
       ack(from, decision.commit ? rm.commit(known.id, 'coordinator') : rm.abort(known.id, 'coordinator'));
       return;
     }
@@ -76,13 +78,19 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
     const record = rm.get(id);
     const since = inDoubtSince.get(id);
     if (record?.state !== 'prepared' || since === undefined) return;
-    if (decidesAlone && ctx.now() - since >= params.inDoubtTimeoutMs) {
+    const waitedMs = ctx.now() - since;
+    if (waitedMs >= params.inDoubtTimeoutMs && decidesAlone) {
       inDoubtSince.delete(id);
       const commit = ctx.rng.chance(0.5);
       ctx.log('2pc participant decides alone (bug participant-timeout-decides)', { txn: id, decision: commit ? 'commit' : 'abort' });
       if (commit) rm.commit(id, 'participant');
       else rm.abort(id, 'participant');
       return;
+    }
+    if (waitedMs >= params.inDoubtTimeoutMs && !reportedBlocked.has(id)) {
+      // Once per transaction: the evidence that 2PC blocks, for whoever reads the run's log.
+      reportedBlocked.add(id);
+      ctx.log('2pc participant blocked in doubt, holding its locks until the coordinator answers', { txn: id, waitedMs, keys: record.locks.map((l) => l.key) });
     }
     send(record.coordinator, { type: '2pc/inquiry', txn: id });
     ctx.setTimer(params.inquiryIntervalMs, 'in-doubt', id);
