@@ -50,16 +50,19 @@ export class LineSplitter {
 
   private emit(line: string): void {
     this.lineNo++;
+    if (line.length > (this.options.lineLengthMax ?? LINE_LENGTH_MAX_DEFAULT)) this.tooLong(this.lineNo);
     if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     if (this.lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     this.onLine(line, this.lineNo);
   }
 
   private checkLength(): void {
+    if (this.rest.length > (this.options.lineLengthMax ?? LINE_LENGTH_MAX_DEFAULT)) this.tooLong(this.lineNo + 1);
+  }
+
+  private tooLong(lineNo: number): never {
     const max = this.options.lineLengthMax ?? LINE_LENGTH_MAX_DEFAULT;
-    if (this.rest.length > max) {
-      throw new VerdictError('VRD_ERR_HISTORY_TOO_LARGE', `line longer than ${max} characters`, { file: this.options.source, line: this.lineNo + 1 });
-    }
+    throw new VerdictError('VRD_ERR_HISTORY_TOO_LARGE', `line longer than ${max} characters`, { file: this.options.source, line: lineNo });
   }
 }
 

@@ -77,7 +77,7 @@ async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint:
     }
     // Hold the start of the input until there is enough of it to tell the format.
     sample += text;
-    if (sample.length >= DETECT_SAMPLE_CHARS && /\S/.test(sample)) {
+    if (options.format !== undefined || (sample.length >= DETECT_SAMPLE_CHARS && /\S/.test(sample))) {
       reading = startReading(sample, options, nameHint);
       sample = '';
     }

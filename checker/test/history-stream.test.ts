@@ -1,0 +1,106 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHistory, readHistoryFile, readHistoryStream, type History } from '../src/index.js';
+
+const OPS_TOTAL = 200_000;
+const PROCESSES = 16;
+
+/** Line `i` of a generated register history: each process alternates invoke and ok. */
+function generatedLine(i: number): string {
+  const pair = i >> 1;
+  const process = pair % PROCESSES;
+  const f = pair % 3 === 0 ? 'write' : 'read';
+  const type = i % 2 === 0 ? 'invoke' : 'ok';
+  const value = f === 'write' || type === 'ok' ? pair : null;
+  return JSON.stringify({ index: i, time: i * 1000, process, type, f, value });
+}
+
+/** The operations, comparable across reads (the parse order and values are what matter). */
+const fingerprint = (h: History): string => JSON.stringify(h.operations);
+
+describe('streamed history reads', () => {
+  let dir: string;
+  let path: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'verdict-history-'));
+    path = join(dir, 'big.jsonl');
+    const out = createWriteStream(path);
+    let chunk = '';
+    for (let i = 0; i < OPS_TOTAL; i++) {
+      chunk += `${generatedLine(i)}\n`;
+      if (chunk.length > 1 << 20) {
+        if (!out.write(chunk)) await once(out, 'drain');
+        chunk = '';
+      }
+    }
+    out.end(chunk);
+    await once(out, 'finish');
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a 200k-op JSONL file line by line, matching the in-memory parse', async () => {
+    const streamed = await readHistoryFile(path);
+    const inMemory = parseHistory(readFileSync(path, 'utf8'), { source: path });
+    expect(streamed.format).toBe('jsonl');
+    expect(streamed.source).toBe(path);
+    expect(streamed.ops).toHaveLength(OPS_TOTAL);
+    expect(streamed.operations).toHaveLength(OPS_TOTAL / 2);
+    expect(streamed.ops[OPS_TOTAL - 1]!.line).toBe(OPS_TOTAL);
+    expect(fingerprint(streamed)).toBe(fingerprint(inMemory));
+  });
+
+  it('keeps only the paired operations with keepOps: false', async () => {
+    const lean = await readHistoryFile(path, { keepOps: false });
+    const full = await readHistoryFile(path);
+    expect(lean.ops).toHaveLength(0);
+    expect(fingerprint(lean)).toBe(fingerprint(full));
+  });
+
+  it('stops at the first bad line without reading the rest of an endless stream', async () => {
+    let chunksRead = 0;
+    async function* endless(): AsyncGenerator<Buffer> {
+      for (let i = 0; ; i++) {
+        chunksRead++;
+        yield Buffer.from(i === 3 ? '{"process": 1, "type": "okay", "f": "read", "value": null}\n' : `${generatedLine(2 * i)}\n${generatedLine(2 * i + 1)}\n`);
+      }
+    }
+    await expect(readHistoryStream(Readable.from(endless()), { format: 'jsonl', source: 'upload.jsonl' })).rejects.toMatchObject({
+      code: 'VRD_ERR_HISTORY_FIELD',
+      location: { file: 'upload.jsonl', line: 7, field: 'type' },
+    });
+    // Only the stream's own read-ahead is consumed past the bad line.
+    expect(chunksRead).toBeLessThan(50);
+  });
+
+  it('joins lines and UTF-8 characters split across chunks', async () => {
+    const text = `${JSON.stringify({ process: 0, type: 'invoke', f: 'write', value: 'héllo ✓ 𝄞' })}\n${JSON.stringify({ process: 0, type: 'ok', f: 'write', value: 'héllo ✓ 𝄞' })}\n`;
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 5) chunks.push(bytes.subarray(i, i + 5));
+    const h = await readHistoryStream(Readable.from(chunks), { source: 'upload.jsonl' });
+    expect(h.operations[0]).toMatchObject({ input: 'héllo ✓ 𝄞', output: 'héllo ✓ 𝄞', status: 'ok' });
+  });
+
+  it('detects the format of a stream from its first chunks and reads EDN in small pieces', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 4000; i++) lines.push(`{:process ${(i >> 1) % 8}, :type :${i % 2 === 0 ? 'invoke' : 'ok'}, :f :txn, :value [[:append ${i >> 1} ${i}] [:r ${i >> 1} nil]], :time ${i}}`);
+    const text = `; an Elle-style history\n[${lines.join('\n ')}]\n`;
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += 997) pieces.push(text.slice(i, i + 997));
+    const h = await readHistoryStream(Readable.from(pieces.map((p) => Buffer.from(p))), { source: 'history.edn' });
+    expect(h.format).toBe('edn');
+    expect(fingerprint(h)).toBe(fingerprint(parseHistory(text)));
+    expect(h.ops[3999]!.line).toBe(4001);
+  });
+
+  it('rejects a line longer than the limit instead of buffering it', async () => {
+    const long = Readable.from([Buffer.from(`{"process": 0, "type": "invoke", "f": "write", "value": "${'x'.repeat(5000)}"}\n`)]);
+    await expect(readHistoryStream(long, { format: 'jsonl', lineLengthMax: 1000 })).rejects.toMatchObject({ code: 'VRD_ERR_HISTORY_TOO_LARGE' });
+  });
+});
