@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHistory, readHistoryFile, readHistoryStream, type History } from '../src/index.js';
 
@@ -97,6 +98,15 @@ describe('streamed history reads', () => {
     expect(h.format).toBe('edn');
     expect(fingerprint(h)).toBe(fingerprint(parseHistory(text)));
     expect(h.ops[3999]!.line).toBe(4001);
+  });
+
+  it('decompresses a .gz file on the way, detecting the format from the name without .gz', async () => {
+    const gz = join(dir, 'small.edn.gz');
+    writeFileSync(gz, gzipSync('{:process 0 :type :invoke :f :read :value nil}\n{:process 0 :type :ok :f :read :value 3}\n'));
+    const h = await readHistoryFile(gz);
+    expect(h.format).toBe('edn');
+    expect(h.operations).toEqual([expect.objectContaining({ f: 'read', output: 3 })]);
+    await expect(readHistoryFile(join(dir, 'missing.jsonl.gz'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('rejects a line longer than the limit instead of buffering it', async () => {

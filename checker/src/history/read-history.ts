@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { VerdictError } from '../errors.js';
 import { DETECT_SAMPLE_CHARS, detectFormat } from './detect-format.js';
 import { createLineParser, type LineParser } from './line-parser.js';
@@ -50,10 +51,12 @@ export function parseHistory(text: string, options: ParseHistoryOptions = {}): H
 /**
  * Reads a history file as a stream: JSONL, EDN and Porcupine logs are parsed line by line, so
  * memory holds the history being built and never the file's text (a JSON array is read whole).
- * `options.source` defaults to the path.
+ * A path ending in `.gz` is decompressed. `options.source` defaults to the path.
  */
 export async function readHistoryFile(path: string, options: ReadHistoryOptions = {}): Promise<History> {
-  const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  // A `.gz` file is decompressed on the way; pipeline passes a read error on to the reader.
+  const stream = path.endsWith('.gz') ? pipeline(file, createGunzip(), () => {}) : file;
   return readFrom(stream, { ...options, source: options.source ?? path }, path);
 }
 
