@@ -22,6 +22,7 @@ export const checkerErrors = {
   VRD_ERR_MODEL_OPERATION: { message: 'operation not understood by the model: %s', status: 422 },
   VRD_ERR_CHECK_OPTIONS: { message: 'invalid check options: %s', status: 400 },
   VRD_ERR_CHECK_WORKER: { message: 'a checker worker thread failed: %s', status: 500 },
+  VRD_ERR_CONSISTENCY_OPTIONS: { message: 'invalid consistency options: %s', status: 400 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type CheckerErrorCode = keyof typeof checkerErrors;

@@ -33,7 +33,22 @@ export type {
   UnknownCause,
 } from './linearizability/result.js';
 
-export { CONSISTENCY_LEVELS, type ConsistencyLevel, type LevelResult, type LevelStatus, type LevelsResult, type SessionGuarantee, type Violation } from './consistency/types.js';
+export {
+  CONSISTENCY_LEVELS,
+  SESSION_GUARANTEES,
+  type ConsistencyLevel,
+  type GuaranteeResult,
+  type LevelResult,
+  type LevelStatus,
+  type LevelsResult,
+  type SessionGuarantee,
+  type Violation,
+} from './consistency/types.js';
+export { checkLevels, checkLevelsSync, type LevelsOptions } from './consistency/levels.js';
+export { checkSequential, checkSequentialSync, type SequentialOptions, type SequentialResult } from './consistency/sequential.js';
+export { checkEventual, checkSessionGuarantees, type EventualCheckOptions, type SessionCheckOptions } from './consistency/checks.js';
+export type { FinalReadsOptions } from './consistency/final-reads.js';
+export type { DataModelKind } from './consistency/version-table.js';
 export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationResult, TransactionView } from './isolation/types.js';
 export type { Report } from './report/report.js';
 export { checkHistory, isTransactionalHistory, resolveModel, type CheckHistoryOptions } from './report/check-history.js';
