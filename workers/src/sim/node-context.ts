@@ -18,7 +18,10 @@ export interface Rng {
   /** True with probability p. */
   chance(p: number): boolean;
   pick<T>(xs: readonly T[]): T;
-  /** A child generator, independent of this one's later draws. */
+  /**
+   * A child generator, independent of this one's later draws: it depends only on this
+   * generator's seed and the label (the same label gives the same child).
+   */
   fork(label: string): Rng;
 }
 
@@ -45,17 +48,31 @@ export interface NodeContext {
   readonly peers: readonly NodeId[];
   /** This node's clock in milliseconds: virtual time plus this node's skew and drift. */
   now(): number;
-  /** Sends through the simulated network (delay, loss, duplication, reordering, partitions). */
+  /**
+   * Sends through the simulated network (delay, loss, duplication, reordering, partitions).
+   * The message is delivered by reference, not copied: never mutate a message after sending it
+   * or on receipt (a duplicate delivers the same object twice).
+   */
   send(to: NodeId, message: unknown): void;
-  /** Fires `onTimer(tag, data)` after `delayMs` of this node's clock. */
+  /**
+   * Fires `onTimer(tag, data)` once this node's clock has advanced `delayMs` (so drift stretches
+   * or shrinks it in virtual time). A crash cancels every timer of the incarnation.
+   */
   setTimer(delayMs: number, tag: string, data?: unknown): TimerId;
   cancelTimer(id: TimerId): void;
-  /** Durable storage: survives crashes. Values are copied (structured clone) on write. */
+  /** Durable storage: survives crashes. Values are copied (structured clone) on write and on load. */
   persist(key: string, value: unknown): void;
   load<T>(key: string): T | undefined;
-  /** Answers a client request; replies to requests of a crashed incarnation are dropped. */
+  /**
+   * Answers a client request, once. Only the incarnation that received the request can answer
+   * it; replies after a crash, to unknown ids, or after the client timed out are dropped.
+   */
   reply(requestId: number, reply: ClientReply): void;
-  /** Announces this node's role (`leader`, `coordinator`, `follower`...) so nemeses can target it. */
+  /**
+   * Announces this node's role so nemeses can target it: `isolate-leader` and `crash-leader` look
+   * for `leader` (or `master`, `primary`), `crash-coordinator` for `coordinator`; the most recent
+   * announcement wins. A (re)started node begins with its role from the cluster layout.
+   */
   setRole(role: string | undefined): void;
   readonly rng: Rng;
   log(message: string, fields?: Record<string, unknown>): void;
