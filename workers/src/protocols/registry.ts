@@ -6,6 +6,7 @@ import type { ProtocolDefinition } from './protocol.js';
 export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   '2pc': async () => (await import('./two-phase-commit/index.js')).twoPhaseCommit,
   '3pc': async () => (await import('./three-phase-commit/index.js')).threePhaseCommit,
+  paxos: async () => (await import('./paxos/index.js')).paxosProtocol,
 };
 
 export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);

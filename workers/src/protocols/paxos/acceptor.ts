@@ -25,8 +25,9 @@ export class Acceptor {
 
   onPrepare(message: PrepareMessage, candidate: NodeId, nowMs: number): PromiseMessage | RejectMessage {
     const { ballot } = message;
-    if (ballot < this.log.promised) return this.reject(ballot, false);
-    if (ballot > this.log.promised && this.grantor.blocks(candidate, nowMs)) return this.reject(ballot, true);
+    if (ballot < this.log.promised) return this.reject(ballot);
+    const blockedMs = ballot > this.log.promised ? this.grantor.blocksForMs(candidate, nowMs) : 0;
+    if (blockedMs > 0) return this.reject(ballot, blockedMs);
     this.log.promise(ballot);
     const snapshot = message.fromSlot <= this.log.snapshotIndex ? this.log.snapshot : undefined;
     return {
@@ -40,7 +41,7 @@ export class Acceptor {
 
   onAccept(message: AcceptMessage): AcceptedMessage | RejectMessage {
     const { ballot } = message;
-    if (ballot < this.log.promised) return this.reject(ballot, false);
+    if (ballot < this.log.promised) return this.reject(ballot);
     this.log.promise(ballot);
     const slots: number[] = [];
     for (const [slot, value] of message.slots) {
@@ -53,13 +54,13 @@ export class Acceptor {
   /** A heartbeat from the leader of `ballot` renews its lease here. */
   onHeartbeat(message: HeartbeatMessage, leader: NodeId, nowMs: number): HeartbeatAckMessage | RejectMessage {
     const { ballot } = message;
-    if (ballot < this.log.promised) return this.reject(ballot, false);
+    if (ballot < this.log.promised) return this.reject(ballot);
     this.log.promise(ballot);
     this.grantor.grant(leader, nowMs);
     return { type: 'heartbeat-ack', ballot, round: message.round };
   }
 
-  private reject(ballot: number, leaseBlocked: boolean): RejectMessage {
-    return { type: 'reject', ballot, promised: this.log.promised, leaseBlocked };
+  private reject(ballot: number, leaseBlockedMs = 0): RejectMessage {
+    return { type: 'reject', ballot, promised: this.log.promised, leaseBlockedMs };
   }
 }

@@ -38,7 +38,7 @@ export const paxosProtocol: ProtocolDefinition = {
     return { nodes, roles: Object.fromEntries(nodes.map((n) => [n, 'acceptor'])) };
   },
   node(_id: NodeId, options: NodeOptions): NodeFactory {
-    const params = paxosParams(options.params);
+    const params = paxosParams(options.params, options.clock);
     const bugs = paxosBugs(options.bug);
     return (ctx) => new PaxosNode(ctx, params, bugs);
   },

@@ -49,9 +49,9 @@ export class LeaseGrantor {
     this.untilMs = grantLeaseEndMs(nowMs, this.leaseMs);
   }
 
-  /** True when promising `candidate` would break a lease granted to another node. */
-  blocks(candidate: NodeId, nowMs: number): boolean {
-    return this.holder !== undefined && this.holder !== candidate && nowMs < this.untilMs;
+  /** How long promising `candidate` would still break a lease granted to another node; 0 when it would not. */
+  blocksForMs(candidate: NodeId, nowMs: number): number {
+    return this.holder !== undefined && this.holder !== candidate && nowMs < this.untilMs ? this.untilMs - nowMs : 0;
   }
 
   /** Time left of a lease this acceptor may have granted before it restarted. */

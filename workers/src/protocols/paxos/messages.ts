@@ -69,7 +69,8 @@ export interface RejectMessage {
   type: 'reject';
   ballot: Ballot;
   promised: Ballot;
-  leaseBlocked: boolean;
+  /** Time left of the lease that forbids the promise (the acceptor's clock); 0 when no lease did. */
+  leaseBlockedMs: number;
 }
 
 /** A learner missing chosen slots asks the leader for them. */

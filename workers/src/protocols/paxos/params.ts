@@ -54,8 +54,28 @@ export const DEFAULT_PAXOS_PARAMS: Readonly<PaxosParams> = {
   forwardHopsMax: 2,
 };
 
-/** The defaults overridden by `NodeOptions.params`; unknown names are rejected (a typo is a silent no-op otherwise). */
-export function paxosParams(overrides: Readonly<Record<string, number>> = {}): PaxosParams {
+/** What the run promises about clocks (NodeOptions.clock). */
+export interface ClockBounds {
+  driftPpmMax: number;
+  jumpMsMax: number;
+}
+
+/**
+ * The smallest safe ε for a lease of `leaseMs` under these clock bounds. The master's clock may
+ * run slow by ρ and an acceptor's fast by ρ, so the master's lease of L − ε lasts up to
+ * (L − ε)/(1 − ρ) real ms while the grant lasts at least L/(1 + ρ): safe when
+ * ε ≥ L·2ρ/(1 + ρ). A step of either clock (up to `jumpMsMax` each way) adds twice the step.
+ */
+export function driftMarginFor(leaseMs: number, clock: ClockBounds): number {
+  const rho = clock.driftPpmMax / 1e6;
+  return Math.ceil((leaseMs * 2 * rho) / (1 + rho) + 2 * clock.jumpMsMax) + 1;
+}
+
+/**
+ * The defaults overridden by `NodeOptions.params`; unknown names are rejected (a typo is a silent
+ * no-op otherwise). Without an explicit `driftMarginMs`, ε is sized from the run's clock bounds.
+ */
+export function paxosParams(overrides: Readonly<Record<string, number>> = {}, clock?: ClockBounds): PaxosParams {
   const params: PaxosParams = { ...DEFAULT_PAXOS_PARAMS };
   for (const [name, value] of Object.entries(overrides)) {
     if (!Object.prototype.hasOwnProperty.call(DEFAULT_PAXOS_PARAMS, name)) {
@@ -66,6 +86,7 @@ export function paxosParams(overrides: Readonly<Record<string, number>> = {}): P
     }
     (params as unknown as Record<string, number>)[name] = value;
   }
+  if (clock !== undefined && overrides.driftMarginMs === undefined) params.driftMarginMs = driftMarginFor(params.leaseMs, clock);
   for (const name of ['heartbeatMs', 'electionTimeoutMs', 'retryMs', 'windowSlotsMax', 'batchMax', 'queueMax', 'snapshotEverySlots', 'catchUpBatchMax'] as const) {
     if (params[name] < 1) throw new Error(`paxos: param ${name} must be ≥ 1, got ${params[name]}`);
   }

@@ -15,6 +15,8 @@ interface Candidacy {
   ballot: Ballot;
   fromSlot: number;
   promises: Map<NodeId, PromiseMessage>;
+  /** A retry is planned for when the lease that blocked a promise runs out. */
+  retryArmed: boolean;
 }
 
 const FAIL_READ: ClientReply = { type: 'fail', error: 'not-served' };
@@ -39,6 +41,8 @@ export class PaxosNode implements NodeBehaviour {
   private candidacy: Candidacy | undefined;
   private term: LeaderTerm | undefined;
   private lastCatchUpMs = -Infinity;
+  /** Client commands that arrived while no leader was known, with their arrival time. */
+  private parked: [Command, number][] = [];
   private readonly inbox: [NodeId, PaxosMessage][] = [];
   private draining = false;
 
@@ -70,13 +74,16 @@ export class PaxosNode implements NodeBehaviour {
     if (tag === 'election') this.onElectionTimer();
     else if (tag === 'heartbeat' && this.term?.ballot === data) this.onHeartbeatTimer();
     else if (tag === 'serve' && this.term?.ballot === data) this.startServing();
+    else if (tag === 'campaign' && this.candidacy?.ballot === data) this.startCandidacy();
+    else if (tag === 'parked') this.expireParked();
     this.drain();
   }
 
   onClientRequest(request: ClientRequest): void {
     if (this.requests.firstSeen(request.id)) {
-      this.requests.owe(request.id, request.f);
-      this.route({ id: request.id, origin: this.ctx.id, f: request.f, value: request.value }, 0);
+      const command: Command = { id: request.id, origin: this.ctx.id, f: request.f, value: request.value };
+      this.requests.owe(command);
+      this.route(command, 0);
     }
     this.drain();
   }
@@ -157,12 +164,50 @@ export class PaxosNode implements NodeBehaviour {
     const leader = this.leaderId;
     if (leader !== undefined && leader !== this.ctx.id && hops < this.params.forwardHopsMax) {
       this.ctx.send(leader, { type: 'forward', command, hops: hops + 1 } satisfies PaxosMessage);
+      if (command.origin === this.ctx.id) this.requests.sentTo(command.id, leader);
     } else if (command.origin === this.ctx.id) {
-      // Never left this node, and this node proposes nothing: it certainly did not take effect.
-      if (this.requests.take(command.id)) this.ctx.reply(command.id, { type: 'fail', error: 'no-leader' });
+      // An election is probably under way: wait for its outcome, a bounded while.
+      if (this.parked.length >= this.params.queueMax) return this.failUnsent(command);
+      if (this.parked.length === 0) this.ctx.setTimer(this.parkedWaitMs(), 'parked');
+      this.parked.push([command, this.ctx.now()]);
     } else {
       this.ctx.send(command.origin, { type: 'not-leader', id: command.id, ...(leader === undefined ? {} : { leader }) } satisfies PaxosMessage);
     }
+  }
+
+  /** Never left this node, and this node proposes nothing: it certainly did not take effect. */
+  private failUnsent(command: Command): void {
+    if (!this.requests.wasSent(command.id) && this.requests.take(command.id)) this.ctx.reply(command.id, { type: 'fail', error: 'no-leader' });
+  }
+
+  /**
+   * A new leader is known: parked commands go on their way, and commands forwarded to an earlier
+   * leader are sent again (it may be dead). A command that reaches the log twice applies once.
+   */
+  private onNewLeader(leader: NodeId): void {
+    for (const command of this.requests.sentElsewhere(leader)) this.route(command, 0);
+    if (this.parked.length === 0) return;
+    const parked = this.parked;
+    this.parked = [];
+    for (const [command] of parked) this.route(command, 0);
+  }
+
+  private expireParked(): void {
+    const now = this.ctx.now();
+    const waitMs = this.parkedWaitMs();
+    const keep: [Command, number][] = [];
+    // A millisecond of slack: a timer due at exactly the deadline may read a clock a hair short of it.
+    for (const entry of this.parked) {
+      if (now - entry[1] >= waitMs - 1) this.failUnsent(entry[0]);
+      else keep.push(entry);
+    }
+    this.parked = keep;
+    if (keep.length > 0) this.ctx.setTimer(Math.max(1, waitMs - (now - keep[0]![1])), 'parked');
+  }
+
+  /** Long enough for an election to finish, lease wait included, and short of a client timeout. */
+  private parkedWaitMs(): number {
+    return 2 * this.params.electionTimeoutMs + this.params.electionJitterMs;
   }
 
   /** The leader answers each command it applied; the entry node relays it to the client. */
@@ -184,7 +229,7 @@ export class PaxosNode implements NodeBehaviour {
   private armElection(): void {
     const waitMs = this.term !== undefined
       ? this.params.electionTimeoutMs
-      : Math.max(0, this.lastLeaderContactMs + this.params.electionTimeoutMs - this.ctx.now());
+      : Math.max(1, this.lastLeaderContactMs + this.params.electionTimeoutMs - this.ctx.now());
     this.ctx.setTimer(waitMs + this.ctx.rng.int(0, this.params.electionJitterMs), 'election');
   }
 
@@ -202,7 +247,7 @@ export class PaxosNode implements NodeBehaviour {
     this.leaderId = undefined;
     const ballot = nextBallot(Math.max(this.highestSeen, this.log.promised), this.selfIndex);
     this.highestSeen = ballot;
-    this.candidacy = { ballot, fromSlot: this.learner.appliedIndex + 1, promises: new Map() };
+    this.candidacy = { ballot, fromSlot: this.learner.appliedIndex + 1, promises: new Map(), retryArmed: false };
     this.ctx.log('candidate', { ballot });
     this.broadcast({ type: 'prepare', ballot, fromSlot: this.candidacy.fromSlot });
   }
@@ -231,6 +276,7 @@ export class PaxosNode implements NodeBehaviour {
     this.term = term;
     this.leaderId = this.ctx.id;
     this.ctx.setRole('leader');
+    this.onNewLeader(this.ctx.id);
     this.ctx.log('leader', { ballot: term.ballot, endSlot: plan.endSlot, serveAtMs });
     // Learned before proposing, so recovered commands are answered by this term (held until it serves).
     if (plan.snapshot !== undefined) this.learner.install(plan.snapshot);
@@ -255,11 +301,20 @@ export class PaxosNode implements NodeBehaviour {
     if (ballot > this.highestSeen) this.highestSeen = ballot;
     if (this.term !== undefined && ballot > this.term.ballot) this.stepDown();
     if (this.candidacy !== undefined && ballot > this.candidacy.ballot) this.candidacy = undefined;
-    if (leader !== undefined) this.leaderId = leader;
+    if (leader !== undefined && leader !== this.leaderId) {
+      this.leaderId = leader;
+      this.onNewLeader(leader);
+    }
     this.lastLeaderContactMs = this.ctx.now();
   }
 
   private onReject(m: RejectMessage): void {
+    const candidacy = this.candidacy;
+    if (m.leaseBlockedMs > 0 && candidacy?.ballot === m.ballot && !candidacy.retryArmed) {
+      // Try again as soon as the old master's lease has run out there, not a whole timeout later.
+      candidacy.retryArmed = true;
+      this.ctx.setTimer(m.leaseBlockedMs + this.ctx.rng.int(1, this.params.heartbeatMs), 'campaign', candidacy.ballot);
+    }
     if (m.promised <= m.ballot) return;
     if (m.promised > this.highestSeen) this.highestSeen = m.promised;
     if (this.term?.ballot === m.ballot) this.stepDown();

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ballotOf } from '../src/protocols/paxos/ballot.js';
+import { KvStateMachine, NOOP, type Command } from '../src/protocols/paxos/kv-state-machine.js';
+import { Learner } from '../src/protocols/paxos/learner.js';
+import { SlotLog } from '../src/protocols/paxos/slot-log.js';
+import { MemoryStorage } from './support/paxos-fake-context.js';
+
+const cmd = (id: number, f: string, value: unknown): Command => ({ id, origin: 'n1', f, value });
+
+function learner(storage = new MemoryStorage(), snapshotEverySlots = 100) {
+  const log = new SlotLog(storage);
+  const l = new Learner(log, 1_000, snapshotEverySlots);
+  const applied: [number, unknown][] = [];
+  l.onApplied = (c, reply) => applied.push([c.id, reply.type === 'ok' ? reply.value : reply.type]);
+  return { storage, log, learner: l, applied };
+}
+
+describe('paxos learner', () => {
+  it('applies chosen slots strictly in slot order, waiting for gaps', () => {
+    const { learner: l, applied } = learner();
+    l.choose(2, [cmd(2, 'write', ['a', 2])]);
+    l.choose(3, [cmd(3, 'read', ['a', null])]);
+    l.advance();
+    expect(l.appliedIndex).toBe(0);
+    l.choose(1, [cmd(1, 'write', ['a', 1])]);
+    l.advance();
+    expect(l.appliedIndex).toBe(3);
+    expect(applied).toEqual([[1, ['a', 1]], [2, ['a', 2]], [3, ['a', 2]]]);
+  });
+
+  it('treats a no-op slot as applied with no effect', () => {
+    const { learner: l, applied } = learner();
+    l.choose(1, NOOP);
+    l.choose(2, [cmd(1, 'read', ['a', null])]);
+    l.advance();
+    expect(applied).toEqual([[1, ['a', null]]]);
+  });
+
+  it('marks slots accepted in the leader ballot chosen up to its commit index, and reports gaps', () => {
+    const { log, learner: l } = learner();
+    const b = ballotOf(2, 0);
+    log.accept(1, b, [cmd(1, 'write', ['a', 1])]);
+    log.accept(2, ballotOf(1, 3), [cmd(2, 'write', ['a', 2])]);
+    log.accept(3, b, [cmd(3, 'write', ['a', 3])]);
+    expect(l.commitUpTo(b, 3)).toBe(false);
+    expect(l.appliedIndex).toBe(1);
+    expect(log.entries.get(3)?.chosen).toBe(true);
+    l.choose(2, [cmd(2, 'write', ['a', 2])]);
+    expect(l.commitUpTo(b, 3)).toBe(true);
+    expect(l.appliedIndex).toBe(3);
+  });
+
+  it('applies a command that reached the log twice only once', () => {
+    const { learner: l, applied } = learner();
+    l.choose(1, [cmd(7, 'write', ['a', 1])]);
+    l.choose(2, [cmd(8, 'write', ['a', 2])]);
+    l.choose(3, [cmd(7, 'write', ['a', 1])]);
+    l.choose(4, [cmd(9, 'read', ['a', null])]);
+    l.advance();
+    expect(applied).toEqual([[7, ['a', 1]], [8, ['a', 2]], [9, ['a', 2]]]);
+  });
+
+  it('snapshots every N slots, drops the covered slots from storage, and a restart replays snapshot then log', () => {
+    const storage = new MemoryStorage();
+    const { learner: l } = learner(storage, 4);
+    for (let s = 1; s <= 6; s++) l.choose(s, [cmd(s, 'write', [`k${s % 2}`, s])]);
+    l.advance();
+    expect(storage.load<{ index: number }>('paxos/snapshot')?.index).toBe(6);
+    expect(storage.load('paxos/slot/3')).toBeUndefined();
+    l.choose(7, [cmd(7, 'write', ['k1', 7])]);
+    l.advance();
+    const again = learner(storage, 4);
+    expect(again.learner.appliedIndex).toBe(7);
+    expect(again.learner.kv.read(['k0', null])).toEqual({ type: 'ok', value: ['k0', 6] });
+    expect(again.learner.kv.read(['k1', null])).toEqual({ type: 'ok', value: ['k1', 7] });
+    expect(again.applied).toEqual([]);
+  });
+
+  it('installs a snapshot from another node when it is ahead', () => {
+    const other = new KvStateMachine(1_000);
+    other.apply(cmd(1, 'write', ['a', 'x']));
+    const { learner: l, log } = learner();
+    l.install({ index: 40, state: other.snapshot() });
+    expect(l.appliedIndex).toBe(40);
+    expect(log.snapshotIndex).toBe(40);
+    expect(l.kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 'x'] });
+  });
+});
+
+describe('paxos kv state machine', () => {
+  it('answers read, write and cas in the history format; a mismatched cas fails', () => {
+    const kv = new KvStateMachine(10);
+    expect(kv.apply(cmd(1, 'read', ['a', null]))).toEqual({ type: 'ok', value: ['a', null] });
+    expect(kv.apply(cmd(2, 'cas', ['a', [null, 1]]))).toEqual({ type: 'ok', value: ['a', [null, 1]] });
+    expect(kv.apply(cmd(3, 'cas', ['a', [5, 6]]))).toEqual({ type: 'fail', error: 'cas-mismatch' });
+    expect(kv.apply(cmd(4, 'write', ['a', 2]))).toEqual({ type: 'ok', value: ['a', 2] });
+    expect(kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 2] });
+    expect(kv.apply(cmd(5, 'frobnicate', ['a', 1])).type).toBe('fail');
+  });
+
+  it('remembers a bounded window of command ids', () => {
+    const kv = new KvStateMachine(2);
+    kv.apply(cmd(1, 'write', ['a', 1]));
+    kv.apply(cmd(2, 'write', ['a', 2]));
+    kv.apply(cmd(3, 'write', ['a', 3]));
+    expect(kv.snapshot().recentIds).toEqual([2, 3]);
+    expect(kv.apply(cmd(1, 'write', ['a', 1]))).toEqual({ type: 'ok', value: ['a', 1] });
+    expect(kv.apply(cmd(3, 'write', ['a', 3]))).toBeUndefined();
+  });
+});
