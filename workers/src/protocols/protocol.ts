@@ -12,7 +12,10 @@ export interface ProtocolDefinition {
   readonly bugs: readonly ProtocolBug[];
   /** The cluster for a run. */
   cluster(options: ClusterOptions): ClusterLayout;
-  /** The factory of one node; called again on every restart. */
+  /**
+   * The factory of one node. The simulator calls `node(id, options)` and then the factory it
+   * returns on every (re)start, so nothing a previous incarnation held in memory survives.
+   */
   node(id: NodeId, options: NodeOptions): NodeFactory;
   /**
    * The operations clients issue and how the history is judged:
@@ -26,6 +29,13 @@ export interface ProtocolDefinition {
   readonly model?: { name: string; init?: unknown };
   /** Nodes a client may send requests to (a coordinator, or every replica). */
   entryNodes(layout: ClusterLayout): readonly NodeId[];
+  /**
+   * How clients pick among the entry nodes: `pinned` (default) — client c always talks to entry
+   * node c mod k, like a sticky session; `roaming` — a random entry node for every operation.
+   */
+  readonly clients?: 'pinned' | 'roaming';
+  /** For `kv` workloads, the operations clients issue (default `read`, `write`, `cas`). */
+  readonly operations?: readonly ('read' | 'write' | 'cas')[];
   /**
    * Requests for the final phase, after faults heal and writes stop: each is sent to the given
    * node and recorded with `phase: "final"` (the eventual and non-atomic-commit checks read them).
@@ -56,4 +66,11 @@ export interface NodeOptions {
   bug?: string;
   /** Protocol tunables (timeouts in ms of the node's clock, lease lengths, drift margin...). */
   params?: Readonly<Record<string, number>>;
+  /**
+   * What the simulator promises about clocks in this run: no node's clock rate errs by more than
+   * `driftPpmMax` parts per million (the clock-skew nemesis stays within it). Offsets between
+   * nodes are arbitrary and constant unless `jumpMsMax` > 0, the largest step a clock may take.
+   * A lease margin sized from these is safe; the drift-margin bugs ignore them.
+   */
+  clock?: { driftPpmMax: number; jumpMsMax: number };
 }
