@@ -22,6 +22,10 @@ export const checkerErrors = {
   VRD_ERR_MODEL_OPERATION: { message: 'operation not understood by the model: %s', status: 422 },
   VRD_ERR_CHECK_OPTIONS: { message: 'invalid check options: %s', status: 400 },
   VRD_ERR_CHECK_WORKER: { message: 'a checker worker thread failed: %s', status: 500 },
+  VRD_ERR_ISOLATION_NOT_TXN: { message: 'not a transactional operation: %s', status: 422 },
+  VRD_ERR_ISOLATION_MICRO_OP: { message: 'invalid micro-op: %s', status: 422 },
+  VRD_ERR_ISOLATION_DUPLICATE_WRITE: { message: 'written values must be unique per key: %s', status: 422 },
+  VRD_ERR_ISOLATION_MIXED_KEY: { message: 'a key is both appended to and written as a register: %s', status: 422 },
   VRD_ERR_CONSISTENCY_OPTIONS: { message: 'invalid consistency options: %s', status: 400 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -49,7 +49,8 @@ export { checkSequential, checkSequentialSync, type SequentialOptions, type Sequ
 export { checkEventual, checkSessionGuarantees, type EventualCheckOptions, type SessionCheckOptions } from './consistency/checks.js';
 export type { FinalReadsOptions } from './consistency/final-reads.js';
 export type { DataModelKind } from './consistency/version-table.js';
-export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationResult, TransactionView } from './isolation/types.js';
+export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationOptions, IsolationResult, TransactionView } from './isolation/types.js';
+export { checkIsolation } from './isolation/check-isolation.js';
 export type { Report } from './report/report.js';
 export { checkHistory, isTransactionalHistory, resolveModel, type CheckHistoryOptions } from './report/check-history.js';
 export { summarize } from './report/summary.js';

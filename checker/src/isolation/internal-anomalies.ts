@@ -1,0 +1,100 @@
+import type { AnomalySink } from './anomaly-sink.js';
+import { showEdn, type Explainer } from './explain.js';
+import { RULES_OUT } from './levels.js';
+import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, sameValue } from './micro-ops.js';
+import { KEY_LIST, ST_OK, type TxnTable } from './txn-table.js';
+
+/**
+ * What one committed transaction shows about itself, key by key, in micro-op order:
+ * - internal inconsistency: a read that does not show the transaction's own earlier write (a
+ *   register read other than the value it wrote; a list read that does not end with the
+ *   elements it appended), or that shows a write the transaction only makes later (a future read);
+ * - non-repeatable (fuzzy) read: a read that differs from the transaction's previous read of the
+ *   key although the transaction wrote nothing in between (after its own appends: the part
+ *   before them differs from the previous read).
+ * Only transactions that touch some key twice can show either; the rest are skipped quickly.
+ */
+export function findInternalAnomalies(table: TxnTable, explain: Explainer, sink: AnomalySink): void {
+  const touched = new Int32Array(table.keys.length).fill(-1);
+  for (let t = 0; t < table.n; t++) {
+    if (table.status[t] !== ST_OK) continue;
+    let repeats = false;
+    for (let g = table.mopStart[t]; g < table.mopStart[t + 1]; g++) {
+      if (table.mopKind[g] === MOP_SCAN) continue;
+      const k = table.mopKey[g];
+      if (touched[k] === t) { repeats = true; break; }
+      touched[k] = t;
+    }
+    if (repeats) checkTransaction(table, t, explain, sink);
+  }
+}
+
+function checkTransaction(table: TxnTable, t: number, explain: Explainer, sink: AnomalySink): void {
+  const start = table.mopStart[t];
+  const end = table.mopStart[t + 1];
+  for (let g = start; g < end; g++) {
+    if (table.mopKind[g] !== MOP_READ) continue;
+    const k = table.mopKey[g];
+    const read = explain.mop(t, g)[2];
+    const list = table.keyKind[k] === KEY_LIST;
+    let previousRead = -1;
+    const ownWrites: unknown[] = [];
+    for (let h = g - 1; h >= start; h--) {
+      if (table.mopKey[h] !== k || table.mopKind[h] === MOP_SCAN) continue;
+      if (table.mopKind[h] === MOP_READ) { previousRead = h; break; }
+      ownWrites.unshift(explain.mop(t, h)[2]);
+      if (!list) break; // a register read only has to show the last write
+    }
+    const label = `${explain.key(k)}=${showEdn(read)}`;
+    if (ownWrites.length > 0) {
+      const seesOwn = list ? endsWith(asList(read), ownWrites) : sameValue(read, ownWrites[ownWrites.length - 1]);
+      if (!seesOwn) {
+        const wrote = list ? `appended ${ownWrites.map(showEdn).join(', ')} to` : `wrote ${showEdn(ownWrites[ownWrites.length - 1])} to`;
+        sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} ${wrote} ${explain.key(k)} and then read ${label}, which does not show its own write` }));
+        continue;
+      }
+      if (list && previousRead >= 0) {
+        const before = asList(explain.mop(t, previousRead)[2]);
+        const prefix = asList(read).slice(0, asList(read).length - ownWrites.length);
+        if (!sameList(prefix, before)) fuzzy(sink, t, k, showEdn(before), label, explain, true);
+      }
+    } else if (previousRead >= 0) {
+      const before = explain.mop(t, previousRead)[2];
+      const same = list ? sameList(asList(read), asList(before)) : sameValue(read, before);
+      if (!same) fuzzy(sink, t, k, showEdn(before), label, explain, false);
+    }
+    futureRead(table, t, g, k, read, list, explain, sink);
+  }
+}
+
+function fuzzy(sink: AnomalySink, t: number, k: number, before: string, after: string, explain: Explainer, ownBetween: boolean): void {
+  const between = ownBetween ? 'with only its own appends in between, which do not explain the difference' : 'without writing it in between';
+  sink.add('non-repeatable-read', RULES_OUT['non-repeatable-read'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${before} and later ${after}, ${between}` }));
+}
+
+function futureRead(table: TxnTable, t: number, g: number, k: number, read: unknown, list: boolean, explain: Explainer, sink: AnomalySink): void {
+  for (let h = g + 1; h < table.mopStart[t + 1]; h++) {
+    const kind = table.mopKind[h];
+    if (table.mopKey[h] !== k || (kind !== MOP_WRITE && kind !== MOP_APPEND)) continue;
+    const value = explain.mop(t, h)[2];
+    const seen = list ? asList(read).some((e) => sameValue(e, value)) : sameValue(read, value);
+    if (seen) {
+      sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${showEdn(value)}, a write ${n(t)} only makes later (a future read)` }));
+      return;
+    }
+  }
+}
+
+function asList(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function endsWith(list: readonly unknown[], suffix: readonly unknown[]): boolean {
+  if (suffix.length > list.length) return false;
+  const offset = list.length - suffix.length;
+  return suffix.every((e, i) => sameValue(list[offset + i], e));
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((e, i) => sameValue(e, b[i]));
+}

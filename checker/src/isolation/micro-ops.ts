@@ -1,0 +1,80 @@
+import type { History, Operation } from '../history/op.js';
+import { stableStringify } from '../models/values.js';
+
+/** Micro-op kinds, as small integers for typed arrays. */
+export const MOP_READ = 0;
+export const MOP_WRITE = 1;
+export const MOP_APPEND = 2;
+export const MOP_SCAN = 3;
+
+const KINDS: Readonly<Record<string, number>> = { r: MOP_READ, w: MOP_WRITE, append: MOP_APPEND, scan: MOP_SCAN };
+
+/** The micro-op kind of `f` (`"r"`, `"w"`, `"append"`, `"scan"`), or -1. */
+export function mopKindOf(f: unknown): number {
+  return typeof f === 'string' ? (KINDS[f] ?? -1) : -1;
+}
+
+export function operationsOf(history: History | readonly Operation[]): readonly Operation[] {
+  return Array.isArray(history) ? history : (history as History).operations;
+}
+
+/**
+ * The micro-ops that describe what a transaction did: the completion's for `ok` (reads carry
+ * their results), the invocation's for `fail` and `info` (what it tried to write).
+ */
+export function mopsOf(op: Operation): unknown {
+  return op.status === 'ok' ? op.output : op.input;
+}
+
+function isMicroOp(m: unknown): boolean {
+  return Array.isArray(m) && m.length === 3 && mopKindOf(m[0]) >= 0;
+}
+
+/**
+ * True when the history is in Elle's transaction form: it has client operations and every one
+ * is `f: "txn"` with a list of micro-ops (`r`, `w`, `append`, `scan`).
+ */
+export function isTransactionalHistory(history: History | readonly Operation[]): boolean {
+  const operations = operationsOf(history);
+  if (operations.length === 0) return false;
+  for (const o of operations) {
+    if (o.f !== 'txn' || !Array.isArray(o.input)) return false;
+    for (const m of o.input as unknown[]) if (!isMicroOp(m)) return false;
+  }
+  return true;
+}
+
+/**
+ * A value as a Map key: primitives stand for themselves; lists and maps by their stable JSON
+ * (prefixed so they never collide with a string of the same text).
+ */
+export function valueKey(v: unknown): unknown {
+  return v !== null && typeof v === 'object' ? `\u0000${stableStringify(v)}` : v;
+}
+
+/** Equality of two values from a history: `===` for primitives, structure for the rest. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return stableStringify(a) === stableStringify(b);
+}
+
+/** Keys sort numbers first (numerically), then strings, then anything else by its JSON. */
+export function compareKeys(a: unknown, b: unknown): number {
+  const ra = keyRank(a);
+  const rb = keyRank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 0) return (a as number) - (b as number);
+  const sa = ra === 1 ? (a as string) : stableStringify(a);
+  const sb = rb === 1 ? (b as string) : stableStringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function keyRank(k: unknown): number {
+  return typeof k === 'number' ? 0 : typeof k === 'string' ? 1 : 2;
+}
+
+/** Whether key k lies in the scan range [lo, hi] (both ends included; nil: unbounded). */
+export function inRange(k: unknown, lo: unknown, hi: unknown): boolean {
+  return (lo === null || lo === undefined || compareKeys(lo, k) <= 0) && (hi === null || hi === undefined || compareKeys(k, hi) <= 0);
+}

@@ -1,0 +1,100 @@
+import type { AnomalySink } from './anomaly-sink.js';
+import { showEdn, type Explainer } from './explain.js';
+import { E_RWP, E_WR, E_WRP, type EdgeBuffer } from './graph.js';
+import { RULES_OUT } from './levels.js';
+import { inRange, MOP_APPEND, MOP_READ, MOP_WRITE, valueKey } from './micro-ops.js';
+import { phantomsWithin } from './phantoms-within.js';
+import { keyInserts, keysInRange, type KeyInserts } from './key-inserts.js';
+import { KEY_LIST, ST_OK, type ScanRead, type TxnTable } from './txn-table.js';
+import type { VersionOrders } from './version-orders.js';
+
+/**
+ * Predicate reads (`["scan", [lo, hi], [keys…]]`, the keys in the range that exist). A key exists
+ * once its first version is written (inserts only; there are no deletes). A scan that shows a key
+ * read-depends on the key's creator (wrp); one that misses a key in its range anti-depends on
+ * whoever created it (rwp), which can close the predicate cycles of G2. Found here directly:
+ * scans that show keys nobody wrote (or outside their range), keys only failed transactions
+ * wrote (G1a), a scan that misses the transaction's own insert (internal inconsistency), and
+ * phantom reads: a scan answer that changes within the transaction, disagrees with the
+ * transaction's item reads, or misses the insert of a committed transaction whose other writes
+ * the transaction read (that insert is in its snapshot).
+ */
+export function analysePredicates(table: TxnTable, orders: VersionOrders, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): void {
+  if (table.scans.length === 0) return;
+  const inserts = keyInserts(table, orders);
+  const keyIds = new Map<unknown, number>(table.keys.map((k, i) => [valueKey(k), i]));
+  for (const scan of table.scans) {
+    if (table.status[scan.txn] !== ST_OK || scan.result === null) continue;
+    scanEdgesAndReads(table, inserts, keyIds, scan, explain, edges, sink);
+  }
+  const withScans = new Set(table.scans.map((s) => s.txn));
+  for (const t of withScans) if (table.status[t] === ST_OK) phantomsWithin(table, inserts, keyIds, t, explain, sink);
+}
+
+function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unknown, number>, scan: ScanRead, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): void {
+  const t = scan.txn;
+  const range = `[${showEdn(scan.lo)} ${showEdn(scan.hi)}]`;
+  const shown = new Set<number>();
+  for (const key of scan.result ?? []) {
+    const k = keyIds.get(valueKey(key));
+    if (!inRange(key, scan.lo, scan.hi) || k === undefined || (inserts.inserter[k] < 0 && inserts.after[k] === undefined && inserts.onlyFailed[k] === 0)) {
+      const why = !inRange(key, scan.lo, scan.hi) ? 'outside that range' : 'which no transaction inserted';
+      sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({ txns: [t], sentence: (n) => `${n(t)}'s scan of ${range} returned key ${showEdn(key)}, ${why}` }));
+      continue;
+    }
+    shown.add(k);
+    if (inserts.onlyFailed[k] === 1) {
+      const w = firstWriter(table, k);
+      sink.add('G1a', RULES_OUT.G1a, () => ({ txns: [w, t], key: k, sentence: (n) => `${n(t)}'s scan of ${range} saw key ${explain.key(k)}, which only ${n(w)} wrote, and ${n(w)} aborted` }));
+      continue;
+    }
+    if (inserts.inserter[k] >= 0) edges.push(inserts.inserter[k], t, E_WRP, k);
+  }
+  for (const k of keysInRange(table, inserts.sorted, scan.lo, scan.hi)) {
+    if (shown.has(k) || inserts.onlyFailed[k] === 1) continue;
+    if (insertedBefore(table, t, k, scan.mop)) {
+      sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} wrote key ${explain.key(k)} and then its scan of ${range} missed it: it does not see its own insert` }));
+      continue;
+    }
+    for (const u of inserts.after[k] ?? []) edges.push(t, u, E_RWP, k);
+    const u = inserts.inserter[k];
+    if (u < 0 || u === t || table.status[u] !== ST_OK) continue;
+    const seen = readOfWriter(table, t, u);
+    if (seen >= 0) {
+      const k2 = table.mopKey[seen];
+      sink.add('phantom-read', RULES_OUT['phantom-read'], () => ({
+        txns: [u, t],
+        key: k,
+        edges: [{ from: u, to: t, kind: E_WR, key: k2 }, { from: t, to: u, kind: E_RWP, key: k }],
+        sentence: (n) => `${n(t)} read ${explain.key(k2)}=${showEdn(explain.mop(t, seen)[2])}, which ${n(u)} wrote, yet its scan of ${range} missed key ${explain.key(k)}, which ${n(u)} inserted in the same commit`,
+      }));
+    }
+  }
+}
+
+/** t's first item read that shows a write of u (a value u wrote, or a list holding u's append), or -1. */
+function readOfWriter(table: TxnTable, t: number, u: number): number {
+  for (let g = table.mopStart[t]; g < table.mopStart[t + 1]; g++) {
+    if (table.mopKind[g] !== MOP_READ) continue;
+    const vid = table.mopValue[g];
+    if (vid >= 0 && table.vTxn[vid] === u) return g;
+    if (table.keyKind[table.mopKey[g]] !== KEY_LIST) continue;
+    const read = (table.mops[t][g - table.mopStart[t]] as unknown[])[2];
+    if (!Array.isArray(read)) continue;
+    const ids = table.valueIds[table.mopKey[g]];
+    if (read.some((e) => { const v = ids.get(valueKey(e)); return v !== undefined && table.vTxn[v] === u; })) return g;
+  }
+  return -1;
+}
+
+function insertedBefore(table: TxnTable, t: number, k: number, before: number): boolean {
+  for (let g = table.mopStart[t]; g < before; g++) {
+    if (table.mopKey[g] === k && (table.mopKind[g] === MOP_WRITE || table.mopKind[g] === MOP_APPEND)) return true;
+  }
+  return false;
+}
+
+function firstWriter(table: TxnTable, k: number): number {
+  for (let v = 0; v < table.vCount; v++) if (table.vKey[v] === k) return table.vTxn[v];
+  return -1;
+}

@@ -1,0 +1,221 @@
+import { VerdictError } from '../errors.js';
+import type { Operation, ProcessId } from '../history/op.js';
+import { showValue } from '../models/values.js';
+import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, mopKindOf, mopsOf, valueKey } from './micro-ops.js';
+
+export const ST_OK = 0;
+export const ST_INFO = 1;
+export const ST_FAIL = 2;
+
+export const KEY_NONE = 0;
+export const KEY_REGISTER = 1;
+export const KEY_LIST = 2;
+
+/** `mopValue` of a read that saw the initial state (nil, or the empty list). */
+export const V_INIT = -1;
+/** `mopValue` of a read whose value (or last element) no transaction wrote. */
+export const V_UNKNOWN = -2;
+/** `mopValue` of a read without a result (the transaction did not complete `ok`). */
+export const V_NONE = -3;
+
+/** A predicate read `["scan", [lo, hi], [keys…]]`; `result` is null when it has none. */
+export interface ScanRead {
+  txn: number;
+  /** Global micro-op index. */
+  mop: number;
+  lo: unknown;
+  hi: unknown;
+  result: readonly unknown[] | null;
+}
+
+/**
+ * The transactions of a history as integers and typed arrays, so the analyses touch no
+ * per-transaction objects in their loops. Transaction ids are positions in `operations`;
+ * micro-ops of transaction t are `mopStart[t] .. mopStart[t+1]-1` (global micro-op indices);
+ * every written value gets a global value id (vid).
+ */
+export interface TxnTable {
+  n: number;
+  operations: readonly Operation[];
+  /** The micro-op lists, as `mopsOf` gives them. */
+  mops: readonly (readonly unknown[])[];
+  status: Uint8Array;
+  final: Uint8Array;
+  process: Int32Array;
+  processNames: ProcessId[];
+  mopStart: Int32Array;
+  mopKind: Uint8Array;
+  /** Key id; -1 for scans. */
+  mopKey: Int32Array;
+  /** Write/append: its vid. Read: the vid read (a list read: its last element), or V_*. Scan: index in `scans`. */
+  mopValue: Int32Array;
+  /** Length of a list read's result. */
+  mopLen: Int32Array;
+  keys: unknown[];
+  keyKind: Uint8Array;
+  vCount: number;
+  vKey: Int32Array;
+  vTxn: Int32Array;
+  vMop: Int32Array;
+  /** 1 when the writer wrote the same key again later in the same transaction. */
+  vIntermediate: Uint8Array;
+  vValue: unknown[];
+  valueIds: Map<unknown, number>[];
+  scans: ScanRead[];
+}
+
+const STATUS: Record<Operation['status'], number> = { ok: ST_OK, info: ST_INFO, fail: ST_FAIL };
+
+/** Validates the micro-ops and builds the table; rejects input that breaks Elle's assumptions. */
+export function buildTxnTable(operations: readonly Operation[]): TxnTable {
+  const n = operations.length;
+  const mops: (readonly unknown[])[] = new Array(n);
+  const mopStart = new Int32Array(n + 1);
+  for (let t = 0; t < n; t++) {
+    const op = operations[t]!;
+    const list = mopsOf(op);
+    if (op.f !== 'txn') throw new VerdictError('VRD_ERR_ISOLATION_NOT_TXN', `f is ${JSON.stringify(op.f)}, expected "txn"`, { opIndex: op.call, field: 'f' });
+    if (!Array.isArray(list)) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `a ${op.status} txn needs a list of micro-ops, got ${showValue(list)}`, { opIndex: op.completionIndex ?? op.call, field: 'value' });
+    for (const m of list) checkShape(m, op);
+    mops[t] = list;
+    mopStart[t + 1] = mopStart[t]! + list.length;
+  }
+  const total = mopStart[n]!;
+  const table: TxnTable = {
+    n, operations, mops, mopStart,
+    status: new Uint8Array(n), final: new Uint8Array(n), process: new Int32Array(n), processNames: [],
+    mopKind: new Uint8Array(total), mopKey: new Int32Array(total), mopValue: new Int32Array(total).fill(V_NONE), mopLen: new Int32Array(total),
+    keys: [], keyKind: new Uint8Array(16), vCount: 0,
+    vKey: new Int32Array(16), vTxn: new Int32Array(16), vMop: new Int32Array(16), vIntermediate: new Uint8Array(16), vValue: [],
+    valueIds: [], scans: [],
+  };
+  const keyIds = new Map<unknown, number>();
+  const processIds = new Map<ProcessId, number>();
+  const lastWrite = new Map<number, number>();
+  for (let t = 0; t < n; t++) {
+    const op = operations[t]!;
+    table.status[t] = STATUS[op.status];
+    table.final[t] = op.phase === 'final' ? 1 : 0;
+    let p = processIds.get(op.process);
+    if (p === undefined) { p = table.processNames.length; processIds.set(op.process, p); table.processNames.push(op.process); }
+    table.process[t] = p;
+    lastWrite.clear();
+    const list = mops[t]!;
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i] as unknown[];
+      const g = mopStart[t]! + i;
+      const kind = mopKindOf(m[0]);
+      table.mopKind[g] = kind;
+      if (kind === MOP_SCAN) {
+        table.mopKey[g] = -1;
+        table.mopValue[g] = table.scans.length;
+        const range = m[1] as unknown[];
+        const result = op.status === 'ok' && Array.isArray(m[2]) ? (m[2] as unknown[]) : null;
+        table.scans.push({ txn: t, mop: g, lo: range[0] ?? null, hi: range[1] ?? null, result });
+        continue;
+      }
+      const k = internKey(table, keyIds, m[1]);
+      table.mopKey[g] = k;
+      if (kind === MOP_READ) continue;
+      const want = kind === MOP_APPEND ? KEY_LIST : KEY_REGISTER;
+      if (table.keyKind[k] !== KEY_NONE && table.keyKind[k] !== want) {
+        throw new VerdictError('VRD_ERR_ISOLATION_MIXED_KEY', `key ${showValue(m[1])}`, { opIndex: op.call, field: 'value' });
+      }
+      table.keyKind[k] = want;
+      if (m[2] === null || m[2] === undefined) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `${String(m[0])} of nil to key ${showValue(m[1])}`, { opIndex: op.call, field: 'value' });
+      const vid = internWrite(table, k, m[2], t, g, op);
+      table.mopValue[g] = vid;
+      const previous = lastWrite.get(k);
+      if (previous !== undefined) table.vIntermediate[previous] = 1;
+      lastWrite.set(k, vid);
+    }
+  }
+  for (let t = 0; t < n; t++) if (table.status[t] === ST_OK) resolveReads(table, t);
+  return table;
+}
+
+function checkShape(m: unknown, op: Operation): void {
+  const at = { opIndex: op.completionIndex ?? op.call, field: 'value' };
+  if (!Array.isArray(m) || m.length !== 3) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `expected [f key value], got ${showValue(m)}`, at);
+  const kind = mopKindOf(m[0]);
+  if (kind < 0) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `unknown micro-op ${showValue(m[0])} (expected r, w, append or scan)`, at);
+  if (kind === MOP_SCAN) {
+    if (!Array.isArray(m[1]) || m[1].length !== 2) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `scan needs a range [lo hi], got ${showValue(m[1])}`, at);
+    if (op.status === 'ok' && !Array.isArray(m[2])) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `a completed scan needs a list of keys, got ${showValue(m[2])}`, at);
+  } else if (m[1] === null || m[1] === undefined) {
+    throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `${String(m[0])} without a key`, at);
+  }
+}
+
+function internKey(table: TxnTable, keyIds: Map<unknown, number>, key: unknown): number {
+  const norm = valueKey(key);
+  let k = keyIds.get(norm);
+  if (k === undefined) {
+    k = table.keys.length;
+    keyIds.set(norm, k);
+    table.keys.push(key);
+    table.valueIds.push(new Map());
+    if (k >= table.keyKind.length) {
+      const grown = new Uint8Array(table.keyKind.length * 2);
+      grown.set(table.keyKind);
+      table.keyKind = grown;
+    }
+  }
+  return k;
+}
+
+function internWrite(table: TxnTable, k: number, value: unknown, t: number, g: number, op: Operation): number {
+  const ids = table.valueIds[k]!;
+  const norm = valueKey(value);
+  const seen = ids.get(norm);
+  if (seen !== undefined) {
+    const other = table.operations[table.vTxn[seen]!]!;
+    throw new VerdictError('VRD_ERR_ISOLATION_DUPLICATE_WRITE',
+      `${showValue(value)} is written to key ${showValue(table.keys[k])} twice (operations ${other.call} and ${op.call})`, { opIndex: op.call, field: 'value' });
+  }
+  const vid = table.vCount++;
+  if (vid >= table.vKey.length) growValues(table);
+  ids.set(norm, vid);
+  table.vKey[vid] = k;
+  table.vTxn[vid] = t;
+  table.vMop[vid] = g;
+  table.vValue.push(value);
+  return vid;
+}
+
+function growValues(table: TxnTable): void {
+  const size = table.vKey.length * 2;
+  const grow = <A extends Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
+  table.vKey = grow(table.vKey, (s) => new Int32Array(s));
+  table.vTxn = grow(table.vTxn, (s) => new Int32Array(s));
+  table.vMop = grow(table.vMop, (s) => new Int32Array(s));
+  table.vIntermediate = grow(table.vIntermediate, (s) => new Uint8Array(s));
+}
+
+function resolveReads(table: TxnTable, t: number): void {
+  const list = table.mops[t]!;
+  const start = table.mopStart[t]!;
+  for (let i = 0; i < list.length; i++) {
+    const g = start + i;
+    if (table.mopKind[g] !== MOP_READ) continue;
+    const k = table.mopKey[g]!;
+    const v = (list[i] as unknown[])[2];
+    let kind = table.keyKind[k]!;
+    if (kind === KEY_NONE) kind = table.keyKind[k] = Array.isArray(v) ? KEY_LIST : KEY_REGISTER;
+    const ids = table.valueIds[k]!;
+    if (kind === KEY_REGISTER) {
+      table.mopValue[g] = v === null || v === undefined ? V_INIT : (ids.get(valueKey(v)) ?? V_UNKNOWN);
+      continue;
+    }
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) {
+      table.mopValue[g] = V_INIT;
+      continue;
+    }
+    if (!Array.isArray(v)) {
+      const op = table.operations[t]!;
+      throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `read of list key ${showValue(table.keys[k])} returned ${showValue(v)}, not a list`, { opIndex: op.completionIndex ?? op.call, field: 'value' });
+    }
+    table.mopLen[g] = v.length;
+    table.mopValue[g] = ids.get(valueKey(v[v.length - 1])) ?? V_UNKNOWN;
+  }
+}
