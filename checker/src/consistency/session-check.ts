@@ -7,8 +7,6 @@ import type { VersionTable } from './version-table.js';
 /** Witnesses kept per guarantee. */
 export const VIOLATIONS_MAX_DEFAULT = 5;
 
-const GUARANTEE_EDGES: readonly EdgeKind[] = [EdgeKind.ReadYourWrites, EdgeKind.MonotonicReads, EdgeKind.MonotonicWrites, EdgeKind.WritesFollowReads];
-
 /**
  * The session guarantees per session (`level: 'session'`) or per user (`level: 'user'`).
  *
@@ -26,43 +24,39 @@ const GUARANTEE_EDGES: readonly EdgeKind[] = [EdgeKind.ReadYourWrites, EdgeKind.
 export function sessionLevel(table: VersionTable, level: 'session' | 'user', violationsMax = VIOLATIONS_MAX_DEFAULT): LevelResult {
   const scopeOf: ScopeOf = level === 'session' ? sessionScope : userScope;
   const { graph, scopes } = buildGuaranteeGraph(table, scopeOf);
-  if (level === 'user' && scopes === 0) {
+  if (level === 'user' && !table.ops.some((op) => op.user !== undefined)) {
     return { level, status: 'unknown', cause: 'no operation carries a user field: per-user guarantees cannot be checked', details: { scopes: 0 } };
   }
   const { component, count } = stronglyConnected(graph);
   const { contradictory, ambiguous } = contradictions(graph, component, count, table.versionDup);
   const finder = new WitnessFinder(table, graph, component, scopeOf);
-  const results = new Map<SessionGuarantee, GuaranteeResult>(SESSION_GUARANTEES.map((g) => [g, { guarantee: g, status: 'holds', violations: [], violatedCycles: 0 }]));
+  const results = new Map<SessionGuarantee, GuaranteeResult>(SESSION_GUARANTEES.map((g) => [g, { guarantee: g, status: 'holds', violations: [], count: 0 }]));
   const ambiguousCycles = new Map<SessionGuarantee, number>();
-  const seen = GUARANTEE_EDGES.map(() => new Uint8Array(count));
   let contradictionCount = 0;
   for (let c = 0; c < count; c++) if (contradictory[c] === 1) contradictionCount++;
   if (contradictionCount > 0) {
+    // Each edge of a guarantee inside a contradiction is one operation's broken promise.
     for (let e = 0; e < graph.edges; e++) {
-      const kind = graph.kind[e] as EdgeKind;
-      const g = GUARANTEE_OF_EDGE[kind];
+      const g = GUARANTEE_OF_EDGE[graph.kind[e] as EdgeKind];
       if (g === undefined) continue;
       const c = component[graph.src[e]!]!;
       if (c !== component[graph.dst[e]!] || contradictory[c] !== 1) continue;
-      const marks = seen[GUARANTEE_EDGES.indexOf(kind)]!;
-      if (marks[c] === 1) continue;
-      marks[c] = 1;
       if (ambiguous[c] === 1) {
         ambiguousCycles.set(g, (ambiguousCycles.get(g) ?? 0) + 1);
         continue;
       }
       const result = results.get(g)!;
-      result.violatedCycles++;
+      result.count++;
       if (result.violations.length < violationsMax) result.violations.push(finder.violation(e));
     }
   }
   for (const [g, n] of ambiguousCycles) {
     const result = results.get(g)!;
-    if (result.violatedCycles > 0) continue;
+    if (result.count > 0) continue;
     result.status = 'unknown';
-    result.cause = `${n} contradiction(s) pass through values written more than once to a key: a read of such a value cannot name its write`;
+    result.cause = `${n} operation(s) take part in contradictions that pass through values written more than once to a key: a read of such a value cannot name its write`;
   }
-  for (const result of results.values()) if (result.violatedCycles > 0) result.status = 'violated';
+  for (const result of results.values()) if (result.count > 0) result.status = 'violated';
 
   const guarantees = [...results.values()];
   const details = { scopes, keys: table.keys.length, versions: graph.versions, guarantees };

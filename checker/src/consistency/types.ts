@@ -53,13 +53,14 @@ export interface LevelsResult {
 /**
  * One session guarantee over all sessions (or all users): `holds`, `violated` with witnesses, or
  * `unknown` when the only contradictions found involve values written more than once (a read of
- * such a value cannot name its write). `violatedCycles` counts the contradictory groups of
- * versions this guarantee takes part in.
+ * such a value cannot name its write).
  */
 export interface GuaranteeResult {
   guarantee: SessionGuarantee;
   status: LevelStatus;
+  /** A bounded list of witnesses, one per operation shown. */
   violations: Violation[];
-  violatedCycles: number;
+  /** Operations whose promise under this guarantee lies on a contradiction (all of them, not only those shown). */
+  count: number;
   cause?: string;
 }
