@@ -375,7 +375,8 @@ export class PaxosNode implements NodeBehaviour {
   private onHeartbeatTimer(): void {
     const term = this.term!;
     const now = this.ctx.now();
-    if (now - term.lastQuorumMs > this.params.electionTimeoutMs) {
+    // A master holds on while its lease runs (Chubby): no one else can lead before it ends anyway.
+    if (now - term.lastQuorumMs > this.params.electionTimeoutMs && !term.lease.valid(now)) {
       this.stepDown();
       return;
     }
