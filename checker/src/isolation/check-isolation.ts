@@ -87,9 +87,6 @@ export function checkIsolation(history: History | readonly Operation[], options:
       for (const cycle of result.cycles) addCycle(cycle, explain, sink);
       for (const type of result.cutShort) cut.set(type, Math.max(cut.get(type) ?? 0, members.length));
     }
-    for (const [type, size] of cut) {
-      if (!sink.has(type)) unknown.push({ type, cause: `${budget.cause ?? 'cycle search budget spent'}; in a strongly connected component of ${size} transactions` });
-    }
     stats.components = components.length;
     stats.largestComponent = components.length > 0 ? components[components.length - 1].length : 0;
     mark = lap('cycleSearch', mark);
@@ -99,6 +96,9 @@ export function checkIsolation(history: History | readonly Operation[], options:
       if (!c.cyclic || sink.summary().some((a) => a.rulesOut.includes(level))) continue;
       const steps = levelWitness(graph, c.graph.layering, c.components!, c.graph.nonAdjacent);
       if (steps !== null) addCycle(namedCycle(steps), explain, sink);
+    }
+    for (const [type, size] of cut) {
+      if (!sink.has(type)) unknown.push({ type, cause: `${budget.cause ?? 'cycle search budget spent'}; in a strongly connected component of ${size} transactions` });
     }
     lap('witnesses', mark);
   }
