@@ -12,7 +12,9 @@ import { WglSearch } from './wgl-search.js';
 export function buildCounterexample<S>(key: string, model: CompleteModel<S>, operations: readonly Operation[], search: WglSearch<S>, shrinkTimeMs: number): Counterexample | undefined {
   const raw = search.counterexample();
   if (raw === undefined) return undefined;
-  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs);
+  // Candidates get a few times the steps the proof took: enough for the honest ones.
+  const stepsPerCheck = Math.min(2_000_000, Math.max(50_000, search.steps * 8));
+  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs, stepsPerCheck);
   const witnessSearch = new WglSearch(model, shrunk.operations, { finalPathsMax: 1 });
   witnessSearch.run(Number.MAX_SAFE_INTEGER);
   const witnessRaw = witnessSearch.counterexample();

@@ -17,7 +17,8 @@ export function operationsOf(history: History | readonly Operation[]): readonly 
 /**
  * Drops the operations that cannot matter to the search, validates the rest against the model,
  * and splits them into the model's independent parts.
- * - a `fail` never happened (unless the model observes failures, Porcupine's etcd reading);
+ * - a `fail` never happened (unless the model observes failures, Porcupine's etcd reading, where
+ *   it stays: a failed cas saw another value);
  * - a read-only operation whose result is unknown constrains nothing.
  */
 export function prepareOperations(model: Model<any>, history: History | readonly Operation[]): { model: CompleteModel<any>; partitions: PreparedPartition[]; checked: number } {
@@ -28,7 +29,7 @@ export function prepareOperations(model: Model<any>, history: History | readonly
     if (reason !== undefined) {
       throw new VerdictError('VRD_ERR_MODEL_OPERATION', `${complete.name}: ${reason}`, { opIndex: op.call });
     }
-    if (op.status === 'fail' && (complete.failed === 'drop' || complete.isReadOnly(op))) continue;
+    if (op.status === 'fail' && complete.failed === 'drop') continue;
     if (op.status === 'info' && complete.isReadOnly(op)) continue;
     kept.push(op);
   }

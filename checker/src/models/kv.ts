@@ -1,7 +1,7 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, isInconsistent, type Inconsistent, type Model, type Partition } from './model.js';
+import { inconsistent, isInconsistent, type Footprint, type Inconsistent, type Model, type Partition } from './model.js';
 import { ValueInterner } from './value-interner.js';
-import { hashString, showValue, stableStringify } from './values.js';
+import { hashString, showValue, stableStringify, valueEquals } from './values.js';
 
 export interface KvOptions {
   /** Initial value of every key (a scalar), or per key (an object); unnamed keys start at nil. */
@@ -45,6 +45,7 @@ function kvKeyModel(init: unknown): Model<number> {
     hash: (id) => id,
     validate: validateKvOp,
     isReadOnly: (op) => op.f === 'read' || op.f === 'get',
+    footprint: KV_FOOTPRINT,
     describeOperation: describeKvOp,
     describeState: (id) => showValue(values.value(id)),
   };
@@ -120,6 +121,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
     hash: (s) => s.hash,
     validate: validateKvOp,
     isReadOnly: (op) => op.f === 'read' || op.f === 'get',
+    footprint: KV_FOOTPRINT,
     describeOperation: describeKvOp,
     describeState: (s) => stableStringify(Object.fromEntries(Object.entries(s.ids).map(([k, id]) => [k, forKey(k).values.value(id)]))),
   };
@@ -130,6 +132,36 @@ function sameIds(a: Readonly<Record<string, number>>, b: Readonly<Record<string,
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (a[k] !== b[k]) return false;
   return true;
+}
+
+/**
+ * What a kv op writes and observes, for sound shrinking (see Model.footprint). An append's text
+ * stays in every later value of its key until a put replaces it, so a read observes an append or
+ * a put exactly when its value contains the written text.
+ */
+const KV_FOOTPRINT: Footprint = {
+  written: (op) => {
+    if (op.status === 'fail' || op.f === 'read' || op.f === 'get') return undefined;
+    const v = (op.input as unknown[])[1];
+    return { key: keyOf(op), value: op.f === 'cas' ? (v as unknown[])[1] : op.f === 'append' ? String(v) : v };
+  },
+  observes: (op, written) => {
+    const w = written as { key: string; value: unknown };
+    if (keyOf(op) !== w.key) return false;
+    if (op.f === 'read' || op.f === 'get') {
+      if (op.status !== 'ok') return false;
+      const out = op.output as unknown[] | null | undefined;
+      const seen = out === null || out === undefined ? (op.input as unknown[])[1] : out[1];
+      return seen !== undefined && contains(seen, w.value);
+    }
+    if (op.f === 'cas') return op.status !== 'fail' && contains(((op.input as unknown[])[1] as unknown[])[0], w.value);
+    return false;
+  },
+};
+
+function contains(seen: unknown, written: unknown): boolean {
+  if (typeof seen === 'string') return seen.includes(String(written));
+  return valueEquals(seen, written);
 }
 
 function initialValueFor(init: unknown): (key: string | undefined) => unknown {

@@ -72,6 +72,19 @@ export interface Model<S = unknown> {
   isReadOnly?(op: Operation): boolean;
   describeOperation?(op: Operation): string;
   describeState?(state: S): string;
+  /**
+   * What an operation writes and what it can observe, for shrinking counterexamples soundly: a
+   * write that no remaining operation could observe may be dropped from an illegal history
+   * without inventing a violation. Absent: writes are only ever weakened, never dropped.
+   */
+  readonly footprint?: Footprint;
+}
+
+export interface Footprint {
+  /** The value the op may put in the state (any encoding the model likes), or undefined. */
+  written(op: Operation): unknown;
+  /** Could `op`'s outcome depend on a state that holds `written`? When unsure, true. */
+  observes(op: Operation, written: unknown): boolean;
 }
 
 /** A model with every optional behaviour filled in: what the search uses. */

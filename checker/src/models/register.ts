@@ -1,5 +1,5 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, type Inconsistent, type Model } from './model.js';
+import { inconsistent, type Footprint, type Inconsistent, type Model } from './model.js';
 import { showValue, valueEquals } from './values.js';
 
 /**
@@ -28,10 +28,39 @@ export function registerModel(options: RegisterOptions = {}): Model<unknown> {
     failed: reading === 'etcd' ? 'observe' : 'drop',
     init: () => init,
     step: (state, op) => registerStep(state, op.f, op.input, op.output, op.status, reading),
-    isReadOnly: (op) => op.f === 'read',
+    // A failed cas changed nothing (in the etcd reading it observed another value).
+    isReadOnly: (op) => op.f === 'read' || (op.f === 'cas' && op.status === 'fail'),
     validate: (op) => validateRegisterOp(op, allowCas),
+    footprint: registerFootprint(reading),
     describeOperation: describeRegisterOp,
     describeState: showValue,
+  };
+}
+
+/** What a register op writes and observes, for sound shrinking (see Model.footprint). */
+function registerFootprint(reading: RegisterReading): Footprint {
+  return {
+    written: (op) => {
+      if (op.status === 'fail') return undefined;
+      if (op.f === 'write') return { value: op.input };
+      if (op.f === 'cas') return { value: (op.input as unknown[])[1] };
+      return undefined;
+    },
+    observes: (op, written) => {
+      const value = (written as { value: unknown }).value;
+      if (op.f === 'read') {
+        if (op.status !== 'ok') return false;
+        const seen = op.output === undefined ? op.input : op.output;
+        if (seen === undefined || (seen === null && reading === 'knossos')) return false;
+        return valueEquals(seen, value);
+      }
+      if (op.f === 'cas') {
+        // A failed cas (etcd reading) saw "anything but expected": it depends on every value.
+        if (op.status === 'fail') return reading === 'etcd';
+        return valueEquals((op.input as unknown[])[0], value);
+      }
+      return false;
+    },
   };
 }
 
@@ -74,6 +103,6 @@ export function registerStep(state: unknown, f: string, input: unknown, output: 
 
 export function describeRegisterOp(op: Operation): string {
   const v = op.f === 'read' ? (op.status === 'ok' ? op.output : undefined) : op.input;
-  if (op.f === 'cas' && Array.isArray(v)) return `cas ${showValue(v[0])}→${showValue(v[1])}${op.status === 'fail' ? ' (failed)' : ''}`;
+  if (op.f === 'cas' && Array.isArray(v)) return `cas ${showValue(v[0])}→${showValue(v[1])}`;
   return `${op.f} ${showValue(v)}`;
 }
