@@ -81,5 +81,6 @@ function historyFacts(history: History): Report['history'] {
   };
   if (history.source !== undefined) facts.source = history.source;
   if (history.format !== undefined) facts.format = history.format;
+  if (history.warnings !== undefined && history.warnings.length > 0) facts.warnings = [...history.warnings];
   return facts;
 }

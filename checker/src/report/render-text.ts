@@ -8,6 +8,7 @@ export function renderText(report: Report): string {
   const out: string[] = [];
   const h = report.history;
   out.push(`${h.source ?? 'history'}  (${[h.format, `${h.operations} operations`, `${h.processes} processes`, h.faults > 0 ? `${h.faults} fault events` : undefined].filter(Boolean).join(', ')})`);
+  for (const w of h.warnings ?? []) out.push(`warning: ${w}`);
   if (report.model !== undefined) out.push(`model: ${report.model}`);
   out.push('');
   out.push(`VERDICT: ${headline(report)}`);

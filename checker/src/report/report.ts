@@ -19,6 +19,8 @@ export interface Report {
     operations: number;
     processes: number;
     faults: number;
+    /** What the parser had to assume (e.g. how ops without a process were paired). */
+    warnings?: string[];
   };
   /** The model single-object histories were checked against. */
   model?: string;

@@ -1,0 +1,180 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  checkHistory,
+  isRequiredLevel,
+  isVerdictError,
+  meetsRequirement,
+  MODEL_NAMES,
+  readHistoryFile,
+  renderJunit,
+  renderText,
+  renderTimelineSvg,
+  REQUIRABLE_LEVELS,
+  type HistoryFormat,
+  type RequiredLevel,
+  type Report,
+} from '@verdict/checker';
+import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
+
+const FORMATS: readonly HistoryFormat[] = ['edn', 'json', 'jsonl', 'porcupine-etcd', 'porcupine-kv'];
+
+const USAGE = `Usage: verdict check FILE... [options]
+
+Checks histories (Jepsen EDN, JSON, JSONL, Porcupine etcd or kv logs; the format is detected).
+
+Options:
+  --model M          the model: ${MODEL_NAMES.join(', ')}
+                     (implied for Porcupine logs; required for EDN/JSON single-object histories)
+  --init JSON        the model's initial state, e.g. --init 0 or --init '{"x":0,"y":0}'
+  --format F         skip detection: ${FORMATS.join(', ')}
+  --levels           check every consistency level (strong, sequential, session, user, eventual)
+  --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
+  --time-limit S     give up after S seconds per file, with verdict unknown
+  --json             print each report as one line of JSON
+  --junit FILE       write JUnit XML (one test case per level and anomaly)
+  --svg FILE         write an SVG timeline around the counterexample (first file)
+  -h, --help         this text
+
+Exit: 0 linearizable (or LEVEL holds), 1 not, 2 unknown, 64 bad usage or input.
+With several files, the worst: bad input, then violated, then unknown.
+`;
+
+/** `verdict check`: check files, print the verdict and the counterexample. */
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'check history files for linearizability, consistency levels and isolation anomalies',
+  usage: USAGE,
+  async run(argv, io) {
+    let options: CheckCommandOptions;
+    try {
+      options = parseCheckArgs(argv);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.err(`verdict check: ${e.message}\n\n${USAGE}`);
+        return EXIT.usage;
+      }
+      throw e;
+    }
+    if (options.help) {
+      io.out(USAGE);
+      return EXIT.ok;
+    }
+    const codes: number[] = [];
+    const reports: Report[] = [];
+    for (const file of options.files) {
+      codes.push(await checkOne(file, options, io, reports));
+    }
+    if (options.junit !== undefined && reports.length > 0) {
+      const xml = reports.map((r) => renderJunit(r, options.require !== undefined ? { require: options.require } : {})).join('\n');
+      await writeFile(options.junit, xml);
+    }
+    return worst(codes);
+  },
+};
+
+interface CheckCommandOptions {
+  files: string[];
+  model?: string;
+  init?: unknown;
+  format?: HistoryFormat;
+  levels: boolean;
+  require?: RequiredLevel;
+  timeLimitMs?: number;
+  json: boolean;
+  junit?: string;
+  svg?: string;
+  help: boolean;
+}
+
+function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        init: { type: 'string' },
+        format: { type: 'string' },
+        levels: { type: 'boolean', default: false },
+        require: { type: 'string' },
+        'time-limit': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        junit: { type: 'string' },
+        svg: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const options: CheckCommandOptions = { files: parsed.positionals, levels: v.levels === true, json: v.json === true, help: v.help === true };
+  if (options.help) return options;
+  if (options.files.length === 0) throw new UsageError('no history file given');
+  if (v.model !== undefined) {
+    if (!MODEL_NAMES.includes(v.model)) throw new UsageError(`--model: unknown model ${JSON.stringify(v.model)} (known: ${MODEL_NAMES.join(', ')})`);
+    options.model = v.model;
+  }
+  if (v.init !== undefined) {
+    try {
+      options.init = JSON.parse(v.init);
+    } catch (e) {
+      throw new UsageError(`--init: not valid JSON (${(e as Error).message}): ${v.init}`);
+    }
+  }
+  if (v.format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(v.format)) throw new UsageError(`--format: unknown format ${JSON.stringify(v.format)} (known: ${FORMATS.join(', ')})`);
+    options.format = v.format as HistoryFormat;
+  }
+  if (v.require !== undefined) {
+    if (!isRequiredLevel(v.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(v.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);
+    options.require = v.require;
+    if (!['strong', 'linearizable'].includes(v.require) && !v.levels) options.levels = true;
+  }
+  if (v['time-limit'] !== undefined) {
+    const seconds = Number(v['time-limit']);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--time-limit: expected a positive number of seconds, got ${JSON.stringify(v['time-limit'])}`);
+    options.timeLimitMs = seconds * 1000;
+  }
+  if (v.junit !== undefined) options.junit = v.junit;
+  if (v.svg !== undefined) options.svg = v.svg;
+  return options;
+}
+
+async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, reports: Report[]): Promise<number> {
+  let report: Report;
+  try {
+    const history = await readHistoryFile(file, options.format !== undefined ? { format: options.format } : {});
+    report = await checkHistory(history, {
+      ...(options.model !== undefined ? { model: options.model } : {}),
+      ...(options.init !== undefined ? { init: options.init } : {}),
+      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+      levels: options.levels,
+    });
+    if (options.svg !== undefined && reports.length === 0) await writeFile(options.svg, renderTimelineSvg(history, report));
+  } catch (e) {
+    if (isVerdictError(e) || (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') {
+      const message = (e as Error).message;
+      io.err(`verdict check: ${message.includes(file) ? message : `${file}: ${message}`}\n`);
+      if (options.json) io.out(`${JSON.stringify({ source: file, error: isVerdictError(e) ? e.toJSON?.() ?? { message } : { message } })}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  reports.push(report);
+  io.out(options.json ? `${JSON.stringify(report)}\n` : renderText(report));
+  if (options.require !== undefined) {
+    const met = meetsRequirement(report, options.require);
+    if (!options.json) io.out(`require ${options.require}: ${met.result === 'yes' ? 'met' : met.result === 'no' ? 'NOT met' : 'unknown'} — ${met.reason}\n`);
+    return met.result === 'yes' ? EXIT.ok : met.result === 'no' ? EXIT.violated : EXIT.unknown;
+  }
+  return report.verdict.outcome === 'ok' ? EXIT.ok : report.verdict.outcome === 'violated' ? EXIT.violated : EXIT.unknown;
+}
+
+/** Bad input outranks a violation, which outranks unknown: a proof of a bug is never hidden. */
+function worst(codes: readonly number[]): number {
+  for (const code of [EXIT.usage, EXIT.violated, EXIT.unknown]) if (codes.includes(code)) return code;
+  return EXIT.ok;
+}

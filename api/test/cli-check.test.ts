@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+
+const corpus = (p: string): string => new URL(`../../histories/${p}`, import.meta.url).pathname;
+
+async function verdict(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), interactive: false });
+  return { code, out, err };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'verdict-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('verdict check', () => {
+  it('exits 0 on a linearizable Porcupine log, inferring the model', async () => {
+    const r = await verdict('check', corpus('porcupine/jepsen/etcd_002.log'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('VERDICT: OK');
+    expect(r.out).toContain('cas-register (etcd reading)');
+  });
+
+  it('exits 1 and prints a shrunk witness and the longest prefix when not linearizable', async () => {
+    const r = await verdict('check', corpus('porcupine/kv/c50-bad.txt'));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('NOT linearizable');
+    expect(r.out).toMatch(/Witness \(\d+ operations/);
+    expect(r.out).toContain('Longest linearizable prefix');
+    expect(r.out).toContain('cannot be followed by');
+  });
+
+  it('checks Knossos EDN with a named model and initial value', async () => {
+    expect((await verdict('check', corpus('knossos/cas-register/bad/bad-analysis.edn'), '--model', 'cas-register', '--init', '0')).code).toBe(1);
+    expect((await verdict('check', corpus('knossos/cas-register/good/cas-register-bug.edn'), '--model', 'cas-register', '--init', '0')).code).toBe(0);
+  });
+
+  it('exits 64 naming the line and the reason on malformed input, and loads nothing', async () => {
+    const file = join(dir, 'bad.jsonl');
+    await writeFile(file, '{"process":0,"type":"invoke","f":"read","value":null}\n{"process":0,"type":"okay","f":"read","value":1}\n');
+    const r = await verdict('check', file, '--model', 'register');
+    expect(r.code).toBe(64);
+    expect(r.err).toContain('line 2');
+    expect(r.err).toContain('unknown type "okay"');
+    expect(r.out).toBe('');
+  });
+
+  it('exits 64 on bad usage, naming the flag', async () => {
+    expect((await verdict('check')).code).toBe(64);
+    const badModel = await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--model', 'nope');
+    expect(badModel.code).toBe(64);
+    expect(badModel.err).toContain('--model');
+    const badInit = await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--init', '{nope');
+    expect(badInit.code).toBe(64);
+    expect(badInit.err).toContain('--init');
+    expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--time-limit', '-1')).code).toBe(64);
+    expect((await verdict('check', join(dir, 'missing.edn'), '--model', 'register')).code).toBe(64);
+  });
+
+  it('with several files exits with the worst: bad input, then violated, then unknown', async () => {
+    expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), corpus('porcupine/kv/c01-bad.txt'))).code).toBe(1);
+    expect((await verdict('check', corpus('porcupine/kv/c01-bad.txt'), join(dir, 'missing.jsonl'))).code).toBe(64);
+  });
+
+  it('exits 2 when the time limit ends the search undecided', async () => {
+    // 15 concurrent writes and an impossible read: far more search than a microsecond allows.
+    const lines: string[] = [];
+    for (let p = 0; p < 15; p++) lines.push(JSON.stringify({ process: p, type: 'invoke', f: 'write', value: p + 1 }));
+    lines.push(JSON.stringify({ process: 99, type: 'invoke', f: 'read', value: null }), JSON.stringify({ process: 99, type: 'ok', f: 'read', value: 999 }));
+    for (let p = 0; p < 15; p++) lines.push(JSON.stringify({ process: p, type: 'ok', f: 'write', value: p + 1 }));
+    const file = join(dir, 'hard.jsonl');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const r = await verdict('check', file, '--model', 'register', '--init', '0', '--time-limit', '0.000001');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('UNKNOWN');
+    expect(r.out).toContain('time limit');
+  });
+
+  it('prints machine-readable JSON and writes JUnit XML and an SVG timeline', async () => {
+    const junit = join(dir, 'out.xml');
+    const svg = join(dir, 'out.svg');
+    const r = await verdict('check', corpus('porcupine/kv/c10-bad.txt'), '--json', '--junit', junit, '--svg', svg);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out.trim());
+    expect(report.linearizability.outcome).toBe('illegal');
+    expect(report.linearizability.counterexample.witness.operations.length).toBeGreaterThan(0);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain('<testcase classname="verdict.consistency" name="strong"');
+    expect(xml).toContain('<failure');
+    const image = await readFile(svg, 'utf8');
+    expect(image.startsWith('<svg')).toBe(true);
+    expect(image).toContain('class="ok hl"');
+  });
+
+  it('escapes history values in every rendering', async () => {
+    const file = join(dir, 'evil.jsonl');
+    const evil = '<script>alert(1)</script>\u001b[2J';
+    await writeFile(file, [
+      JSON.stringify({ process: 0, type: 'invoke', f: 'write', value: ['k', evil] }),
+      JSON.stringify({ process: 0, type: 'ok', f: 'write', value: ['k', evil] }),
+      JSON.stringify({ process: 1, type: 'invoke', f: 'read', value: ['k', null] }),
+      JSON.stringify({ process: 1, type: 'ok', f: 'read', value: ['k', 'other'] }),
+    ].join('\n'));
+    const svg = join(dir, 'evil.svg');
+    const junit = join(dir, 'evil.xml');
+    const r = await verdict('check', file, '--model', 'kv', '--svg', svg, '--junit', junit);
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain('\u001b');
+    const image = await readFile(svg, 'utf8');
+    expect(image).not.toContain('<script>');
+    expect(image).toContain('&lt;script&gt;');
+    expect(await readFile(junit, 'utf8')).not.toContain('<script>');
+  });
+
+  it('requires a level with --require', async () => {
+    expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--require', 'strong')).code).toBe(0);
+    expect((await verdict('check', corpus('porcupine/kv/c01-bad.txt'), '--require', 'linearizable')).code).toBe(1);
+    expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--require', 'nonsense')).code).toBe(64);
+  });
+});
