@@ -8,13 +8,15 @@ export class Budget {
   private spentCause: string | undefined;
 
   constructor(
-    private readonly deadlineMs: number,
-    stepsMax: number,
+    private readonly timeLimitMs: number,
+    private readonly stepsMax: number,
     private readonly now: () => number,
-    private readonly describe: string,
   ) {
+    this.deadlineMs = now() + timeLimitMs;
     this.stepsLeft = stepsMax;
   }
+
+  private readonly deadlineMs: number;
 
   /** Why it ran out, or undefined while it lasts. */
   get cause(): string | undefined {
@@ -26,14 +28,14 @@ export class Budget {
     if (this.spentCause !== undefined) return false;
     this.stepsLeft -= steps;
     if (this.stepsLeft < 0) {
-      this.spentCause = `cycle search step limit reached (${this.describe})`;
+      this.spentCause = `cycle search step limit reached (searchStepsMax ${this.stepsMax})`;
       return false;
     }
     this.sinceCheck += steps;
     if (this.sinceCheck >= 4096) {
       this.sinceCheck = 0;
       if (this.now() > this.deadlineMs) {
-        this.spentCause = `cycle search time limit reached (${this.describe})`;
+        this.spentCause = `cycle search time limit reached (timeLimitMs ${this.timeLimitMs})`;
         return false;
       }
     }

@@ -66,6 +66,18 @@ export function implies(found: CycleSpec, candidate: CycleSpec): boolean {
   return BASE_IMPLIES[found.base].includes(candidate.base) && VARIANT_RANK[found.variant] <= VARIANT_RANK[candidate.variant];
 }
 
+/** `implies` on type names ("G-single-realtime"); false when either is not a cycle type. */
+export function impliesType(found: string, candidate: string): boolean {
+  const parse = (type: string): CycleSpec | undefined => {
+    const match = /^(G0|G1c|G-single|G-nonadjacent|G2-item|G2)(?:-(process|realtime))?$/.exec(type);
+    if (match === null) return undefined;
+    return { base: match[1] as CycleBase, variant: (match[2] ?? '') as CycleVariant } as CycleSpec;
+  };
+  const f = parse(found);
+  const c = parse(candidate);
+  return f !== undefined && c !== undefined && implies(f, c);
+}
+
 export interface CycleClass {
   type: string;
   rulesOut: IsolationLevel[];
