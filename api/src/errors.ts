@@ -19,6 +19,7 @@ export const apiErrors = {
   VRD_ERR_API_SCOPE: { message: 'the token lacks a scope: %s', status: 403 },
   VRD_ERR_API_ROUTE: { message: 'no such route: %s', status: 404 },
   VRD_ERR_JOB_NOT_FOUND: { message: 'no such job: %s', status: 404 },
+  VRD_ERR_TOKEN_NOT_FOUND: { message: 'no such active token: %s', status: 404 },
   VRD_ERR_JOB_NOT_CANCELLABLE: { message: 'the job cannot be cancelled: %s', status: 409 },
   VRD_ERR_JOB_NOT_FINISHED: { message: 'the job has no report yet: %s', status: 409 },
   VRD_ERR_API_TOO_LARGE: { message: 'the request is too large: %s', status: 413 },
@@ -114,6 +115,7 @@ const FASTIFY_CODES: Record<string, ApiErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'VRD_ERR_API_JSON',
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'VRD_ERR_API_MEDIA_TYPE',
   FST_ERR_NOT_FOUND: 'VRD_ERR_API_ROUTE',
+  FST_ERR_HANDLER_TIMEOUT: 'VRD_ERR_API_TIMEOUT',
 };
 
 interface ValidationIssue {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { History } from '@verdict/checker';
+import { exportOps, type History } from '@verdict/checker';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { chunksToJsonl, encodeHistory } from './history-chunks.js';
 
@@ -13,7 +13,7 @@ export interface HistoryMeta {
 
 /** Stores a job's history as gzip JSONL chunks. */
 export async function writeHistory(db: Db, jobId: string, history: History, meta: HistoryMeta): Promise<void> {
-  const encoded = encodeHistory(history.ops);
+  const encoded = encodeHistory(exportOps(history));
   const row = await db.history.create({
     data: {
       jobId,

@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import type { RequiredLevel } from '@verdict/checker';
+import { UsageError } from '../cli/command.js';
+import { REQUIRABLE, isRequirable } from '../jobs/engine.js';
+
+/** What `verdict gate` was asked to do. */
+export interface GateOptions {
+  server: string;
+  token: string;
+  require: RequiredLevel;
+  junit?: string;
+  timeoutMs: number;
+  job:
+    | { kind: 'protocol'; spec: Record<string, unknown> & { protocol: string } }
+    | { kind: 'history'; file: string; model?: string; init?: string; format?: string };
+}
+
+export const GATE_USAGE = `Usage: verdict gate --server URL --token T --require LEVEL
+                    (--protocol P [--nemesis N] [--bug B] [--seed S] [--ops N] [--nodes N]
+                     | --history FILE [--model M] [--init JSON] [--format F])
+                    [--junit out.xml] [--timeout S]
+
+Submits a job to a running Verdict service, follows its progress, prints the report, writes
+JUnit XML (one test case per level and per anomaly, and one for the requirement) and exits:
+  0  the verdict meets the requirement
+  1  it does not (the level is violated)
+  2  unknown: the check could not decide, the job failed, or --timeout passed
+  64 bad usage, a bad token or input the service refused
+
+LEVEL: ${REQUIRABLE.join(', ')}
+--token may also come from VERDICT_TOKEN. --timeout defaults to 600 seconds.
+`;
+
+export function parseGateArgs(argv: readonly string[], env: Record<string, string | undefined> = process.env): GateOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      server: { type: 'string' }, token: { type: 'string' }, require: { type: 'string' }, junit: { type: 'string' }, timeout: { type: 'string' },
+      protocol: { type: 'string' }, nemesis: { type: 'string' }, bug: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' }, nodes: { type: 'string' },
+      history: { type: 'string' }, model: { type: 'string' }, init: { type: 'string' }, format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help === true) return 'help';
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const server = values.server ?? env.VERDICT_SERVER;
+  if (server === undefined || !/^https?:\/\/\S+$/.test(server)) throw new UsageError('--server must be an http(s) URL');
+  const token = values.token ?? env.VERDICT_TOKEN;
+  if (token === undefined || token === '') throw new UsageError('--token (or VERDICT_TOKEN) is required');
+  if (values.require === undefined) throw new UsageError('--require LEVEL is required');
+  if (!isRequirable(values.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(values.require)} (known: ${REQUIRABLE.join(', ')})`);
+  if ((values.protocol === undefined) === (values.history === undefined)) throw new UsageError('give exactly one of --protocol and --history');
+  const timeoutS = values.timeout === undefined ? 600 : Number(values.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`);
+  if (values.init !== undefined) {
+    try {
+      JSON.parse(values.init);
+    } catch {
+      throw new UsageError(`--init must be JSON, e.g. --init 0 or --init '{"x":0}', got ${JSON.stringify(values.init)}`);
+    }
+  }
+  const historyOnly = ['model', 'init', 'format'] as const;
+  const protocolOnly = ['nemesis', 'bug', 'seed', 'ops', 'nodes'] as const;
+  for (const flag of values.protocol !== undefined ? historyOnly : protocolOnly) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --${values.protocol !== undefined ? 'history' : 'protocol'}`);
+  }
+  const job: GateOptions['job'] = values.protocol !== undefined
+    ? {
+      kind: 'protocol',
+      spec: {
+        protocol: values.protocol,
+        ...(values.nemesis !== undefined ? { nemesis: values.nemesis } : {}),
+        ...(values.bug !== undefined ? { bug: values.bug } : {}),
+        ...(values.seed !== undefined ? { seed: intFlag('seed', values.seed) } : {}),
+        ...(values.ops !== undefined ? { ops: intFlag('ops', values.ops) } : {}),
+        ...(values.nodes !== undefined ? { nodes: intFlag('nodes', values.nodes) } : {}),
+      },
+    }
+    : {
+      kind: 'history',
+      file: values.history!,
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values.init !== undefined ? { init: values.init } : {}),
+      ...(values.format !== undefined ? { format: values.format } : {}),
+    };
+  return {
+    server: server.replace(/\/+$/, ''),
+    token,
+    require: values.require,
+    timeoutMs: Math.round(timeoutS * 1000),
+    job,
+    ...(values.junit !== undefined ? { junit: values.junit } : {}),
+  };
+}
+
+function intFlag(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}

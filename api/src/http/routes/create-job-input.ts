@@ -1,0 +1,113 @@
+import { randomInt } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import type { HistoryFormat } from '@verdict/checker';
+import { ApiError } from '../../errors.js';
+import { parseHistoryText, parseInlineOps, parseUpload, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
+import type { NewJob } from '../../jobs/submit-job.js';
+import { autoGunzip } from '../plugins/uploads.js';
+import { FORMATS, type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
+
+/** Check options as strings (query string, multipart fields), before they are read. */
+type RawOptions = Partial<Record<'format' | 'model' | 'init' | 'source' | 'levels' | 'timeLimitMs' | 'maxAttempts', string | number | boolean>>;
+
+/** A JSON body: an array of ops (options in the query), a check with its history, or a protocol run. */
+export async function jobFromJson(body: unknown, query: UploadQuery): Promise<NewJob> {
+  if (Array.isArray(body)) {
+    const options = readOptions(query, 'querystring');
+    return { kind: 'check', history: parseInlineOps(body, options.spec.source ?? 'upload'), spec: { ...options.spec, format: 'json' }, ...maxAttempts(options) };
+  }
+  const object = body as Record<string, unknown>;
+  if ('protocol' in object) return jobFromRun(object as RunBody);
+  const check = object as CheckBody;
+  const spec: CheckSpec = compact({ model: check.model, init: check.init, source: check.source ?? 'upload', levels: check.levels, timeLimitMs: check.timeLimitMs, format: check.format });
+  const history = typeof check.history === 'string'
+    ? parseHistoryText(check.history, compact({ format: check.format, source: spec.source }))
+    : parseInlineOps(check.history, spec.source!);
+  return { kind: 'check', history, spec: { ...spec, format: spec.format ?? history.format }, ...(check.maxAttempts !== undefined ? { maxAttempts: check.maxAttempts } : {}) };
+}
+
+/** A raw body holding the history file (any of the parser's formats, gzip or not). */
+export async function jobFromRawBody(stream: Readable, query: UploadQuery, historyBytesMax: number): Promise<NewJob> {
+  const options = readOptions(query, 'querystring');
+  const history = await parseUpload(autoGunzip(stream, historyBytesMax), compact({ format: options.spec.format, source: options.spec.source ?? 'upload' }));
+  return { kind: 'check', history, spec: { ...options.spec, source: options.spec.source ?? 'upload', format: options.spec.format ?? history.format }, ...maxAttempts(options) };
+}
+
+/**
+ * A multipart form: the file in a part named `history`; options as fields (before the file, so
+ * `format` can steer the parser) or in the query string.
+ */
+export async function jobFromMultipart(request: FastifyRequest, query: UploadQuery, historyBytesMax: number): Promise<NewJob> {
+  const fields: RawOptions = { ...(query as RawOptions) };
+  let job: NewJob | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      if (!['format', 'model', 'init', 'source', 'levels', 'timeLimitMs', 'maxAttempts'].includes(part.fieldname)) {
+        throw new ApiError('VRD_ERR_API_INVALID', 'unknown form field', { field: `form.${part.fieldname}` });
+      }
+      fields[part.fieldname as keyof RawOptions] = String(part.value);
+      continue;
+    }
+    if (part.fieldname !== 'history') throw new ApiError('VRD_ERR_API_INVALID', 'the history file must be sent in a part named "history"', { field: `form.${part.fieldname}` });
+    const options = readOptions(fields, 'form');
+    const source = options.spec.source ?? part.filename ?? 'upload';
+    const history = await parseUpload(autoGunzip(part.file, historyBytesMax), compact({ format: options.spec.format, source }));
+    job = { kind: 'check', history, spec: { ...options.spec, source, format: options.spec.format ?? history.format }, ...maxAttempts(options) };
+  }
+  if (job === undefined) throw new ApiError('VRD_ERR_API_INVALID', 'no file: send the history in a part named "history"', { field: 'form.history' });
+  // Fields after the file still count for the check (not for parsing).
+  const late = readOptions(fields, 'form');
+  if (job.kind === 'check') job.spec = { ...late.spec, ...job.spec, ...compact({ model: late.spec.model, init: late.spec.init }) };
+  return job;
+}
+
+async function jobFromRun(body: RunBody): Promise<NewJob> {
+  const { maxAttempts: attempts, ...spec } = body;
+  // One seed, one history: a run without a seed gets one, stored with the job so it can be replayed.
+  const resolved = { ...spec, seed: spec.seed ?? randomInt(0, 2 ** 47) };
+  await validateRunSpec(resolved);
+  return { kind: 'run', spec: resolved, ...(attempts !== undefined ? { maxAttempts: attempts } : {}) };
+}
+
+/** Reads and checks string options (multipart fields; the query string is already typed by its schema). */
+function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: CheckSpec; maxAttempts?: number } {
+  const spec: CheckSpec = {};
+  let attempts: number | undefined;
+  const field = (name: string): { field: string } => ({ field: `${where}.${name}` });
+  if (raw.format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(String(raw.format))) throw new ApiError('VRD_ERR_API_INVALID', `must be one of ${FORMATS.join(', ')}`, field('format'));
+    spec.format = String(raw.format) as HistoryFormat;
+  }
+  if (raw.model !== undefined) spec.model = String(raw.model);
+  if (raw.source !== undefined) spec.source = String(raw.source).slice(0, 256);
+  if (raw.init !== undefined) {
+    try {
+      spec.init = JSON.parse(String(raw.init));
+    } catch {
+      throw new ApiError('VRD_ERR_API_INVALID', 'must be JSON text, e.g. 0, "x" or {"a":1}', field('init'));
+    }
+  }
+  if (raw.levels !== undefined) {
+    if (!['true', 'false'].includes(String(raw.levels))) throw new ApiError('VRD_ERR_API_INVALID', 'must be true or false', field('levels'));
+    spec.levels = String(raw.levels) === 'true';
+  }
+  if (raw.timeLimitMs !== undefined) spec.timeLimitMs = intIn(raw.timeLimitMs, 100, 86_400_000, field('timeLimitMs'));
+  if (raw.maxAttempts !== undefined) attempts = intIn(raw.maxAttempts, 1, 20, field('maxAttempts'));
+  return attempts === undefined ? { spec } : { spec, maxAttempts: attempts };
+}
+
+function intIn(raw: string | number | boolean, min: number, max: number, at: { field: string }): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ApiError('VRD_ERR_API_INVALID', `must be an integer from ${min} to ${max}`, at);
+  return n;
+}
+
+function maxAttempts(options: { maxAttempts?: number }): { maxAttempts?: number } {
+  return options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
+}
+
+/** Drops undefined fields (exactOptionalPropertyTypes-friendly objects for the checker). */
+function compact<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}

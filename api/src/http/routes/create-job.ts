@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import { submitJob } from '../../jobs/submit-job.js';
+import type { AppDeps } from '../app-deps.js';
+import { jobView } from '../job-view.js';
+import { principalOf } from '../plugins/auth.js';
+import { AUTH_ERRORS, errorResponses } from '../schemas/common.js';
+import { CreateJobJsonSchema, JobSchema, UploadQuerySchema, type UploadQuery } from '../schemas/job.js';
+import { jobFromJson, jobFromMultipart, jobFromRawBody } from './create-job-input.js';
+
+const DESCRIPTION = `Submits a job and answers 202 with it; follow it at \`/jobs/{id}/events\`.
+
+* **A protocol run**: JSON \`{ "protocol": "paxos", "nemesis": "partition-halves", "seed": 7, "ops": 500, "bug": null }\`.
+* **A history to check**, in any of the checker's formats (EDN, JSON, JSONL, Porcupine logs; detected when \`format\` is absent):
+  * JSON \`{ "history": [ops...] | "file text", "model": "cas-register", "init": 0 }\`, or a bare JSON array of ops;
+  * a raw body with \`Content-Type\` application/x-ndjson, application/edn, text/plain, application/octet-stream or application/gzip, options in the query string;
+  * \`multipart/form-data\` with the file in a part named \`history\` (fields: format, model, init, source, levels, timeLimitMs, maxAttempts).
+
+\`Content-Encoding: gzip\` is accepted for every form, and gzip files are recognised by their magic bytes. A history that does not parse is refused with the line, the field and the reason (400, 415 or 422).`;
+
+export function registerCreateJob(app: FastifyInstance, deps: AppDeps): void {
+  app.post('/jobs', {
+    config: { scope: 'submit' },
+    // Reading and parsing a large upload takes longer than answering any other request.
+    handlerTimeout: deps.config.requestTimeoutMs * 10,
+    schema: {
+      tags: ['jobs'],
+      summary: 'Submit a history to check or a protocol to run',
+      description: DESCRIPTION,
+      security: [{ bearer: [] }],
+      querystring: UploadQuerySchema,
+      body: { content: { 'application/json': { schema: CreateJobJsonSchema } } },
+      response: { 202: JobSchema, ...errorResponses(400, ...AUTH_ERRORS, 413, 415, 422, 503) },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const query = request.query as UploadQuery;
+    const job = request.isMultipart()
+      ? await jobFromMultipart(request, query, deps.config.historyBytesMax)
+      : request.body instanceof Readable
+        ? await jobFromRawBody(request.body, query, deps.config.historyBytesMax)
+        : await jobFromJson(request.body, query);
+    const row = await submitJob(deps.prisma, deps.dispatch, principal, job, deps.config.maxAttempts);
+    return reply.status(202).header('location', `/jobs/${row.id}`).send(jobView(row));
+  });
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type { Report } from '@verdict/checker';
+import { canSeeTeam } from '../../auth/token-store.js';
+import { ApiError } from '../../errors.js';
+import { isRequirable, reportAsJunit, reportAsText, reportAsTimelineSvg } from '../../jobs/engine.js';
+import { findVisibleJob, reportJson } from '../../store/job-queries.js';
+import type { AppDeps } from '../app-deps.js';
+import { principalOf } from '../plugins/auth.js';
+import { AUTH_ERRORS, JobIdParamsSchema, errorResponses, type JobIdParams } from '../schemas/common.js';
+import { ReportQuerySchema, ReportSchema } from '../schemas/report.js';
+
+/** The SVG is rendered from untrusted histories (escaped by the renderer); no script may run in it regardless. */
+const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'";
+
+export function registerGetReport(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/jobs/:id/report', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['jobs'],
+      summary: "A finished job's report",
+      description: 'JSON by default; `format=text` for people, `format=junit` (with `require=LEVEL` for a requirement test case) for CI, `format=svg` for the timeline. 409 until the job is done.',
+      security: [{ bearer: [] }],
+      params: JobIdParamsSchema,
+      querystring: ReportQuerySchema,
+      response: { 200: ReportSchema, ...errorResponses(400, ...AUTH_ERRORS, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const { id } = request.params as JobIdParams;
+    const { format = 'json', require } = request.query as { format?: 'json' | 'text' | 'junit' | 'svg'; require?: string };
+    let entry = deps.reports.get(id);
+    if (entry === undefined) {
+      entry = await reportJson(deps.prisma, id);
+      if (entry === undefined) {
+        const job = await findVisibleJob(deps.prisma, principal, id);
+        const why = job.error !== null ? ` (${(job.error as { message?: string }).message ?? 'failed'})` : '';
+        throw new ApiError('VRD_ERR_JOB_NOT_FINISHED', `job ${id} is ${job.status}${why}`);
+      }
+      deps.reports.set(id, entry);
+    }
+    if (!canSeeTeam(principal, entry.team)) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', id);
+    if (format === 'json') return reply.type('application/json; charset=utf-8').send(entry.json);
+    const report = JSON.parse(entry.json) as Report;
+    if (format === 'text') return reply.type('text/plain; charset=utf-8').send(reportAsText(report));
+    if (format === 'svg') return reply.type('image/svg+xml').header('content-security-policy', SVG_CSP).send(await reportAsTimelineSvg(deps.prisma, id, report));
+    if (require !== undefined && !isRequirable(require)) throw new ApiError('VRD_ERR_API_INVALID', `unknown level ${JSON.stringify(require)}`, { field: 'querystring.require' });
+    return reply.type('application/xml; charset=utf-8').send(reportAsJunit(report, { suite: `verdict job ${id}`, ...(require !== undefined && isRequirable(require) ? { require } : {}) }));
+  });
+}

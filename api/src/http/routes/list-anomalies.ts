@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { listAnomalies } from '../../store/job-queries.js';
+import type { AppDeps } from '../app-deps.js';
+import { anomalyView } from '../job-view.js';
+import { principalOf } from '../plugins/auth.js';
+import { AnomalyListSchema, ListAnomaliesQuerySchema, type ListAnomaliesQuery } from '../schemas/anomaly.js';
+import { AUTH_ERRORS, errorResponses } from '../schemas/common.js';
+
+export function registerListAnomalies(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/anomalies', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['anomalies'],
+      summary: 'Search anomalies across jobs, newest first',
+      description: 'Filter by type (G1a, G2, lost-update, read-your-writes, linearizability...), by the weakest level it rules out, by category, protocol or job.',
+      security: [{ bearer: [] }],
+      querystring: ListAnomaliesQuerySchema,
+      response: { 200: AnomalyListSchema, ...errorResponses(400, ...AUTH_ERRORS) },
+    },
+  }, async (request) => {
+    const page = await listAnomalies(deps.prisma, principalOf(request), request.query as ListAnomaliesQuery);
+    return { anomalies: page.items.map(anomalyView), nextCursor: page.nextCursor };
+  });
+}

@@ -1,0 +1,106 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export const OUTCOMES = ['ok', 'violated', 'unknown'] as const;
+export const FORMATS = ['edn', 'json', 'jsonl', 'porcupine-etcd', 'porcupine-kv'] as const;
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const JobProgressSchema = Type.Object({
+  phase: Type.String(),
+  done: Type.Optional(Type.Number()),
+  total: Type.Optional(Type.Number()),
+  message: Type.Optional(Type.String()),
+});
+
+/** A job as the API shows it. */
+export const JobSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  kind: Type.Union([Type.Literal('check'), Type.Literal('run')]),
+  status: Type.Union(JOB_STATUSES.map((s) => Type.Literal(s))),
+  attempts: Type.Integer(),
+  maxAttempts: Type.Integer(),
+  team: Nullable(Type.String()),
+  protocol: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  spec: Type.Record(Type.String(), Type.Unknown(), { description: 'The run spec or the check options, as submitted' }),
+  outcome: Type.Union([...OUTCOMES.map((s) => Type.Literal(s)), Type.Null()], { description: 'The verdict once done: unknown is never a pass' }),
+  consistency: Nullable(Type.String({ description: 'Strongest consistency level that holds' })),
+  isolation: Nullable(Type.String({ description: 'Strongest isolation level that holds' })),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String(), status: Type.Optional(Type.Integer()) }, { additionalProperties: true }), Type.Null()]),
+  progress: Type.Union([JobProgressSchema, Type.Null()]),
+  parentId: Nullable(Type.String({ format: 'uuid' })),
+  partIndex: Type.Union([Type.Integer(), Type.Null()]),
+  partsTotal: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  startedAt: Nullable(Type.String({ format: 'date-time' })),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  links: Type.Object({ self: Type.String(), report: Type.String(), history: Type.String(), events: Type.String() }),
+}, { $id: 'Job' });
+export type JobView = Static<typeof JobSchema>;
+
+export const JobListSchema = Type.Object({
+  jobs: Type.Array(JobSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Options of a check, in a JSON body or (for raw and multipart uploads) in the query string. */
+const CheckOptions = {
+  format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'Detected when absent' })),
+  model: Type.Optional(Type.String({ maxLength: 64, description: 'Checker model: register, cas-register, kv, ... (implied for Porcupine logs)' })),
+  source: Type.Optional(Type.String({ maxLength: 256, description: 'A name for the history (a file name)' })),
+  levels: Type.Optional(Type.Boolean({ description: 'Check every consistency level, not only linearizability (default true)' })),
+  timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 86_400_000 })),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+};
+
+export const CheckBodySchema = Type.Object({
+  history: Type.Union([
+    Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, description: 'Jepsen op maps' }),
+    Type.String({ minLength: 1, description: 'The history file\'s text (EDN, JSONL, Porcupine log...)' }),
+  ]),
+  init: Type.Optional(Type.Unknown({ description: "The model's initial state" })),
+  ...CheckOptions,
+}, { additionalProperties: false, title: 'Check a history' });
+export type CheckBody = Static<typeof CheckBodySchema>;
+
+/** A protocol run (see `verdict run --help`); fields beyond these are checked by the simulator. */
+export const RunBodySchema = Type.Object({
+  protocol: Type.String({ minLength: 1, maxLength: 64, examples: ['paxos'] }),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Chosen at random (and stored) when absent' })),
+  nemesis: Type.Optional(Type.String({ maxLength: 64 })),
+  bug: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  ops: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  nodes: Type.Optional(Type.Integer({ minimum: 1, maximum: 15 })),
+  clients: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+  concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  checkTimeLimitMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  params: Type.Optional(Type.Record(Type.String(), Type.Number())),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+}, { additionalProperties: true, title: 'Run a protocol' });
+export type RunBody = Static<typeof RunBodySchema>;
+
+export const CreateJobJsonSchema = Type.Union([
+  RunBodySchema,
+  CheckBodySchema,
+  Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, title: 'A history as a JSON array of op maps (options in the query)' }),
+]);
+
+export const UploadQuerySchema = Type.Object({
+  ...CheckOptions,
+  init: Type.Optional(Type.String({ maxLength: 65_536, description: "The model's initial state as JSON text" })),
+}, { additionalProperties: false });
+export type UploadQuery = Static<typeof UploadQuerySchema>;
+
+export const ListJobsQuerySchema = Type.Object({
+  status: Type.Optional(Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)))),
+  outcome: Type.Optional(Type.Union(OUTCOMES.map((s) => Type.Literal(s)), { description: 'The verdict: ok, violated or unknown' })),
+  kind: Type.Optional(Type.Union([Type.Literal('check'), Type.Literal('run')])),
+  protocol: Type.Optional(Type.String({ maxLength: 64 })),
+  anomaly: Type.Optional(Type.String({ maxLength: 64, description: 'Jobs with at least one anomaly of this type (G1a, read-your-writes, ...)' })),
+  parts: Type.Optional(Type.Boolean({ description: 'Include the parts of split jobs (default false)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 64 })),
+}, { additionalProperties: false });
+export type ListJobsQuery = Static<typeof ListJobsQuerySchema>;

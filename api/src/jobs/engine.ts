@@ -1,0 +1,170 @@
+/**
+ * Every call the service makes into the checker (parsing, checking) and into the simulator
+ * (protocol runs) goes through this module, so the service meets those libraries in one place.
+ */
+import type { Readable } from 'node:stream';
+import {
+  checkHistory,
+  escapeXml,
+  isRequiredLevel,
+  isTransactionalHistory,
+  meetsRequirement,
+  parseHistory,
+  readHistoryStream,
+  renderJunit,
+  renderText,
+  renderTimelineSvg,
+  REQUIRABLE_LEVELS,
+  resolveModel,
+  type History,
+  type HistoryFormat,
+  type Report,
+  type RequiredLevel,
+  type Requirement,
+} from '@verdict/checker';
+import type { ClaimedJob, Execution, ExecutionContext, JobExecutor } from '@verdict/workers';
+import { ApiError } from '../errors.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { historyInfo, streamHistory } from '../store/history-store.js';
+import { splitHistory } from './split-history.js';
+
+/** The options of a check job, as stored in `jobs.spec`. */
+export interface CheckSpec {
+  model?: string;
+  init?: unknown;
+  format?: HistoryFormat;
+  source?: string;
+  /** Check every consistency level, not only linearizability. Default true. */
+  levels?: boolean;
+  timeLimitMs?: number;
+  /** Set on the parts of a split check. */
+  keys?: string[];
+}
+
+export interface ExecutorOptions {
+  /** Default time budget of a check. */
+  checkTimeLimitMs: number;
+  /** Checks of at least this many operations split by key when workers can share them. */
+  splitThresholdOps: number;
+  splitPartsMax: number;
+}
+
+/** Parses an upload (already decompressed) as it streams in; throws the checker's errors with their line. */
+export function parseUpload(stream: Readable, options: { format?: HistoryFormat; source?: string }): Promise<History> {
+  return readHistoryStream(stream, options);
+}
+
+/** Parses a history file's text held in memory. */
+export function parseHistoryText(text: string, options: { format?: HistoryFormat; source?: string }): History {
+  return parseHistory(text, options);
+}
+
+/** Parses a history given inline in a JSON request body (an array of op maps). */
+export function parseInlineOps(ops: readonly unknown[], source: string): History {
+  return parseHistory(JSON.stringify(ops), { format: 'json', source });
+}
+
+/** The executor both runners call: check a stored history, or run a protocol and check its history. */
+export function createExecutor(prisma: PrismaClient, options: ExecutorOptions): JobExecutor {
+  return async (job, context) => (job.kind === 'run' ? executeRun(job, context, options) : executeCheck(prisma, job, context, options));
+}
+
+async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: ExecutionContext, options: ExecutorOptions): Promise<Execution> {
+  const spec = job.spec as CheckSpec;
+  context.progress({ phase: 'loading' });
+  const history = await loadHistory(prisma, job.id);
+  if (context.canSplit && history.operations.length >= options.splitThresholdOps && !isTransactionalHistory(history)) {
+    const model = resolveModel(history, modelOptions(spec));
+    const slices = splitHistory(history, model, options.splitPartsMax);
+    if (slices.length > 1) {
+      return { type: 'split', parts: slices.map((s) => ({ history: s.history, keys: s.keys, spec: { ...spec, format: 'jsonl' } })) };
+    }
+  }
+  const report = await checkHistory(history, {
+    ...modelOptions(spec),
+    levels: spec.levels ?? true,
+    timeLimitMs: spec.timeLimitMs ?? options.checkTimeLimitMs,
+    signal: context.signal,
+    onProgress: (p) => context.progress({ phase: 'checking', done: p.partitionsDone, total: p.partitionsTotal }),
+  });
+  return { type: 'report', report: labelled(report, spec) };
+}
+
+async function executeRun(job: ClaimedJob, context: ExecutionContext, options: ExecutorOptions): Promise<Execution> {
+  const result = await runProtocol(job.spec, {
+    signal: context.signal,
+    checkTimeLimitMs: options.checkTimeLimitMs,
+    onProgress: (p) => context.progress(p),
+  });
+  return { type: 'report', report: result.report, history: result.history };
+}
+
+/** A stored history, read back from its JSONL chunks line by line. */
+export async function loadHistory(prisma: PrismaClient, jobId: string): Promise<History> {
+  const info = await historyInfo(prisma, jobId);
+  const stream = await streamHistory(prisma, jobId);
+  if (info === null || stream === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${jobId} has no stored history`);
+  const history = await readHistoryStream(stream, { format: 'jsonl', ...(info.source !== null ? { source: info.source } : {}) });
+  // The checker reads some formats differently (Porcupine logs imply their model): keep the original.
+  if (info.format !== 'jsonl' && info.format !== 'sim') history.format = info.format as HistoryFormat;
+  return history;
+}
+
+/** True when this build can run protocols (the simulator's `run` is wired in). */
+export function protocolRunsAvailable(): boolean {
+  return false;
+}
+
+/** Checks a run spec before it is queued, so a bad one is answered at submission with the field. */
+export async function validateRunSpec(_spec: Record<string, unknown>): Promise<void> {
+  if (!protocolRunsAvailable()) throw new ApiError('VRD_ERR_API_UNAVAILABLE', 'protocol runs are not available in this build yet');
+}
+
+async function runProtocol(
+  _spec: Record<string, unknown>,
+  _options: { signal: AbortSignal; checkTimeLimitMs: number; onProgress(p: { phase: string; done?: number; total?: number }): void },
+): Promise<{ history: History; report: Report }> {
+  throw new ApiError('VRD_ERR_API_UNAVAILABLE', 'protocol runs are not available in this build yet');
+}
+
+function modelOptions(spec: CheckSpec): { model?: string; init?: unknown } {
+  return { ...(spec.model !== undefined ? { model: spec.model } : {}), ...(spec.init !== undefined ? { init: spec.init } : {}) };
+}
+
+/** Reports name the upload they judged, not the service's internal copy. */
+function labelled(report: Report, spec: CheckSpec): Report {
+  if (spec.source !== undefined) report.history.source = spec.source;
+  if (spec.format !== undefined) report.history.format = spec.format;
+  return report;
+}
+
+/** The levels `verdict gate --require` and `?require=` accept. */
+export const REQUIRABLE: readonly string[] = REQUIRABLE_LEVELS;
+
+export function isRequirable(level: string): level is RequiredLevel {
+  return isRequiredLevel(level);
+}
+
+/** Does the report meet the level? `unknown` is never a pass. */
+export function evaluateRequirement(report: Report, level: RequiredLevel): { result: Requirement; reason: string } {
+  return meetsRequirement(report, level);
+}
+
+export function reportAsText(report: Report): string {
+  return renderText(report);
+}
+
+/** JUnit XML: one test case per level and per anomaly, plus the requirement when given. */
+export function reportAsJunit(report: Report, options: { suite?: string; require?: RequiredLevel } = {}): string {
+  return renderJunit(report, options);
+}
+
+/** The timeline of a stored job's history, with the report's witnesses highlighted. */
+export async function reportAsTimelineSvg(prisma: PrismaClient, jobId: string, report: Report): Promise<string> {
+  return renderTimelineSvg(await loadHistory(prisma, jobId), report);
+}
+
+/** Escapes untrusted text for XML (JUnit written without a report). */
+export function xmlText(value: unknown): string {
+  return escapeXml(value);
+}
