@@ -1,4 +1,34 @@
-export {};
+/**
+ * @verdict/workers: the public API, named explicitly. Everything not listed here is internal.
+ */
+
+// Simulated runs: spec → deterministic simulation → history → checker → result.
+export { run, simulationConfig, type RunOptions } from './run.js';
+export { reproduceCommand, resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
+export type { RunFacts, RunProgress, RunResult } from './run/result.js';
+export type { Availability, AvailabilityOptions, FaultAvailability, OutcomeCounts, PhaseAvailability, SideAvailability, Window } from './run/availability.js';
+export { evaluateRequirement, parseRequiredLevel } from './run/require.js';
+export { runMatrix, type MatrixCell, type MatrixOptions, type MatrixResult } from './run/matrix.js';
+export { renderRun } from './run/render-run.js';
+export { renderMatrix } from './run/render-matrix.js';
+export { progressBar, type ProgressBar } from './run/progress-bar.js';
+export { WorkersError, workersErrors, type WorkersErrorCode } from './errors.js';
+
+// Protocols and the contract they are written against.
+export { PROTOCOLS, PROTOCOL_NAMES } from './protocols/registry.js';
+export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolDefinition } from './protocols/protocol.js';
+export type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './sim/node-context.js';
+
+// The simulator, for tests and benches that drive it directly.
+export { FAULT_KINDS, NEMESIS_NAMES, NEMESIS_TIMING_DEFAULTS, isNemesisName, type FaultKind, type NemesisName, type NemesisTiming } from './sim/nemesis-schedule.js';
+export type { FaultRecord } from './sim/nemesis.js';
+export { Simulation, type PhaseSpan, type SimulationOutcome } from './sim/simulation.js';
+export { SIMULATION_DEFAULTS, type SimulationConfig, type SimulationWorkload } from './sim/simulation-config.js';
+export { NETWORK_DEFAULTS, type NetworkOptions, type NetworkStats } from './sim/network.js';
+export type { ClockReading } from './sim/clock.js';
+export { kvWorkload, KV_FS, type KvF, type KvWorkloadOptions } from './workloads/kv-workload.js';
+export { listAppendWorkload, type ListAppendOptions } from './workloads/list-append-workload.js';
+export type { Workload, WorkloadOptions } from './workloads/workload.js';
 
 // The job runner (src/queue): the protocol every job runs under, in-process or on BullMQ.
 export type { ClaimResult, ClaimedJob, CompleteResult, JobClaim, JobErrorInfo, JobPart, JobProgress, JobResult, JobStore, PartOutcome, RecoverableJob } from './queue/job-store.js';

@@ -1,0 +1,237 @@
+import type { History, Operation } from '@verdict/checker';
+import type { FaultRecord } from '../sim/nemesis.js';
+import type { NemesisName } from '../sim/nemesis-schedule.js';
+import type { NodeId } from '../sim/node-context.js';
+import type { PhaseSpan } from '../sim/simulation.js';
+
+/** Completions by type: how a stretch of the run answered its clients. */
+export interface OutcomeCounts {
+  ok: number;
+  fail: number;
+  info: number;
+}
+
+/** A stretch of virtual time, ms. */
+export interface Window {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * One phase's availability. A stall is time with requests waiting and no `ok` answer; silence
+ * is time with requests waiting and no answer at all (no `ok`, no `fail`): blocking, as 2PC
+ * blocks and 3PC, which aborts instead, does not.
+ */
+export interface PhaseAvailability extends OutcomeCounts {
+  phase: PhaseSpan['name'];
+  startMs: number;
+  endMs: number;
+  longestStallMs: number;
+  /** Where the longest stall lay (absent when there was none). */
+  longestStall?: Window;
+  longestSilenceMs: number;
+  longestSilence?: Window;
+}
+
+/** One side of a partition, judged by the operations sent to its nodes while it lasted. */
+export interface SideAvailability extends OutcomeCounts {
+  nodes: NodeId[];
+  /**
+   * Operations invoked on this side once the partition had lasted `partitionGraceMs` (time for
+   * leases to run out and elections to finish): what the side settled into. Only answers given
+   * before the heal count; the rest are `unanswered`.
+   */
+  settled: { ok: number; fail: number; unanswered: number };
+  /** Some settled operation succeeded; null when the partition was too short to tell. */
+  available: boolean | null;
+}
+
+/** Availability while one fault was active. */
+export interface FaultAvailability extends OutcomeCounts {
+  /** Counts are of the operations invoked while the fault was active, however they ended. */
+  nemesis: NemesisName;
+  description: string;
+  startMs: number;
+  endMs: number;
+  /** For partitions: each side (CAP: a consistent system keeps at most the majority side). */
+  sides?: SideAvailability[];
+}
+
+export interface Availability {
+  phases: PhaseAvailability[];
+  /**
+   * The system stopped answering: no recovery in the quiet phase, or a fault during which no
+   * request got any answer, or a silence of `blockedAfterMs` or more.
+   */
+  blocked: boolean;
+  blockedReason?: string;
+  /** From the heal to the first `ok` of the quiet phase; null when none came. */
+  recoveredAfterMs: number | null;
+  faults: FaultAvailability[];
+}
+
+const NS_PER_MS = 1e6;
+/** A fault counts as blocking only when at least this many requests went unanswered in it. */
+const MUTE_REQUESTS_MIN = 2;
+
+export interface AvailabilityOptions {
+  /** A silence this long (requests waiting, none answered) marks the run blocked. */
+  blockedAfterMs: number;
+  /** A partition side is judged by operations invoked after the partition lasted this long. */
+  partitionGraceMs: number;
+}
+
+/** Reads availability off the history: per phase, per fault, per partition side. */
+export function analyzeAvailability(history: History, phases: readonly PhaseSpan[], faults: readonly FaultRecord[], options: AvailabilityOptions): Availability {
+  const { blockedAfterMs } = options;
+  const ops = history.operations.filter((o) => o.time !== undefined);
+  const phaseResults = phases.map((p) => phaseAvailability(ops, p));
+  const quiet = phases.find((p) => p.name === 'quiet');
+  const firstQuietOk = quiet === undefined ? undefined
+    : ops.filter((o) => o.status === 'ok' && o.phase !== 'final' && endMs(o) >= quiet.startMs).reduce<number | undefined>((m, o) => (m === undefined || endMs(o) < m ? endMs(o) : m), undefined);
+  const recoveredAfterMs = quiet === undefined || firstQuietOk === undefined ? null : round(firstQuietOk - quiet.startMs);
+  const result: Availability = {
+    phases: phaseResults,
+    blocked: false,
+    recoveredAfterMs,
+    faults: faults.map((f) => faultAvailability(ops, f, phases, options.partitionGraceMs)),
+  };
+  const quietResult = phaseResults.find((p) => p.phase === 'quiet');
+  const mute = result.faults.find((f) => f.ok + f.fail === 0 && f.info >= MUTE_REQUESTS_MIN);
+  const worst = phaseResults.filter((p) => p.phase !== 'final').reduce<PhaseAvailability | undefined>((w, p) => (w === undefined || p.longestSilenceMs > w.longestSilenceMs ? p : w), undefined);
+  if (quietResult !== undefined && quietResult.ok === 0 && quietResult.fail + quietResult.info > 0) {
+    result.blocked = true;
+    result.blockedReason = `did not recover after the faults healed: none of the ${quietResult.fail + quietResult.info} operations of the quiet phase succeeded`;
+  } else if (mute !== undefined) {
+    result.blocked = true;
+    result.blockedReason = `no request got an answer while ${mute.description} (${span(mute)}): all ${mute.info} timed out or stayed indeterminate`;
+  } else if (worst?.longestSilence !== undefined && worst.longestSilenceMs >= blockedAfterMs) {
+    const silence = worst.longestSilence;
+    const during = faults.filter((f) => f.startMs < silence.endMs && (f.stopMs ?? Infinity) > silence.startMs).map((f) => `${f.description} (${span({ startMs: f.startMs, endMs: f.stopMs ?? silence.endMs })})`);
+    result.blocked = true;
+    result.blockedReason = `no request got an answer for ${seconds(worst.longestSilenceMs)} (${span(silence)}) while requests were waiting`
+      + (during.length > 0 ? `, during: ${during.join('; ')}` : '');
+  }
+  return result;
+}
+
+/** Counts, stall and silence of the operations invoked in one phase. */
+function phaseAvailability(ops: readonly Operation[], phase: PhaseSpan): PhaseAvailability {
+  const start = nsRound(phase.startMs);
+  const end = phase.endMs === undefined ? Infinity : nsRound(phase.endMs);
+  const counts: OutcomeCounts = { ok: 0, fail: 0, info: 0 };
+  const points: Point[] = [];
+  for (const o of ops) {
+    const t = startMs(o);
+    if (t < start || t >= end || (phase.name === 'final') !== (o.phase === 'final')) continue;
+    counts[o.status]++;
+    points.push({ t, kind: INVOKE });
+    if (o.endTime !== undefined) points.push({ t: endMs(o), kind: o.status === 'ok' ? OK : o.status === 'fail' ? FAIL : INFO });
+  }
+  points.sort((a, b) => a.t - b.t || a.kind - b.kind);
+  const stall = longestWindow(points, (k) => k === OK);
+  const silence = longestWindow(points, (k) => k === OK || k === FAIL);
+  const last = points.at(-1)?.t ?? start;
+  return {
+    phase: phase.name,
+    startMs: round(start),
+    endMs: round(end === Infinity ? last : end),
+    ...counts,
+    longestStallMs: stall === undefined ? 0 : round(stall.endMs - stall.startMs),
+    ...(stall !== undefined ? { longestStall: stall } : {}),
+    longestSilenceMs: silence === undefined ? 0 : round(silence.endMs - silence.startMs),
+    ...(silence !== undefined ? { longestSilence: silence } : {}),
+  };
+}
+
+const INVOKE = 0;
+const OK = 1;
+const FAIL = 2;
+const INFO = 3;
+
+interface Point {
+  t: number;
+  kind: typeof INVOKE | typeof OK | typeof FAIL | typeof INFO;
+}
+
+/**
+ * The longest stretch in which requests were outstanding but no completion counted as progress.
+ * A window opens when a request is invoked with no window open and closes at the next progress
+ * (reopening if requests still wait); other completions do not close it. A window still open
+ * at the end closes at the last point.
+ */
+function longestWindow(points: readonly Point[], progress: (kind: Point['kind']) => boolean): Window | undefined {
+  let outstanding = 0;
+  let open: number | undefined;
+  let best: Window | undefined;
+  const consider = (from: number, to: number): void => {
+    if (to > from && (best === undefined || to - from > best.endMs - best.startMs)) best = { startMs: round(from), endMs: round(to) };
+  };
+  for (const p of points) {
+    if (p.kind === INVOKE) {
+      outstanding++;
+      open ??= p.t;
+      continue;
+    }
+    outstanding--;
+    if (progress(p.kind)) {
+      if (open !== undefined) consider(open, p.t);
+      open = outstanding > 0 ? p.t : undefined;
+    }
+  }
+  if (open !== undefined) consider(open, points.at(-1)!.t);
+  return best;
+}
+
+function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases: readonly PhaseSpan[], graceMs: number): FaultAvailability {
+  const stop = fault.stopMs ?? phases.at(-1)?.endMs ?? Infinity;
+  const inWindow = ops.filter((o) => o.phase !== 'final' && startMs(o) >= fault.startMs && startMs(o) < stop);
+  const result: FaultAvailability = { nemesis: fault.nemesis, description: fault.description, startMs: round(fault.startMs), endMs: round(stop), ...count(inWindow) };
+  if (fault.family === 'partition') {
+    const sides = fault.groups ?? Object.keys(fault.views ?? {}).sort().map((n) => [n]);
+    const settledFrom = fault.startMs + graceMs;
+    result.sides = sides.map((nodes) => {
+      const side = inWindow.filter((o) => nodes.includes(String(o.node)));
+      const settled = { ok: 0, fail: 0, unanswered: 0 };
+      for (const o of side) {
+        if (startMs(o) < settledFrom) continue;
+        if (o.status === 'info' || endMs(o) >= stop) settled.unanswered++;
+        else settled[o.status]++;
+      }
+      const attempted = settled.ok + settled.fail + settled.unanswered;
+      return { nodes, ...count(side), settled, available: attempted === 0 ? null : settled.ok > 0 };
+    });
+  }
+  return result;
+}
+
+function count(ops: readonly Operation[]): OutcomeCounts {
+  const c: OutcomeCounts = { ok: 0, fail: 0, info: 0 };
+  for (const o of ops) c[o.status]++;
+  return c;
+}
+
+function startMs(o: Operation): number {
+  return (o.time ?? 0) / NS_PER_MS;
+}
+
+function endMs(o: Operation): number {
+  return (o.endTime ?? Infinity) / NS_PER_MS;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Phase bounds rounded as history times are (whole nanoseconds), so ops at a bound fall inside. */
+function nsRound(ms: number): number {
+  return Math.round(ms * NS_PER_MS) / NS_PER_MS;
+}
+
+function span(w: Window): string {
+  return `${seconds(w.startMs)} to ${seconds(w.endMs)}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}

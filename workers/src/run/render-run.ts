@@ -1,0 +1,53 @@
+import { renderText } from '@verdict/checker';
+import type { FaultAvailability, PhaseAvailability } from './availability.js';
+import type { RunResult } from './result.js';
+
+/**
+ * A run as a person reads it in a terminal: the seed and the command to replay it first, then
+ * what happened (phases, faults, availability per partition side), then the checker's report,
+ * then the verdict line.
+ */
+export function renderRun(result: RunResult): string {
+  const f = result.facts;
+  const m = f.messages;
+  const dropped = m.droppedLoss + m.droppedPartition + m.droppedDown;
+  const out: string[] = [
+    `seed ${f.seed} — reproduce with: ${f.reproduce}`,
+    `protocol ${f.protocol}${f.bug !== null ? ` with bug ${f.bug}` : ''} on ${f.nodes.join(' ')}; nemesis ${f.nemesis}; ${f.workload} workload, ${f.operations.client} operations + ${f.operations.finalReads} final reads`,
+    `simulated ${seconds(f.simulatedMs)} of virtual time (${f.events} events) in ${seconds(f.wallMs.simulate)}; checked in ${seconds(f.wallMs.check)}`,
+    `messages: ${m.sent} sent, ${m.delivered} delivered, ${dropped} dropped (partition ${m.droppedPartition}, loss ${m.droppedLoss}, at a crashed node ${m.droppedDown}), ${m.duplicated} duplicated`,
+    '',
+    'Phases:',
+    ...f.availability.phases.map(phaseLine),
+  ];
+  out.push('', f.faults.length === 0 ? 'Faults: none' : `Faults (${f.faults.length}):`);
+  for (const fa of f.availability.faults.slice(0, FAULTS_SHOWN_MAX)) out.push(...faultLines(fa));
+  if (f.faults.length > FAULTS_SHOWN_MAX) out.push(`  … ${f.faults.length - FAULTS_SHOWN_MAX} more (see --json)`);
+  const a = f.availability;
+  out.push('', `Availability: ${a.blocked ? `BLOCKED — ${a.blockedReason ?? ''}` : 'the system kept answering'}`);
+  out.push(`  recovered after the heal: ${a.recoveredAfterMs === null ? 'never (no ok in the quiet phase)' : `${seconds(a.recoveredAfterMs)} to the first ok`}`);
+  out.push('', renderText(result.report).trimEnd(), '', `RUN: ${result.headline}`, `reproduce: ${f.reproduce}`);
+  return `${out.join('\n')}\n`;
+}
+
+const FAULTS_SHOWN_MAX = 12;
+
+function phaseLine(p: PhaseAvailability): string {
+  const stall = p.longestStallMs > 0 ? `; longest without an ok ${seconds(p.longestStallMs)}` : '';
+  const silence = p.longestSilenceMs > 0 ? `, without any answer ${seconds(p.longestSilenceMs)}` : '';
+  return `  ${p.phase.padEnd(7)} ${seconds(p.startMs).padStart(9)} – ${seconds(p.endMs).padEnd(9)} ok ${p.ok}, fail ${p.fail}, info ${p.info}${stall}${silence}`;
+}
+
+function faultLines(fa: FaultAvailability): string[] {
+  const lines = [`  ${seconds(fa.startMs).padStart(9)} – ${seconds(fa.endMs).padEnd(9)} ${fa.description}: ok ${fa.ok}, fail ${fa.fail}, info ${fa.info}`];
+  for (const s of fa.sides ?? []) {
+    const verdict = s.available === null ? 'too short to tell' : s.available ? 'available' : 'UNAVAILABLE';
+    const settled = `settled: ok ${s.settled.ok}, fail ${s.settled.fail}, unanswered ${s.settled.unanswered}`;
+    lines.push(`      side ${s.nodes.join(' ')}: ${verdict} (${settled}; in all ok ${s.ok}, fail ${s.fail}, info ${s.info})`);
+  }
+  return lines;
+}
+
+function seconds(ms: number): string {
+  return ms < 1_000 ? `${ms.toFixed(1)} ms` : `${(ms / 1_000).toFixed(2)} s`;
+}

@@ -1,0 +1,69 @@
+import { historyFromOps, type Op } from '@verdict/checker';
+import { describe, expect, it } from 'vitest';
+import { analyzeAvailability } from '../src/run/availability.js';
+import type { FaultRecord } from '../src/sim/nemesis.js';
+import type { PhaseSpan } from '../src/sim/simulation.js';
+
+type Row = [process: number, type: Op['type'], timeMs: number, node?: string, phase?: string];
+
+function history(rows: Row[]) {
+  return historyFromOps(rows.map(([process, type, t, node = 'n1', phase]) => ({
+    process, type, f: 'read', value: [0, null], time: t * 1e6, node, ...(phase !== undefined ? { phase } : {}),
+  })));
+}
+
+const phases: PhaseSpan[] = [{ name: 'faulty', startMs: 0, endMs: 1_000 }, { name: 'quiet', startMs: 1_000, endMs: 2_000 }, { name: 'final', startMs: 2_000, endMs: 2_100 }];
+const options = { blockedAfterMs: 300, partitionGraceMs: 50 };
+
+describe('availability', () => {
+  it('measures the longest stretch without an ok, and without any answer', () => {
+    const h = history([
+      [0, 'invoke', 0], [0, 'ok', 10],
+      [0, 'invoke', 20], [1, 'invoke', 30], [0, 'fail', 100], [0, 'invoke', 110], [1, 'info', 130], [0, 'ok', 250],
+      [2, 'invoke', 1_100], [2, 'ok', 1_110],
+    ]);
+    const a = analyzeAvailability(h, phases, [], options);
+    const faulty = a.phases[0]!;
+    expect(faulty).toMatchObject({ ok: 2, fail: 1, info: 1, longestStallMs: 230, longestStall: { startMs: 20, endMs: 250 }, longestSilenceMs: 150, longestSilence: { startMs: 100, endMs: 250 } });
+    expect(a.recoveredAfterMs).toBe(110);
+    expect(a.blocked).toBe(false);
+  });
+
+  it('is blocked by a long silence, naming the faults active then', () => {
+    const h = history([[0, 'invoke', 0], [0, 'info', 400], [4, 'invoke', 400], [4, 'ok', 410], [1, 'invoke', 1_100], [1, 'ok', 1_101]]);
+    const crash: FaultRecord = { nemesis: 'crash-coordinator', family: 'crash', startMs: 100, stopMs: 900, description: 'crashed c1 (the coordinator)', nodes: ['c1'] };
+    const a = analyzeAvailability(h, phases, [crash], options);
+    expect(a.blocked).toBe(true);
+    expect(a.blockedReason).toMatch(/no request got an answer for 0.41 s \(0.00 s to 0.41 s\) while requests were waiting, during: crashed c1/);
+  });
+
+  it('is blocked when a fault leaves every request unanswered', () => {
+    const h = history([[0, 'invoke', 200], [0, 'info', 250], [1, 'invoke', 260], [1, 'info', 290], [2, 'invoke', 1_100], [2, 'ok', 1_101]]);
+    const crash: FaultRecord = { nemesis: 'crash-one', family: 'crash', startMs: 100, stopMs: 300, description: 'crashed n1', nodes: ['n1'] };
+    const a = analyzeAvailability(h, phases, [crash], { ...options, blockedAfterMs: 10_000 });
+    expect(a.faults[0]).toMatchObject({ ok: 0, fail: 0, info: 2 });
+    expect(a.blockedReason).toMatch(/^no request got an answer while crashed n1/);
+  });
+
+  it('is blocked when the quiet phase never recovers', () => {
+    const h = history([[0, 'invoke', 1_100], [0, 'info', 1_200]]);
+    const a = analyzeAvailability(h, phases, [], options);
+    expect(a).toMatchObject({ blocked: true, recoveredAfterMs: null });
+    expect(a.blockedReason).toMatch(/did not recover/);
+  });
+
+  it('judges each partition side by what it settled into, answers before the heal only', () => {
+    const h = history([
+      [0, 'invoke', 110, 'n1'], [0, 'ok', 112, 'n1'], // majority side, before the grace
+      [1, 'invoke', 200, 'n2'], [1, 'ok', 202, 'n2'], // majority side, settled
+      [2, 'invoke', 105, 'n3'], [2, 'ok', 106, 'n3'], // minority: a lease read before the grace
+      [3, 'invoke', 300, 'n3'], [3, 'ok', 600, 'n3'], // minority: answered only after the heal
+    ]);
+    const partition: FaultRecord = { nemesis: 'partition-halves', family: 'partition', startMs: 100, stopMs: 500, description: 'partitioned n3 | n1 n2', groups: [['n3'], ['n1', 'n2']] };
+    const [fault] = analyzeAvailability(h, phases, [partition], options).faults;
+    expect(fault!.sides).toEqual([
+      { nodes: ['n3'], ok: 2, fail: 0, info: 0, settled: { ok: 0, fail: 0, unanswered: 1 }, available: false },
+      { nodes: ['n1', 'n2'], ok: 2, fail: 0, info: 0, settled: { ok: 1, fail: 0, unanswered: 0 }, available: true },
+    ]);
+  });
+});

@@ -1,0 +1,27 @@
+import { isVerdictError } from '@verdict/checker';
+import { describe, expect, it } from 'vitest';
+import { WorkersError, workersErrors } from '../src/errors.js';
+
+describe('workers error codes', () => {
+  it('are VRD_ERR_<AREA>_<WHAT>, each with a message template and an HTTP status', () => {
+    for (const [code, spec] of Object.entries(workersErrors)) {
+      expect(code).toMatch(/^VRD_ERR_(RUN|SIM)_[A-Z]+(_[A-Z]+)*$/);
+      expect(spec.message).toContain('%s');
+      expect([400, 404, 409, 413, 422, 500, 503]).toContain(spec.status);
+    }
+    expect(Object.keys(workersErrors).sort()).toEqual([
+      'VRD_ERR_RUN_BUG', 'VRD_ERR_RUN_NEMESIS', 'VRD_ERR_RUN_PROTOCOL', 'VRD_ERR_RUN_REQUIRE', 'VRD_ERR_RUN_SPEC',
+      'VRD_ERR_SIM_BUDGET', 'VRD_ERR_SIM_NODE', 'VRD_ERR_SIM_PROTOCOL',
+    ]);
+  });
+
+  it('carry the reproduce command, survive a structured clone, and match by code', () => {
+    const e = new WorkersError('VRD_ERR_SIM_NODE', 'n1 threw', { reproduce: 'verdict run --protocol paxos --seed 3' });
+    expect(e.message).toBe('a protocol node failed: n1 threw\n  reproduce: verdict run --protocol paxos --seed 3');
+    expect(e.status).toBe(500);
+    expect(e.toJSON()).toEqual({ code: 'VRD_ERR_SIM_NODE', message: e.message, status: 500, reproduce: 'verdict run --protocol paxos --seed 3' });
+    const cloned = structuredClone(e.toJSON());
+    expect(isVerdictError(cloned)).toBe(true);
+    expect(isVerdictError(e)).toBe(true);
+  });
+});

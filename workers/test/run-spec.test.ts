@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { ProtocolDefinition } from '../src/protocols/protocol.js';
+import { reproduceCommand, resolveRunSpec, type RunSpec } from '../src/run/spec.js';
+import { evaluateRequirement, parseRequiredLevel } from '../src/run/require.js';
+import { primaryBackup } from './support/primary-backup.js';
+
+const registry: Record<string, () => Promise<ProtocolDefinition>> = { 'primary-backup': async () => primaryBackup };
+const resolve = (spec: Partial<RunSpec>) => resolveRunSpec({ protocol: 'primary-backup', seed: 1, ...spec } as RunSpec, registry);
+
+describe('run spec', () => {
+  it('fills defaults', async () => {
+    const { spec } = await resolve({});
+    expect(spec).toMatchObject({ nemesis: 'none', ops: 1_000, quietOps: 150, bug: null, nodes: null, clients: 5, concurrency: 1, timeoutMs: 1_000, blockedAfterMs: 3_000 });
+  });
+
+  it.each([
+    [{ protocol: 'raft' }, 'VRD_ERR_RUN_PROTOCOL', /unknown protocol: "raft" \(known: primary-backup\)/],
+    [{ nemesis: 'meteor' }, 'VRD_ERR_RUN_NEMESIS', /unknown nemesis: "meteor" \(known: none, partition-halves,/],
+    [{ bug: 'nope' }, 'VRD_ERR_RUN_BUG', /"nope" for primary-backup \(known: stale-backup-reads\)/],
+    [{ seed: -1 }, 'VRD_ERR_RUN_SPEC', /seed must be a non-negative integer/],
+    [{ seed: 1.5 }, 'VRD_ERR_RUN_SPEC', /seed must be/],
+    [{ ops: 0 }, 'VRD_ERR_RUN_SPEC', /ops must be between 1 and 1000000, got 0/],
+    [{ ops: 10.5 }, 'VRD_ERR_RUN_SPEC', /ops must be an integer/],
+    [{ nodes: 99 }, 'VRD_ERR_RUN_SPEC', /nodes must be between 1 and 15/],
+    [{ timeoutMs: Number.NaN }, 'VRD_ERR_RUN_SPEC', /timeoutMs must be a number/],
+    [{ ops: 10, quietOps: 20 }, 'VRD_ERR_RUN_SPEC', /quietOps must be at most ops \(10\)/],
+  ] as const)('rejects %j with %s', async (spec, code, message) => {
+    const attempt = resolve(spec as Partial<RunSpec>);
+    await expect(attempt).rejects.toMatchObject({ code, name: 'VerdictError' });
+    await expect(attempt).rejects.toThrow(message);
+  });
+
+  it('writes the command that replays the run, and names spec fields the CLI cannot express', async () => {
+    expect(reproduceCommand((await resolve({ seed: 7, ops: 2_000, nemesis: 'partition-halves' })).spec))
+      .toBe('verdict run --protocol primary-backup --nemesis partition-halves --seed 7 --ops 2000');
+    expect(reproduceCommand((await resolve({ bug: 'stale-backup-reads', nodes: 5, clients: 3, timeoutMs: 500 })).spec))
+      .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --bug stale-backup-reads --nodes 5 --clients 3 --timeout-ms 500');
+    expect(reproduceCommand((await resolve({ network: { lossProbability: 0.1 } })).spec)).toMatch(/\(with spec network \{"lossProbability":0.1\}\)$/);
+  });
+});
+
+describe('requirements', () => {
+  it('knows every level and rejects the rest', () => {
+    for (const level of ['strong', 'linearizable', 'sequential', 'session', 'user', 'eventual', 'strict-serializable', 'serializable', 'snapshot-isolation', 'repeatable-read', 'read-committed', 'read-uncommitted', 'atomic']) {
+      expect(parseRequiredLevel(level)).toBe(level);
+    }
+    expect(() => parseRequiredLevel('acid')).toThrow(/unknown required level: "acid"/);
+    expect(() => evaluateRequirement({ report: { version: 1, kind: 'single-object', history: { events: 0, operations: 0, processes: 0, faults: 0 }, verdict: { outcome: 'unknown', summary: '' }, elapsedMs: 0 } }, 'strong'))
+      .not.toThrow();
+  });
+});
