@@ -13,16 +13,16 @@ import { FakeCluster } from './support/fake-node-context.js';
  */
 
 type Step =
-  | { kind: 'txn'; ops: { f: 'append' | 'r'; k: number }[] }
+  | { kind: 'txn'; via: string; ops: { f: 'append' | 'r'; k: number }[] }
   | { kind: 'deliver' | 'drop' | 'duplicate'; pick: number }
   | { kind: 'crash' | 'restart'; node: string }
   | { kind: 'advance'; ms: number };
 
-const NODES = ['c1', 'p1', 'p2', 'p3'];
+const NODES = ['c1', 'c2', 'p1', 'p2', 'p3'];
 const KEYS = 6;
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('txn' as const), ops: fc.array(fc.record({ f: fc.constantFrom('append' as const, 'r' as const), k: fc.nat(KEYS - 1) }), { minLength: 1, maxLength: 4 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('txn' as const), via: fc.constantFrom('c1', 'c2'), ops: fc.array(fc.record({ f: fc.constantFrom('append' as const, 'r' as const), k: fc.nat(KEYS - 1) }), { minLength: 1, maxLength: 4 }) }) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('deliver' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('drop' as const, 'duplicate' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('crash' as const, 'restart' as const), node: fc.constantFrom(...NODES) }) },
@@ -44,7 +44,7 @@ function runSteps(steps: readonly Step[], bug?: string): { c: FakeCluster; issue
   for (const s of steps) {
     if (s.kind === 'txn') {
       const ops = s.ops.map((o) => (o.f === 'append' ? ['append', o.k, ++value] : ['r', o.k, null]));
-      issued.push({ requestId: c.request('c1', 'txn', ops), ops });
+      issued.push({ requestId: c.request(s.via, 'txn', ops), ops });
     } else if (s.kind === 'deliver' || s.kind === 'drop' || s.kind === 'duplicate') {
       const target = c.inFlight[s.pick % Math.max(1, c.inFlight.length)];
       if (target === undefined) {
@@ -98,7 +98,7 @@ describe('2pc under arbitrary interleavings', () => {
         const { c, issued, finals } = runSteps(steps);
         expect(violation(issued, finals, c.replies)).toBeUndefined();
         for (const p of ['p1', 'p2', 'p3']) expect(c.storage(p).get('rm/open') ?? []).toEqual([]);
-        expect(c.storage('c1').get('coord/open') ?? []).toEqual([]);
+        for (const coordinator of ['c1', 'c2']) expect(c.storage(coordinator).get('coord/open') ?? []).toEqual([]);
       }),
       { numRuns: runs(150) },
     );

@@ -6,15 +6,15 @@ import { parseTxn } from '../src/protocols/shared/list-append.js';
 import { lockRequests } from '../src/protocols/shared/lock-table.js';
 
 describe('2pc/3pc cluster, key placement and final reads', () => {
-  it('lays out coordinator c1 and participants p1..pN with their roles; clients enter at c1', () => {
+  it('lays out coordinators c1, c2 and participants p1..pN with their roles; clients enter at either coordinator', () => {
     for (const protocol of [twoPhaseCommit, threePhaseCommit]) {
       const layout = protocol.cluster({ nodes: 3 });
-      expect(layout.nodes).toEqual(['c1', 'p1', 'p2', 'p3']);
-      expect(layout.roles).toEqual({ c1: 'coordinator', p1: 'participant', p2: 'participant', p3: 'participant' });
-      expect(protocol.entryNodes(layout)).toEqual(['c1']);
+      expect(layout.nodes).toEqual(['c1', 'c2', 'p1', 'p2', 'p3']);
+      expect(layout.roles).toEqual({ c1: 'coordinator', c2: 'coordinator', p1: 'participant', p2: 'participant', p3: 'participant' });
+      expect(protocol.entryNodes(layout)).toEqual(['c1', 'c2']);
       expect(protocol.workload).toBe('txn');
     }
-    expect(twoPhaseCommit.cluster({}).nodes).toHaveLength(4);
+    expect(twoPhaseCommit.cluster({}).nodes).toHaveLength(5);
   });
 
   it('places integer key k on participant (k mod N) + 1, and other keys by a stable hash', () => {

@@ -9,14 +9,23 @@ export const PARTICIPANT_ROLE = 'participant';
 /** Participants when the run does not say how many. */
 export const DEFAULT_PARTICIPANTS = 3;
 
-/** One coordinator `c1` and participants `p1..pN` (N = `options.nodes`, default 3). */
+/**
+ * Transaction coordinators. Two, both entry nodes, so that while one is down (the
+ * crash-coordinator nemesis takes the one that announced its role last) clients of the other
+ * still run transactions, and the history shows what the dead coordinator's participants do
+ * meanwhile: 2PC's hold their locks (later transactions on those keys fail), 3PC's settle alone
+ * on their timeouts (later transactions go through).
+ */
+export const COORDINATORS = ['c1', 'c2'] as const;
+
+/** Coordinators `c1`, `c2` and participants `p1..pN` (N = `options.nodes`, default 3). */
 export function transactionCluster(options: ClusterOptions): ClusterLayout {
   const n = Math.max(1, options.nodes ?? DEFAULT_PARTICIPANTS);
   const participants = Array.from({ length: n }, (_, i) => `p${i + 1}`);
-  const nodes = ['c1', ...participants];
-  const roles: Record<NodeId, string> = { c1: COORDINATOR_ROLE };
+  const roles: Record<NodeId, string> = {};
+  for (const c of COORDINATORS) roles[c] = COORDINATOR_ROLE;
   for (const p of participants) roles[p] = PARTICIPANT_ROLE;
-  return { nodes, roles };
+  return { nodes: [...COORDINATORS, ...participants], roles };
 }
 
 /** The participants in layout order: the order key placement counts in. */

@@ -18,12 +18,18 @@ export interface ThreePcParams {
   preCommitTimeoutMs: number;
 }
 
+/**
+ * Sized against the simulated network (one-way latency about 3 ms on average, 40 ms at most): a
+ * participant waits for PreCommit longer than the coordinator waits for votes plus a slow
+ * delivery, and waits for the decision longer than the coordinator waits for acknowledgements
+ * plus a slow Abort.
+ */
 export const THREE_PC_DEFAULTS: ThreePcParams = {
-  voteTimeoutMs: 200,
-  preCommitAckTimeoutMs: 200,
-  retryMs: 60,
-  canCommitTimeoutMs: 500,
-  preCommitTimeoutMs: 500,
+  voteTimeoutMs: 100,
+  preCommitAckTimeoutMs: 100,
+  retryMs: 30,
+  canCommitTimeoutMs: 250,
+  preCommitTimeoutMs: 250,
 };
 
 /** The defaults, overridden by the run's `params` where it names them. */

@@ -12,7 +12,7 @@ import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js'
 export const twoPhaseCommit: ProtocolDefinition = {
   name: '2pc',
   description:
-    'Two-phase commit: coordinator c1 and participants p1..pN with undo/redo logs and strict 2PL (no-wait); ' +
+    'Two-phase commit: coordinators c1, c2 and participants p1..pN with undo/redo logs and strict 2PL (no-wait); ' +
     `atomic, but blocks while the coordinator is down after prepare. Placement: ${PLACEMENT_RULE}.`,
   bugs: [
     {
