@@ -51,6 +51,25 @@ describe('crash and restart', () => {
     expect(ctx.load('v')).toEqual({ list: [1] });
   });
 
+  it('copies every kind of structured-clonable value, and persisting undefined deletes', () => {
+    let ctx!: NodeContext;
+    const sim = harness(1, (c) => ((ctx = c), idle));
+    sim.startAll();
+    const value = { map: new Map([[1, { a: [1, 2] }]]), set: new Set(['x']), when: new Date(5), nested: { deep: [[{ n: null }]] } };
+    ctx.persist('v', value);
+    value.map.get(1)!.a.push(3);
+    value.nested.deep[0]!.push({ n: null });
+    expect(ctx.load('v')).toEqual({ map: new Map([[1, { a: [1, 2] }]]), set: new Set(['x']), when: new Date(5), nested: { deep: [[{ n: null }]] } });
+    const cyclic: Record<string, unknown> = { name: 'c' };
+    cyclic.self = cyclic;
+    ctx.persist('c', cyclic);
+    const loaded = ctx.load<Record<string, unknown>>('c')!;
+    expect(loaded.self).toBe(loaded);
+    ctx.persist('v', undefined);
+    expect(ctx.load('v')).toBeUndefined();
+    expect(sim.host(0).storedKeys()).toEqual(['c']);
+  });
+
   it('drops replies of a crashed incarnation and of requests it never received', () => {
     const replies: number[] = [];
     const contexts: NodeContext[] = [];

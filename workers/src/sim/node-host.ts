@@ -1,4 +1,5 @@
 import type { ClockSet } from './clock.js';
+import { durableCopy } from './durable-copy.js';
 import { EVENT } from './event-kinds.js';
 import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './node-context.js';
 import type { SeededRng } from './rng.js';
@@ -66,13 +67,15 @@ export class NodeHost {
     this.services.roleChanged(this.index, undefined);
   }
 
+  /** Persisting `undefined` deletes the key (storage does not grow with dead keys). */
   persist(key: string, value: unknown): void {
-    this.storage.set(key, structuredClone(value));
+    if (value === undefined) this.storage.delete(key);
+    else this.storage.set(key, durableCopy(value));
   }
 
   load<T>(key: string): T | undefined {
     const value = this.storage.get(key);
-    return value === undefined ? undefined : (structuredClone(value) as T);
+    return value === undefined ? undefined : durableCopy(value as T);
   }
 
   /** Durable keys, sorted (for tests and reports). */
