@@ -4,7 +4,8 @@ import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng 
  * A hand-driven stand-in for the simulator, for unit tests of protocol nodes: a few nodes built
  * from their factories, a global virtual clock, messages that wait in flight until the test
  * delivers them (or drops, or holds them), timers that fire when the test advances time, durable
- * storage per node that survives `crash` / `restart`, and one ordered trace of what each node did
+ * storage per node that survives `crash` / `restart` (copied on persist and on load, as the
+ * contract says), and one ordered trace of what each node did
  * (so a test can say "the decision was persisted before it was sent").
  */
 
@@ -56,6 +57,14 @@ export function fakeRng(seed: number): Rng {
     fork: (label) => fakeRng(seed ^ [...label].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0, 0x811c9dc5)),
   };
   return rng;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export class FakeCluster {
@@ -111,7 +120,7 @@ export class FakeCluster {
       delivered++;
       const target = this.nodes.get(m.to);
       if (target?.behaviour === undefined || this.cut.has(`${m.from}>${m.to}`)) continue;
-      target.behaviour.onMessage(m.from, structuredClone(m.message));
+      target.behaviour.onMessage(m.from, m.message);
       i = 0;
     }
     return delivered;
@@ -201,7 +210,9 @@ export class FakeCluster {
       now: () => cluster.nowMs,
       send(to, message) {
         cluster.trace.push({ node: node.id, kind: 'send', to, message: structuredClone(message) });
-        cluster.inFlight.push({ from: node.id, to, message: structuredClone(message) });
+        // By reference, as the simulator delivers; frozen so a node that mutates a message it
+        // sent or received throws here instead of corrupting a duplicate.
+        cluster.inFlight.push({ from: node.id, to, message: deepFreeze(message) });
       },
       setTimer(delayMs, tag, data) {
         const id = cluster.nextTimerId++;
@@ -215,7 +226,7 @@ export class FakeCluster {
         cluster.trace.push({ node: node.id, kind: 'persist', key, value: structuredClone(value) });
         node.storage.set(key, structuredClone(value));
       },
-      load: <T>(key: string) => node.storage.get(key) as T | undefined,
+      load: <T>(key: string) => structuredClone(node.storage.get(key)) as T | undefined,
       reply(requestId, reply) {
         if (!node.requests.delete(requestId)) return;
         cluster.trace.push({ node: node.id, kind: 'reply', requestId, reply });

@@ -24,7 +24,7 @@ export class CoordinatorLog {
   private readonly openIds: string[];
 
   constructor(private readonly ctx: NodeContext) {
-    this.openIds = [...(ctx.load<string[]>(OPEN_KEY) ?? [])];
+    this.openIds = ctx.load<string[]>(OPEN_KEY) ?? [];
   }
 
   /** Counts incarnations so transaction ids stay unique across restarts. */
@@ -52,8 +52,7 @@ export class CoordinatorLog {
   }
 
   get(id: string): CoordinatorRecord | undefined {
-    const record = this.ctx.load<CoordinatorRecord>(recordKey(id));
-    return record === undefined ? undefined : structuredClone(record);
+    return this.ctx.load<CoordinatorRecord>(recordKey(id));
   }
 
   /** Transactions a previous incarnation left unfinished, oldest first. */

@@ -51,9 +51,8 @@ export class ResourceManager {
   recover(): TxnRecord[] {
     const recovered: TxnRecord[] = [];
     for (const id of this.ctx.load<string[]>(OPEN_KEY) ?? []) {
-      const stored = this.ctx.load<TxnRecord>(txnKey(id));
-      if (stored?.state !== 'prepared') continue;
-      const record = structuredClone(stored);
+      const record = this.ctx.load<TxnRecord>(txnKey(id));
+      if (record?.state !== 'prepared') continue;
       const granted = this.locks.acquire(id, record.locks);
       if (!granted.ok) throw new Error(`recovery: prepared transactions ${id} and ${granted.holder} both lock ${String(granted.key)}`);
       this.open.set(id, record);
@@ -185,8 +184,8 @@ export class ResourceManager {
     const id = keyId(key);
     let list = this.lists.get(id);
     if (list === undefined) {
-      // A copy: the lists change in memory first and are persisted at the points the log says.
-      list = structuredClone(this.ctx.load<unknown[]>(listKey(key)) ?? []);
+      // `load` returns a copy: the lists change in memory first and are persisted at the points the log says.
+      list = this.ctx.load<unknown[]>(listKey(key)) ?? [];
       this.lists.set(id, list);
     }
     return list;
