@@ -18,7 +18,7 @@ export const twoPhaseCommit: ProtocolDefinition = {
     {
       name: PARTICIPANT_TIMEOUT_DECIDES,
       description: 'An in-doubt participant commits or aborts alone after a timeout instead of waiting for the coordinator: non-atomic commit.',
-      showsUnder: ['crash-coordinator', 'partition'],
+      showsUnder: ['partition-halves', 'crash-coordinator'],
     },
   ],
   workload: 'txn',
