@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+
+async function verdict(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), interactive: false });
+  return { code, out, err };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'verdict-run-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('verdict run', () => {
+  it('prints the seed first, the full report and the command to reproduce, and writes the history', async () => {
+    const out = join(dir, 'h.jsonl');
+    const r = await verdict('run', '--protocol', 'paxos', '--nemesis', 'partition-halves', '--seed', '7', '--ops', '300', '--out', out, '--require', 'linearizable');
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('verdict run: seed 7');
+    expect(r.out).toContain('reproduce: verdict run --protocol paxos --nemesis partition-halves --seed 7 --ops 300');
+    expect(r.out).toContain('Consistency levels');
+    expect(r.out).toMatch(/side n\d( n\d)*: (available|UNAVAILABLE|too short to tell)/);
+    expect(r.out).toMatch(/require linearizable: met/);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { process: unknown; f: string });
+    expect(lines.some((o) => o.process === 'nemesis' && o.f === 'start-partition')).toBe(true);
+  });
+
+  it('prints JSON with --json, the seed on stderr', async () => {
+    const r = await verdict('run', '--protocol', '2pc', '--seed', '3', '--ops', '100', '--json');
+    expect(r.err).toContain('seed 3');
+    const result = JSON.parse(r.out) as { facts: { seed: number }; report: { kind: string } };
+    expect(result.facts.seed).toBe(3);
+    expect(result.report.kind).toBe('transactional');
+  });
+
+  it.each([
+    [['--protocol', 'raft'], /--protocol: unknown protocol: "raft" \(known: .*paxos/],
+    [['--protocol', 'paxos', '--nemesis', 'meteor'], /--nemesis: unknown nemesis: "meteor"/],
+    [['--protocol', 'paxos', '--bug', 'nope'], /--bug: unknown bug for this protocol: "nope" for paxos/],
+    [['--protocol', 'paxos', '--ops', 'many'], /--ops: expected an integer ≥ 1, got "many"/],
+    [['--protocol', 'paxos', '--nodes', '99'], /--nodes: invalid run spec: nodes must be between 1 and 15/],
+    [['--protocol', 'paxos', '--require', 'acid'], /--require: unknown level "acid"/],
+    [['--nemesis', 'none'], /--protocol is required/],
+    [['--matrix', '--protocol', 'paxos'], /--protocol does not apply to --matrix/],
+    [['--protocol', 'paxos', '--frobnicate'], /Unknown option '--frobnicate'/],
+  ])('exits 64 on %j, naming the flag', async (args, message) => {
+    const r = await verdict('run', ...args);
+    expect(r.code).toBe(64);
+    expect(r.err).toMatch(message);
+  });
+});
