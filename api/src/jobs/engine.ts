@@ -77,7 +77,9 @@ async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: Exec
     const model = resolveModel(history, modelOptions(spec));
     const slices = splitHistory(history, model, options.splitPartsMax);
     if (slices.length > 1) {
-      return { type: 'split', parts: slices.map((s) => ({ history: s.history, keys: s.keys, spec: { ...spec, format: 'jsonl' } })) };
+      // Parts are stored as JSONL, which implies no model: name the one the whole history implied.
+      const partSpec: CheckSpec = { ...spec, ...(model.spec !== undefined ? { model: model.spec.name, ...(model.spec.init !== undefined ? { init: model.spec.init } : {}) } : {}) };
+      return { type: 'split', parts: slices.map((s) => ({ history: s.history, keys: s.keys, spec: { ...partSpec } as Record<string, unknown> })) };
     }
   }
   const report = await checkHistory(history, {

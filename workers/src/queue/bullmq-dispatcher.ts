@@ -20,6 +20,9 @@ export class BullmqDispatcher {
     const connection = connectionOf(options);
     this.queue = new Queue(queueName, { connection, prefix });
     this.flows = new FlowProducer({ connection, prefix });
+    // Connection errors surface in the calls that fail (and Redis reconnects); unhandled they would crash the process.
+    this.queue.on('error', () => undefined);
+    this.flows.on('error', () => undefined);
   }
 
   async enqueue(jobId: string): Promise<void> {
