@@ -87,6 +87,18 @@ describe('3pc nodes', () => {
     expect(c.replies.get(t)).toMatchObject({ type: 'info', error: expect.stringMatching(/^mixed-outcome/) });
   });
 
+  it('answers ok with the reads when every participant committed alone against an abort', () => {
+    const c = cluster();
+    const t = c.request('c1', 'txn', transfer('a', 'b'));
+    c.deliver(isType('3pc/can-commit', '3pc/vote', '3pc/pre-commit'));
+    c.partition(['c1'], ['p1', 'p2']); // both acknowledgements are lost; the coordinator aborts
+    c.advance(preCommitTimeoutMs);
+    c.heal();
+    c.advance(retryMs);
+    // The acknowledgements of the abort say "committed" and carry the reads the lost ones had.
+    expect(c.replies.get(t)).toEqual({ type: 'ok', value: [['append', 0, 'a'], ['append', 1, 'b'], ['r', 0, ['a']], ['r', 1, ['b']]] });
+  });
+
   it('refuses a PreCommit for a share it already aborted alone, and the coordinator aborts', () => {
     // p1 gives up waiting for PreCommit well before p2 would commit alone after it.
     const c = cluster({ canCommitTimeoutMs: preCommitTimeoutMs / 2, preCommitAckTimeoutMs: 2 * preCommitTimeoutMs });

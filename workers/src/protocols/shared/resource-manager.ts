@@ -1,4 +1,5 @@
 import type { NodeContext, NodeId } from '../../sim/node-context.js';
+import type { SettledOutcome } from './client-outcome.js';
 import { keyId, type MicroOp, type TxnKey } from './list-append.js';
 import { LockTable, lockRequests, type LockRequest } from './lock-table.js';
 
@@ -194,4 +195,10 @@ export class ResourceManager {
   private persistOpen(): void {
     this.ctx.persist(OPEN_KEY, [...this.open.values()].filter((r) => r.state === 'prepared').map((r) => r.id));
   }
+}
+
+/** How a settled record is reported to its coordinator. */
+export function settledOutcome(record: TxnRecord): SettledOutcome {
+  const decidedBy = record.decidedBy ?? 'coordinator';
+  return record.state === 'committed' ? { outcome: 'committed', decidedBy, results: record.results } : { outcome: 'aborted', decidedBy };
 }

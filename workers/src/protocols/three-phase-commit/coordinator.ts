@@ -3,7 +3,8 @@ import type { NodeOptions } from '../protocol.js';
 import { CoordinatorLog } from '../shared/coordinator-log.js';
 import { ownerOf, PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
-import { mergeResults, parseTxn, splitTxn, TXN_F, type MicroOp, type TxnShare } from '../shared/list-append.js';
+import { clientOutcome } from '../shared/client-outcome.js';
+import { parseTxn, splitTxn, TXN_F, type MicroOp, type TxnShare } from '../shared/list-append.js';
 import { isThreePcMessage, type AckMessage, type PreCommitAckMessage, type ThreePcMessage, type VoteMessage } from './messages.js';
 import { threePcParams } from './params.js';
 
@@ -17,7 +18,7 @@ interface ActiveTxn {
   shares: Map<NodeId, TxnShare>;
   phase: Phase;
   yes: Set<NodeId>;
-  /** Completed shares from PreCommit acknowledgements. */
+  /** Completed shares, from PreCommit acknowledgements (or from acknowledgements of a commit). */
   results: Map<NodeId, MicroOp[]>;
   decision?: 'commit' | 'abort';
   reason?: string;
@@ -32,9 +33,9 @@ interface ActiveTxn {
  * client gets `fail`: no participant can have committed, since none was sent PreCommit. When all
  * vote yes it logs and sends PreCommit, re-sending until acknowledged; when all acknowledge it logs
  * commit and sends DoCommit, else (a refusal, or the ack timeout) it logs abort and sends Abort.
- * Past PreCommit the client is answered once every participant has said what it did — `ok`,
- * `fail`, or `info` when they differ — because a participant cut off after PreCommit commits on
- * its own timeout whatever the coordinator decides: the textbook flaw, left in on purpose.
+ * Past PreCommit the client is answered once every participant has said what it did (see
+ * clientOutcome), because a participant cut off after PreCommit commits on its own timeout
+ * whatever the coordinator decides: the textbook flaw, left in on purpose.
  */
 export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBehaviour {
   const params = threePcParams(options);
@@ -95,15 +96,7 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
     clearTimers(txn);
     log.finish(txn.id);
     active.delete(txn.id);
-    if (txn.requestId === undefined) return true;
-    const outcomes = new Set(txn.outcomes.values());
-    if (outcomes.size > 1) {
-      ctx.reply(txn.requestId, { type: 'info', error: `mixed-outcome: participants of ${txn.id} did not all reach the decision ${txn.decision}` });
-    } else if (outcomes.has('committed')) {
-      ctx.reply(txn.requestId, { type: 'ok', value: mergeResults(txn.ops, txn.shares, txn.results) });
-    } else {
-      ctx.reply(txn.requestId, { type: 'fail', error: txn.reason ?? 'aborted' });
-    }
+    if (txn.requestId !== undefined) ctx.reply(txn.requestId, clientOutcome(txn));
     return true;
   }
 
@@ -132,6 +125,7 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
     const expected = txn.decision === 'commit' ? 'committed' : 'aborted';
     if (ack.outcome !== expected) ctx.log('3pc participant outcome differs from the decision', { txn: txn.id, participant: from, outcome: ack.outcome, decidedBy: ack.decidedBy });
     txn.outcomes.set(from, ack.outcome);
+    if (ack.results !== undefined) txn.results.set(from, ack.results);
     finishIfDone(txn);
   }
 

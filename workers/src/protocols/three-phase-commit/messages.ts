@@ -1,3 +1,4 @@
+import type { SettledOutcome } from '../shared/client-outcome.js';
 import type { MicroOp } from '../shared/list-append.js';
 
 /**
@@ -41,11 +42,9 @@ export interface DecisionMessage {
 }
 
 /** What a participant actually did; differs from the decision when its own timeout settled first. */
-export interface AckMessage {
+export interface AckMessage extends SettledOutcome {
   type: '3pc/ack';
   txn: string;
-  outcome: 'committed' | 'aborted';
-  decidedBy: 'coordinator' | 'participant';
 }
 
 export type ThreePcMessage = CanCommitMessage | VoteMessage | PreCommitMessage | PreCommitAckMessage | DecisionMessage | AckMessage;

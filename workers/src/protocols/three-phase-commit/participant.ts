@@ -2,7 +2,7 @@ import type { ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../si
 import type { NodeOptions } from '../protocol.js';
 import { answerLocalRead } from '../shared/final-read.js';
 import { PARTICIPANT_ROLE } from '../shared/layout.js';
-import { ResourceManager, type TxnRecord } from '../shared/resource-manager.js';
+import { ResourceManager, settledOutcome, type TxnRecord } from '../shared/resource-manager.js';
 import { isThreePcMessage, type CanCommitMessage, type ThreePcMessage } from './messages.js';
 import { threePcParams } from './params.js';
 
@@ -19,8 +19,7 @@ export function threePcParticipant(ctx: NodeContext, options: NodeOptions): Node
   const rm = new ResourceManager(ctx);
 
   const send = (to: NodeId, message: ThreePcMessage): void => ctx.send(to, message);
-  const ack = (to: NodeId, r: TxnRecord): void =>
-    send(to, { type: '3pc/ack', txn: r.id, outcome: r.state === 'committed' ? 'committed' : 'aborted', decidedBy: r.decidedBy ?? 'coordinator' });
+  const ack = (to: NodeId, r: TxnRecord): void => send(to, { type: '3pc/ack', txn: r.id, ...settledOutcome(r) });
 
   function onCanCommit(from: NodeId, message: CanCommitMessage): void {
     const known = rm.get(message.txn);

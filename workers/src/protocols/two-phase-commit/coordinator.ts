@@ -3,7 +3,8 @@ import type { NodeOptions } from '../protocol.js';
 import { CoordinatorLog } from '../shared/coordinator-log.js';
 import { ownerOf, PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
-import { mergeResults, parseTxn, splitTxn, TXN_F, type MicroOp, type TxnShare } from '../shared/list-append.js';
+import { clientOutcome } from '../shared/client-outcome.js';
+import { parseTxn, splitTxn, TXN_F, type MicroOp, type TxnShare } from '../shared/list-append.js';
 import { isTwoPcMessage, type AckMessage, type TwoPcMessage, type VoteMessage } from './messages.js';
 import { twoPcParams } from './params.js';
 
@@ -13,7 +14,7 @@ interface ActiveTxn {
   requestId?: number;
   ops: MicroOp[];
   shares: Map<NodeId, TxnShare>;
-  /** Completed shares from yes votes. */
+  /** Completed shares, from yes votes (or from acknowledgements of a commit). */
   results: Map<NodeId, MicroOp[]>;
   decision?: 'commit' | 'abort';
   reason?: string;
@@ -25,8 +26,8 @@ interface ActiveTxn {
 /**
  * The 2PC coordinator. Phase one sends each participant its share and collects votes (a no vote
  * or the vote timeout aborts). The decision is persisted before phase two sends it; it is re-sent
- * until every participant acknowledges, and only then is the client answered: `ok` with the reads
- * when all committed, `fail` when all aborted, `info` if participants reported different outcomes.
+ * until every participant acknowledges, and only then is the client answered, from what the
+ * participants report having done (see clientOutcome).
  * A restarted coordinator finishes what its log left open: a logged decision is sent again, and a
  * transaction with no logged decision is presumed aborted.
  */
@@ -62,15 +63,7 @@ export function twoPcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBe
     if (txn.timer !== undefined) ctx.cancelTimer(txn.timer);
     log.finish(txn.id);
     active.delete(txn.id);
-    if (txn.requestId === undefined) return true;
-    const outcomes = new Set(txn.outcomes.values());
-    if (outcomes.size > 1) {
-      ctx.reply(txn.requestId, { type: 'info', error: `heuristic-mixed: participants of ${txn.id} did not all reach the decision ${txn.decision}` });
-    } else if (txn.decision === 'commit') {
-      ctx.reply(txn.requestId, { type: 'ok', value: mergeResults(txn.ops, txn.shares, txn.results) });
-    } else {
-      ctx.reply(txn.requestId, { type: 'fail', error: txn.reason ?? 'aborted' });
-    }
+    if (txn.requestId !== undefined) ctx.reply(txn.requestId, clientOutcome(txn));
     return true;
   }
 
@@ -101,6 +94,7 @@ export function twoPcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBe
     const expected = txn.decision === 'commit' ? 'committed' : 'aborted';
     if (ack.outcome !== expected) ctx.log('2pc participant outcome differs from the decision', { txn: txn.id, participant: from, outcome: ack.outcome, decidedBy: ack.decidedBy });
     txn.outcomes.set(from, ack.outcome);
+    if (ack.results !== undefined) txn.results.set(from, ack.results);
     finishIfDone(txn);
   }
 

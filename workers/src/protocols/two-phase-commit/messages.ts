@@ -1,3 +1,4 @@
+import type { SettledOutcome } from '../shared/client-outcome.js';
 import type { MicroOp } from '../shared/list-append.js';
 
 /**
@@ -32,11 +33,9 @@ export interface DecisionMessage {
  * A participant's answer to a decision: what it actually did. It differs from the decision only
  * when the participant decided alone before the decision reached it (the bug variant).
  */
-export interface AckMessage {
+export interface AckMessage extends SettledOutcome {
   type: '2pc/ack';
   txn: string;
-  outcome: 'committed' | 'aborted';
-  decidedBy: 'coordinator' | 'participant';
 }
 
 /** An in-doubt participant asks the coordinator for the decision (cooperative termination). */

@@ -2,7 +2,7 @@ import type { ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../si
 import type { NodeOptions } from '../protocol.js';
 import { answerLocalRead } from '../shared/final-read.js';
 import { PARTICIPANT_ROLE } from '../shared/layout.js';
-import { ResourceManager, type TxnRecord } from '../shared/resource-manager.js';
+import { ResourceManager, settledOutcome, type TxnRecord } from '../shared/resource-manager.js';
 import { isTwoPcMessage, type DecisionMessage, type PrepareMessage, type TwoPcMessage } from './messages.js';
 import { twoPcParams } from './params.js';
 
@@ -33,8 +33,7 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
   }
 
   function ack(to: NodeId, record: TxnRecord): void {
-    const outcome = record.state === 'committed' ? 'committed' : 'aborted';
-    send(to, { type: '2pc/ack', txn: record.id, outcome, decidedBy: record.decidedBy ?? 'coordinator' });
+    send(to, { type: '2pc/ack', txn: record.id, ...settledOutcome(record) });
   }
 
   function onPrepare(from: NodeId, prepare: PrepareMessage): void {
