@@ -36,7 +36,8 @@ Options:
   --svg FILE         write an SVG timeline around the counterexample (first file)
   -h, --help         this text
 
-Exit: 0 linearizable (or LEVEL holds), 1 not, 2 unknown, 64 bad usage or input.
+Exit: 0 linearizable (strict serializable for transactions; or LEVEL holds), 1 not, 2 unknown,
+64 bad usage or input.
 With several files, the worst: bad input, then violated, then unknown.
 `;
 
@@ -165,12 +166,16 @@ async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, r
   }
   reports.push(report);
   io.out(options.json ? `${JSON.stringify(report)}\n` : renderText(report));
-  if (options.require !== undefined) {
-    const met = meetsRequirement(report, options.require);
-    if (!options.json) io.out(`require ${options.require}: ${met.result === 'yes' ? 'met' : met.result === 'no' ? 'NOT met' : 'unknown'} — ${met.reason}\n`);
-    return met.result === 'yes' ? EXIT.ok : met.result === 'no' ? EXIT.violated : EXIT.unknown;
-  }
-  return report.verdict.outcome === 'ok' ? EXIT.ok : report.verdict.outcome === 'violated' ? EXIT.violated : EXIT.unknown;
+  // Without --require the exit code answers the classic question: linearizable? (strict
+  // serializable, for transactions), whatever else --levels reports.
+  const required = options.require ?? defaultRequirement(report);
+  const met = meetsRequirement(report, required);
+  if (!options.json && options.require !== undefined) io.out(`require ${required}: ${met.result === 'yes' ? 'met' : met.result === 'no' ? 'NOT met' : 'unknown'} — ${met.reason}\n`);
+  return met.result === 'yes' ? EXIT.ok : met.result === 'no' ? EXIT.violated : EXIT.unknown;
+}
+
+function defaultRequirement(report: Report): RequiredLevel {
+  return report.kind === 'transactional' ? 'strict-serializable' : 'strong';
 }
 
 /** Bad input outranks a violation, which outranks unknown: a proof of a bug is never hidden. */

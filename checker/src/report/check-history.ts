@@ -1,5 +1,8 @@
 import { VerdictError } from '../errors.js';
 import type { History } from '../history/op.js';
+import { checkLevels } from '../consistency/levels.js';
+import { checkIsolation } from '../isolation/check-isolation.js';
+import { isTransactionalHistory } from '../isolation/micro-ops.js';
 import { check, type CheckOptions, type CheckProgress } from '../linearizability/check.js';
 import type { Model } from '../models/model.js';
 import { createModel } from '../models/registry.js';
@@ -26,28 +29,34 @@ export interface CheckHistoryOptions {
  */
 export async function checkHistory(history: History, options: CheckHistoryOptions = {}): Promise<Report> {
   const started = performance.now();
-  const transactional = isTransactionalHistory(history) && options.model === undefined;
-  const base = historyFacts(history);
-  if (transactional) {
-    throw new VerdictError('VRD_ERR_CHECK_OPTIONS', 'transactional histories need the isolation checker, which is not wired yet');
-  }
-  const model = resolveModel(history, options);
-  const linearizability = await check(model, history, {
+  const limits: CheckOptions = {
     ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
     ...(options.memoryLimitBytes !== undefined ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
-  });
+  };
   const report: Report = {
     version: 1,
     kind: 'single-object',
-    history: base,
-    model: linearizability.model,
-    linearizability,
+    history: historyFacts(history),
     verdict: { outcome: 'unknown', summary: '' },
     elapsedMs: 0,
   };
+  if (options.model === undefined && isTransactionalHistory(history)) {
+    report.kind = 'transactional';
+    report.isolation = checkIsolation(history, options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {});
+  } else {
+    const model = resolveModel(history, options);
+    report.model = model.name;
+    if (options.levels === true) {
+      const { linearizability, ...levels } = await checkLevels(history, model, limits);
+      report.consistency = levels;
+      if (linearizability !== undefined) report.linearizability = linearizability;
+    } else {
+      report.linearizability = await check(model, history, limits);
+    }
+  }
   report.verdict = summarize(report);
   report.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
   return report;
@@ -60,15 +69,6 @@ export function resolveModel(history: History, options: Pick<CheckHistoryOptions
   if (history.format === 'porcupine-etcd') return createModel('etcd-register', options.init ?? null);
   if (history.format === 'porcupine-kv') return createModel('kv', options.init ?? '');
   throw new VerdictError('VRD_ERR_CHECK_OPTIONS', `${history.source ?? 'this history'} needs a model: name one with --model (e.g. --model cas-register --init 0)`);
-}
-
-const MICRO_OPS = new Set(['r', 'w', 'append', 'scan']);
-
-/** Elle's transaction form: every client operation is `txn` with a list of micro-ops. */
-export function isTransactionalHistory(history: History): boolean {
-  if (history.operations.length === 0) return false;
-  return history.operations.every((o) => o.f === 'txn' && Array.isArray(o.input)
-    && (o.input as unknown[]).every((m) => Array.isArray(m) && MICRO_OPS.has(m[0] as string)));
 }
 
 function historyFacts(history: History): Report['history'] {
