@@ -141,6 +141,25 @@ describe.runIf(pgUp)('jobs through the API', () => {
     expect((await get(`/jobs/${queued.id}/report`)).json().message).toContain('cancelled');
   });
 
+  it('runs a protocol in the simulator, stores the history it made, and checks it', async () => {
+    const res = await post('/jobs', { protocol: 'paxos', nemesis: 'none', seed: 7, ops: 120 });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ kind: 'run', protocol: 'paxos', spec: { protocol: 'paxos', seed: 7, ops: 120 } });
+    const job = await waitForJob(t.app, auth, res.json().id);
+    expect(job).toMatchObject({ status: 'done', outcome: 'ok', consistency: 'strong' });
+    const report = (await get(`/jobs/${res.json().id}/report`)).json();
+    expect(report.run.reproduce).toBe('verdict run --protocol paxos --nemesis none --seed 7 --ops 120');
+    const history = (await get(`/jobs/${res.json().id}/history`)).body.trim().split('\n');
+    expect(history.length).toBe(report.history.events);
+    expect((await get('/jobs?protocol=paxos&kind=run')).json().jobs.map((j: { id: string }) => j.id)).toEqual([res.json().id]);
+    const seeded = (await post('/jobs', { protocol: 'paxos', ops: 50 })).json();
+    expect(Number.isSafeInteger(seeded.spec.seed)).toBe(true);
+    await waitForJob(t.app, auth, seeded.id);
+    expect((await post('/jobs', { protocol: 'raft', seed: 1 })).json()).toMatchObject({ code: 'VRD_ERR_RUN_PROTOCOL', status: 400 });
+    expect((await post('/jobs', { protocol: 'paxos', seed: 1, bug: 'no-such-bug' })).json()).toMatchObject({ code: 'VRD_ERR_RUN_BUG', status: 400 });
+    expect((await post('/jobs', { protocol: 'paxos', seed: 1, ops: 0 })).json()).toMatchObject({ code: 'VRD_ERR_API_INVALID', location: { field: 'body.ops' } });
+  });
+
   it('answers health, metrics and the OpenAPI document without a token', async () => {
     const health = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.json()).toEqual({ status: 'ok', database: 'ok', queue: 'in-process', version: 'test' });

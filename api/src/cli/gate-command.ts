@@ -36,7 +36,7 @@ async function gate(options: GateOptions, io: CliIo): Promise<number> {
   try {
     const job = options.job.kind === 'protocol'
       ? await client.submitRun(options.job.spec)
-      : await client.submitHistory(options.job.file, options.job);
+      : await client.submitHistory(options.job.file, { ...options.job, levels: needsLevels(options.require) });
     jobId = job.id;
     io.err(`verdict gate: job ${job.id} submitted to ${options.server}\n`);
     const final = await followToEnd(client, job.id, io);
@@ -71,6 +71,11 @@ async function gate(options: GateOptions, io: CliIo): Promise<number> {
     await writeErrorJunit(options, why);
     return EXIT.unknown;
   }
+}
+
+/** Levels beyond linearizability are checked only when asked for (as `verdict check --levels`). */
+function needsLevels(level: string): boolean {
+  return ['sequential', 'session', 'user', 'eventual'].includes(level);
 }
 
 /** Follows the job's events (printing progress); polls when the stream is not available. */

@@ -26,9 +26,10 @@ export class GateClient {
   constructor(private readonly server: string, private readonly token: string, private readonly signal: AbortSignal) {}
 
   /** Uploads a history file gzip-compressed as it is read: any size, bounded memory. */
-  async submitHistory(file: string, options: { model?: string; init?: string; format?: string }): Promise<GateJob> {
+  async submitHistory(file: string, options: { model?: string; init?: string; format?: string; levels?: boolean }): Promise<GateJob> {
     const query = new URLSearchParams({ source: basename(file) });
-    for (const [k, v] of Object.entries(options)) if (v !== undefined) query.set(k, v);
+    if (options.levels === true) query.set('levels', 'true');
+    for (const k of ['model', 'init', 'format'] as const) if (options[k] !== undefined) query.set(k, options[k]);
     const body = Readable.toWeb(createReadStream(file).pipe(createGzip())) as ReadableStream<Uint8Array>;
     return this.json<GateJob>(`/jobs?${query.toString()}`, {
       method: 'POST',

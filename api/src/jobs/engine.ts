@@ -22,7 +22,7 @@ import {
   type RequiredLevel,
   type Requirement,
 } from '@verdict/checker';
-import type { ClaimedJob, Execution, ExecutionContext, JobExecutor } from '@verdict/workers';
+import { PROTOCOLS, resolveRunSpec, run, type ClaimedJob, type Execution, type ExecutionContext, type JobExecutor, type JobProgress, type RunSpec } from '@verdict/workers';
 import { ApiError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { historyInfo, streamHistory } from '../store/history-store.js';
@@ -34,7 +34,7 @@ export interface CheckSpec {
   init?: unknown;
   format?: HistoryFormat;
   source?: string;
-  /** Check every consistency level, not only linearizability. Default true. */
+  /** Check every consistency level, not only linearizability (as `verdict check --levels`). Default false. */
   levels?: boolean;
   timeLimitMs?: number;
   /** Set on the parts of a split check. */
@@ -66,7 +66,7 @@ export function parseInlineOps(ops: readonly unknown[], source: string): History
 
 /** The executor both runners call: check a stored history, or run a protocol and check its history. */
 export function createExecutor(prisma: PrismaClient, options: ExecutorOptions): JobExecutor {
-  return async (job, context) => (job.kind === 'run' ? executeRun(job, context, options) : executeCheck(prisma, job, context, options));
+  return async (job, context) => (job.kind === 'run' ? executeRun(job, context) : executeCheck(prisma, job, context, options));
 }
 
 async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: ExecutionContext, options: ExecutorOptions): Promise<Execution> {
@@ -84,7 +84,7 @@ async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: Exec
   }
   const report = await checkHistory(history, {
     ...modelOptions(spec),
-    levels: spec.levels ?? true,
+    levels: spec.levels ?? false,
     timeLimitMs: spec.timeLimitMs ?? options.checkTimeLimitMs,
     signal: context.signal,
     onProgress: (p) => context.progress({ phase: 'checking', done: p.partitionsDone, total: p.partitionsTotal }),
@@ -92,12 +92,8 @@ async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: Exec
   return { type: 'report', report: labelled(report, spec) };
 }
 
-async function executeRun(job: ClaimedJob, context: ExecutionContext, options: ExecutorOptions): Promise<Execution> {
-  const result = await runProtocol(job.spec, {
-    signal: context.signal,
-    checkTimeLimitMs: options.checkTimeLimitMs,
-    onProgress: (p) => context.progress(p),
-  });
+async function executeRun(job: ClaimedJob, context: ExecutionContext): Promise<Execution> {
+  const result = await runProtocol(job.spec, { signal: context.signal, onProgress: (p) => context.progress(p) });
   return { type: 'report', report: result.report, history: result.history };
 }
 
@@ -112,21 +108,27 @@ export async function loadHistory(prisma: PrismaClient, jobId: string): Promise<
   return history;
 }
 
-/** True when this build can run protocols (the simulator's `run` is wired in). */
-export function protocolRunsAvailable(): boolean {
-  return false;
+/** Checks a run spec before it is queued, so a bad one is answered at submission with the field. */
+export async function validateRunSpec(spec: Record<string, unknown>): Promise<void> {
+  await resolveRunSpec(spec as unknown as RunSpec, PROTOCOLS);
 }
 
-/** Checks a run spec before it is queued, so a bad one is answered at submission with the field. */
-export async function validateRunSpec(_spec: Record<string, unknown>): Promise<void> {
-  if (!protocolRunsAvailable()) throw new ApiError('VRD_ERR_API_UNAVAILABLE', 'protocol runs are not available in this build yet');
-}
 
 async function runProtocol(
-  _spec: Record<string, unknown>,
-  _options: { signal: AbortSignal; checkTimeLimitMs: number; onProgress(p: { phase: string; done?: number; total?: number }): void },
+  spec: Record<string, unknown>,
+  options: { signal: AbortSignal; onProgress(p: JobProgress): void },
 ): Promise<{ history: History; report: Report }> {
-  throw new ApiError('VRD_ERR_API_UNAVAILABLE', 'protocol runs are not available in this build yet');
+  const result = await run(spec as unknown as RunSpec, {
+    signal: options.signal,
+    onProgress: (p) => options.onProgress({
+      phase: p.stage === 'simulate' ? `simulating${p.phase !== undefined ? ` (${p.phase})` : ''}` : 'checking',
+      done: p.done,
+      total: p.total,
+    }),
+  });
+  // The run's facts (availability, the fault schedule, the command that replays it) travel with the report.
+  const report = { ...result.report, run: { headline: result.headline, ...result.facts } } as Report;
+  return { history: result.history, report };
 }
 
 function modelOptions(spec: CheckSpec): { model?: string; init?: unknown } {

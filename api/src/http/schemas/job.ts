@@ -49,7 +49,7 @@ const CheckOptions = {
   format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'Detected when absent' })),
   model: Type.Optional(Type.String({ maxLength: 64, description: 'Checker model: register, cas-register, kv, ... (implied for Porcupine logs)' })),
   source: Type.Optional(Type.String({ maxLength: 256, description: 'A name for the history (a file name)' })),
-  levels: Type.Optional(Type.Boolean({ description: 'Check every consistency level, not only linearizability (default true)' })),
+  levels: Type.Optional(Type.Boolean({ description: 'Check every consistency level (sequential, session, user, eventual), not only linearizability (default false, as verdict check)' })),
   timeLimitMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 86_400_000 })),
   maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
 };
