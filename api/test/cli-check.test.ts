@@ -125,4 +125,22 @@ describe('verdict check', () => {
     expect((await verdict('check', corpus('porcupine/kv/c01-bad.txt'), '--require', 'linearizable')).code).toBe(1);
     expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--require', 'nonsense')).code).toBe(64);
   });
+
+  it('checks transactional histories for isolation anomalies and gates on isolation levels', async () => {
+    const file = corpus('elle/si-without-g-single.edn');
+    const plain = await verdict('check', file);
+    expect(plain.code).toBe(1);
+    expect(plain.out).toContain('G2-item');
+    expect(plain.out).not.toMatch(/- G-single:/);
+    expect((await verdict('check', file, '--require', 'snapshot-isolation')).code).toBe(0);
+    expect((await verdict('check', file, '--require', 'repeatable-read')).code).toBe(1);
+    expect((await verdict('check', file, '--require', 'strong')).code).toBe(2);
+  });
+
+  it('reports every consistency level with --levels', async () => {
+    const r = await verdict('check', corpus('knossos/cas-register/bad/rethink-fail-minimal.edn'), '--model', 'cas-register', '--init', '0', '--levels');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Consistency levels');
+    for (const level of ['strong', 'sequential', 'session', 'user', 'eventual']) expect(r.out).toContain(level);
+  });
 });
