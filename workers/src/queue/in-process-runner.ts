@@ -3,7 +3,7 @@ import { processJob, processMerge, type RunnerDeps } from './process-job.js';
 export interface InProcessRunnerOptions {
   /** Jobs run at once. */
   concurrency: number;
-  /** First retry delay after a transient error; doubles with each attempt. Default 1 s. */
+  /** Delay before a job given back after a transient error runs again. Default 1 s. */
   retryDelayMs?: number;
   /** How often to look in the store for jobs nobody runs (left by a crash). Default: the lease. */
   recoverEveryMs?: number;
