@@ -63,7 +63,7 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
   });
   const checkMs = performance.now() - checkStarted;
 
-  const availability = analyzeAvailability(history, outcome.phases, outcome.faults, { blockedAfterMs: spec.blockedAfterMs, partitionGraceMs: spec.timeoutMs });
+  const availability = analyzeAvailability(history, outcome.phases, outcome.faults, { blockedAfterMs: spec.blockedAfterMs, faultGraceMs: spec.timeoutMs });
   const finalReads = history.operations.filter((o) => o.phase === 'final').length;
   const facts: RunFacts = {
     seed: spec.seed,

@@ -4,16 +4,16 @@ import { analyzeAvailability } from '../src/run/availability.js';
 import type { FaultRecord } from '../src/sim/nemesis.js';
 import type { PhaseSpan } from '../src/sim/simulation.js';
 
-type Row = [process: number, type: Op['type'], timeMs: number, node?: string, phase?: string];
+type Row = [process: number, type: Op['type'], timeMs: number, node?: string, key?: number];
 
 function history(rows: Row[]) {
-  return historyFromOps(rows.map(([process, type, t, node = 'n1', phase]) => ({
-    process, type, f: 'read', value: [0, null], time: t * 1e6, node, ...(phase !== undefined ? { phase } : {}),
+  return historyFromOps(rows.map(([process, type, t, node = 'n1', key = 0]) => ({
+    process, type, f: 'read', value: [key, null], time: t * 1e6, node,
   })));
 }
 
 const phases: PhaseSpan[] = [{ name: 'faulty', startMs: 0, endMs: 1_000 }, { name: 'quiet', startMs: 1_000, endMs: 2_000 }, { name: 'final', startMs: 2_000, endMs: 2_100 }];
-const options = { blockedAfterMs: 300, partitionGraceMs: 50 };
+const options = { blockedAfterMs: 300, faultGraceMs: 50 };
 
 describe('availability', () => {
   it('measures the longest stretch without an ok, and without any answer', () => {
@@ -50,6 +50,22 @@ describe('availability', () => {
     const a = analyzeAvailability(h, phases, [], options);
     expect(a).toMatchObject({ blocked: true, recoveredAfterMs: null });
     expect(a.blockedReason).toMatch(/did not recover/);
+  });
+
+  it('finds keys that stayed unusable at the live nodes while a node was down (blocking), ignoring the dead node', () => {
+    const rows: Row[] = [];
+    let p = 0;
+    for (let t = 160; t < 480; t += 40) {
+      rows.push([p, 'invoke', t, 'c1', 7], [p++, 'fail', t + 2, 'c1', 7]); // key 7: locked in doubt
+      rows.push([p, 'invoke', t, 'c1', 8], [p++, 'ok', t + 2, 'c1', 8]); // key 8: fine
+      rows.push([p, 'invoke', t, 'c2', 9], [p++, 'info', t + 30, 'c2', 9]); // sent to the dead node
+    }
+    rows.push([p, 'invoke', 1_100, 'c1', 7], [p, 'ok', 1_101, 'c1', 7]);
+    const crash: FaultRecord = { nemesis: 'crash-coordinator', family: 'crash', startMs: 100, stopMs: 500, description: 'crashed c2 (the coordinator)', nodes: ['c2'] };
+    const a = analyzeAvailability(history(rows), phases, [crash], { blockedAfterMs: 10_000, faultGraceMs: 50 });
+    expect(a.faults[0]!.blockedKeys).toEqual([{ key: 7, attempted: 8, fail: 8, unanswered: 0 }]);
+    expect(a.blocked).toBe(true);
+    expect(a.blockedReason).toMatch(/^while crashed c2 \(the coordinator\) \(0.10 s to 0.50 s\), key 7 stayed unusable at the live nodes: none of the 8 operations/);
   });
 
   it('judges each partition side by what it settled into, answers before the heal only', () => {

@@ -3,6 +3,7 @@ import type { FaultRecord } from '../sim/nemesis.js';
 import type { NemesisName } from '../sim/nemesis-schedule.js';
 import type { NodeId } from '../sim/node-context.js';
 import type { PhaseSpan } from '../sim/simulation.js';
+import { blockedKeys, type BlockedKey } from './blocked-keys.js';
 
 /** Completions by type: how a stretch of the run answered its clients. */
 export interface OutcomeCounts {
@@ -55,13 +56,16 @@ export interface FaultAvailability extends OutcomeCounts {
   endMs: number;
   /** For partitions: each side (CAP: a consistent system keeps at most the majority side). */
   sides?: SideAvailability[];
+  /** Keys unusable at live nodes once the fault had lasted `faultGraceMs` (blocking). */
+  blockedKeys: BlockedKey[];
 }
 
 export interface Availability {
   phases: PhaseAvailability[];
   /**
-   * The system stopped answering: no recovery in the quiet phase, or a fault during which no
-   * request got any answer, or a silence of `blockedAfterMs` or more.
+   * The system stopped making progress: no recovery in the quiet phase, a fault during which no
+   * request got any answer, a fault that left keys unusable at the live nodes, or a silence of
+   * `blockedAfterMs` or more.
    */
   blocked: boolean;
   blockedReason?: string;
@@ -77,8 +81,11 @@ const MUTE_REQUESTS_MIN = 2;
 export interface AvailabilityOptions {
   /** A silence this long (requests waiting, none answered) marks the run blocked. */
   blockedAfterMs: number;
-  /** A partition side is judged by operations invoked after the partition lasted this long. */
-  partitionGraceMs: number;
+  /**
+   * Partition sides and blocked keys are judged by operations invoked once the fault had lasted
+   * this long (time for leases to run out and elections to finish).
+   */
+  faultGraceMs: number;
 }
 
 /** Reads availability off the history: per phase, per fault, per partition side. */
@@ -94,10 +101,11 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
     phases: phaseResults,
     blocked: false,
     recoveredAfterMs,
-    faults: faults.map((f) => faultAvailability(ops, f, phases, options.partitionGraceMs)),
+    faults: faults.map((f) => faultAvailability(ops, f, phases, options.faultGraceMs)),
   };
   const quietResult = phaseResults.find((p) => p.phase === 'quiet');
   const mute = result.faults.find((f) => f.ok + f.fail === 0 && f.info >= MUTE_REQUESTS_MIN);
+  const stuck = result.faults.find((f) => f.blockedKeys.length > 0);
   const worst = phaseResults.filter((p) => p.phase !== 'final').reduce<PhaseAvailability | undefined>((w, p) => (w === undefined || p.longestSilenceMs > w.longestSilenceMs ? p : w), undefined);
   if (quietResult !== undefined && quietResult.ok === 0 && quietResult.fail + quietResult.info > 0) {
     result.blocked = true;
@@ -105,6 +113,11 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
   } else if (mute !== undefined) {
     result.blocked = true;
     result.blockedReason = `no request got an answer while ${mute.description} (${span(mute)}): all ${mute.info} timed out or stayed indeterminate`;
+  } else if (stuck !== undefined) {
+    const keys = stuck.blockedKeys;
+    const tried = keys.reduce((n, k) => n + k.attempted, 0);
+    result.blocked = true;
+    result.blockedReason = `while ${stuck.description} (${span(stuck)}), key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k.key)).join(', ')} stayed unusable at the live nodes: none of the ${tried} operations on ${keys.length > 1 ? 'them' : 'it'} succeeded once the fault had lasted ${seconds(options.faultGraceMs)}`;
   } else if (worst?.longestSilence !== undefined && worst.longestSilenceMs >= blockedAfterMs) {
     const silence = worst.longestSilence;
     const during = faults.filter((f) => f.startMs < silence.endMs && (f.stopMs ?? Infinity) > silence.startMs).map((f) => `${f.description} (${span({ startMs: f.startMs, endMs: f.stopMs ?? silence.endMs })})`);
@@ -186,7 +199,14 @@ function longestWindow(points: readonly Point[], progress: (kind: Point['kind'])
 function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases: readonly PhaseSpan[], graceMs: number): FaultAvailability {
   const stop = fault.stopMs ?? phases.at(-1)?.endMs ?? Infinity;
   const inWindow = ops.filter((o) => o.phase !== 'final' && startMs(o) >= fault.startMs && startMs(o) < stop);
-  const result: FaultAvailability = { nemesis: fault.nemesis, description: fault.description, startMs: round(fault.startMs), endMs: round(stop), ...count(inWindow) };
+  const result: FaultAvailability = {
+    nemesis: fault.nemesis,
+    description: fault.description,
+    startMs: round(fault.startMs),
+    endMs: round(stop),
+    ...count(inWindow),
+    blockedKeys: blockedKeys(inWindow, fault, stop, graceMs, (o) => ({ startMs: startMs(o), endMs: endMs(o) })),
+  };
   if (fault.family === 'partition') {
     const sides = fault.groups ?? Object.keys(fault.views ?? {}).sort().map((n) => [n]);
     const settledFrom = fault.startMs + graceMs;

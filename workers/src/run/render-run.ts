@@ -40,6 +40,9 @@ function phaseLine(p: PhaseAvailability): string {
 
 function faultLines(fa: FaultAvailability): string[] {
   const lines = [`  ${seconds(fa.startMs).padStart(9)} – ${seconds(fa.endMs).padEnd(9)} ${fa.description}: ok ${fa.ok}, fail ${fa.fail}, info ${fa.info}`];
+  if (fa.blockedKeys.length > 0) {
+    lines.push(`      blocked keys (no success at the live nodes): ${fa.blockedKeys.map((k) => `${JSON.stringify(k.key)} (${k.attempted} tried: ${k.fail} failed, ${k.unanswered} unanswered)`).join(', ')}`);
+  }
   for (const s of fa.sides ?? []) {
     const verdict = s.available === null ? 'too short to tell' : s.available ? 'available' : 'UNAVAILABLE';
     const settled = `settled: ok ${s.settled.ok}, fail ${s.settled.fail}, unanswered ${s.settled.unanswered}`;
