@@ -87,6 +87,9 @@ export class Simulator implements EventDispatcher, HostServices {
     });
     this.peers = Object.freeze([...nodes]);
     this.network = new Network(nodes.length, { ...NETWORK_DEFAULTS, ...options.network }, options.rng.fork('network'), this.scheduler);
+    if (options.clockOffsetsMs !== undefined && options.clockOffsetsMs.length !== nodes.length) {
+      throw new RangeError(`clockOffsetsMs has ${options.clockOffsetsMs.length} entries for ${nodes.length} nodes`);
+    }
     this.clocks = new ClockSet(options.clockOffsetsMs ?? nodes.map(() => 0));
     this.log = new SimLog(options.logLinesMax ?? 2_000);
     this.clientRng = options.rng.fork('client-network');
