@@ -187,16 +187,18 @@ export class Nemesis implements EventHook {
   }
 
   /**
-   * Adversarial, bounded skew: nodes holding a leader role run slow and the others fast, the
-   * worst case for leases that stay within the promised drift bound.
+   * Adversarial, bounded skew: nodes holding a leader role run as slow as the bound allows and
+   * the others as fast, the worst case for leases that stay within the promised drift bound.
+   * With no leader announced, every node drifts randomly within the bound.
    */
   private skewClocks(base: { nemesis: FaultKind; startMs: number }): ActiveFault {
     const sim = this.sim;
     const max = this.options.clockDriftPpmMax;
     const leaders = new Set(sim.roleHolders(LEADER_ROLES));
+    const adversarial = leaders.size > 0;
     const clocks: Record<NodeId, { driftPpm: number; offsetMs: number }> = {};
     for (let i = 0; i < sim.nodeCount; i++) {
-      const drift = leaders.has(i) ? -max : Math.round(this.rng.uniform(0.5, 1) * max);
+      const drift = !adversarial ? Math.round(this.rng.uniform(-max, max)) : leaders.has(i) ? -max : max;
       sim.setDrift(i, drift);
       if (this.options.clockJumpMsMax > 0) sim.jumpClock(i, this.rng.uniform(-this.options.clockJumpMsMax, this.options.clockJumpMsMax));
       clocks[sim.peers[i]!] = sim.clocks.read(i, sim.nowMs);
