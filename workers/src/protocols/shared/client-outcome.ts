@@ -13,15 +13,17 @@ export interface SettledOutcome {
   results?: MicroOp[];
 }
 
-/** A finished transaction as its coordinator saw it. */
-export interface FinishedTxn {
+/** A transaction as its coordinator tracks it, whatever the protocol. */
+export interface CoordinatedTxn {
   id: string;
-  ops: readonly MicroOp[];
-  shares: ReadonlyMap<NodeId, TxnShare>;
-  /** Completed shares, from votes, PreCommit acknowledgements or acknowledgements. */
-  results: ReadonlyMap<NodeId, MicroOp[]>;
-  /** What every participant reported doing. */
-  outcomes: ReadonlyMap<NodeId, SettledOutcome['outcome']>;
+  /** Absent for a transaction recovered from the log: its client belonged to the crashed incarnation. */
+  requestId?: number;
+  ops: MicroOp[];
+  shares: Map<NodeId, TxnShare>;
+  /** Completed shares: from votes or PreCommit acknowledgements, or from acknowledgements of a commit. */
+  results: Map<NodeId, MicroOp[]>;
+  /** What each participant reported doing (a no vote or a refusal counts as aborted). */
+  outcomes: Map<NodeId, SettledOutcome['outcome']>;
   decision?: 'commit' | 'abort';
   reason?: string;
 }
@@ -32,7 +34,7 @@ export interface FinishedTxn {
  * share's reads never arrived); all aborted: `fail`; a mix: `info`, since the transaction took
  * effect in part — the shape the isolation checker reports as a non-atomic commit.
  */
-export function clientOutcome(txn: FinishedTxn): ClientReply {
+export function clientOutcome(txn: CoordinatedTxn): ClientReply {
   const outcomes = new Set(txn.outcomes.values());
   if (outcomes.size > 1) {
     return { type: 'info', error: `mixed-outcome: participants of ${txn.id} did not all follow the decision ${txn.decision ?? 'none'}` };

@@ -1,28 +1,19 @@
 import type { ClientRequest, NodeBehaviour, NodeContext, NodeId, TimerId } from '../../sim/node-context.js';
 import type { NodeOptions } from '../protocol.js';
 import { CoordinatorLog } from '../shared/coordinator-log.js';
-import { ownerOf, PLACEMENT_RULE } from '../shared/key-placement.js';
+import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
-import { clientOutcome } from '../shared/client-outcome.js';
-import { parseTxn, splitTxn, TXN_F, type MicroOp, type TxnShare } from '../shared/list-append.js';
+import { clientOutcome, type CoordinatedTxn } from '../shared/client-outcome.js';
+import { recoveredShares, TxnIntake } from '../shared/txn-intake.js';
 import { isThreePcMessage, type AckMessage, type PreCommitAckMessage, type ThreePcMessage, type VoteMessage } from './messages.js';
 import { threePcParams } from './params.js';
 
 type Phase = 'can-commit' | 'pre-commit' | 'decided';
 
-interface ActiveTxn {
-  id: string;
-  /** Absent for a transaction recovered from the log: its client belonged to the crashed incarnation. */
-  requestId?: number;
-  ops: MicroOp[];
-  shares: Map<NodeId, TxnShare>;
+interface ActiveTxn extends CoordinatedTxn {
   phase: Phase;
+  /** Participants that voted yes to CanCommit. */
   yes: Set<NodeId>;
-  /** Completed shares, from PreCommit acknowledgements (or from acknowledgements of a commit). */
-  results: Map<NodeId, MicroOp[]>;
-  decision?: 'commit' | 'abort';
-  reason?: string;
-  outcomes: Map<NodeId, AckMessage['outcome']>;
   /** The phase's deadline (votes, PreCommit acks) and the re-send timer. */
   deadline?: TimerId;
   retry?: TimerId;
@@ -41,9 +32,8 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
   const params = threePcParams(options);
   const participants = participantsOf(options.layout);
   const log = new CoordinatorLog(ctx);
+  const intake = new TxnIntake(ctx, participants, '3pc');
   const active = new Map<string, ActiveTxn>();
-  let epoch = 0;
-  let seq = 0;
 
   const send = (to: NodeId, message: ThreePcMessage): void => ctx.send(to, message);
   const record = (txn: ActiveTxn) => ({ id: txn.id, participants: [...txn.shares.keys()], preCommitted: txn.phase !== 'can-commit' || undefined });
@@ -132,11 +122,10 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
   return {
     onStart() {
       ctx.setRole(COORDINATOR_ROLE);
-      epoch = log.nextEpoch();
+      const epoch = intake.start(log);
       ctx.log('3pc coordinator up', { epoch, participants, placement: PLACEMENT_RULE });
       for (const rec of log.openRecords()) {
-        const shares = new Map(rec.participants.map((p): [NodeId, TxnShare] => [p, { ops: [], positions: [] }]));
-        const txn: ActiveTxn = { id: rec.id, ops: [], shares, phase: rec.preCommitted ? 'pre-commit' : 'can-commit', yes: new Set(), results: new Map(), outcomes: new Map() };
+        const txn: ActiveTxn = { id: rec.id, ops: [], shares: recoveredShares(rec.participants), phase: rec.preCommitted ? 'pre-commit' : 'can-commit', yes: new Set(), results: new Map(), outcomes: new Map() };
         active.set(txn.id, txn);
         // Past PreCommit the participants will commit on their own timeout, so the recovering
         // coordinator commits too; before it, they abort on theirs.
@@ -147,18 +136,10 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
     },
 
     onClientRequest(request: ClientRequest) {
-      const ops = request.f === TXN_F ? parseTxn(request.value) : { error: `unsupported f ${JSON.stringify(request.f)}; 3pc runs txn` };
-      if (!Array.isArray(ops)) {
-        ctx.reply(request.id, { type: 'fail', error: ops.error });
-        return;
-      }
-      if (ops.length === 0) {
-        ctx.reply(request.id, { type: 'ok', value: [] });
-        return;
-      }
-      const id = `${ctx.id}.${epoch}.${++seq}`;
-      const shares = splitTxn(ops, (key) => ownerOf(key, participants));
-      const txn: ActiveTxn = { id, requestId: request.id, ops, shares, phase: 'can-commit', yes: new Set(), results: new Map(), outcomes: new Map() };
+      const admitted = intake.admit(request);
+      if (admitted === undefined) return;
+      const { id, shares } = admitted;
+      const txn: ActiveTxn = { ...admitted, phase: 'can-commit', yes: new Set(), results: new Map(), outcomes: new Map() };
       active.set(id, txn);
       log.begin(record(txn));
       for (const [p, share] of shares) send(p, { type: '3pc/can-commit', txn: id, ops: share.ops });

@@ -1,25 +1,15 @@
 import type { ClientRequest, NodeBehaviour, NodeContext, NodeId, TimerId } from '../../sim/node-context.js';
 import type { NodeOptions } from '../protocol.js';
 import { CoordinatorLog } from '../shared/coordinator-log.js';
-import { ownerOf, PLACEMENT_RULE } from '../shared/key-placement.js';
+import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
-import { clientOutcome } from '../shared/client-outcome.js';
-import { parseTxn, splitTxn, TXN_F, type MicroOp, type TxnShare } from '../shared/list-append.js';
+import { clientOutcome, type CoordinatedTxn } from '../shared/client-outcome.js';
+import { recoveredShares, TxnIntake } from '../shared/txn-intake.js';
 import { isTwoPcMessage, type AckMessage, type TwoPcMessage, type VoteMessage } from './messages.js';
 import { twoPcParams } from './params.js';
 
-interface ActiveTxn {
-  id: string;
-  /** Absent for a transaction recovered from the log: its client belonged to the crashed incarnation. */
-  requestId?: number;
-  ops: MicroOp[];
-  shares: Map<NodeId, TxnShare>;
-  /** Completed shares, from yes votes (or from acknowledgements of a commit). */
-  results: Map<NodeId, MicroOp[]>;
-  decision?: 'commit' | 'abort';
-  reason?: string;
-  /** What each participant reported doing; a no vote counts as aborted. */
-  outcomes: Map<NodeId, AckMessage['outcome']>;
+interface ActiveTxn extends CoordinatedTxn {
+  /** The vote timeout, then the decision re-send timer. */
   timer?: TimerId;
 }
 
@@ -35,9 +25,8 @@ export function twoPcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBe
   const params = twoPcParams(options);
   const participants = participantsOf(options.layout);
   const log = new CoordinatorLog(ctx);
+  const intake = new TxnIntake(ctx, participants, '2pc');
   const active = new Map<string, ActiveTxn>();
-  let epoch = 0;
-  let seq = 0;
 
   const send = (to: NodeId, message: TwoPcMessage): void => ctx.send(to, message);
 
@@ -101,33 +90,20 @@ export function twoPcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBe
   return {
     onStart() {
       ctx.setRole(COORDINATOR_ROLE);
-      epoch = log.nextEpoch();
+      const epoch = intake.start(log);
       ctx.log('2pc coordinator up', { epoch, participants, placement: PLACEMENT_RULE });
       for (const record of log.openRecords()) {
-        const shares = new Map(record.participants.map((p): [NodeId, TxnShare] => [p, { ops: [], positions: [] }]));
-        const txn: ActiveTxn = { id: record.id, ops: [], shares, results: new Map(), outcomes: new Map() };
+        const txn: ActiveTxn = { id: record.id, ops: [], shares: recoveredShares(record.participants), results: new Map(), outcomes: new Map() };
         active.set(txn.id, txn);
         decide(txn, record.decision ?? 'abort', record.decision === undefined ? 'presumed abort: no decision was logged before the restart' : undefined);
       }
     },
 
     onClientRequest(request: ClientRequest) {
-      if (request.f !== TXN_F) {
-        ctx.reply(request.id, { type: 'fail', error: `unsupported f ${JSON.stringify(request.f)}; 2pc runs txn` });
-        return;
-      }
-      const ops = parseTxn(request.value);
-      if (!Array.isArray(ops)) {
-        ctx.reply(request.id, { type: 'fail', error: ops.error });
-        return;
-      }
-      if (ops.length === 0) {
-        ctx.reply(request.id, { type: 'ok', value: [] });
-        return;
-      }
-      const id = `${ctx.id}.${epoch}.${++seq}`;
-      const shares = splitTxn(ops, (key) => ownerOf(key, participants));
-      const txn: ActiveTxn = { id, requestId: request.id, ops, shares, results: new Map(), outcomes: new Map() };
+      const admitted = intake.admit(request);
+      if (admitted === undefined) return;
+      const { id, shares } = admitted;
+      const txn: ActiveTxn = { ...admitted, results: new Map(), outcomes: new Map() };
       active.set(id, txn);
       log.begin({ id, participants: [...shares.keys()] });
       for (const [p, share] of shares) send(p, { type: '2pc/prepare', txn: id, ops: share.ops });
