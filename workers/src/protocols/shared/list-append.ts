@@ -4,6 +4,7 @@
  * read as `["r", k, [values…]]`. Keys are JSON scalars (integers or strings).
  */
 
+/** A key: a JSON scalar, so it names the same key in every node and in the history. */
 export type TxnKey = string | number;
 
 export type AppendOp = ['append', TxnKey, unknown];
@@ -55,6 +56,7 @@ export interface TxnShare {
   positions: number[];
 }
 
+/** Splits a transaction into its participants' shares, keeping each share in transaction order. */
 export function splitTxn(ops: readonly MicroOp[], ownerOf: (key: TxnKey) => string): Map<string, TxnShare> {
   const shares = new Map<string, TxnShare>();
   for (const [i, op] of ops.entries()) {

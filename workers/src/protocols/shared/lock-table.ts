@@ -3,6 +3,7 @@ import { keyId, type MicroOp, type TxnKey } from './list-append.js';
 /** Shared for reads, exclusive for appends. */
 export type LockMode = 'S' | 'X';
 
+/** One lock a transaction's share needs at a participant. */
 export interface LockRequest {
   key: TxnKey;
   mode: LockMode;

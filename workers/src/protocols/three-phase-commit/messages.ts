@@ -13,6 +13,7 @@ export interface CanCommitMessage {
   ops: MicroOp[];
 }
 
+/** A participant's answer to CanCommit: yes with the locks held, or no with the reason. */
 export interface VoteMessage {
   type: '3pc/vote';
   txn: string;
