@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BullmqDispatcher, BullmqJobWorker, Reconciler } from '@verdict/workers';
@@ -21,9 +22,13 @@ Options:
   --queue NAME        VERDICT_QUEUE (default verdict-jobs)
   --prefix P          VERDICT_QUEUE_PREFIX: Redis key prefix (default verdict)
   --no-reconcile      do not look for jobs Redis lost (the API does it too)
+  --health-file PATH  every 5 s, while Postgres answers and the consumer runs, write the time
+                      to PATH (container health checks read its age)
   -h, --help          this text
 Logs are JSON lines on stderr.
 `;
+
+const HEALTH_EVERY_MS = 5_000;
 
 /** `verdict worker`: a BullMQ consumer of the service's jobs, until SIGINT or SIGTERM. */
 export const workerCommand: CliCommand = {
@@ -33,10 +38,11 @@ export const workerCommand: CliCommand = {
   async run(argv, io) {
     let config: ServiceConfig;
     let reconcile = true;
+    let healthFile: string | undefined;
     try {
       const parsed = parseArgs({
         args: [...argv],
-        options: { concurrency: { type: 'string' }, queue: { type: 'string' }, prefix: { type: 'string' }, 'no-reconcile': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+        options: { concurrency: { type: 'string' }, queue: { type: 'string' }, prefix: { type: 'string' }, 'no-reconcile': { type: 'boolean' }, 'health-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
         allowPositionals: false,
       });
       if (parsed.values.help === true) {
@@ -44,6 +50,7 @@ export const workerCommand: CliCommand = {
         return EXIT.ok;
       }
       reconcile = parsed.values['no-reconcile'] !== true;
+      healthFile = parsed.values['health-file'];
       const concurrency = parsed.values.concurrency === undefined ? undefined : Number(parsed.values.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1_024)) {
         throw new UsageError(`--concurrency must be an integer from 1 to 1024, got ${JSON.stringify(parsed.values.concurrency)}`);
@@ -77,7 +84,13 @@ export const workerCommand: CliCommand = {
     await worker.start();
     reconciler?.start();
     log.info('worker ready', { queue: config.queueName, concurrency: config.concurrency });
+    const health = healthFile === undefined ? undefined : setInterval(() => {
+      db.prisma.$queryRaw`SELECT 1`
+        .then(() => (worker.isRunning() ? writeFile(healthFile!, `${new Date().toISOString()}\n`) : undefined))
+        .catch((e: unknown) => log.warn('health check failed', { error: String(e) }));
+    }, HEALTH_EVERY_MS);
     await waitForSignal();
+    clearInterval(health);
     log.info('worker stopping: finishing running jobs');
     await reconciler?.stop();
     await dispatcher?.close();

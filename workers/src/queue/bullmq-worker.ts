@@ -47,6 +47,11 @@ export class BullmqJobWorker {
     await this.worker.waitUntilReady();
   }
 
+  /** True while the consumer runs (for health checks). */
+  isRunning(): boolean {
+    return this.worker.isRunning();
+  }
+
   /** Stops taking jobs and waits for the running ones to finish. */
   async close(): Promise<void> {
     await this.worker.close();
