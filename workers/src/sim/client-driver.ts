@@ -79,15 +79,6 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     if (options.entryNodes.length === 0) throw new RangeError('clients need at least one entry node');
   }
 
-  get outstandingCount(): number {
-    return this.outstanding.size;
-  }
-
-  /** True when nothing is outstanding and the current quota is spent. */
-  get drained(): boolean {
-    return this.quota === 0 && this.outstanding.size === 0;
-  }
-
   /**
    * Issues up to `quota` more operations from `source`. Idle processes wake up; `onAllIssued`
    * runs when the last one is invoked, `onDrained` when moreover every operation has completed.

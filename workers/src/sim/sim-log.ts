@@ -14,13 +14,11 @@ export interface SimLogEntry {
 export class SimLog {
   private readonly entries: SimLogEntry[] = [];
   private next = 0;
-  private total = 0;
 
   constructor(private readonly linesMax: number) {}
 
   add(entry: SimLogEntry): void {
     if (this.linesMax <= 0) return;
-    this.total++;
     if (this.entries.length < this.linesMax) {
       this.entries.push(entry);
       return;
@@ -29,18 +27,9 @@ export class SimLog {
     this.next = (this.next + 1) % this.linesMax;
   }
 
-  /** Lines logged, including those the ring has since dropped. */
-  get count(): number {
-    return this.total;
-  }
-
   /** The kept entries, oldest first. */
   tail(): SimLogEntry[] {
     return [...this.entries.slice(this.next), ...this.entries.slice(0, this.next)];
-  }
-
-  format(linesMax = this.linesMax): string[] {
-    return this.tail().slice(-linesMax).map(formatEntry);
   }
 }
 

@@ -97,10 +97,6 @@ export class Simulation implements EventHook {
     });
   }
 
-  get finished(): boolean {
-    return this.done;
-  }
-
   /** Client operations completed so far, of `faultyOps + quietOps` (final reads come on top). */
   progress(): { opsDone: number; opsTotal: number; virtualMs: number; phase: PhaseSpan['name'] | 'boot' } {
     return {
