@@ -21,14 +21,13 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
   const params = twoPcParams(options);
   const decidesAlone = options.bug === PARTICIPANT_TIMEOUT_DECIDES;
   const rm = new ResourceManager(ctx);
-  /** When each in-doubt transaction started waiting, on this incarnation's clock. */
-  const inDoubtSince = new Map<string, number>();
-  const reportedBlocked = new Set<string>();
+  /** Each in-doubt transaction: since when it waits (this incarnation's clock), and whether that was logged. */
+  const inDoubt = new Map<string, { sinceMs: number; reported: boolean }>();
 
   const send = (to: NodeId, message: TwoPcMessage): void => ctx.send(to, message);
 
   function awaitDecision(record: TxnRecord): void {
-    inDoubtSince.set(record.id, ctx.now());
+    inDoubt.set(record.id, { sinceMs: ctx.now(), reported: false });
     ctx.setTimer(params.inquiryIntervalMs, 'in-doubt', record.id);
   }
 
@@ -62,8 +61,7 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
       return;
     }
     if (known.state === 'prepared' || known.state === 'locked') {
-      inDoubtSince.delete(known.id);
-      reportedBlocked.delete(known.id);
+      inDoubt.delete(known.id);
       ack(from, decision.commit ? rm.commit(known.id, 'coordinator') : rm.abort(known.id, 'coordinator'));
       return;
     }
@@ -75,20 +73,20 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
 
   function onInDoubtTimer(id: string): void {
     const record = rm.get(id);
-    const since = inDoubtSince.get(id);
-    if (record?.state !== 'prepared' || since === undefined) return;
-    const waitedMs = ctx.now() - since;
+    const waiting = inDoubt.get(id);
+    if (record?.state !== 'prepared' || waiting === undefined) return;
+    const waitedMs = ctx.now() - waiting.sinceMs;
     if (waitedMs >= params.inDoubtTimeoutMs && decidesAlone) {
-      inDoubtSince.delete(id);
+      inDoubt.delete(id);
       const commit = ctx.rng.chance(0.5);
       ctx.log('2pc participant decides alone (bug participant-timeout-decides)', { txn: id, decision: commit ? 'commit' : 'abort' });
       if (commit) rm.commit(id, 'participant');
       else rm.abort(id, 'participant');
       return;
     }
-    if (waitedMs >= params.inDoubtTimeoutMs && !reportedBlocked.has(id)) {
+    if (waitedMs >= params.inDoubtTimeoutMs && !waiting.reported) {
       // Once per transaction: the evidence that 2PC blocks, for whoever reads the run's log.
-      reportedBlocked.add(id);
+      waiting.reported = true;
       ctx.log('2pc participant blocked in doubt, holding its locks until the coordinator answers', { txn: id, waitedMs, keys: record.locks.map((l) => l.key) });
     }
     send(record.coordinator, { type: '2pc/inquiry', txn: id });
