@@ -41,6 +41,12 @@ describe('2pc end to end', () => {
     }
   });
 
+  it('is deterministic: one seed, one history, byte for byte (under faults, with the bug)', async () => {
+    const spec = { protocol: '2pc', nemesis: 'mixed', bug: BUG, seed: 7, ops: 200 };
+    const [a, b] = [await run(spec), await run(spec)];
+    expect(JSON.stringify(b.history.ops)).toBe(JSON.stringify(a.history.ops));
+  });
+
   it('bug participant-timeout-decides under partitions: non-atomic commit within 10 seeds (10 of 20 seeds find it)', async () => {
     const found = await findNonAtomicCommit({ protocol: '2pc', nemesis: 'partition-halves', bug: BUG, ops: 300 }, 10);
     expect(found, 'no seed in 1..10 found the non-atomic commit').toBeDefined();

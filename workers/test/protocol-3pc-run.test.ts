@@ -15,6 +15,12 @@ describe('3pc end to end', () => {
     }
   });
 
+  it('is deterministic: one seed, one history, byte for byte (under faults)', async () => {
+    const spec = { protocol: '3pc', nemesis: 'mixed', seed: 7, ops: 200 };
+    const [a, b] = [await run(spec), await run(spec)];
+    expect(JSON.stringify(b.history.ops)).toBe(JSON.stringify(a.history.ops));
+  });
+
   it('a partition after PreCommit reached one side only: non-atomic commit within 10 seeds (10 of 20 seeds find it)', async () => {
     // Two participants (so a halves partition usually separates them) and a partition every
     // ~0.35 s: the split needs a partition to fall within a PreCommit round trip.
