@@ -49,6 +49,7 @@ describe('2pc vs 3pc under coordinator crashes', () => {
 
       const three = await run({ protocol: '3pc', nemesis: 'crash-coordinator', seed, ops: 300 });
       expect(anomalyTypes(three), three.facts.reproduce).toEqual([]);
+      expect(three.facts.availability.blocked, three.headline).toBe(false);
       const views = crashes(three);
       expect(views.flatMap((c) => c.heldByDead), three.facts.reproduce).toEqual([]);
       // The live coordinator keeps committing during long crashes.
