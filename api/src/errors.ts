@@ -24,7 +24,6 @@ export const apiErrors = {
   VRD_ERR_JOB_NOT_FINISHED: { message: 'the job has no report yet: %s', status: 409 },
   VRD_ERR_API_TOO_LARGE: { message: 'the request is too large: %s', status: 413 },
   VRD_ERR_API_MEDIA_TYPE: { message: 'unsupported content: %s', status: 415 },
-  VRD_ERR_API_RUN_SPEC: { message: 'invalid run spec: %s', status: 422 },
   VRD_ERR_API_RATE_LIMIT: { message: 'too many requests: %s', status: 429 },
   VRD_ERR_API_INTERNAL: { message: 'internal error: %s', status: 500 },
   VRD_ERR_API_UNAVAILABLE: { message: 'service unavailable: %s', status: 503 },
@@ -93,6 +92,7 @@ export function toErrorBody(e: unknown): ErrorBody {
   if (typeof x.code === 'string' && x.code.startsWith('VRD_ERR_') && typeof x.status === 'number') {
     return withLocation({ code: x.code, message: String(x.message), status: x.status }, x.location as ApiErrorLocation | undefined);
   }
+  if (isDatabaseDown(e)) return new ApiError('VRD_ERR_API_UNAVAILABLE', 'the database is not answering; retry later').toJSON();
   if (Array.isArray(x.validation)) return validationBody(x.validation as ValidationIssue[], String(x.validationContext ?? 'body'));
   const fastifyCode = typeof x.code === 'string' ? x.code : '';
   const mapped = FASTIFY_CODES[fastifyCode];
@@ -137,6 +137,16 @@ function validationBody(issues: readonly ValidationIssue[], context: string): Er
   }
   const field = path === '' ? context : `${context}.${path}`;
   return new ApiError('VRD_ERR_API_INVALID', issue.message ?? 'does not match the schema', { field }).toJSON();
+}
+
+/** Prisma's connection errors: the client may retry, so 503 rather than a 500 that looks like a bug. */
+const DATABASE_DOWN_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const DATABASE_DOWN_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
+function isDatabaseDown(e: unknown): boolean {
+  const x = e as { name?: unknown; code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null;
+  if (typeof x?.name !== 'string' || !x.name.startsWith('PrismaClient')) return false;
+  return DATABASE_DOWN_CODES.has(String(x.code)) || DATABASE_DOWN_KINDS.has(String(x.meta?.driverAdapterError?.cause?.kind));
 }
 
 function stripFastifyPrefix(message: string): string {
