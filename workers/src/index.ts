@@ -7,7 +7,7 @@ export { run, simulationConfig, type RunOptions } from './run.js';
 export { reproduceCommand, resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
 export type { RunFacts, RunProgress, RunResult } from './run/result.js';
 export type { Availability, AvailabilityOptions, FaultAvailability, OutcomeCounts, PhaseAvailability, SideAvailability, Window } from './run/availability.js';
-export type { BlockedKey } from './run/blocked-keys.js';
+export type { BlockedKey, KeyOwners } from './run/blocked-keys.js';
 export { evaluateRequirement, parseRequiredLevel } from './run/require.js';
 export { runMatrix, type MatrixCell, type MatrixOptions, type MatrixResult } from './run/matrix.js';
 export { renderRun } from './run/render-run.js';

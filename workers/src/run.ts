@@ -63,7 +63,12 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
   });
   const checkMs = performance.now() - checkStarted;
 
-  const availability = analyzeAvailability(history, outcome.phases, outcome.faults, { blockedAfterMs: spec.blockedAfterMs, faultGraceMs: spec.timeoutMs });
+  const keyOwners = protocol.keyOwners;
+  const availability = analyzeAvailability(history, outcome.phases, outcome.faults, {
+    blockedAfterMs: spec.blockedAfterMs,
+    faultGraceMs: spec.timeoutMs,
+    ...(keyOwners !== undefined ? { keyOwners: (key: unknown) => keyOwners.call(protocol, outcome.layout, key) } : {}),
+  });
   const finalReads = history.operations.filter((o) => o.phase === 'final').length;
   const facts: RunFacts = {
     seed: spec.seed,

@@ -68,6 +68,27 @@ describe('availability', () => {
     expect(a.blockedReason).toMatch(/^while crashed c2 \(the coordinator\) \(0.10 s to 0.50 s\), key 7 stayed unusable at the live nodes: none of the 8 operations/);
   });
 
+  it('does not count a shard whose owners are down or cut off as blocking', () => {
+    const rows: Row[] = [];
+    let p = 0;
+    for (let t = 160; t < 480; t += 40) {
+      rows.push([p, 'invoke', t, 'c1', 7], [p++, 'fail', t + 2, 'c1', 7]); // key 7 lives on the crashed p1
+      rows.push([p, 'invoke', t, 'c1', 8], [p++, 'ok', t + 2, 'c1', 8]);
+    }
+    rows.push([p, 'invoke', 1_100, 'c1', 7], [p, 'ok', 1_101, 'c1', 7]);
+    const crash: FaultRecord = { nemesis: 'crash-one', family: 'crash', startMs: 100, stopMs: 500, description: 'crashed p1', nodes: ['p1'] };
+    const owners = (key: unknown): string[] => [key === 7 ? 'p1' : 'p2'];
+    expect(analyzeAvailability(history(rows), phases, [crash], { blockedAfterMs: 10_000, faultGraceMs: 50 }).faults[0]!.blockedKeys).toHaveLength(1);
+    const a = analyzeAvailability(history(rows), phases, [crash], { blockedAfterMs: 10_000, faultGraceMs: 50, keyOwners: owners });
+    expect(a.faults[0]!.blockedKeys).toEqual([]);
+    expect(a.blocked).toBe(false);
+    // Cut off by a partition from the node asked: loss too. Reachable but unusable: blocking.
+    const cut: FaultRecord = { nemesis: 'partition-halves', family: 'partition', startMs: 100, stopMs: 500, description: 'partitioned', groups: [['c1', 'p2'], ['p1']] };
+    expect(analyzeAvailability(history(rows), phases, [cut], { blockedAfterMs: 10_000, faultGraceMs: 50, keyOwners: owners }).blocked).toBe(false);
+    const joined: FaultRecord = { ...cut, groups: [['c1', 'p1'], ['p2']] };
+    expect(analyzeAvailability(history(rows), phases, [joined], { blockedAfterMs: 10_000, faultGraceMs: 50, keyOwners: owners }).faults[0]!.blockedKeys.map((k) => k.key)).toEqual([7]);
+  });
+
   it('judges each partition side by what it settled into, answers before the heal only', () => {
     const h = history([
       [0, 'invoke', 110, 'n1'], [0, 'ok', 112, 'n1'], // majority side, before the grace

@@ -37,6 +37,12 @@ export interface ProtocolDefinition {
   /** For `kv` workloads, the operations clients issue (default `read`, `write`, `cas`). */
   readonly operations?: readonly ('read' | 'write' | 'cas')[];
   /**
+   * For sharded stores: the nodes that hold a key (absent: every node holds every key). Lets the
+   * availability analysis tell blocking — keys whose owners are up and reachable, yet unusable,
+   * like 2PC's locks held in doubt — from the plain loss of a shard whose owners are down or cut off.
+   */
+  keyOwners?(layout: ClusterLayout, key: unknown): readonly NodeId[];
+  /**
    * Requests for the final phase, after faults heal and writes stop: each is sent to the given
    * node and recorded with `phase: "final"` (the eventual and non-atomic-commit checks read them).
    */

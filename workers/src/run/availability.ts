@@ -3,7 +3,7 @@ import type { FaultRecord } from '../sim/nemesis.js';
 import type { NemesisName } from '../sim/nemesis-schedule.js';
 import type { NodeId } from '../sim/node-context.js';
 import type { PhaseSpan } from '../sim/simulation.js';
-import { blockedKeys, type BlockedKey } from './blocked-keys.js';
+import { blockedKeys, type BlockedKey, type KeyOwners } from './blocked-keys.js';
 
 /** Completions by type: how a stretch of the run answered its clients. */
 export interface OutcomeCounts {
@@ -86,6 +86,8 @@ export interface AvailabilityOptions {
    * this long (time for leases to run out and elections to finish).
    */
   faultGraceMs: number;
+  /** Where keys live, for sharded stores (the protocol's `keyOwners`). */
+  keyOwners?: KeyOwners;
 }
 
 /** Reads availability off the history: per phase, per fault, per partition side. */
@@ -101,7 +103,7 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
     phases: phaseResults,
     blocked: false,
     recoveredAfterMs,
-    faults: faults.map((f) => faultAvailability(ops, f, phases, options.faultGraceMs)),
+    faults: faults.map((f) => faultAvailability(ops, f, phases, options)),
   };
   const quietResult = phaseResults.find((p) => p.phase === 'quiet');
   const mute = result.faults.find((f) => f.ok + f.fail === 0 && f.info >= MUTE_REQUESTS_MIN);
@@ -196,7 +198,8 @@ function longestWindow(points: readonly Point[], progress: (kind: Point['kind'])
   return best;
 }
 
-function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases: readonly PhaseSpan[], graceMs: number): FaultAvailability {
+function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases: readonly PhaseSpan[], options: AvailabilityOptions): FaultAvailability {
+  const graceMs = options.faultGraceMs;
   const stop = fault.stopMs ?? phases.at(-1)?.endMs ?? Infinity;
   const inWindow = ops.filter((o) => o.phase !== 'final' && startMs(o) >= fault.startMs && startMs(o) < stop);
   const result: FaultAvailability = {
@@ -205,7 +208,7 @@ function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases
     startMs: round(fault.startMs),
     endMs: round(stop),
     ...count(inWindow),
-    blockedKeys: blockedKeys(inWindow, fault, stop, graceMs, (o) => ({ startMs: startMs(o), endMs: endMs(o) })),
+    blockedKeys: blockedKeys(inWindow, fault, stop, graceMs, (o) => ({ startMs: startMs(o), endMs: endMs(o) }), options.keyOwners),
   };
   if (fault.family === 'partition') {
     const sides = fault.groups ?? Object.keys(fault.views ?? {}).sort().map((n) => [n]);

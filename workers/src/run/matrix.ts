@@ -9,7 +9,7 @@ export interface MatrixOptions {
   /** Seeds per cell: `seedStart`, `seedStart + 1`, ... Default 1. */
   seeds?: number;
   seedStart?: number;
-  /** Client operations per run. Default 500. */
+  /** Client operations per run. Default 1,000: enough for faults that outlast a failover. */
   ops?: number;
   /** Subsets to run; default every registered protocol and every nemesis. */
   protocols?: readonly string[];
@@ -56,7 +56,7 @@ export interface MatrixResult {
 export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixResult> {
   const registry = options.registry ?? PROTOCOLS;
   const seeds = Array.from({ length: options.seeds ?? 1 }, (_, i) => (options.seedStart ?? 1) + i);
-  const ops = options.ops ?? 500;
+  const ops = options.ops ?? 1_000;
   const nemeses = [...(options.nemeses ?? NEMESIS_NAMES)];
   const variants: MatrixResult['variants'] = [];
   for (const name of options.protocols ?? Object.keys(registry)) {

@@ -189,13 +189,15 @@ export class Simulation implements EventHook {
 }
 
 /**
- * The default rhythm assumes runs of several virtual seconds. A short run (few operations) gets
- * a proportionally shorter rhythm, down to a quarter, so it still sees at least one fault.
+ * The default rhythm assumes runs of several virtual seconds. A shorter run gets a shorter
+ * rhythm, so it still sees a fault, but never below three quarters: a fault must outlast a
+ * failover (election, lease) for "recovered while the fault lasted" to be told apart from
+ * "blocked until it healed".
  */
 function scaledTiming(config: SimulationConfig): NemesisTiming {
   const processes = config.clients * config.concurrency;
   const expectedMs = (config.faultyOps / Math.max(1, processes)) * (config.thinkMsMean + 5);
-  const scale = Math.min(1, Math.max(0.25, expectedMs / 8_000));
+  const scale = Math.min(1, Math.max(0.75, expectedMs / 8_000));
   const t = NEMESIS_TIMING_DEFAULTS;
   return { ...t, gapMsMin: t.gapMsMin * scale, gapMsMax: t.gapMsMax * scale, faultMsMin: t.faultMsMin * scale, faultMsMax: t.faultMsMax * scale };
 }
