@@ -28,7 +28,7 @@ Options:
   --protocol P       ${Object.keys(PROTOCOLS).join(', ') || '(none registered)'}
   --nemesis N        ${NEMESIS_NAMES.join(', ')} (default none)
   --seed S           the root seed, an integer ≥ 0 (default: a random one, printed first)
-  --ops N            client operations (default 1000; final reads come on top)
+  --ops N            client operations (default 1000, also per matrix run; final reads come on top)
   --bug NAME         run one of the protocol's named bugs
   --nodes N          cluster size (the protocol's default otherwise)
   --clients N        clients (default 5)
@@ -125,7 +125,7 @@ async function matrix(options: RunCommandOptions, io: CliIo): Promise<number> {
   try {
     result = await runMatrix({
       seeds: options.seeds,
-      ops: options.spec.ops ?? 500,
+      ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
       ...(bar !== undefined ? { onRun: (cell, done, total) => bar.step(done, total, `${cell.protocol}${cell.bug !== null ? `/${cell.bug}` : ''} × ${cell.nemesis}`) } : {}),
     });
   } finally {
