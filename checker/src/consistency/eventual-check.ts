@@ -28,7 +28,7 @@ export interface EventualOptions {
 export function eventualLevel(table: VersionTable, events: readonly Op[], options: EventualOptions = {}): LevelResult {
   const finalOpts = options.final ?? {};
   const max = options.violationsMax ?? 5;
-  const { ops, readOf, writeOf, keyOfOp, versionValue, versionWriter, versionDup } = table;
+  const { ops, readOf, writeOf, keyOfOp, versionValue, versionWriter, versionDup, calls, rets, status } = table;
   const label = (key: number, value: unknown): string => valueAt(table.keys[key], value, table.kind);
   const scope = (op: Operation): string => `process ${String(op.process)}`;
   const violations: Violation[] = [];
@@ -51,7 +51,7 @@ export function eventualLevel(table: VersionTable, events: readonly Op[], option
     const op = ops[i]!;
     const id = `${keyOfOp[i]}\u0000${String(op.node ?? `process ${String(op.process)}`)}`;
     const prev = lastByReplica.get(id);
-    if (prev === undefined || ops[prev]!.ret < op.ret) lastByReplica.set(id, i);
+    if (prev === undefined || rets[prev]! < op.ret) lastByReplica.set(id, i);
   }
   const converged = new Int32Array(keys).fill(-1);
   const replicasOf: number[][] = Array.from({ length: keys }, () => []);
@@ -66,7 +66,7 @@ export function eventualLevel(table: VersionTable, events: readonly Op[], option
     }
     counts.divergent++;
     if (counts.divergent > max) continue;
-    last.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+    last.sort((a, b) => rets[a]! - rets[b]!);
     const seen = last.slice(0, 4).map((i) => `${replicaName(ops[i]!)} read ${showValue(versionValue[readOf[i]!])}`).join(', ');
     violations.push({
       kind: 'convergence',
@@ -78,24 +78,24 @@ export function eventualLevel(table: VersionTable, events: readonly Op[], option
   // Lost writes: per key, the latest acknowledged write the converged value cannot have overwritten.
   // Only writes that completed before the key's final phase began: writes had to have stopped.
   const finalFrom = new Array<number>(keys).fill(Infinity);
-  for (const i of finals) finalFrom[keyOfOp[i]!] = Math.min(finalFrom[keyOfOp[i]!]!, ops[i]!.call);
+  for (const i of finals) finalFrom[keyOfOp[i]!] = Math.min(finalFrom[keyOfOp[i]!]!, calls[i]!);
   const lostAt = new Int32Array(keys).fill(-1);
   let ambiguousKeys = 0;
   const ambiguous = new Uint8Array(keys);
   for (let i = 0; i < ops.length; i++) {
     const w = writeOf[i]!;
-    if (w < 0 || ops[i]!.status !== 'ok') continue;
+    if (w < 0 || status[i] !== 0) continue;
     const k = keyOfOp[i]!;
     const c = converged[k]!;
-    if (c < 0 || c === w || ops[i]!.ret > finalFrom[k]!) continue;
+    if (c < 0 || c === w || rets[i]! > finalFrom[k]!) continue;
     if (versionDup[c] === 1 || versionDup[w] === 1) {
       if (ambiguous[k] === 0) ambiguousKeys++;
       ambiguous[k] = 1;
       continue;
     }
     const writer = versionWriter[c]!;
-    const older = writer === -1 || (ops[writer]!.status === 'ok' && ops[writer]!.ret < ops[i]!.call);
-    if (older && (lostAt[k] === -1 || ops[lostAt[k]!]!.call < ops[i]!.call)) lostAt[k] = i;
+    const older = writer === -1 || (status[writer] === 0 && rets[writer]! < calls[i]!);
+    if (older && (lostAt[k] === -1 || calls[lostAt[k]!]! < calls[i]!)) lostAt[k] = i;
   }
   for (let k = 0; k < keys; k++) {
     const i = lostAt[k]!;

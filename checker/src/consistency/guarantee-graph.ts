@@ -1,14 +1,34 @@
 import type { Operation } from '../history/op.js';
-import { EdgeKind, VersionGraph } from './version-graph.js';
+import { EdgeKind, isStrict, VersionGraph } from './version-graph.js';
 import type { VersionTable } from './version-table.js';
 
-/** The scope a guarantee is promised to (a session, a process, a user); undefined: none. */
-export type ScopeOf = (op: Operation) => string | undefined;
+/** Who the guarantees are promised to: each session (else the process), or each user. */
+export type ScopeLevel = 'session' | 'user';
 
-/** A session (or, without a `session` field, the process); processes differ from sessions after an `info`. */
-export const sessionScope: ScopeOf = (op) => (op.session !== undefined ? `session ${String(op.session)}` : `process ${String(op.process)}`);
+/** The scope of an op as sentences name it; undefined when the op has none (no user). */
+export function scopeName(op: Operation, level: ScopeLevel): string | undefined {
+  if (level === 'user') return op.user !== undefined ? `user ${String(op.user)}` : undefined;
+  return op.session !== undefined ? `session ${String(op.session)}` : `process ${String(op.process)}`;
+}
 
-export const userScope: ScopeOf = (op) => (op.user !== undefined ? `user ${String(op.user)}` : undefined);
+/** Dense scope ids per op (-1: none), without building strings: sessions and processes kept apart. */
+export function scopeIds(ops: readonly Operation[], level: ScopeLevel): { ids: Int32Array; count: number } {
+  const ids = new Int32Array(ops.length);
+  const primary = new Map<unknown, number>();
+  const fallback = new Map<unknown, number>();
+  let count = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const named = level === 'user' ? op.user : op.session;
+    if (named === undefined && level === 'user') { ids[i] = -1; continue; }
+    const map = named !== undefined ? primary : fallback;
+    const key = named !== undefined ? named : op.process;
+    let id = map.get(key);
+    if (id === undefined) map.set(key, (id = count++));
+    ids[i] = id;
+  }
+  return { ids, count };
+}
 
 /**
  * Builds the version-order graph the four guarantees demand within each scope, per key.
@@ -30,84 +50,147 @@ export const userScope: ScopeOf = (op) => (op.user !== undefined ? `user ${Strin
  * one edge from each frontier. So the graph stays linear in the history while standing for every
  * pair the definitions name.
  */
-export function buildGuaranteeGraph(table: VersionTable, scopeOf: ScopeOf): { graph: VersionGraph; scopes: number } {
-  const { ops, readOf, writeOf, casFrom, keyOfOp } = table;
-  const graph = new VersionGraph(table.versionKey.length);
-  const keys = table.keys.length;
-  const scopeIds = new Map<string, number>();
-  const slotOf = new Map<number, number>();
-  let readFrontier = new Int32Array(256);
-  let writeFrontier = new Int32Array(256);
-  let readUsed = new Uint8Array(256);
-  let writeUsed = new Uint8Array(256);
-  let slots = 0;
-  const scopeSlot = new Int32Array(ops.length).fill(-1);
-
-  const slotFor = (i: number): number => {
-    const name = scopeOf(ops[i]!);
-    if (name === undefined) return -1;
-    let scope = scopeIds.get(name);
-    if (scope === undefined) scopeIds.set(name, (scope = scopeIds.size));
-    const id = scope * keys + keyOfOp[i]!;
-    let slot = slotOf.get(id);
-    if (slot === undefined) {
-      slot = slots++;
-      slotOf.set(id, slot);
-      if (slot === readFrontier.length) {
-        readFrontier = growInt(readFrontier); writeFrontier = growInt(writeFrontier);
-        readUsed = growByte(readUsed); writeUsed = growByte(writeUsed);
-      }
-      readFrontier[slot] = -1;
-      writeFrontier[slot] = -1;
-    }
-    return slot;
-  };
-  /** Adds version v to a frontier; a frontier already used as a source is replaced by a larger one. */
-  const join = (frontier: Int32Array, used: Uint8Array, slot: number, v: number, i: number): void => {
-    let f = frontier[slot]!;
-    if (f === -1 || used[slot] === 1) {
-      const grown = graph.addNode();
-      if (f !== -1) graph.addEdge(f, grown, EdgeKind.Advance, -1);
-      frontier[slot] = f = grown;
-      used[slot] = 0;
-    }
-    graph.addEdge(v, f, EdgeKind.Member, i);
-  };
-
-  const order = byCall(ops);
-  const completions = completedInOrder(table, order);
-  let c = 0;
-  for (const i of order) {
-    const op = ops[i]!;
+export function buildGuaranteeGraph(table: VersionTable, level: ScopeLevel): { graph: VersionGraph; scopes: number } {
+  const { readOf, writeOf, casFrom, keyOfOp, calls, rets, status } = table;
+  // About one frontier node per completed op, and three edges per op.
+  const graph = new VersionGraph(table.versionKey.length, table.versionKey.length + table.ops.length + 16, 3 * table.ops.length + table.versionKey.length + 16);
+  const { ids, count: scopes } = scopeIds(table.ops, level);
+  const frontiers = new Frontiers(graph, table.keys.length, scopes);
+  const slotOfOp = new Int32Array(table.ops.length).fill(-1);
+  const completions = new MinHeap(rets);
+  const order = byCall(calls);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     // Fold in every op that completed before this one was invoked.
-    while (c < completions.length && ops[completions[c]!]!.ret < op.call) {
-      const a = completions[c++]!;
-      const slot = scopeSlot[a]!;
-      if (slot < 0) continue;
-      if (readOf[a]! >= 0) join(readFrontier, readUsed, slot, readOf[a]!, a);
-      if (writeOf[a]! >= 0) join(writeFrontier, writeUsed, slot, writeOf[a]!, a);
+    while (completions.size > 0 && rets[completions.peek()]! < calls[i]!) {
+      const a = completions.pop();
+      const slot = slotOfOp[a]!;
+      if (readOf[a]! >= 0) frontiers.join(slot, false, readOf[a]!, a);
+      if (writeOf[a]! >= 0) frontiers.join(slot, true, writeOf[a]!, a);
     }
-    if (keyOfOp[i]! < 0 || op.status === 'fail') continue;
-    if (casFrom[i]! >= 0 && writeOf[i]! >= 0) graph.addEdge(casFrom[i]!, writeOf[i]!, EdgeKind.Cas, i);
-    if (readOf[i]! < 0 && writeOf[i]! < 0) continue;
-    const slot = slotFor(i);
-    scopeSlot[i] = slot;
-    if (slot < 0) continue;
-    const r = readFrontier[slot]!;
-    const w = writeFrontier[slot]!;
-    const read = readOf[i]!;
-    if (read >= 0) {
-      if (r !== -1) { graph.addEdge(r, read, EdgeKind.MonotonicReads, i); readUsed[slot] = 1; }
-      if (w !== -1) { graph.addEdge(w, read, EdgeKind.ReadYourWrites, i); writeUsed[slot] = 1; }
-    }
+    if (keyOfOp[i]! < 0 || status[i] === 2) continue;
     const written = writeOf[i]!;
-    if (written >= 0) {
-      if (w !== -1) { graph.addEdge(w, written, EdgeKind.MonotonicWrites, i); writeUsed[slot] = 1; }
-      if (r !== -1) { graph.addEdge(r, written, EdgeKind.WritesFollowReads, i); readUsed[slot] = 1; }
+    if (casFrom[i]! >= 0 && written >= 0) graph.addEdge(casFrom[i]!, written, EdgeKind.Cas, i);
+    const read = readOf[i]!;
+    if ((read < 0 && written < 0) || ids[i]! < 0) continue;
+    const slot = frontiers.slot(ids[i]!, keyOfOp[i]!);
+    slotOfOp[i] = slot;
+    if (read >= 0) {
+      frontiers.demand(slot, false, read, EdgeKind.MonotonicReads, i);
+      frontiers.demand(slot, true, read, EdgeKind.ReadYourWrites, i);
     }
+    if (written >= 0) {
+      frontiers.demand(slot, true, written, EdgeKind.MonotonicWrites, i);
+      frontiers.demand(slot, false, written, EdgeKind.WritesFollowReads, i);
+    }
+    if (status[i] === 0) completions.push(i);
   }
   addInitialEdges(table, graph);
-  return { graph, scopes: scopeIds.size };
+  return { graph, scopes };
+}
+
+/** Scope × key pairs up to which slots are found in a flat table rather than a map (32 MiB). */
+const DENSE_SLOTS_MAX = 1 << 23;
+
+/** Members each frontier remembers individually (newest first). */
+const RECENT = 4;
+
+/**
+ * Per (scope, key): the read and the write frontier. Each frontier is a node standing for the
+ * newest of its members; a join makes a new node (old frontier → new, member → new). The last
+ * few members are remembered with the node from before each joined. A demand F ≤ t whose target
+ * t is one of them says only that the other members are ≤ t, so it is drawn from the node before
+ * t joined, plus one edge from each member that joined after t (through a one-member frontier).
+ * So reading back what a scope just read or wrote adds no cycle, and a consistent history's graph
+ * stays acyclic: checking it is a cheap peel, not Tarjan. Strict demands (t < F) keep the whole
+ * frontier: t in F is then a contradiction.
+ */
+class Frontiers {
+  /** (scope, key) → slot: a dense table when it is small enough, else a map. */
+  private readonly dense: Int32Array | undefined;
+  private readonly sparse = new Map<number, number>();
+  /** Per frontier (2 per slot: reads, writes): its node; and per recent member its version, op and the node before it. */
+  private node = new Int32Array(512).fill(-1);
+  private recentVersion = new Int32Array(512 * RECENT).fill(-1);
+  private recentOp = new Int32Array(512 * RECENT).fill(-1);
+  private recentBefore = new Int32Array(512 * RECENT).fill(-1);
+  private count = 0;
+
+  constructor(private readonly graph: VersionGraph, private readonly keys: number, scopes: number) {
+    if (scopes * keys <= DENSE_SLOTS_MAX) this.dense = new Int32Array(scopes * keys).fill(-1);
+  }
+
+  slot(scope: number, key: number): number {
+    const id = scope * this.keys + key;
+    let slot = this.dense !== undefined ? this.dense[id]! : (this.sparse.get(id) ?? -1);
+    if (slot === -1) {
+      slot = this.count++;
+      if (this.dense !== undefined) this.dense[id] = slot;
+      else this.sparse.set(id, slot);
+      if (2 * slot + 2 > this.node.length) {
+        this.node = grown(this.node);
+        this.recentVersion = grown(this.recentVersion);
+        this.recentOp = grown(this.recentOp);
+        this.recentBefore = grown(this.recentBefore);
+      }
+    }
+    return slot;
+  }
+
+  /** Where version v sits among the frontier's recent members (0 newest), or -1. */
+  private position(f: number, v: number): number {
+    const base = f * RECENT;
+    for (let j = 0; j < RECENT; j++) {
+      const x = this.recentVersion[base + j]!;
+      if (x === v) return j;
+      if (x === -1) return -1;
+    }
+    return -1;
+  }
+
+  /** The demand F ≤ target (or F < target): edges from the frontier, if it has members other than the target. */
+  demand(slot: number, writes: boolean, target: number, kind: EdgeKind, op: number): void {
+    const f = 2 * slot + (writes ? 1 : 0);
+    const node = this.node[f]!;
+    if (node === -1) return;
+    const j = isStrict(kind) ? -1 : this.position(f, target);
+    if (j === -1) {
+      this.graph.addEdge(node, target, kind, op);
+      return;
+    }
+    const base = f * RECENT;
+    const before = this.recentBefore[base + j]!;
+    if (before !== -1) this.graph.addEdge(before, target, kind, op);
+    for (let k = 0; k < j; k++) {
+      const single = this.graph.addNode();
+      this.graph.addEdge(this.recentVersion[base + k]!, single, EdgeKind.Member, this.recentOp[base + k]!);
+      this.graph.addEdge(single, target, kind, op);
+    }
+  }
+
+  /** Adds version v (joined by `op`); a member already remembered changes nothing. */
+  join(slot: number, writes: boolean, v: number, op: number): void {
+    const f = 2 * slot + (writes ? 1 : 0);
+    if (this.position(f, v) !== -1) return;
+    const old = this.node[f]!;
+    const node = this.graph.addNode();
+    if (old !== -1) this.graph.addEdge(old, node, EdgeKind.Advance, -1);
+    this.graph.addEdge(v, node, EdgeKind.Member, op);
+    this.node[f] = node;
+    const base = f * RECENT;
+    this.recentVersion.copyWithin(base + 1, base, base + RECENT - 1);
+    this.recentOp.copyWithin(base + 1, base, base + RECENT - 1);
+    this.recentBefore.copyWithin(base + 1, base, base + RECENT - 1);
+    this.recentVersion[base] = v;
+    this.recentOp[base] = op;
+    this.recentBefore[base] = old;
+  }
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2).fill(-1);
+  b.set(a);
+  return b;
 }
 
 /** The initial value precedes every write, for keys where something observed the initial value. */
@@ -124,45 +207,58 @@ function addInitialEdges(table: VersionTable, graph: VersionGraph): void {
 }
 
 /** Positions of the ops in invocation order (already so for a parsed history). */
-export function byCall(ops: readonly Operation[]): Int32Array {
-  const order = new Int32Array(ops.length);
+export function byCall(calls: Float64Array): Int32Array {
+  const order = new Int32Array(calls.length);
   let sorted = true;
-  for (let i = 0; i < ops.length; i++) {
+  for (let i = 0; i < calls.length; i++) {
     order[i] = i;
-    if (i > 0 && ops[i]!.call < ops[i - 1]!.call) sorted = false;
+    if (i > 0 && calls[i]! < calls[i - 1]!) sorted = false;
   }
-  return sorted ? order : order.sort((a, b) => ops[a]!.call - ops[b]!.call);
+  return sorted ? order : order.sort((a, b) => calls[a]! - calls[b]!);
 }
 
-/** The `ok` ops that read or wrote a version, in completion order (a bucket pass: linear). */
-function completedInOrder(table: VersionTable, order: Int32Array): Int32Array {
-  const { ops, readOf, writeOf } = table;
-  const out: number[] = [];
-  let maxRet = 0;
-  for (const i of order) {
-    if (ops[i]!.status === 'ok' && (readOf[i]! >= 0 || writeOf[i]! >= 0)) {
-      out.push(i);
-      if (ops[i]!.ret > maxRet) maxRet = ops[i]!.ret;
+/** A binary min-heap of op positions keyed by their completion index; holds the ops in flight. */
+class MinHeap {
+  private items = new Int32Array(64);
+  size = 0;
+
+  constructor(private readonly key: Float64Array) {}
+
+  peek(): number {
+    return this.items[0]!;
+  }
+
+  push(x: number): void {
+    if (this.size === this.items.length) {
+      const grown = new Int32Array(this.items.length * 2);
+      grown.set(this.items);
+      this.items = grown;
     }
+    const { items, key } = this;
+    let at = this.size++;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (key[items[parent]!]! <= key[x]!) break;
+      items[at] = items[parent]!;
+      at = parent;
+    }
+    items[at] = x;
   }
-  const result = Int32Array.from(out);
-  if (maxRet > 4 * ops.length + 1024 || !Number.isInteger(maxRet)) return result.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
-  // History indices are dense and distinct per completion: place each op at its index.
-  const at = new Int32Array(maxRet + 1).fill(-1);
-  for (const i of result) at[ops[i]!.ret] = i;
-  let k = 0;
-  for (let r = 0; r <= maxRet; r++) if (at[r] !== -1) result[k++] = at[r]!;
-  return k === result.length ? result : Int32Array.from(out).sort((a, b) => ops[a]!.ret - ops[b]!.ret);
-}
 
-function growInt(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function growByte(a: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(a.length * 2);
-  b.set(a);
-  return b;
+  pop(): number {
+    const { items, key } = this;
+    const top = items[0]!;
+    const last = items[--this.size]!;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= this.size) break;
+      if (child + 1 < this.size && key[items[child + 1]!]! < key[items[child]!]!) child++;
+      if (key[items[child]!]! >= key[last]!) break;
+      items[at] = items[child]!;
+      at = child;
+    }
+    items[at] = last;
+    return top;
+  }
 }

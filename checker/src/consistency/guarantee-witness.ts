@@ -1,7 +1,7 @@
 import type { Operation } from '../history/op.js';
 import { showValue } from '../models/values.js';
 import { valueAt, views } from './describe.js';
-import type { ScopeOf } from './guarantee-graph.js';
+import { scopeName, type ScopeLevel } from './guarantee-graph.js';
 import type { SessionGuarantee, Violation } from './types.js';
 import { EdgeKind, isStrict, type VersionGraph } from './version-graph.js';
 import type { VersionTable } from './version-table.js';
@@ -37,12 +37,10 @@ export class WitnessFinder {
   private readonly parent: Int32Array;
   private readonly mark: Int32Array;
   private epoch = 0;
-  private readonly adjacency: { offsets: Int32Array; adjacency: Int32Array };
 
-  constructor(private readonly table: VersionTable, private readonly graph: VersionGraph, private readonly component: Int32Array, private readonly scopeOf: ScopeOf) {
+  constructor(private readonly table: VersionTable, private readonly graph: VersionGraph, private readonly component: Int32Array, private readonly level: ScopeLevel) {
     this.parent = new Int32Array(graph.nodes);
     this.mark = new Int32Array(graph.nodes);
-    this.adjacency = graph.outEdges();
   }
 
   violation(e: number): Violation {
@@ -70,9 +68,7 @@ export class WitnessFinder {
   }
 
   private strictOut(u: number): number {
-    const { offsets, adjacency } = this.adjacency;
-    for (let k = offsets[u]!; k < offsets[u + 1]!; k++) {
-      const e = adjacency[k]!;
+    for (let e = this.graph.head[u]!; e !== -1; e = this.graph.nextOut[e]!) {
       if (isStrict(this.graph.kind[e] as EdgeKind) && this.component[this.graph.dst[e]!] === this.component[u]) return e;
     }
     return -1;
@@ -95,7 +91,6 @@ export class WitnessFinder {
   /** Breadth-first within the component: the edges of a shortest path from `from` to a node `accept` takes. */
   private path(from: number, accept: (u: number) => boolean): number[] | undefined {
     const { graph, parent, mark, component } = this;
-    const { offsets, adjacency } = this.adjacency;
     const c = component[from]!;
     const stamp = ++this.epoch;
     const queue: number[] = [from];
@@ -108,8 +103,7 @@ export class WitnessFinder {
         for (let x = u; parent[x] !== -1; x = graph.src[parent[x]!]!) edges.push(parent[x]!);
         return edges.reverse();
       }
-      for (let k = offsets[u]!; k < offsets[u + 1]!; k++) {
-        const e = adjacency[k]!;
+      for (let e = graph.head[u]!; e !== -1; e = graph.nextOut[e]!) {
         const v = graph.dst[e]!;
         if (mark[v] === stamp || component[v] !== c) continue;
         mark[v] = stamp;
@@ -143,7 +137,7 @@ export class WitnessFinder {
     const { table } = this;
     const [own, ...rest] = this.hops(walk);
     const g = GUARANTEE_OF_EDGE[own!.kind]!;
-    const scope = this.scopeOf(table.ops[own!.second]!)!;
+    const scope = scopeName(table.ops[own!.second]!, this.level)!;
     const label = (v: number): string => valueAt(table.keys[table.versionKey[v]!], table.versionValue[v], table.kind);
     const bare = (v: number): string => showValue(table.versionValue[v]);
     const m = own!.from;
@@ -173,7 +167,7 @@ export class WitnessFinder {
 
   private reason(h: Hop, label: (v: number) => string, bare: (v: number) => string): string {
     const op = this.table.ops[h.second]!;
-    const scope = h.kind === EdgeKind.Initial || h.kind === EdgeKind.Cas ? `process ${String(op.process)}` : this.scopeOf(op)!;
+    const scope = h.kind === EdgeKind.Initial || h.kind === EdgeKind.Cas ? `process ${String(op.process)}` : scopeName(op, this.level)!;
     switch (h.kind) {
       case EdgeKind.Initial: return `${label(h.from)} is the initial value`;
       case EdgeKind.Cas: return `${scope}'s cas replaced ${label(h.from)} with ${bare(h.to)}`;

@@ -1,4 +1,4 @@
-import { buildGuaranteeGraph, sessionScope, userScope, type ScopeOf } from './guarantee-graph.js';
+import { buildGuaranteeGraph } from './guarantee-graph.js';
 import { GUARANTEE_OF_EDGE, WitnessFinder } from './guarantee-witness.js';
 import { SESSION_GUARANTEES, type GuaranteeResult, type LevelResult, type SessionGuarantee, type Violation } from './types.js';
 import { contradictions, EdgeKind, stronglyConnected } from './version-graph.js';
@@ -22,19 +22,16 @@ export const VIOLATIONS_MAX_DEFAULT = 5;
  * consistency ignores it, and the lattice (sequential ⊃ session) must hold.
  */
 export function sessionLevel(table: VersionTable, level: 'session' | 'user', violationsMax = VIOLATIONS_MAX_DEFAULT): LevelResult {
-  const scopeOf: ScopeOf = level === 'session' ? sessionScope : userScope;
-  const { graph, scopes } = buildGuaranteeGraph(table, scopeOf);
   if (level === 'user' && !table.ops.some((op) => op.user !== undefined)) {
     return { level, status: 'unknown', cause: 'no operation carries a user field: per-user guarantees cannot be checked', details: { scopes: 0 } };
   }
-  const { component, count } = stronglyConnected(graph);
-  const { contradictory, ambiguous } = contradictions(graph, component, count, table.versionDup);
-  const finder = new WitnessFinder(table, graph, component, scopeOf);
+  const { graph, scopes } = buildGuaranteeGraph(table, level);
+  const { component, count, cyclic } = stronglyConnected(graph);
   const results = new Map<SessionGuarantee, GuaranteeResult>(SESSION_GUARANTEES.map((g) => [g, { guarantee: g, status: 'holds', violations: [], count: 0 }]));
   const ambiguousCycles = new Map<SessionGuarantee, number>();
-  let contradictionCount = 0;
-  for (let c = 0; c < count; c++) if (contradictory[c] === 1) contradictionCount++;
-  if (contradictionCount > 0) {
+  if (cyclic) {
+    const { contradictory, ambiguous } = contradictions(graph, component, count, table.versionDup);
+    const finder = new WitnessFinder(table, graph, component, level);
     // Each edge of a guarantee inside a contradiction is one operation's broken promise.
     for (let e = 0; e < graph.edges; e++) {
       const g = GUARANTEE_OF_EDGE[graph.kind[e] as EdgeKind];

@@ -32,19 +32,37 @@ export function isStrict(kind: EdgeKind): boolean {
 export class VersionGraph {
   nodes: number;
   edges = 0;
-  src = new Int32Array(1024);
-  dst = new Int32Array(1024);
-  kind = new Uint8Array(1024);
+  src: Int32Array<ArrayBuffer>;
+  dst: Int32Array<ArrayBuffer>;
+  kind: Uint8Array<ArrayBuffer>;
   /** The operation (position in the version table) that justifies the edge; -1 for none. */
-  op = new Int32Array(1024);
-  private offsets: Int32Array | undefined;
-  private adjacency: Int32Array | undefined;
+  op: Int32Array<ArrayBuffer>;
+  /** Out-edges as linked lists: the first edge of each node, and the next edge of each edge (-1 ends). */
+  head: Int32Array<ArrayBuffer>;
+  nextOut: Int32Array<ArrayBuffer>;
 
-  constructor(readonly versions: number) {
+  /**
+   * Sized up front from the expected counts: growing by doubling copies, and each large typed
+   * array counts against V8's external memory, which triggers full collections of a heap that
+   * holds a million operations.
+   */
+  constructor(readonly versions: number, expectedNodes = versions * 2, expectedEdges = versions * 2) {
     this.nodes = versions;
+    this.head = new Int32Array(Math.max(1024, expectedNodes)).fill(-1);
+    const edges = Math.max(1024, expectedEdges);
+    this.src = new Int32Array(edges);
+    this.dst = new Int32Array(edges);
+    this.kind = new Uint8Array(edges);
+    this.op = new Int32Array(edges);
+    this.nextOut = new Int32Array(edges);
   }
 
   addNode(): number {
+    if (this.nodes === this.head.length) {
+      const head = new Int32Array(this.head.length * 2).fill(-1);
+      head.set(this.head);
+      this.head = head;
+    }
     return this.nodes++;
   }
 
@@ -55,6 +73,8 @@ export class VersionGraph {
     this.dst[e] = to;
     this.kind[e] = kind;
     this.op[e] = op;
+    this.nextOut[e] = this.head[from]!;
+    this.head[from] = e;
   }
 
   private grow(): void {
@@ -63,32 +83,25 @@ export class VersionGraph {
     const dst = new Int32Array(size); dst.set(this.dst); this.dst = dst;
     const kind = new Uint8Array(size); kind.set(this.kind); this.kind = kind;
     const op = new Int32Array(size); op.set(this.op); this.op = op;
-  }
-
-  /** Out-edges as CSR: edge ids of node u are `adjacency[offsets[u] .. offsets[u+1])`. */
-  outEdges(): { offsets: Int32Array; adjacency: Int32Array } {
-    if (this.offsets === undefined || this.adjacency === undefined) {
-      const offsets = new Int32Array(this.nodes + 1);
-      for (let e = 0; e < this.edges; e++) offsets[this.src[e]! + 1]!++;
-      for (let u = 0; u < this.nodes; u++) offsets[u + 1]! += offsets[u]!;
-      const fill = offsets.slice(0, this.nodes);
-      const adjacency = new Int32Array(this.edges);
-      for (let e = 0; e < this.edges; e++) adjacency[fill[this.src[e]!]!++] = e;
-      this.offsets = offsets;
-      this.adjacency = adjacency;
-    }
-    return { offsets: this.offsets, adjacency: this.adjacency };
+    const nextOut = new Int32Array(size); nextOut.set(this.nextOut); this.nextOut = nextOut;
   }
 }
 
-/** Strongly connected components (Tarjan, iterative); `component[u]` numbers them. */
-export function stronglyConnected(graph: VersionGraph): { component: Int32Array; count: number } {
+/**
+ * Strongly connected components (Tarjan, iterative); `component[u]` numbers them. Nodes that no
+ * cycle can reach are peeled first (Kahn: repeatedly drop nodes with no remaining in-edge), so a
+ * consistent history, whose graph is acyclic, never pays for Tarjan; `cyclic` says whether any
+ * node was left.
+ */
+export function stronglyConnected(graph: VersionGraph): { component: Int32Array; count: number; cyclic: boolean } {
   const n = graph.nodes;
-  const { offsets, adjacency } = graph.outEdges();
-  const dst = graph.dst;
+  const { dst, head, nextOut } = graph;
+  const left = peel(graph);
+  // Acyclic: every node is its own component; nobody reads `component` then.
+  if (left === undefined) return { component: new Int32Array(0), count: n, cyclic: false };
+  const component = new Int32Array(n).fill(-1);
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
-  const component = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const callNode = new Int32Array(n);
@@ -98,25 +111,32 @@ export function stronglyConnected(graph: VersionGraph): { component: Int32Array;
   let count = 0;
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
+    if (left[root] === 0) {
+      // Peeled: on no cycle, a component of its own.
+      index[root] = next++;
+      component[root] = count++;
+      continue;
+    }
     let depth = 0;
     callNode[0] = root;
-    callEdge[0] = offsets[root]!;
+    callEdge[0] = head[root]!;
     index[root] = low[root] = next++;
     stack[top++] = root;
     onStack[root] = 1;
     while (depth >= 0) {
       const u = callNode[depth]!;
-      const at = callEdge[depth]!;
-      if (at < offsets[u + 1]!) {
-        callEdge[depth] = at + 1;
-        const v = dst[adjacency[at]!]!;
+      const e = callEdge[depth]!;
+      if (e !== -1) {
+        callEdge[depth] = nextOut[e]!;
+        const v = dst[e]!;
+        if (left[v] === 0) continue;
         if (index[v] === -1) {
           index[v] = low[v] = next++;
           stack[top++] = v;
           onStack[v] = 1;
           depth++;
           callNode[depth] = v;
-          callEdge[depth] = offsets[v]!;
+          callEdge[depth] = head[v]!;
         } else if (onStack[v] === 1 && index[v]! < low[u]!) {
           low[u] = index[v]!;
         }
@@ -138,7 +158,28 @@ export function stronglyConnected(graph: VersionGraph): { component: Int32Array;
       }
     }
   }
-  return { component, count };
+  return { component, count, cyclic: true };
+}
+
+/** Kahn's peel: undefined when every node goes (acyclic), else 1 for the nodes left. */
+function peel(graph: VersionGraph): Uint8Array | undefined {
+  const n = graph.nodes;
+  const { dst, head, nextOut } = graph;
+  const indegree = new Int32Array(n);
+  for (let e = 0; e < graph.edges; e++) indegree[dst[e]!]!++;
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let u = 0; u < n; u++) if (indegree[u] === 0) queue[tail++] = u;
+  for (let q = 0; q < tail; q++) {
+    for (let e = head[queue[q]!]!; e !== -1; e = nextOut[e]!) {
+      const v = dst[e]!;
+      if (--indegree[v]! === 0) queue[tail++] = v;
+    }
+  }
+  if (tail === n) return undefined;
+  const left = new Uint8Array(n);
+  for (let u = 0; u < n; u++) if (indegree[u]! > 0) left[u] = 1;
+  return left;
 }
 
 /**

@@ -23,6 +23,11 @@ export interface VersionTable {
   kind: DataModelKind;
   model: CompleteModel<any>;
   ops: readonly Operation[];
+  /** Per op: history index of its invocation, and of its completion (Infinity when open or info). */
+  calls: Float64Array;
+  rets: Float64Array;
+  /** Per op: 0 ok, 1 info, 2 fail. */
+  status: Uint8Array;
   keyOfOp: Int32Array;
   readOf: Int32Array;
   writeOf: Int32Array;
@@ -83,10 +88,12 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
   const n = operations.length;
   const t: VersionTable = {
     kind, model: complete, ops: operations,
+    calls: new Float64Array(n), rets: new Float64Array(n), status: new Uint8Array(n),
     keyOfOp: new Int32Array(n).fill(-1), readOf: new Int32Array(n).fill(-1), writeOf: new Int32Array(n).fill(-1), casFrom: new Int32Array(n).fill(-1),
     keys: [], versionKey: [], versionValue: [], versionWriter: [], versionDup: new Uint8Array(0), initVersion: [], unnamedReads: [], duplicates: 0, unsupported: undefined,
   };
   const keyIds = new Map<string, number>();
+  const numericKeys = new Map<number, number>();
   const index: VersionIndex[] = [];
   const failedValues: VersionIndex[] = [];
   const dup: number[] = [];
@@ -104,9 +111,15 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
       if (t.keys.length === 0) openKey(undefined);
       return 0;
     }
+    const raw = (op.input as unknown[])[0];
+    if (typeof raw === 'number') {
+      const known = numericKeys.get(raw);
+      if (known !== undefined) return known;
+    }
     const name = keyOf(op);
     let id = keyIds.get(name);
-    if (id === undefined) keyIds.set(name, (id = openKey((op.input as unknown[])[0])));
+    if (id === undefined) keyIds.set(name, (id = openKey(raw)));
+    if (typeof raw === 'number') numericKeys.set(raw, id);
     return id;
   };
   const openKey = (key: unknown): number => {
@@ -119,48 +132,50 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
   };
 
   // Pass 1: keys and written versions (writes may complete after the reads that name them).
+  const access: Access = { observes: false, observed: undefined, writes: false, written: undefined };
   for (let i = 0; i < n; i++) {
     const op = operations[i]!;
+    t.calls[i] = op.call;
+    t.rets[i] = op.ret;
+    t.status[i] = op.status === 'ok' ? 0 : op.status === 'info' ? 1 : 2;
     const reason = complete.validate(op);
     if (reason !== undefined) throw new VerdictError('VRD_ERR_MODEL_OPERATION', `${complete.name}: ${reason}`, { opIndex: op.call });
-    const access = accessOf(op, kind);
-    if (access === undefined) {
+    if (!readAccess(op, kind, access)) {
       t.unsupported ??= op;
       continue;
     }
     const key = keyIdOf(op);
     t.keyOfOp[i] = key;
-    if (access.writes === undefined) continue;
+    if (!access.writes) continue;
     if (op.status === 'fail') {
-      failedValues[key]!.set(access.writes.value, 1);
+      failedValues[key]!.set(access.written, 1);
       continue;
     }
-    const existing = index[key]!.get(access.writes.value);
+    const existing = index[key]!.get(access.written);
     if (existing !== undefined) {
       dup[existing] = 1;
       t.duplicates++;
       t.writeOf[i] = existing;
     } else {
-      t.writeOf[i] = newVersion(key, access.writes.value, i);
+      t.writeOf[i] = newVersion(key, access.written, i);
     }
   }
   // Pass 2: the versions reads and cas name.
   const nilIsNothing = kind === 'register' && complete.failed === 'drop';
   for (let i = 0; i < n; i++) {
     const key = t.keyOfOp[i]!;
-    if (key < 0) continue;
+    if (key < 0 || t.status[i] === 2) continue;
     const op = operations[i]!;
-    if (op.status === 'fail') continue;
-    const access = accessOf(op, kind)!;
-    if (access.observes === undefined) continue;
-    const seen = access.observes.value;
+    readAccess(op, kind, access);
+    if (!access.observes) continue;
+    const seen = access.observed;
     if (seen === undefined || (seen === null && nilIsNothing)) continue;
     const version = index[key]!.get(seen);
-    if (access.writes !== undefined) {
+    if (access.writes) {
       // A cas: it replaced `seen` if it happened (ok, or info that took effect).
       if (version !== undefined) t.casFrom[i] = version;
-      if (op.status !== 'ok') continue;
-    } else if (op.status !== 'ok') continue;
+      if (t.status[i] !== 0) continue;
+    } else if (t.status[i] !== 0) continue;
     if (version !== undefined) t.readOf[i] = version;
     else t.unnamedReads.push({ op: i, value: seen, failedWrite: failedValues[key]!.get(seen) !== undefined });
   }
@@ -169,35 +184,37 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
   return t;
 }
 
+/** What one op observes and writes: scratch fields filled in place (no allocation per op). */
 interface Access {
-  /** The value the operation observed (read result, cas expected), when it observes one. */
-  observes?: { value: unknown };
-  /** The value it writes (write, put, cas new), when it writes. */
-  writes?: { value: unknown };
+  /** It observes a value (read result, cas expected). */
+  observes: boolean;
+  observed: unknown;
+  /** It writes a value (write, put, cas new). */
+  writes: boolean;
+  written: unknown;
 }
 
-/** What one op reads and writes, in the register or kv model's own reading of its fields. */
-function accessOf(op: Operation, kind: DataModelKind): Access | undefined {
+/** Fills `a` from one op, in the register or kv model's own reading of its fields; false when unreadable. */
+function readAccess(op: Operation, kind: DataModelKind, a: Access): boolean {
+  a.observes = false;
+  a.writes = false;
+  const f = op.f;
   if (kind === 'register') {
-    switch (op.f) {
-      case 'read': return { observes: { value: op.output === undefined ? op.input : op.output } };
-      case 'write': return { writes: { value: op.input } };
-      case 'cas': { const [from, to] = op.input as [unknown, unknown]; return { observes: { value: from }, writes: { value: to } }; }
-      default: return undefined;
-    }
+    if (f === 'read') { a.observes = true; a.observed = op.output === undefined ? op.input : op.output; return true; }
+    if (f === 'write') { a.writes = true; a.written = op.input; return true; }
+    if (f === 'cas') { const v = op.input as [unknown, unknown]; a.observes = true; a.observed = v[0]; a.writes = true; a.written = v[1]; return true; }
+    return false;
   }
   const value = (op.input as unknown[])[1];
-  switch (op.f) {
-    case 'read':
-    case 'get': {
-      const out = op.output as unknown[] | null | undefined;
-      return { observes: { value: out === null || out === undefined ? value : out[1] } };
-    }
-    case 'write':
-    case 'put': return { writes: { value } };
-    case 'cas': { const [from, to] = value as [unknown, unknown]; return { observes: { value: from }, writes: { value: to } }; }
-    default: return undefined; // append: versions are prefixes, not unique values
+  if (f === 'read' || f === 'get') {
+    const out = op.output as unknown[] | null | undefined;
+    a.observes = true;
+    a.observed = out === null || out === undefined ? value : out[1];
+    return true;
   }
+  if (f === 'write' || f === 'put') { a.writes = true; a.written = value; return true; }
+  if (f === 'cas') { const v = value as [unknown, unknown]; a.observes = true; a.observed = v[0]; a.writes = true; a.written = v[1]; return true; }
+  return false; // append: versions are prefixes, not unique values
 }
 
 function initialValueReader(model: CompleteModel<any>, kind: DataModelKind, given: unknown): (key: unknown) => unknown {

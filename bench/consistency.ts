@@ -1,0 +1,147 @@
+/**
+ * Consistency-level speed. The session, per-user and eventual checks are linear: a generated
+ * 1,000,000-operation kv history (1,000 keys, 200 sessions of 100 users, timeouts that move a
+ * session to a fresh process, final reads on three nodes) must be checked in under 5 s; a
+ * stale-reading variant shows the cost of finding and explaining violations. The sequential
+ * search is exponential in the worst case; linearizable histories of growing size show how far
+ * the memo and the greedy reads carry it.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { checkLevelsSync, checkSequentialSync, createModel, type History, type LevelResult, type Operation } from '@verdict/checker';
+
+const OPS = 1_000_000;
+const TARGET_MS = 5_000;
+
+export async function bench(): Promise<void> {
+  console.log('Session, per-user and eventual checks (linear), kv store, 1,000 keys, 200 sessions, 100 users:');
+  console.log(`${'history'.padEnd(30)} ${'ops'.padStart(10)} ${'ms'.padStart(8)} ${'ops/s'.padStart(12)} ${'peak RSS'.padStart(10)}  verdicts`);
+  for (const stale of [0, 0.02]) {
+    const history = generate({ ops: OPS, keys: 1_000, sessions: 200, users: 100, staleReadRate: stale, seed: 7 });
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const r = checkLevelsSync(history, createModel('kv', 0), { levels: ['session', 'user', 'eventual'] });
+    const ms = performance.now() - started;
+    const cpuMs = cpuMsSince(cpu);
+    const verdicts = r.levels.filter((l) => l.level !== 'strong' && l.level !== 'sequential').map((l) => `${l.level} ${l.status}${count(l)}`).join(', ');
+    const name = stale === 0 ? 'session-consistent' : `${stale * 100}% stale reads`;
+    console.log(`${name.padEnd(30)} ${fmt(history.operations.length).padStart(10)} ${ms.toFixed(0).padStart(8)} ${fmt(Math.round(history.operations.length / (ms / 1000))).padStart(12)} ${`${peakRssMiB()} MiB`.padStart(10)}  ${verdicts}`);
+    console.log(`  CPU ${cpuMs.toFixed(0)} ms (all threads, garbage collection included); machine load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+    if (stale === 0) console.log(`  target: ${fmt(OPS)} ops under ${TARGET_MS} ms: ${ms < TARGET_MS ? 'met' : 'missed'} (wall ×${(ms / TARGET_MS).toFixed(2)} of the budget, CPU ×${(cpuMs / TARGET_MS).toFixed(2)})`);
+  }
+  // Linear: doubling the history about doubles the time.
+  const half = generate({ ops: OPS / 2, keys: 1_000, sessions: 200, users: 100, staleReadRate: 0, seed: 8 });
+  const t0 = performance.now();
+  checkLevelsSync(half, createModel('kv', 0), { levels: ['session', 'user', 'eventual'] });
+  console.log(`  ${fmt(OPS / 2)} ops: ${(performance.now() - t0).toFixed(0)} ms (linear scaling check)`);
+
+  console.log('\nSequential consistency search on linearizable histories (per-session order, greedy reads, memo):');
+  console.log(`${'history'.padEnd(30)} ${'ops'.padStart(10)} ${'ms'.padStart(8)} ${'steps'.padStart(12)} ${'memo'.padStart(10)}  outcome`);
+  for (const [ops, sessions, keys] of [[1_000, 5, 1], [10_000, 10, 1], [100_000, 10, 1], [10_000, 10, 10], [50_000, 20, 100]] as const) {
+    const history = generate({ ops, keys, sessions, users: sessions, staleReadRate: 0, seed: 9, finalReads: false });
+    const model = keys === 1 ? createModel('kv', 0) : createModel('kv', 0);
+    const started = performance.now();
+    const r = checkSequentialSync(model, history, { timeLimitMs: 20_000 });
+    const ms = performance.now() - started;
+    const name = `${sessions} sessions, ${keys} key(s)`;
+    console.log(`${name.padEnd(30)} ${fmt(ops).padStart(10)} ${ms.toFixed(0).padStart(8)} ${fmt(r.stats.steps).padStart(12)} ${fmt(r.stats.cacheEntries).padStart(10)}  ${r.outcome}${r.cause !== undefined ? ` (${r.cause.kind})` : ''}`);
+  }
+  console.log(`peak RSS ${peakRssMiB()} MiB`);
+}
+
+function count(l: LevelResult): string {
+  if (l.status !== 'violated') return '';
+  const guarantees = (l.details?.guarantees as { guarantee: string; count: number }[] | undefined)?.filter((g) => g.count > 0);
+  return guarantees !== undefined ? ` (${guarantees.map((g) => `${g.guarantee} ×${fmt(g.count)}`).join(', ')})` : ` (${l.violations?.length ?? 0})`;
+}
+
+interface GenOptions { ops: number; keys: number; sessions: number; users: number; staleReadRate: number; seed: number; finalReads?: boolean }
+
+/**
+ * A kv store whose ops take effect at their invocation (so the history is linearizable), with
+ * sessions that each issue one op at a time, 1% timeouts (the session goes on as a fresh
+ * process), and, at `staleReadRate`, reads served by a replica that lags (an older value).
+ */
+function generate(o: GenOptions): History {
+  let seed = o.seed >>> 0;
+  const rand = (): number => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const values = Array.from({ length: o.keys }, () => [0]);
+  const next = new Int32Array(o.keys).fill(1);
+  const operations: Operation[] = [];
+  const pending: (Operation | undefined)[] = new Array(o.sessions).fill(undefined);
+  let inFlight = 0;
+  const processOf = Array.from({ length: o.sessions }, (_, s) => s);
+  let nextProcess = o.sessions;
+  let index = 0;
+  // Every op has the same fields in the same order, as a parser gives them.
+  const make = (process: number, f: string, input: unknown, output: unknown, session: string | undefined, user: string | undefined, node: string | undefined, phase: string | undefined): Operation => ({
+    id: operations.length, process, f, input, output, status: 'info', call: index, ret: Infinity, completionIndex: undefined as unknown as number,
+    time: index++ * 1_000, endTime: undefined as unknown as number, node: node as string, session: session as string, user: user as string, phase: phase as string,
+  });
+  let issued = 0;
+  while (issued < o.ops || inFlight > 0) {
+    const s = Math.floor(rand() * o.sessions);
+    const open = pending[s];
+    if (open !== undefined) {
+      if (rand() < 0.01 && open.f === 'write') {
+        processOf[s] = nextProcess++;
+      } else {
+        open.status = 'ok';
+        open.ret = index;
+      }
+      open.completionIndex = index;
+      open.endTime = index++ * 1_000;
+      pending[s] = undefined;
+      inFlight--;
+      continue;
+    }
+    if (issued >= o.ops) continue;
+    issued++;
+    const key = Math.floor(rand() * o.keys);
+    const written = values[key]!;
+    let op: Operation;
+    if (rand() < 0.5) {
+      const lag = rand() < o.staleReadRate ? 1 + Math.floor(rand() * 3) : 0;
+      op = make(processOf[s]!, 'read', [key, null], [key, written[Math.max(0, written.length - 1 - lag)]!], `s${s}`, `u${s % o.users}`, undefined, undefined);
+    } else {
+      const v = next[key]!++;
+      written.push(v);
+      op = make(processOf[s]!, 'write', [key, v], [key, v], `s${s}`, `u${s % o.users}`, undefined, undefined);
+    }
+    operations.push(op);
+    pending[s] = op;
+    inFlight++;
+  }
+  if (o.finalReads !== false) {
+    for (let key = 0; key < o.keys; key++) {
+      for (const node of ['n1', 'n2', 'n3']) {
+        const op = make(nextProcess++, 'read', [key, null], [key, values[key]![values[key]!.length - 1]!], undefined, undefined, node, 'final');
+        op.status = 'ok';
+        op.ret = op.completionIndex = index;
+        op.endTime = index++ * 1_000;
+        operations.push(op);
+      }
+    }
+  }
+  // Timed-out ops have no output; every check drops timed-out reads.
+  for (const op of operations) if (op.status === 'info') op.output = undefined;
+  return { ops: [], operations, events: [] };
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
