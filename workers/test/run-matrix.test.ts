@@ -13,7 +13,7 @@ const registry: Record<string, () => Promise<ProtocolDefinition>> = {
 describe('matrix', () => {
   it('runs every protocol × bug × nemesis and tabulates the verdicts', async () => {
     const runs: number[] = [];
-    const m = await runMatrix({ registry, seeds: 1, ops: 200, nemeses: ['none', 'crash-leader'], onRun: (_c, done) => runs.push(done) });
+    const m = await runMatrix({ registry, seeds: 1, ops: 600, nemeses: ['none', 'crash-leader'], onRun: (_c, done) => runs.push(done) });
     expect(m.variants).toEqual([
       { protocol: 'primary-backup', bug: null },
       { protocol: 'primary-backup', bug: 'stale-backup-reads' },
