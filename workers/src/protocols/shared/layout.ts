@@ -1,6 +1,6 @@
 import type { NodeId } from '../../sim/node-context.js';
 import type { ClusterLayout, ClusterOptions } from '../protocol.js';
-import { keyPlacement } from './key-placement.js';
+import { keyPlacement, ownerOf } from './key-placement.js';
 import { TXN_F, type TxnKey } from './list-append.js';
 
 export const COORDINATOR_ROLE = 'coordinator';
@@ -49,4 +49,9 @@ export function transactionFinalReads(layout: ClusterLayout, keys: readonly unkn
     for (const key of owned) reads.push({ node, f: TXN_F, value: [['r', key, null]] });
   }
   return reads;
+}
+
+/** Where a key lives: the one participant that owns its shard (the run's availability report uses it). */
+export function transactionKeyOwners(layout: ClusterLayout, key: unknown): readonly NodeId[] {
+  return [ownerOf(key as TxnKey, participantsOf(layout))];
 }

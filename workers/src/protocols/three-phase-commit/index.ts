@@ -1,7 +1,7 @@
 import type { NodeFactory, NodeId } from '../../sim/node-context.js';
 import type { ClusterLayout, NodeOptions, ProtocolDefinition } from '../protocol.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
-import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads } from '../shared/layout.js';
+import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { threePcCoordinator } from './coordinator.js';
 import { threePcParticipant } from './participant.js';
 
@@ -26,6 +26,7 @@ export const threePhaseCommit: ProtocolDefinition = {
     return coordinatorsOf(layout);
   },
   finalReads: transactionFinalReads,
+  keyOwners: transactionKeyOwners,
 };
 
 export default threePhaseCommit;

@@ -1,7 +1,7 @@
 import type { NodeFactory, NodeId } from '../../sim/node-context.js';
 import type { ClusterLayout, NodeOptions, ProtocolDefinition } from '../protocol.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
-import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads } from '../shared/layout.js';
+import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { twoPcCoordinator } from './coordinator.js';
 import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js';
 
@@ -31,6 +31,7 @@ export const twoPhaseCommit: ProtocolDefinition = {
     return coordinatorsOf(layout);
   },
   finalReads: transactionFinalReads,
+  keyOwners: transactionKeyOwners,
 };
 
 export default twoPhaseCommit;
