@@ -62,16 +62,16 @@ export function checkIsolation(history: History | readonly Operation[], options:
   findNonAtomicCommits(table, orders, explain, sink);
   mark = lap('directAnomalies', mark);
 
-  const edges = new EdgeBuffer();
+  const edges = new EdgeBuffer(EdgeBuffer.capacityFor(table.n, table.mopKind.length), table.arena);
   addDataEdges(table, orders, edges);
   analysePredicates(table, orders, explain, edges, sink);
   if (realtime) addRealtimeEdges(table, edges);
   if (process) addProcessEdges(table, edges);
-  const graph = buildGraph(table.n, edges);
+  const graph = buildGraph(table.n, edges, table.arena);
   mark = lap('graph', mark);
 
   const graphs = levelGraphs({ process, realtime });
-  const cycles = levelCycles(graph, graphs);
+  const cycles = levelCycles(graph, graphs, table.arena);
   mark = lap('components', mark);
 
   const unknown: IsolationResult['unknown'] = [];
@@ -109,7 +109,7 @@ export function checkIsolation(history: History | readonly Operation[], options:
   const judged = judgeLevels({ anomalies: sink.summary(), undecided });
   const status = judged.levels.find((l) => l.level === expected)!.status;
   for (const [i, count] of countKinds(graph).entries()) stats[`edges.${KIND_NAMES[i]}`] = count;
-  Object.assign(stats, txnCounts(table.status), { keys: table.keys.length, elapsedMs: Math.round((now() - started) * 10) / 10 });
+  Object.assign(stats, txnCounts(table.status), { keys: table.keys.length, arenaMiB: Math.round(table.arena.used / 2 ** 20), elapsedMs: Math.round((now() - started) * 10) / 10 });
   return {
     transactions: table.n,
     anomalies: sink.drafts.map((d) => explain.finalize(d)),

@@ -1,3 +1,4 @@
+import type { Arena } from './arena.js';
 import type { DependencyKind } from './types.js';
 
 /** Edge kinds as small integers; a kind mask is `1 << kind`. */
@@ -25,11 +26,24 @@ export const M_REALTIME = 1 << E_REALTIME;
  * Self-edges are dropped (a transaction never depends on itself).
  */
 export class EdgeBuffer {
-  src = new Int32Array(1024);
-  dst = new Int32Array(1024);
-  kind = new Uint8Array(1024);
-  key = new Int32Array(1024);
+  src: Int32Array;
+  dst: Int32Array;
+  kind: Uint8Array;
+  key: Int32Array;
   size = 0;
+
+  /** `capacity`: an estimate; big buffers are allocated once, since each allocation can cost a full GC. */
+  constructor(capacity = 1024, arena?: Arena) {
+    this.src = arena?.int32(capacity) ?? new Int32Array(capacity);
+    this.dst = arena?.int32(capacity) ?? new Int32Array(capacity);
+    this.kind = arena?.uint8(capacity) ?? new Uint8Array(capacity);
+    this.key = arena?.int32(capacity) ?? new Int32Array(capacity);
+  }
+
+  /** A capacity that holds the edges of typical histories: about one per micro-op, plus real-time ones. */
+  static capacityFor(transactions: number, mops: number): number {
+    return 2 * mops + 8 * transactions + 1024;
+  }
 
   push(from: number, to: number, kind: number, key: number): void {
     if (from === to) return;
@@ -42,7 +56,7 @@ export class EdgeBuffer {
   }
 
   private grow(): void {
-    const size = this.src.length * 2;
+    const size = Math.max(1024, Math.ceil(this.src.length * 1.5));
     const src = new Int32Array(size); src.set(this.src); this.src = src;
     const dst = new Int32Array(size); dst.set(this.dst); this.dst = dst;
     const kind = new Uint8Array(size); kind.set(this.kind); this.kind = kind;
@@ -59,18 +73,23 @@ export interface Graph {
   key: Int32Array;
 }
 
-/** Sorts the buffered edges by source (a counting sort: linear time). */
-export function buildGraph(n: number, edges: EdgeBuffer): Graph {
+/**
+ * Turns the buffer into compressed sparse rows: a counting sort by source (linear; one pass
+ * reads the buffer in order and scatters each edge to its row).
+ */
+export function buildGraph(n: number, edges: EdgeBuffer, arena?: Arena): Graph {
   const m = edges.size;
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < m; i++) offsets[edges.src[i] + 1]++;
+  const { src } = edges;
+  const offsets = arena?.int32(n + 1) ?? new Int32Array(n + 1);
+  for (let i = 0; i < m; i++) offsets[src[i] + 1]++;
   for (let v = 0; v < n; v++) offsets[v + 1] += offsets[v];
-  const cursor = offsets.slice(0, n);
-  const dst = new Int32Array(m);
-  const kind = new Uint8Array(m);
-  const key = new Int32Array(m);
+  const cursor = arena?.int32(n) ?? new Int32Array(n);
+  cursor.set(offsets.subarray(0, n));
+  const dst = arena?.int32(m) ?? new Int32Array(m);
+  const kind = arena?.uint8(m) ?? new Uint8Array(m);
+  const key = arena?.int32(m) ?? new Int32Array(m);
   for (let i = 0; i < m; i++) {
-    const at = cursor[edges.src[i]]++;
+    const at = cursor[src[i]]++;
     dst[at] = edges.dst[i];
     kind[at] = edges.kind[i];
     key[at] = edges.key[i];

@@ -38,51 +38,72 @@ function checkTransaction(table: TxnTable, t: number, explain: Explainer, sink: 
     const read = explain.mop(t, g)[2];
     const list = table.keyKind[k] === KEY_LIST;
     let previousRead = -1;
-    const ownWrites: unknown[] = [];
+    let ownFrom = g;
     for (let h = g - 1; h >= start; h--) {
       if (table.mopKey[h] !== k || table.mopKind[h] === MOP_SCAN) continue;
       if (table.mopKind[h] === MOP_READ) { previousRead = h; break; }
-      ownWrites.unshift(explain.mop(t, h)[2]);
+      ownFrom = h;
       if (!list) break; // a register read only has to show the last write
     }
-    const label = `${explain.key(k)}=${showEdn(read)}`;
-    if (ownWrites.length > 0) {
+    if (ownFrom < g) {
+      const ownWrites = writesOf(table, explain, t, k, ownFrom, g);
       const seesOwn = list ? endsWith(asList(read), ownWrites) : sameValue(read, ownWrites[ownWrites.length - 1]);
       if (!seesOwn) {
-        const wrote = list ? `appended ${ownWrites.map(showEdn).join(', ')} to` : `wrote ${showEdn(ownWrites[ownWrites.length - 1])} to`;
-        sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} ${wrote} ${explain.key(k)} and then read ${label}, which does not show its own write` }));
+        notOwn(sink, explain, t, k, read, ownWrites, list);
         continue;
       }
       if (list && previousRead >= 0) {
         const before = asList(explain.mop(t, previousRead)[2]);
         const prefix = asList(read).slice(0, asList(read).length - ownWrites.length);
-        if (!sameList(prefix, before)) fuzzy(sink, t, k, showEdn(before), label, explain, true);
+        if (!sameList(prefix, before)) fuzzy(sink, t, k, before, read, explain, true);
       }
     } else if (previousRead >= 0) {
       const before = explain.mop(t, previousRead)[2];
       const same = list ? sameList(asList(read), asList(before)) : sameValue(read, before);
-      if (!same) fuzzy(sink, t, k, showEdn(before), label, explain, false);
+      if (!same) fuzzy(sink, t, k, before, read, explain, false);
     }
-    futureRead(table, t, g, k, read, list, explain, sink);
+    const future = futureWrite(table, explain, t, g, k, read, list);
+    if (future >= 0) futureRead(sink, explain, t, k, read, explain.mop(t, future)[2]);
   }
 }
 
-function fuzzy(sink: AnomalySink, t: number, k: number, before: string, after: string, explain: Explainer, ownBetween: boolean): void {
-  const between = ownBetween ? 'with only its own appends in between, which do not explain the difference' : 'without writing it in between';
-  sink.add('non-repeatable-read', RULES_OUT['non-repeatable-read'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${before} and later ${after}, ${between}` }));
+/** The values t wrote to key k among its micro-ops from..to-1. */
+function writesOf(table: TxnTable, explain: Explainer, t: number, k: number, from: number, to: number): unknown[] {
+  const out: unknown[] = [];
+  for (let h = from; h < to; h++) {
+    if (table.mopKey[h] === k && (table.mopKind[h] === MOP_WRITE || table.mopKind[h] === MOP_APPEND)) out.push(explain.mop(t, h)[2]);
+  }
+  return out;
 }
 
-function futureRead(table: TxnTable, t: number, g: number, k: number, read: unknown, list: boolean, explain: Explainer, sink: AnomalySink): void {
+function notOwn(sink: AnomalySink, explain: Explainer, t: number, k: number, read: unknown, ownWrites: unknown[], list: boolean): void {
+  const wrote = list ? `appended ${ownWrites.map(showEdn).join(', ')} to` : `wrote ${showEdn(ownWrites[ownWrites.length - 1])} to`;
+  sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} ${wrote} ${explain.key(k)} and then read ${explain.key(k)}=${showEdn(read)}, which does not show its own write` }));
+}
+
+function fuzzy(sink: AnomalySink, t: number, k: number, before: unknown, after: unknown, explain: Explainer, ownBetween: boolean): void {
+  const between = ownBetween ? 'with only its own appends in between, which do not explain the difference' : 'without writing it in between';
+  sink.add('non-repeatable-read', RULES_OUT['non-repeatable-read'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(before)} and later ${explain.key(k)}=${showEdn(after)}, ${between}` }));
+}
+
+/** The first later micro-op of t that writes a value the read at g already shows, or -1. */
+function futureWrite(table: TxnTable, explain: Explainer, t: number, g: number, k: number, read: unknown, list: boolean): number {
   for (let h = g + 1; h < table.mopStart[t + 1]; h++) {
     const kind = table.mopKind[h];
     if (table.mopKey[h] !== k || (kind !== MOP_WRITE && kind !== MOP_APPEND)) continue;
     const value = explain.mop(t, h)[2];
-    const seen = list ? asList(read).some((e) => sameValue(e, value)) : sameValue(read, value);
-    if (seen) {
-      sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${showEdn(value)}, a write ${n(t)} only makes later (a future read)` }));
-      return;
-    }
+    if (list ? contains(asList(read), value) : sameValue(read, value)) return h;
   }
+  return -1;
+}
+
+function futureRead(sink: AnomalySink, explain: Explainer, t: number, k: number, read: unknown, value: unknown): void {
+  sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${showEdn(value)}, a write ${n(t)} only makes later (a future read)` }));
+}
+
+function contains(list: readonly unknown[], value: unknown): boolean {
+  for (const e of list) if (sameValue(e, value)) return true;
+  return false;
 }
 
 function asList(v: unknown): readonly unknown[] {

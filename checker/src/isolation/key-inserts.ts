@@ -10,8 +10,8 @@ export interface KeyInserts {
   inserter: Int32Array;
   /** 1 when every writer of the key failed. */
   onlyFailed: Uint8Array;
-  /** Transactions a scan that did not see the key must precede (the first version's writer, else every possible one). */
-  after: number[][];
+  /** Transactions a scan that did not see the key must precede (the first version's writer, else every possible one); undefined when nobody wrote it. */
+  after: (number[] | undefined)[];
 }
 
 /** The key ids in [lo, hi], by binary search over the sorted keys. */
@@ -31,7 +31,7 @@ export function keyInserts(table: TxnTable, orders: VersionOrders): KeyInserts {
   const keyCount = table.keys.length;
   const inserter = new Int32Array(keyCount).fill(-1);
   const onlyFailed = new Uint8Array(keyCount);
-  const after: number[][] = new Array(keyCount);
+  const after = Array.from({ length: keyCount }, (): number[] | undefined => undefined);
   const sorted: number[] = [];
   for (let k = 0; k < keyCount; k++) {
     const vids = orders.keyVids.subarray(orders.keyVidStart[k], orders.keyVidStart[k + 1]);
@@ -45,8 +45,9 @@ export function keyInserts(table: TxnTable, orders: VersionOrders): KeyInserts {
       inserter[k] = table.vTxn[first];
       after[k] = [inserter[k]];
     } else {
-      after[k] = [...new Set(live.map((v) => table.vTxn[v]))];
-      if (after[k].length === 1) inserter[k] = after[k][0];
+      const writers = [...new Set(live.map((v) => table.vTxn[v]))];
+      after[k] = writers;
+      if (writers.length === 1) inserter[k] = writers[0];
     }
   }
   sorted.sort((x, y) => compareKeys(table.keys[x], table.keys[y]));

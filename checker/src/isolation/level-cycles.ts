@@ -1,5 +1,6 @@
 import { M_DATA, M_PROCESS, M_REALTIME, M_RW, M_RW_ITEM, M_WR, M_WW, type Graph } from './graph.js';
-import { maskLayering, nonAdjacentLayering, stronglyConnected, type Components, type Layering } from './scc.js';
+import type { Arena } from './arena.js';
+import { maskLayering, nonAdjacentLayering, SccWorkspace, stronglyConnected, type Components, type Layering } from './scc.js';
 import type { IsolationLevel } from './types.js';
 
 /** The dependency graph a level must keep acyclic (Elle's cycle-exists subgraphs). */
@@ -35,12 +36,13 @@ export interface LevelCycles {
  * self-edges). Subgraph inclusions skip work: if the strict graph is acyclic so is every other;
  * if the serializable one is, so are the rest (snapshot isolation's walks project onto it).
  */
-export function levelCycles(graph: Graph, graphs: readonly LevelGraph[]): Map<IsolationLevel, LevelCycles> {
+export function levelCycles(graph: Graph, graphs: readonly LevelGraph[], arena?: Arena): Map<IsolationLevel, LevelCycles> {
   const out = new Map<IsolationLevel, LevelCycles>();
+  const workspace = new SccWorkspace(2 * graph.n, arena);
   const byLevel = new Map(graphs.map((g) => [g.level, g]));
   const run = (level: IsolationLevel): boolean => {
     const g = byLevel.get(level)!;
-    const components = stronglyConnected(graph, g.layering);
+    const components = stronglyConnected(graph, g.layering, workspace, arena);
     const cyclic = components.nontrivial.length > 0;
     out.set(level, { graph: g, components, cyclic });
     return cyclic;

@@ -2,7 +2,7 @@ import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { RULES_OUT } from './levels.js';
 import { MOP_APPEND, MOP_READ, sameValue } from './micro-ops.js';
-import { KEY_LIST, ST_FAIL, ST_OK, type TxnTable } from './txn-table.js';
+import { KEY_LIST, ST_FAIL, ST_OK, writtenValue, type TxnTable } from './txn-table.js';
 import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
 
 /**
@@ -54,7 +54,7 @@ export function findNonAtomicCommits(table: TxnTable, orders: VersionOrders, exp
       sink.add('lost-write', RULES_OUT['lost-write'], () => ({
         txns: [t, f],
         key: lost.k,
-        sentence: (n) => `${n(t)} committed its append of ${showEdn(table.vValue[lost.vid])} to ${explain.key(lost.k)}, but ${n(f)}, a final read that began after ${n(t)} completed, read ${explain.key(lost.k)}=${showEdn(rawRead(table, lost.g, f))} without it`,
+        sentence: (n) => `${n(t)} committed its append of ${showEdn(writtenValue(table, lost.vid))} to ${explain.key(lost.k)}, but ${n(f)}, a final read that began after ${n(t)} completed, read ${explain.key(lost.k)}=${showEdn(rawRead(table, lost.g, f))} without it`,
       }));
     }
     // Visible and lacking on the same key only is a lost or reordered append, not a split commit.
@@ -66,7 +66,7 @@ export function findNonAtomicCommits(table: TxnTable, orders: VersionOrders, exp
     sink.add('non-atomic-commit', RULES_OUT['non-atomic-commit'], () => ({
       txns: witness === undefined ? [t, f] : [t, witness.t, f],
       key: lack.k,
-      sentence: (n) => `${n(t)}'s append of ${showEdn(table.vValue[shown.vid])} to ${explain.key(shown.k)} is visible${witness === undefined ? '' : ` (${n(witness.t)} read ${explain.key(shown.k)}=${showEdn(rawRead(table, witness.g, witness.t))})`}, but the final read ${n(f)} of ${explain.key(lack.k)}=${showEdn(rawRead(table, lack.g, f))} lacks its append of ${showEdn(table.vValue[lack.vid])}: ${n(t)} took effect at one participant and not at another`,
+      sentence: (n) => `${n(t)}'s append of ${showEdn(writtenValue(table, shown.vid))} to ${explain.key(shown.k)} is visible${witness === undefined ? '' : ` (${n(witness.t)} read ${explain.key(shown.k)}=${showEdn(rawRead(table, witness.g, witness.t))})`}, but the final read ${n(f)} of ${explain.key(lack.k)}=${showEdn(rawRead(table, lack.g, f))} lacks its append of ${showEdn(writtenValue(table, lack.vid))}: ${n(t)} took effect at one participant and not at another`,
     }));
   }
 }
@@ -87,7 +87,7 @@ function finalReadsByKey(table: TxnTable): Map<number, number[]> {
 
 function contains(table: TxnTable, orders: VersionOrders, g: number, f: number, vid: number): boolean {
   if (orders.compatible[g] === 1) return orders.vPos[vid] >= 0 && orders.vPos[vid] < table.mopLen[g];
-  return rawRead(table, g, f).some((e) => sameValue(e, table.vValue[vid]));
+  return rawRead(table, g, f).some((e) => sameValue(e, writtenValue(table, vid)));
 }
 
 /** A committed read that shows the append `vid` of key k: the key's longest read when it does. */
@@ -96,7 +96,7 @@ function readShowing(table: TxnTable, orders: VersionOrders, k: number, vid: num
   if (longest >= 0 && orders.vPos[vid] >= 0) return { t: txnOfMop(table, longest), g: longest };
   for (const g of orders.incompatible) {
     const t = txnOfMop(table, g);
-    if (table.mopKey[g] === k && rawRead(table, g, t).some((e) => sameValue(e, table.vValue[vid]))) return { t, g };
+    if (table.mopKey[g] === k && rawRead(table, g, t).some((e) => sameValue(e, writtenValue(table, vid)))) return { t, g };
   }
   return undefined;
 }

@@ -81,8 +81,8 @@ function readOfWriter(table: TxnTable, t: number, u: number): number {
     if (table.keyKind[table.mopKey[g]] !== KEY_LIST) continue;
     const read = (table.mops[t][g - table.mopStart[t]] as unknown[])[2];
     if (!Array.isArray(read)) continue;
-    const ids = table.valueIds[table.mopKey[g]];
-    if (read.some((e) => { const v = ids.get(valueKey(e)); return v !== undefined && table.vTxn[v] === u; })) return g;
+    const k = table.mopKey[g];
+    if (read.some((e) => { const v = table.values.get(k, e); return v >= 0 && table.vTxn[v] === u; })) return g;
   }
   return -1;
 }

@@ -2,7 +2,7 @@ import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { RULES_OUT } from './levels.js';
 import { MOP_READ, valueKey } from './micro-ops.js';
-import { KEY_LIST, ST_FAIL, ST_OK, V_UNKNOWN, type TxnTable } from './txn-table.js';
+import { KEY_LIST, ST_FAIL, ST_OK, V_UNKNOWN, writtenValue, type TxnTable } from './txn-table.js';
 import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
 
 /**
@@ -11,36 +11,29 @@ import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
  * nobody wrote, values a list shows twice, and list reads no single order of appends explains.
  */
 export function findReadAnomalies(table: TxnTable, orders: VersionOrders, explain: Explainer, sink: AnomalySink): void {
-  const firstFailed = firstPositionWhere(table, orders, (vid) => vid >= 0 && table.status[table.vTxn[vid]] === ST_FAIL);
-  const firstUnknown = firstPositionWhere(table, orders, (vid) => vid === V_UNKNOWN);
+  // No closures in this loop: a closure capturing loop variables makes V8 allocate a context
+  // for every iteration, and this loop runs once per read. Reports happen in helpers.
+  const firstFailed = firstPositionWhere(table, orders, isFailedWrite);
+  const firstUnknown = firstPositionWhere(table, orders, isUnknown);
   for (let t = 0; t < table.n; t++) {
     if (table.status[t] !== ST_OK) continue;
     for (let g = table.mopStart[t]; g < table.mopStart[t + 1]; g++) {
       if (table.mopKind[g] !== MOP_READ) continue;
       const k = table.mopKey[g];
       const vid = table.mopValue[g];
-      const shown = (): string => `${explain.key(k)}=${showEdn(explain.mop(t, g)[2])}`;
       if (table.keyKind[k] !== KEY_LIST) {
-        if (vid === V_UNKNOWN) {
-          sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${shown()}, which no transaction wrote` }));
-        } else if (vid >= 0 && table.status[table.vTxn[vid]] === ST_FAIL) {
-          const w = table.vTxn[vid];
-          sink.add('G1a', RULES_OUT.G1a, () => ({ txns: [w, t], key: k, sentence: (n) => `${n(t)} read ${shown()}, which ${n(w)} wrote and then aborted` }));
-        }
+        if (vid === V_UNKNOWN) impossible(table, explain, sink, t, g, undefined);
+        else if (vid >= 0 && table.status[table.vTxn[vid]] === ST_FAIL) aborted(table, explain, sink, t, g, table.vTxn[vid], undefined);
       } else {
         const len = table.mopLen[g];
         const compatible = orders.compatible[g] === 1;
-        const failedAt = compatible ? (firstFailed[k] < len ? firstFailed[k] : -1) : findInRead(table, t, g, (v) => v >= 0 && table.status[table.vTxn[v]] === ST_FAIL);
+        const failedAt = compatible ? (firstFailed[k] < len ? firstFailed[k] : -1) : findInRead(table, t, g, isFailedWrite);
         if (failedAt >= 0) {
-          const element = compatible ? table.vValue[orders.orderVids[orders.orderStart[k] + failedAt]] : rawRead(table, g, t)[failedAt];
-          const w = table.vTxn[table.valueIds[k].get(valueKey(element))!];
-          sink.add('G1a', RULES_OUT.G1a, () => ({ txns: [w, t], key: k, sentence: (n) => `${n(t)} read ${shown()}, including ${showEdn(element)}, which ${n(w)} appended and then aborted` }));
+          const element = rawRead(table, g, t)[failedAt];
+          aborted(table, explain, sink, t, g, table.vTxn[table.values.get(k, element)], element);
         }
-        const unknownAt = compatible ? (firstUnknown[k] < len ? firstUnknown[k] : -1) : findInRead(table, t, g, (v) => v === V_UNKNOWN);
-        if (unknownAt >= 0) {
-          const element = rawRead(table, g, t)[unknownAt];
-          sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${shown()}, including ${showEdn(element)}, which no transaction appended` }));
-        }
+        const unknownAt = compatible ? (firstUnknown[k] < len ? firstUnknown[k] : -1) : findInRead(table, t, g, isUnknown);
+        if (unknownAt >= 0) impossible(table, explain, sink, t, g, rawRead(table, g, t)[unknownAt]);
         if (!compatible) incompatible(table, orders, t, g, k, explain, sink);
       }
       if (vid >= 0 && table.vIntermediate[vid] === 1 && table.vTxn[vid] !== t) intermediate(table, t, g, vid, explain, sink);
@@ -49,22 +42,60 @@ export function findReadAnomalies(table: TxnTable, orders: VersionOrders, explai
   for (const g of orders.duplicates) duplicate(table, g, explain, sink);
 }
 
+function isFailedWrite(table: TxnTable, vid: number): boolean {
+  return vid >= 0 && table.status[table.vTxn[vid]] === ST_FAIL;
+}
+
+function isUnknown(_table: TxnTable, vid: number): boolean {
+  return vid === V_UNKNOWN;
+}
+
+/** G1a: t's read g shows a write of the failed transaction w (`element`: the list element). */
+function aborted(table: TxnTable, explain: Explainer, sink: AnomalySink, t: number, g: number, w: number, element: unknown): void {
+  const k = table.mopKey[g];
+  sink.add('G1a', RULES_OUT.G1a, () => ({
+    txns: [w, t],
+    key: k,
+    sentence: (n) => (element === undefined
+      ? `${n(t)} read ${shownRead(explain, t, g)}, which ${n(w)} wrote and then aborted`
+      : `${n(t)} read ${shownRead(explain, t, g)}, including ${showEdn(element)}, which ${n(w)} appended and then aborted`),
+  }));
+}
+
+function impossible(table: TxnTable, explain: Explainer, sink: AnomalySink, t: number, g: number, element: unknown): void {
+  sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({
+    txns: [t],
+    key: table.mopKey[g],
+    sentence: (n) => (element === undefined
+      ? `${n(t)} read ${shownRead(explain, t, g)}, which no transaction wrote`
+      : `${n(t)} read ${shownRead(explain, t, g)}, including ${showEdn(element)}, which no transaction appended`),
+  }));
+}
+
+function shownRead(explain: Explainer, t: number, g: number): string {
+  const mop = explain.mop(t, g);
+  return `${showEdn(mop[1])}=${showEdn(mop[2])}`;
+}
+
 /** Per list key, the first position of its order whose vid satisfies `test`, or the order's length. */
-function firstPositionWhere(table: TxnTable, orders: VersionOrders, test: (vid: number) => boolean): Int32Array {
+function firstPositionWhere(table: TxnTable, orders: VersionOrders, test: (table: TxnTable, vid: number) => boolean): Int32Array {
   const out = new Int32Array(table.keys.length);
   for (let k = 0; k < table.keys.length; k++) {
     const length = orders.orderStart[k + 1] - orders.orderStart[k];
     let p = 0;
-    while (p < length && !test(orders.orderVids[orders.orderStart[k] + p])) p++;
+    while (p < length && !test(table, orders.orderVids[orders.orderStart[k] + p])) p++;
     out[k] = p;
   }
   return out;
 }
 
-function findInRead(table: TxnTable, t: number, g: number, test: (vid: number) => boolean): number {
-  const ids = table.valueIds[table.mopKey[g]];
+function findInRead(table: TxnTable, t: number, g: number, test: (table: TxnTable, vid: number) => boolean): number {
+  const k = table.mopKey[g];
   const read = rawRead(table, g, t);
-  for (let i = 0; i < read.length; i++) if (test(ids.get(valueKey(read[i])) ?? V_UNKNOWN)) return i;
+  for (let i = 0; i < read.length; i++) {
+    const vid = table.values.get(k, read[i]);
+    if (test(table, vid >= 0 ? vid : V_UNKNOWN)) return i;
+  }
   return -1;
 }
 
@@ -79,7 +110,7 @@ function intermediate(table: TxnTable, t: number, g: number, vid: number, explai
       const later = showEdn(explain.writeOf(w, k, true));
       const read = `${explain.key(k)}=${showEdn(explain.mop(t, g)[2])}`;
       return list
-        ? `${n(t)} read ${read}, ending with ${showEdn(table.vValue[vid])}, which ${n(w)} appended before appending ${later} in the same transaction (an intermediate state)`
+        ? `${n(t)} read ${read}, ending with ${showEdn(writtenValue(table, vid))}, which ${n(w)} appended before appending ${later} in the same transaction (an intermediate state)`
         : `${n(t)} read ${read}, an intermediate value: ${n(w)} wrote it and then ${explain.key(k)}=${later} in the same transaction`;
     },
   }));

@@ -1,3 +1,4 @@
+import type { Arena } from './arena.js';
 import { EDGE_KINDS, type Graph } from './graph.js';
 
 /**
@@ -39,21 +40,40 @@ export interface Components {
   nontrivial: Int32Array[];
 }
 
+/** Tarjan's working arrays, reused from one run to the next over the same graph. */
+export class SccWorkspace {
+  /** Bytes per product node. */
+  static readonly bytesPer = 5 * 4 + 1;
+  readonly index: Int32Array;
+  readonly low: Int32Array;
+  readonly onStack: Uint8Array;
+  readonly stack: Int32Array;
+  readonly callNode: Int32Array;
+  readonly callEdge: Int32Array;
+
+  constructor(readonly capacity: number, arena?: Arena) {
+    const int32 = (): Int32Array => arena?.int32(capacity) ?? new Int32Array(capacity);
+    this.index = int32();
+    this.low = int32();
+    this.stack = int32();
+    this.callNode = int32();
+    this.callEdge = int32();
+    this.onStack = arena?.uint8(capacity) ?? new Uint8Array(capacity);
+  }
+}
+
 /**
  * Tarjan's strongly connected components, iterative (no recursion: components can hold a
  * million transactions), over the layered product of `graph`.
  */
-export function stronglyConnected(graph: Graph, layering: Layering): Components {
+export function stronglyConnected(graph: Graph, layering: Layering, workspace?: SccWorkspace, arena?: Arena): Components {
   const { n, offsets, dst, kind } = graph;
   const { layers, table } = layering;
   const total = n * layers;
-  const index = new Int32Array(total).fill(-1);
-  const low = new Int32Array(total);
-  const onStack = new Uint8Array(total);
-  const comp = new Int32Array(total).fill(-1);
-  const stack = new Int32Array(total);
-  const callNode = new Int32Array(total);
-  const callEdge = new Int32Array(total);
+  const space = workspace !== undefined && workspace.capacity >= total ? workspace : new SccWorkspace(total);
+  const { index, low, onStack, stack, callNode, callEdge } = space;
+  index.fill(-1, 0, total);
+  const comp = arena?.int32(total, -1) ?? new Int32Array(total).fill(-1);
   const nontrivial: Int32Array[] = [];
   let sp = 0;
   let counter = 0;

@@ -22,15 +22,15 @@ export function addRealtimeEdges(table: TxnTable, edges: EdgeBuffer): void {
     return;
   }
   // Dense history indices: bucket the events by index instead of sorting them.
-  const callAt = new Int32Array(span).fill(-1);
-  const retAt = new Int32Array(span).fill(-1);
+  const callAt = table.arena.int32(span, -1);
+  const retAt = table.arena.int32(span, -1);
   for (let t = 0; t < n; t++) {
     if (table.status[t] === ST_FAIL) continue;
     const op = operations[t];
     callAt[op.call] = t;
     if (table.status[t] === ST_OK && Number.isFinite(op.ret)) retAt[op.ret] = t;
   }
-  const sweep = new FrontierSweep(n, edges);
+  const sweep = new FrontierSweep(table, edges);
   for (let i = 0; i < span; i++) {
     if (callAt[i] >= 0) sweep.invoke(callAt[i]);
     if (retAt[i] >= 0) sweep.complete(retAt[i]);
@@ -46,7 +46,7 @@ function addRealtimeEdgesSorted(table: TxnTable, edges: EdgeBuffer): void {
     if (table.status[t] === ST_OK && Number.isFinite(op.ret)) events.push([op.ret, 1, t]);
   }
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const sweep = new FrontierSweep(table.n, edges);
+  const sweep = new FrontierSweep(table, edges);
   for (const [, type, t] of events) if (type === 0) sweep.invoke(t); else sweep.complete(t);
 }
 
@@ -57,15 +57,16 @@ class FrontierSweep {
   private readonly predStart: Int32Array;
   private readonly predEnd: Int32Array;
 
-  constructor(n: number, private readonly edges: EdgeBuffer) {
-    this.onFrontier = new Uint8Array(n);
-    this.predStart = new Int32Array(n);
-    this.predEnd = new Int32Array(n);
+  constructor(table: TxnTable, private readonly edges: EdgeBuffer) {
+    this.onFrontier = table.arena.uint8(table.n);
+    this.predStart = table.arena.int32(table.n);
+    this.predEnd = table.arena.int32(table.n);
   }
 
   invoke(u: number): void {
     this.predStart[u] = this.edges.size;
-    for (const t of this.frontier) this.edges.push(t, u, E_REALTIME, -1);
+    const frontier = this.frontier;
+    for (let i = 0; i < frontier.length; i++) this.edges.push(frontier[i], u, E_REALTIME, -1);
     this.predEnd[u] = this.edges.size;
   }
 
@@ -75,7 +76,12 @@ class FrontierSweep {
       const t = this.edges.src[i];
       if (this.onFrontier[t] === 1) { this.onFrontier[t] = 0; removed++; }
     }
-    if (removed > 0) this.frontier = this.frontier.filter((t) => this.onFrontier[t] === 1);
+    if (removed > 0) {
+      const frontier = this.frontier;
+      let kept = 0;
+      for (let i = 0; i < frontier.length; i++) if (this.onFrontier[frontier[i]] === 1) frontier[kept++] = frontier[i];
+      frontier.length = kept;
+    }
     this.frontier.push(u);
     this.onFrontier[u] = 1;
   }

@@ -2,6 +2,10 @@ import { VerdictError } from '../errors.js';
 import type { Operation, ProcessId } from '../history/op.js';
 import { showValue } from '../models/values.js';
 import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, mopKindOf, mopsOf, valueKey } from './micro-ops.js';
+import { Arena } from './arena.js';
+import { EdgeBuffer } from './graph.js';
+import { SccWorkspace } from './scc.js';
+import { ValueIndex } from './value-index.js';
 
 export const ST_OK = 0;
 export const ST_INFO = 1;
@@ -59,8 +63,10 @@ export interface TxnTable {
   vMop: Int32Array;
   /** 1 when the writer wrote the same key again later in the same transaction. */
   vIntermediate: Uint8Array;
-  vValue: unknown[];
-  valueIds: Map<unknown, number>[];
+  /** (key id, written value) → vid. */
+  values: ValueIndex;
+  /** Where the analysis's big typed arrays come from. */
+  arena: Arena;
   scans: ScanRead[];
 }
 
@@ -69,29 +75,38 @@ const STATUS: Record<Operation['status'], number> = { ok: ST_OK, info: ST_INFO, 
 /** Validates the micro-ops and builds the table; rejects input that breaks Elle's assumptions. */
 export function buildTxnTable(operations: readonly Operation[]): TxnTable {
   const n = operations.length;
-  const mops: (readonly unknown[])[] = new Array(n);
+  // Grown by push: `new Array(n)` past 100k elements is a slow dictionary-mode array in V8.
+  const mops: (readonly unknown[])[] = [];
   const mopStart = new Int32Array(n + 1);
+  let writes = 0;
   for (let t = 0; t < n; t++) {
     const op = operations[t]!;
     const list = mopsOf(op);
     if (op.f !== 'txn') throw new VerdictError('VRD_ERR_ISOLATION_NOT_TXN', `f is ${JSON.stringify(op.f)}, expected "txn"`, { opIndex: op.call, field: 'f' });
     if (!Array.isArray(list)) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `a ${op.status} txn needs a list of micro-ops, got ${showValue(list)}`, { opIndex: op.completionIndex ?? op.call, field: 'value' });
-    for (const m of list) checkShape(m, op);
-    mops[t] = list;
+    for (const m of list) {
+      const kind = checkShape(m, op);
+      if (kind === MOP_APPEND || kind === MOP_WRITE) writes++;
+    }
+    mops.push(list);
     mopStart[t + 1] = mopStart[t]! + list.length;
   }
-  const total = mopStart[n]!;
+  const total = mopStart[n];
+  // Everything is sized from these counts up front: big typed arrays allocated once, not grown.
+  const arena = new Arena(arenaBytes(n, total, writes));
   const table: TxnTable = {
     n, operations, mops, mopStart,
-    status: new Uint8Array(n), final: new Uint8Array(n), process: new Int32Array(n), processNames: [],
-    mopKind: new Uint8Array(total), mopKey: new Int32Array(total), mopValue: new Int32Array(total).fill(V_NONE), mopLen: new Int32Array(total),
+    status: arena.uint8(n), final: arena.uint8(n), process: arena.int32(n), processNames: [],
+    mopKind: arena.uint8(total), mopKey: arena.int32(total), mopValue: arena.int32(total, V_NONE), mopLen: arena.int32(total),
     keys: [], keyKind: new Uint8Array(16), vCount: 0,
-    vKey: new Int32Array(16), vTxn: new Int32Array(16), vMop: new Int32Array(16), vIntermediate: new Uint8Array(16), vValue: [],
-    valueIds: [], scans: [],
+    vKey: arena.int32(writes), vTxn: arena.int32(writes), vMop: arena.int32(writes), vIntermediate: arena.uint8(writes),
+    values: new ValueIndex(writes, arena), arena, scans: [],
   };
   const keyIds = new Map<unknown, number>();
   const processIds = new Map<ProcessId, number>();
-  const lastWrite = new Map<number, number>();
+  // The vid each key last got from the current transaction (stamped with t + 1).
+  let lastWriteVid = new Int32Array(1024);
+  let lastWriteTxn = new Int32Array(1024);
   for (let t = 0; t < n; t++) {
     const op = operations[t]!;
     table.status[t] = STATUS[op.status];
@@ -99,7 +114,6 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
     let p = processIds.get(op.process);
     if (p === undefined) { p = table.processNames.length; processIds.set(op.process, p); table.processNames.push(op.process); }
     table.process[t] = p;
-    lastWrite.clear();
     const list = mops[t]!;
     for (let i = 0; i < list.length; i++) {
       const m = list[i] as unknown[];
@@ -116,6 +130,10 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
       }
       const k = internKey(table, keyIds, m[1]);
       table.mopKey[g] = k;
+      if (k >= lastWriteTxn.length) {
+        const grownVid = new Int32Array(lastWriteTxn.length * 2); grownVid.set(lastWriteVid); lastWriteVid = grownVid;
+        const grownTxn = new Int32Array(lastWriteTxn.length * 2); grownTxn.set(lastWriteTxn); lastWriteTxn = grownTxn;
+      }
       if (kind === MOP_READ) continue;
       const want = kind === MOP_APPEND ? KEY_LIST : KEY_REGISTER;
       if (table.keyKind[k] !== KEY_NONE && table.keyKind[k] !== want) {
@@ -125,26 +143,43 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
       if (m[2] === null || m[2] === undefined) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `${String(m[0])} of nil to key ${showValue(m[1])}`, { opIndex: op.call, field: 'value' });
       const vid = internWrite(table, k, m[2], t, g, op);
       table.mopValue[g] = vid;
-      const previous = lastWrite.get(k);
-      if (previous !== undefined) table.vIntermediate[previous] = 1;
-      lastWrite.set(k, vid);
+      if (lastWriteTxn[k] === t + 1) table.vIntermediate[lastWriteVid[k]] = 1;
+      lastWriteTxn[k] = t + 1;
+      lastWriteVid[k] = vid;
     }
   }
   for (let t = 0; t < n; t++) if (table.status[t] === ST_OK) resolveReads(table, t);
   return table;
 }
 
-function checkShape(m: unknown, op: Operation): void {
-  const at = { opIndex: op.completionIndex ?? op.call, field: 'value' };
-  if (!Array.isArray(m) || m.length !== 3) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `expected [f key value], got ${showValue(m)}`, at);
+/**
+ * What the whole analysis will take from the arena: the tables (per micro-op, per write, the
+ * value index), the version orders, the edge buffer, the real-time sweep and Tarjan's arrays.
+ */
+function arenaBytes(n: number, mops: number, writes: number): number {
+  const perMop = 13 + 1;
+  const perWrite = 13 + 4 + 1 + 4 + 4;
+  const index = ValueIndex.slotsFor(writes) * 12;
+  const edges = EdgeBuffer.capacityFor(n, mops) * (13 + 9);
+  const perTxn = 6 + 16 + 9 + 8 + SccWorkspace.bytesPer * 2 + 4 * 4;
+  return mops * perMop + writes * perWrite + index + edges + n * perTxn;
+}
+
+function checkShape(m: unknown, op: Operation): number {
+  if (!Array.isArray(m) || m.length !== 3) return badMop(op, `expected [f key value], got ${showValue(m)}`);
   const kind = mopKindOf(m[0]);
-  if (kind < 0) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `unknown micro-op ${showValue(m[0])} (expected r, w, append or scan)`, at);
+  if (kind < 0) return badMop(op, `unknown micro-op ${showValue(m[0])} (expected r, w, append or scan)`);
   if (kind === MOP_SCAN) {
-    if (!Array.isArray(m[1]) || m[1].length !== 2) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `scan needs a range [lo hi], got ${showValue(m[1])}`, at);
-    if (op.status === 'ok' && !Array.isArray(m[2])) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `a completed scan needs a list of keys, got ${showValue(m[2])}`, at);
+    if (!Array.isArray(m[1]) || m[1].length !== 2) return badMop(op, `scan needs a range [lo hi], got ${showValue(m[1])}`);
+    if (op.status === 'ok' && !Array.isArray(m[2])) return badMop(op, `a completed scan needs a list of keys, got ${showValue(m[2])}`);
   } else if (m[1] === null || m[1] === undefined) {
-    throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `${String(m[0])} without a key`, at);
+    return badMop(op, `${String(m[0])} without a key`);
   }
+  return kind;
+}
+
+function badMop(op: Operation, reason: string): never {
+  throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', reason, { opIndex: op.completionIndex ?? op.call, field: 'value' });
 }
 
 function internKey(table: TxnTable, keyIds: Map<unknown, number>, key: unknown): number {
@@ -154,7 +189,6 @@ function internKey(table: TxnTable, keyIds: Map<unknown, number>, key: unknown):
     k = table.keys.length;
     keyIds.set(norm, k);
     table.keys.push(key);
-    table.valueIds.push(new Map());
     if (k >= table.keyKind.length) {
       const grown = new Uint8Array(table.keyKind.length * 2);
       grown.set(table.keyKind);
@@ -165,31 +199,24 @@ function internKey(table: TxnTable, keyIds: Map<unknown, number>, key: unknown):
 }
 
 function internWrite(table: TxnTable, k: number, value: unknown, t: number, g: number, op: Operation): number {
-  const ids = table.valueIds[k]!;
-  const norm = valueKey(value);
-  const seen = ids.get(norm);
-  if (seen !== undefined) {
-    const other = table.operations[table.vTxn[seen]!]!;
+  const seen = table.values.get(k, value);
+  if (seen >= 0) {
+    const other = table.operations[table.vTxn[seen]];
     throw new VerdictError('VRD_ERR_ISOLATION_DUPLICATE_WRITE',
       `${showValue(value)} is written to key ${showValue(table.keys[k])} twice (operations ${other.call} and ${op.call})`, { opIndex: op.call, field: 'value' });
   }
   const vid = table.vCount++;
-  if (vid >= table.vKey.length) growValues(table);
-  ids.set(norm, vid);
+  table.values.set(k, value, vid);
   table.vKey[vid] = k;
   table.vTxn[vid] = t;
   table.vMop[vid] = g;
-  table.vValue.push(value);
   return vid;
 }
 
-function growValues(table: TxnTable): void {
-  const size = table.vKey.length * 2;
-  const grow = <A extends Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
-  table.vKey = grow(table.vKey, (s) => new Int32Array(s));
-  table.vTxn = grow(table.vTxn, (s) => new Int32Array(s));
-  table.vMop = grow(table.vMop, (s) => new Int32Array(s));
-  table.vIntermediate = grow(table.vIntermediate, (s) => new Uint8Array(s));
+/** The value a vid stands for, as written. */
+export function writtenValue(table: TxnTable, vid: number): unknown {
+  const t = table.vTxn[vid];
+  return (table.mops[t][table.vMop[vid] - table.mopStart[t]] as unknown[])[2];
 }
 
 function resolveReads(table: TxnTable, t: number): void {
@@ -202,9 +229,8 @@ function resolveReads(table: TxnTable, t: number): void {
     const v = (list[i] as unknown[])[2];
     let kind = table.keyKind[k]!;
     if (kind === KEY_NONE) kind = table.keyKind[k] = Array.isArray(v) ? KEY_LIST : KEY_REGISTER;
-    const ids = table.valueIds[k]!;
     if (kind === KEY_REGISTER) {
-      table.mopValue[g] = v === null || v === undefined ? V_INIT : (ids.get(valueKey(v)) ?? V_UNKNOWN);
+      table.mopValue[g] = v === null || v === undefined ? V_INIT : known(table.values.get(k, v));
       continue;
     }
     if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) {
@@ -216,6 +242,10 @@ function resolveReads(table: TxnTable, t: number): void {
       throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `read of list key ${showValue(table.keys[k])} returned ${showValue(v)}, not a list`, { opIndex: op.completionIndex ?? op.call, field: 'value' });
     }
     table.mopLen[g] = v.length;
-    table.mopValue[g] = ids.get(valueKey(v[v.length - 1])) ?? V_UNKNOWN;
+    table.mopValue[g] = known(table.values.get(k, v[v.length - 1]));
   }
+}
+
+function known(vid: number): number {
+  return vid >= 0 ? vid : V_UNKNOWN;
 }

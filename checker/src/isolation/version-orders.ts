@@ -1,5 +1,5 @@
 import { MOP_READ } from './micro-ops.js';
-import { sameValue, valueKey } from './micro-ops.js';
+import { sameValue } from './micro-ops.js';
 import { KEY_LIST, KEY_REGISTER, ST_FAIL, ST_OK, V_INIT, V_UNKNOWN, type TxnTable } from './txn-table.js';
 
 /** `finalVid` of a key whose final reads disagree, or that has none. */
@@ -60,19 +60,19 @@ export function recoverVersionOrders(table: TxnTable): VersionOrders {
   }
   const orderStart = new Int32Array(keyCount + 1);
   for (let k = 0; k < keyCount; k++) orderStart[k + 1] = orderStart[k] + (longestMop[k] >= 0 ? table.mopLen[longestMop[k]] : 0);
-  const orderVids = new Int32Array(orderStart[keyCount]);
-  const vPos = new Int32Array(table.vCount).fill(-1);
-  const vObserved = new Uint8Array(table.vCount);
+  const orderVids = table.arena.int32(orderStart[keyCount]);
+  const vPos = table.arena.int32(table.vCount, -1);
+  const vObserved = table.arena.uint8(table.vCount);
   const duplicates: number[] = [];
-  const longest: (readonly unknown[])[] = new Array(keyCount);
+  const longest: (readonly unknown[])[] = Array.from({ length: keyCount }, () => EMPTY);
   for (let k = 0; k < keyCount; k++) {
     const g = longestMop[k];
     if (g < 0) continue;
     const list = longest[k] = rawRead(table, g);
-    const ids = table.valueIds[k];
     let duplicate = false;
     for (let i = 0; i < list.length; i++) {
-      const vid = ids.get(valueKey(list[i])) ?? V_UNKNOWN;
+      const found = table.values.get(k, list[i]);
+      const vid = found >= 0 ? found : V_UNKNOWN;
       orderVids[orderStart[k] + i] = vid;
       if (vid < 0) continue;
       vObserved[vid] = 1;
@@ -80,7 +80,7 @@ export function recoverVersionOrders(table: TxnTable): VersionOrders {
     }
     if (duplicate) duplicates.push(g);
   }
-  const compatible = new Uint8Array(table.mopKind.length);
+  const compatible = table.arena.uint8(table.mopKind.length);
   const incompatible: number[] = [];
   for (let t = 0; t < table.n; t++) {
     if (table.status[t] !== ST_OK) continue;
@@ -98,10 +98,9 @@ export function recoverVersionOrders(table: TxnTable): VersionOrders {
         continue;
       }
       incompatible.push(g);
-      const ids = table.valueIds[k];
       for (const e of read) {
-        const vid = ids.get(valueKey(e));
-        if (vid !== undefined) vObserved[vid] = 1;
+        const vid = table.values.get(k, e);
+        if (vid >= 0) vObserved[vid] = 1;
       }
     }
   }
@@ -140,7 +139,7 @@ function groupVidsByKey(table: TxnTable): { keyVidStart: Int32Array; keyVids: In
   for (let v = 0; v < table.vCount; v++) keyVidStart[table.vKey[v] + 1]++;
   for (let k = 0; k < keyCount; k++) keyVidStart[k + 1] += keyVidStart[k];
   const cursor = keyVidStart.slice(0, keyCount);
-  const keyVids = new Int32Array(table.vCount);
+  const keyVids = table.arena.int32(table.vCount);
   for (let v = 0; v < table.vCount; v++) keyVids[cursor[table.vKey[v]]++] = v;
   return { keyVidStart, keyVids };
 }

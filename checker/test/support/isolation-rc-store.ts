@@ -1,9 +1,13 @@
 /**
- * A tiny read-committed store: transactions interleave micro-op by micro-op; a read sees the
- * latest committed state (plus the transaction's own buffered writes), never another
- * transaction's uncommitted writes, and there is no snapshot, so a later read may see more.
- * Writes are buffered and installed atomically at commit; an aborted transaction installs
- * nothing. It allows fuzzy reads, lost updates, write skew and phantoms, never G0 or G1.
+ * A tiny read-committed store, as lock-based databases build it (Gray's degree 2): transactions
+ * interleave micro-op by micro-op; a read sees the latest committed state (plus the
+ * transaction's own buffered writes), never another transaction's uncommitted writes, and there
+ * is no snapshot, so a later read may see more. A write takes the key's write lock until commit
+ * (a transaction that would wait on a deadlock is aborted); writes are installed atomically at
+ * commit; an aborted transaction installs nothing. It allows fuzzy reads, lost updates, write
+ * skew and phantoms, never G0 or G1. (Without write locks, a blind append buffered until commit
+ * lands after appends committed meanwhile, and the transaction's own read of it showed a list
+ * state that never existed: Elle's version model rightly calls that an incompatible order.)
  */
 import fc from 'fast-check';
 import { historyFromOps, type History, type Op } from '../../src/index.js';
@@ -28,6 +32,14 @@ export function runReadCommitted(txns: readonly PlannedTxn[], picks: readonly nu
   let started = 0;
   let next = 1;
   let pick = 0;
+  const locks = new Map<number | string, number>();
+  const release = (i: number): void => { for (const [k, holder] of locks) if (holder === i) locks.delete(k); };
+  const blocked = (t: Running): boolean => {
+    const m = txns[t.i].mops[t.step];
+    if (m === undefined || m.f === 'scan' || m.f === 'r') return false;
+    const holder = locks.get(m.key);
+    return holder !== undefined && holder !== t.i;
+  };
   const begin = (i: number): void => {
     const invoke = txns[i].mops.map((m): MicroOp => (m.f === 'scan' ? ['scan', [m.lo, m.hi], null] : m.f === 'r' ? ['r', m.key, null] : [m.f, m.key, next++]));
     ops.push({ process: i, type: 'invoke', f: 'txn', value: invoke });
@@ -35,9 +47,18 @@ export function runReadCommitted(txns: readonly PlannedTxn[], picks: readonly nu
   };
   while (started < txns.length || running.length > 0) {
     if (started < txns.length && (running.length < concurrency)) begin(started++);
-    const at = (picks[pick++ % Math.max(1, picks.length)] ?? 0) % running.length;
+    const first = (picks[pick++ % Math.max(1, picks.length)] ?? 0) % running.length;
+    let at = first;
+    while (blocked(running[at]) && (at = (at + 1) % running.length) !== first);
     const t = running[at];
     const txn = txns[t.i];
+    if (blocked(t)) {
+      // Everyone waits on someone: abort this one.
+      running.splice(at, 1);
+      release(t.i);
+      ops.push({ process: t.i, type: 'fail', f: 'txn', value: t.invoke });
+      continue;
+    }
     if (t.step < txn.mops.length) {
       const m = txn.mops[t.step];
       const planned = t.invoke[t.step];
@@ -53,6 +74,7 @@ export function runReadCommitted(txns: readonly PlannedTxn[], picks: readonly nu
         t.complete.push(['r', m.key, value]);
       } else {
         const v = planned[2] as number;
+        locks.set(m.key, t.i);
         if (m.f === 'append') t.lists.set(m.key as number, [...(t.lists.get(m.key as number) ?? []), v]);
         else t.registers.set(m.key as string, v);
         t.complete.push(planned);
@@ -61,6 +83,7 @@ export function runReadCommitted(txns: readonly PlannedTxn[], picks: readonly nu
       continue;
     }
     running.splice(at, 1);
+    release(t.i);
     const install = txn.outcome === 'ok' || txn.outcome === 'info-applied';
     if (install) {
       for (const [k, appended] of t.lists) lists.set(k, [...(lists.get(k) ?? []), ...appended]);
