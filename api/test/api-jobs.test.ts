@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus, gzip, multipart, sseEvents } from './support/http.js';
-import { requireService } from './support/services.js';
+import { databaseBackends } from './support/services.js';
 import { testApp, waitForJob, type TestApp } from './support/test-app.js';
 
-const pgUp = await requireService('postgres');
+const backends = await databaseBackends();
 
 const OPS = [
   { process: 0, type: 'invoke', f: 'write', value: 1 },
@@ -12,13 +12,13 @@ const OPS = [
   { process: 1, type: 'ok', f: 'read', value: 1 },
 ];
 
-describe.runIf(pgUp)('jobs through the API', () => {
+describe.each(backends)('jobs through the API (%s)', (backend) => {
   let t: TestApp;
   let auth: string;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await testApp('api_jobs');
+    t = await testApp('api_jobs', {}, backend);
     auth = await t.token(['submit']);
   });
   afterAll(async () => {

@@ -4,9 +4,9 @@ import type { JobClaim } from '@verdict/workers';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { writeHistory } from '../src/store/history-store.js';
 import { PrismaJobStore } from '../src/store/prisma-job-store.js';
-import { freshDatabase, requireService } from './support/services.js';
+import { databaseBackends, testDatabase } from './support/services.js';
 
-const pgUp = await requireService('postgres');
+const backends = await databaseBackends();
 
 const REPORT: Report = {
   version: 1,
@@ -21,14 +21,14 @@ const HISTORY = historyFromOps([
   { process: 0, type: 'ok', f: 'write', value: 1 },
 ]);
 
-describe.runIf(pgUp)('the Postgres job store', () => {
+describe.each(backends)('the Postgres job store (%s)', (backend) => {
   let db: Database;
   let drop: () => Promise<void>;
   let store: PrismaJobStore;
   beforeAll(async () => {
-    const fresh = await freshDatabase('job_store');
+    const fresh = await testDatabase('job_store', backend);
     drop = fresh.drop;
-    db = await openDatabase({ databaseUrl: fresh.url, dataDir: '/nonexistent' });
+    db = await openDatabase(fresh);
     store = new PrismaJobStore(db.prisma);
   });
   afterAll(async () => {

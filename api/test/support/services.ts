@@ -1,5 +1,8 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 /** The machine's Postgres and Redis, as CI provides them. */
@@ -68,6 +71,27 @@ export async function freshDatabase(label: string): Promise<{ url: string; drop(
       await c.end();
     },
   };
+}
+
+export type Backend = 'postgres' | 'embedded';
+
+/**
+ * The databases a test file runs against: the machine's Postgres (when there, and always in CI)
+ * and the embedded PGlite that `npm start` uses.
+ */
+export async function databaseBackends(): Promise<Backend[]> {
+  return (await requireService('postgres')) ? ['postgres', 'embedded'] : ['embedded'];
+}
+
+/**
+ * Where a test's database lives: a fresh Postgres database, or a fresh data folder for the
+ * embedded one (`databaseUrl` undefined, as in `npm start`). `drop()` removes either.
+ */
+export async function testDatabase(label: string, backend: Backend): Promise<{ databaseUrl: string | undefined; dataDir: string; drop(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), `verdict-test-${label}-`));
+  if (backend === 'embedded') return { databaseUrl: undefined, dataDir, drop: () => rm(dataDir, { recursive: true, force: true }) };
+  const fresh = await freshDatabase(label);
+  return { databaseUrl: fresh.url, dataDir, drop: async () => { await fresh.drop(); await rm(dataDir, { recursive: true, force: true }); } };
 }
 
 /** A queue name and key prefix no other test uses. */

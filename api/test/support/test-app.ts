@@ -11,7 +11,7 @@ import { startDispatch, type JobDispatch } from '../../src/jobs/job-dispatch.js'
 import { JobEventHub } from '../../src/jobs/job-events.js';
 import { runnerLog } from '../../src/runner-log.js';
 import { PrismaJobStore } from '../../src/store/prisma-job-store.js';
-import { freshDatabase } from './services.js';
+import { testDatabase, type Backend } from './services.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -24,12 +24,12 @@ export interface TestApp {
 }
 
 /**
- * The API on a fresh Postgres database with the in-process runner (or BullMQ when the config
- * names Redis), for `app.inject()` tests. No port is opened.
+ * The API on a fresh database (Postgres, or the embedded PGlite) with the in-process runner (or
+ * BullMQ when the config names Redis), for `app.inject()` tests. No port is opened.
  */
-export async function testApp(label: string, overrides: Partial<ServiceConfig> = {}): Promise<TestApp> {
-  const database = await freshDatabase(label);
-  const config = loadConfig({}, { databaseUrl: database.url, logLevel: false, leaseMs: 2_000, reconcileMs: 500, concurrency: 2, ...overrides });
+export async function testApp(label: string, overrides: Partial<ServiceConfig> = {}, backend: Backend = 'postgres'): Promise<TestApp> {
+  const database = await testDatabase(label, backend);
+  const config = loadConfig({}, { databaseUrl: database.databaseUrl, dataDir: database.dataDir, logLevel: false, leaseMs: 2_000, reconcileMs: 500, concurrency: 2, ...overrides });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const tokens = new TokenStore(db.prisma);
   const events = new JobEventHub();
