@@ -7,6 +7,7 @@ describe('isolation: dirty reads', () => {
     const result = expectIsolation(serial(failed(w('x', 3)), ok(r('x', 3))), ['G1a'], 'read-uncommitted');
     expect(sentenceOf(result, 'G1a')).toBe('T2 read x=3, which T1 wrote and then aborted');
     expect(result.anomalies[0].transactions.map((t) => t.status)).toEqual(['fail', 'ok']);
+    expect(result.anomalies[0].edges).toEqual([{ from: 'T1', to: 'T2', kind: 'wr', key: 'x', why: 'T2 read x=3, which T1 wrote' }]);
   });
 
   it('G1a in a list: the aborted element anywhere in the read', () => {
@@ -131,6 +132,7 @@ describe('isolation: atomic commit (2PC/3PC final reads)', () => {
   it('lost-write: a committed append no final read shows', () => {
     const result = expectIsolation(serial(ok(a('x', 1)), { ...ok(r('x', [])), phase: 'final' }), ['G-single-realtime', 'lost-write'], 'serializable');
     expect(sentenceOf(result, 'lost-write')).toBe('T1 committed its append of 1 to x, but T2, a final read that began after T1 completed, read x=[] without it');
+    expect(result.anomalies.find((x) => x.type === 'lost-write')?.edges.map((e) => e.why)).toEqual(['T1 completed before T2 began', "T2 read x=[], without T1's append of 1"]);
   });
 
   it('an aborted 2PC transaction missing everywhere is fine', () => {

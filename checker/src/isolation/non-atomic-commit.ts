@@ -1,5 +1,6 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
+import { E_REALTIME, E_RW, E_WR } from './graph.js';
 import { RULES_OUT } from './levels.js';
 import { MOP_APPEND, MOP_READ, sameValue } from './micro-ops.js';
 import { KEY_LIST, ST_FAIL, ST_OK, writtenValue, type TxnTable } from './txn-table.js';
@@ -54,6 +55,7 @@ export function findNonAtomicCommits(table: TxnTable, orders: VersionOrders, exp
       sink.add('lost-write', RULES_OUT['lost-write'], () => ({
         txns: [t, f],
         key: lost.k,
+        edges: [{ from: t, to: f, kind: E_REALTIME, key: -1 }, { from: f, to: t, kind: E_RW, key: lost.k }],
         sentence: (n) => `${n(t)} committed its append of ${showEdn(writtenValue(table, lost.vid))} to ${explain.key(lost.k)}, but ${n(f)}, a final read that began after ${n(t)} completed, read ${explain.key(lost.k)}=${showEdn(rawRead(table, lost.g, f))} without it`,
       }));
     }
@@ -66,6 +68,7 @@ export function findNonAtomicCommits(table: TxnTable, orders: VersionOrders, exp
     sink.add('non-atomic-commit', RULES_OUT['non-atomic-commit'], () => ({
       txns: witness === undefined ? [t, f] : [t, witness.t, f],
       key: lack.k,
+      edges: [...(witness === undefined || witness.t === t ? [] : [{ from: t, to: witness.t, kind: E_WR, key: shown.k }]), { from: f, to: t, kind: E_RW, key: lack.k }],
       sentence: (n) => `${n(t)}'s append of ${showEdn(writtenValue(table, shown.vid))} to ${explain.key(shown.k)} is visible${witness === undefined ? '' : ` (${n(witness.t)} read ${explain.key(shown.k)}=${showEdn(rawRead(table, witness.g, witness.t))})`}, but the final read ${n(f)} of ${explain.key(lack.k)}=${showEdn(rawRead(table, lack.g, f))} lacks its append of ${showEdn(writtenValue(table, lack.vid))}: ${n(t)} took effect at one participant and not at another`,
     }));
   }

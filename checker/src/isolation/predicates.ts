@@ -45,7 +45,7 @@ function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unk
     shown.add(k);
     if (inserts.onlyFailed[k] === 1) {
       const w = firstWriter(table, k);
-      sink.add('G1a', RULES_OUT.G1a, () => ({ txns: [w, t], key: k, sentence: (n) => `${n(t)}'s scan of ${range} saw key ${explain.key(k)}, which only ${n(w)} wrote, and ${n(w)} aborted` }));
+      sink.add('G1a', RULES_OUT.G1a, () => ({ txns: [w, t], key: k, edges: [{ from: w, to: t, kind: E_WRP, key: k }], sentence: (n) => `${n(t)}'s scan of ${range} saw key ${explain.key(k)}, which only ${n(w)} wrote, and ${n(w)} aborted` }));
       continue;
     }
     if (inserts.inserter[k] >= 0) edges.push(inserts.inserter[k], t, E_WRP, k);

@@ -1,5 +1,6 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
+import { E_WR } from './graph.js';
 import { RULES_OUT } from './levels.js';
 import { MOP_READ, valueKey } from './micro-ops.js';
 import { KEY_LIST, ST_FAIL, ST_OK, V_UNKNOWN, writtenValue, type TxnTable } from './txn-table.js';
@@ -56,6 +57,7 @@ function aborted(table: TxnTable, explain: Explainer, sink: AnomalySink, t: numb
   sink.add('G1a', RULES_OUT.G1a, () => ({
     txns: [w, t],
     key: k,
+    edges: [{ from: w, to: t, kind: E_WR, key: k }],
     sentence: (n) => (element === undefined
       ? `${n(t)} read ${shownRead(explain, t, g)}, which ${n(w)} wrote and then aborted`
       : `${n(t)} read ${shownRead(explain, t, g)}, including ${showEdn(element)}, which ${n(w)} appended and then aborted`),
@@ -106,6 +108,7 @@ function intermediate(table: TxnTable, t: number, g: number, vid: number, explai
   sink.add('G1b', RULES_OUT.G1b, () => ({
     txns: [w, t],
     key: k,
+    edges: [{ from: w, to: t, kind: E_WR, key: k }],
     sentence: (n) => {
       const later = showEdn(explain.writeOf(w, k, true));
       const read = `${explain.key(k)}=${showEdn(explain.mop(t, g)[2])}`;

@@ -1,6 +1,6 @@
 import { MOP_READ } from './micro-ops.js';
 import { sameValue } from './micro-ops.js';
-import { KEY_LIST, KEY_REGISTER, ST_FAIL, ST_OK, V_INIT, V_UNKNOWN, type TxnTable } from './txn-table.js';
+import { KEY_LIST, KEY_REGISTER, ST_FAIL, ST_OK, V_UNKNOWN, type TxnTable } from './txn-table.js';
 
 /** `finalVid` of a key whose final reads disagree, or that has none. */
 export const FINAL_NONE = -4;
