@@ -114,9 +114,9 @@ async function viaDatabase(args: TokenArgs, io: CliIo): Promise<number> {
 }
 
 async function viaServer(args: TokenArgs, io: CliIo): Promise<number> {
-  const headers = { authorization: `Bearer ${args.token!}`, 'content-type': 'application/json' };
+  const headers = { authorization: `Bearer ${args.token!}` };
   const res = args.action === 'create'
-    ? await fetch(`${args.server}/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: args.name, scopes: args.scopes, ...(args.team !== undefined ? { team: args.team } : {}) }) })
+    ? await fetch(`${args.server}/tokens`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: args.name, scopes: args.scopes, ...(args.team !== undefined ? { team: args.team } : {}) }) })
     : args.action === 'list'
       ? await fetch(`${args.server}/tokens`, { headers })
       : await fetch(`${args.server}/tokens/${encodeURIComponent(args.target!)}`, { method: 'DELETE', headers });
