@@ -6,6 +6,8 @@ import type {
   HeartbeatAckMessage,
   HeartbeatMessage,
   PrepareMessage,
+  ProbeMessage,
+  ProbeOkMessage,
   PromiseMessage,
   RejectMessage,
 } from './messages.js';
@@ -22,6 +24,15 @@ import type { SlotLog } from './slot-log.js';
  */
 export class Acceptor {
   constructor(private readonly log: SlotLog, private readonly grantor: LeaseGrantor) {}
+
+  /** Would this acceptor promise `ballot` now? Changes nothing. */
+  onProbe(message: ProbeMessage, candidate: NodeId, nowMs: number): ProbeOkMessage | RejectMessage {
+    const { ballot } = message;
+    if (ballot <= this.log.promised) return this.reject(ballot);
+    const blockedMs = this.grantor.blocksForMs(candidate, nowMs);
+    if (blockedMs > 0) return this.reject(ballot, blockedMs);
+    return { type: 'probe-ok', ballot };
+  }
 
   onPrepare(message: PrepareMessage, candidate: NodeId, nowMs: number): PromiseMessage | RejectMessage {
     const { ballot } = message;

@@ -16,6 +16,22 @@ export interface Snapshot {
   state: KvSnapshot;
 }
 
+/**
+ * Before phase 1, a candidate asks whether acceptors would promise `ballot`, changing nothing
+ * (Raft's pre-vote): a node cut off from a majority then never raises the ballots it will
+ * present when it comes back, so it cannot depose a healthy leader.
+ */
+export interface ProbeMessage {
+  type: 'probe';
+  ballot: Ballot;
+}
+
+/** The acceptor would promise the probed ballot now. */
+export interface ProbeOkMessage {
+  type: 'probe-ok';
+  ballot: Ballot;
+}
+
 /** Phase 1a: promise me `ballot`; tell me what you accepted from `fromSlot` on. */
 export interface PrepareMessage {
   type: 'prepare';
@@ -108,6 +124,8 @@ export interface NotLeaderMessage {
 }
 
 export type PaxosMessage =
+  | ProbeMessage
+  | ProbeOkMessage
   | PrepareMessage
   | PromiseMessage
   | AcceptMessage

@@ -1,5 +1,6 @@
 import type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../sim/node-context.js';
 import { Acceptor } from './acceptor.js';
+import { ClientDesk, FAIL_READ, type DeskNode } from './client-desk.js';
 import { nextBallot, type Ballot } from './ballot.js';
 import type { Command, SlotValue } from './kv-state-machine.js';
 import { LeaderTerm } from './leader-term.js';
@@ -8,18 +9,19 @@ import { LeaseGrantor, newMasterServeAtMs } from './lease.js';
 import type { PaxosMessage, PromiseMessage, RejectMessage } from './messages.js';
 import { quorumSize, type PaxosBugs, type PaxosParams } from './params.js';
 import { planRecovery } from './recovery.js';
-import { RequestTable } from './request-table.js';
 import { SlotLog } from './slot-log.js';
 
 interface Candidacy {
   ballot: Ballot;
+  /** `probe` asks whether a quorum would promise; `prepare` is phase 1 proper. */
+  stage: 'probe' | 'prepare';
+  probes: Set<NodeId>;
   fromSlot: number;
   promises: Map<NodeId, PromiseMessage>;
   /** A retry is planned for when the lease that blocked a promise runs out. */
   retryArmed: boolean;
 }
 
-const FAIL_READ: ClientReply = { type: 'fail', error: 'not-served' };
 const INDETERMINATE: ClientReply = { type: 'info', error: 'leader-changed' };
 
 /**
@@ -27,22 +29,21 @@ const INDETERMINATE: ClientReply = { type: 'info', error: 'leader-changed' };
  * drives a key-value store. Messages to itself go through a local inbox drained at the end of each
  * event, so its own acceptor is treated like any other without a trip through the network.
  */
-export class PaxosNode implements NodeBehaviour {
+export class PaxosNode implements NodeBehaviour, DeskNode {
   private readonly log: SlotLog;
   private readonly acceptor: Acceptor;
   private readonly learner: Learner;
-  private readonly requests: RequestTable;
+  private readonly desk: ClientDesk;
   private readonly selfIndex: number;
   private readonly quorum: number;
   private readonly marginMs: number;
-  private leaderId: NodeId | undefined;
+  /** The leader this node believes in (itself while it leads). */
+  leaderId: NodeId | undefined;
   private lastLeaderContactMs: number;
   private highestSeen: Ballot;
   private candidacy: Candidacy | undefined;
   private term: LeaderTerm | undefined;
   private lastCatchUpMs = -Infinity;
-  /** Client commands that arrived while no leader was known, with their arrival time. */
-  private parked: [Command, number][] = [];
   private readonly inbox: [NodeId, PaxosMessage][] = [];
   private draining = false;
 
@@ -55,7 +56,7 @@ export class PaxosNode implements NodeBehaviour {
     this.acceptor = new Acceptor(this.log, new LeaseGrantor(params.leaseMs, ctx.now(), this.log.restarted));
     this.learner = new Learner(this.log, params.dedupeWindow, params.snapshotEverySlots);
     this.learner.onApplied = (command, reply) => this.onApplied(command, reply);
-    this.requests = new RequestTable(params.requestsRememberedMax);
+    this.desk = new ClientDesk(ctx, params, this);
     this.highestSeen = this.log.promised;
     this.lastLeaderContactMs = ctx.now();
   }
@@ -75,27 +76,26 @@ export class PaxosNode implements NodeBehaviour {
     else if (tag === 'heartbeat' && this.term?.ballot === data) this.onHeartbeatTimer();
     else if (tag === 'serve' && this.term?.ballot === data) this.startServing();
     else if (tag === 'campaign' && this.candidacy?.ballot === data) this.startCandidacy();
-    else if (tag === 'parked') this.expireParked();
+    else if (tag === 'parked') this.desk.expireParked();
     this.drain();
   }
 
   onClientRequest(request: ClientRequest): void {
-    if (this.requests.firstSeen(request.id)) {
-      const command: Command = { id: request.id, origin: this.ctx.id, f: request.f, value: request.value };
-      this.requests.owe(command);
-      this.route(command, 0);
-    }
+    this.desk.onClientRequest(request);
     this.drain();
   }
 
   private dispatch(from: NodeId, m: PaxosMessage): void {
     const now = this.ctx.now();
     switch (m.type) {
+      case 'probe':
+        return this.send(from, this.acceptor.onProbe(m, from, now));
+      case 'probe-ok':
+        return this.onProbeOk(from, m.ballot);
       case 'prepare': {
         const reply = this.acceptor.onPrepare(m, from, now);
         if (reply.type === 'promise' && from !== this.ctx.id) this.supersededBy(m.ballot, undefined);
-        this.send(from, reply);
-        return;
+        return this.send(from, reply);
       }
       case 'promise':
         return this.onPromise(from, m);
@@ -130,97 +130,14 @@ export class PaxosNode implements NodeBehaviour {
       case 'catch-up-reply':
         if (m.snapshot !== undefined) this.learner.install(m.snapshot);
         for (const [slot, value] of m.slots) this.learner.choose(slot, value);
-        this.learner.advance();
-        return;
+        return this.learner.advance();
       case 'forward':
-        if (this.requests.firstSeen(m.command.id)) this.route(m.command, m.hops);
-        return;
+        return this.desk.onForward(m);
       case 'result':
-        if (this.requests.take(m.id)) this.ctx.reply(m.id, m.reply);
-        return;
+        return this.desk.onResult(m);
       case 'not-leader':
-        // Only a read can be failed here: a write may yet be applied through a duplicate forward.
-        if (this.requests.operationOf(m.id) === 'read' && this.requests.take(m.id)) this.ctx.reply(m.id, FAIL_READ);
-        return;
+        return this.desk.onNotLeader(m);
     }
-  }
-
-  // --- Clients -------------------------------------------------------------------------------
-
-  /** Serves, queues or forwards a command; answers `fail` only when it certainly never ran. */
-  private route(command: Command, hops: number): void {
-    const term = this.term;
-    if (term !== undefined) {
-      const now = this.ctx.now();
-      if (command.f === 'read' && term.leaseReadable(now, this.learner.appliedIndex)) {
-        this.answer(command, this.learner.kv.read(command.value));
-      } else if (term.enqueue(command)) {
-        this.pump();
-      } else if (command.f === 'read') {
-        this.answer(command, FAIL_READ);
-      }
-      return;
-    }
-    const leader = this.leaderId;
-    if (leader !== undefined && leader !== this.ctx.id && hops < this.params.forwardHopsMax) {
-      this.ctx.send(leader, { type: 'forward', command, hops: hops + 1 } satisfies PaxosMessage);
-      if (command.origin === this.ctx.id) this.requests.sentTo(command.id, leader);
-    } else if (command.origin === this.ctx.id) {
-      // An election is probably under way: wait for its outcome, a bounded while.
-      if (this.parked.length >= this.params.queueMax) return this.failUnsent(command);
-      if (this.parked.length === 0) this.ctx.setTimer(this.parkedWaitMs(), 'parked');
-      this.parked.push([command, this.ctx.now()]);
-    } else {
-      this.ctx.send(command.origin, { type: 'not-leader', id: command.id, ...(leader === undefined ? {} : { leader }) } satisfies PaxosMessage);
-    }
-  }
-
-  /** Never left this node, and this node proposes nothing: it certainly did not take effect. */
-  private failUnsent(command: Command): void {
-    if (!this.requests.wasSent(command.id) && this.requests.take(command.id)) this.ctx.reply(command.id, { type: 'fail', error: 'no-leader' });
-  }
-
-  /**
-   * A new leader is known: parked commands go on their way, and commands forwarded to an earlier
-   * leader are sent again (it may be dead). A command that reaches the log twice applies once.
-   */
-  private onNewLeader(leader: NodeId): void {
-    for (const command of this.requests.sentElsewhere(leader)) this.route(command, 0);
-    if (this.parked.length === 0) return;
-    const parked = this.parked;
-    this.parked = [];
-    for (const [command] of parked) this.route(command, 0);
-  }
-
-  private expireParked(): void {
-    const now = this.ctx.now();
-    const waitMs = this.parkedWaitMs();
-    const keep: [Command, number][] = [];
-    // A millisecond of slack: a timer due at exactly the deadline may read a clock a hair short of it.
-    for (const entry of this.parked) {
-      if (now - entry[1] >= waitMs - 1) this.failUnsent(entry[0]);
-      else keep.push(entry);
-    }
-    this.parked = keep;
-    if (keep.length > 0) this.ctx.setTimer(Math.max(1, waitMs - (now - keep[0]![1])), 'parked');
-  }
-
-  /** Long enough for an election to finish, lease wait included, and short of a client timeout. */
-  private parkedWaitMs(): number {
-    return 2 * this.params.electionTimeoutMs + this.params.electionJitterMs;
-  }
-
-  /** The leader answers each command it applied; the entry node relays it to the client. */
-  private onApplied(command: Command, reply: ClientReply): void {
-    const term = this.term;
-    if (term === undefined) return;
-    if (term.serving(this.ctx.now())) this.answer(command, reply);
-    else term.hold(command, reply);
-  }
-
-  private answer(command: Command, reply: ClientReply): void {
-    if (command.origin !== this.ctx.id) this.ctx.send(command.origin, { type: 'result', id: command.id, reply } satisfies PaxosMessage);
-    else if (this.requests.take(command.id)) this.ctx.reply(command.id, reply);
   }
 
   // --- Election ------------------------------------------------------------------------------
@@ -247,14 +164,24 @@ export class PaxosNode implements NodeBehaviour {
     this.leaderId = undefined;
     const ballot = nextBallot(Math.max(this.highestSeen, this.log.promised), this.selfIndex);
     this.highestSeen = ballot;
-    this.candidacy = { ballot, fromSlot: this.learner.appliedIndex + 1, promises: new Map(), retryArmed: false };
+    this.candidacy = { ballot, stage: 'probe', probes: new Set(), fromSlot: 0, promises: new Map(), retryArmed: false };
     this.ctx.log('candidate', { ballot });
-    this.broadcast({ type: 'prepare', ballot, fromSlot: this.candidacy.fromSlot });
+    this.broadcast({ type: 'probe', ballot });
+  }
+
+  private onProbeOk(from: NodeId, ballot: Ballot): void {
+    const candidacy = this.candidacy;
+    if (candidacy?.ballot !== ballot || candidacy.stage !== 'probe') return;
+    candidacy.probes.add(from);
+    if (candidacy.probes.size < this.quorum) return;
+    candidacy.stage = 'prepare';
+    candidacy.fromSlot = this.learner.appliedIndex + 1;
+    this.broadcast({ type: 'prepare', ballot, fromSlot: candidacy.fromSlot });
   }
 
   private onPromise(from: NodeId, m: PromiseMessage): void {
     const candidacy = this.candidacy;
-    if (candidacy === undefined || m.ballot !== candidacy.ballot) return;
+    if (candidacy?.ballot !== m.ballot || candidacy.stage !== 'prepare') return;
     candidacy.promises.set(from, m);
     if (candidacy.promises.size >= this.quorum) this.becomeLeader(candidacy);
   }
@@ -276,7 +203,7 @@ export class PaxosNode implements NodeBehaviour {
     this.term = term;
     this.leaderId = this.ctx.id;
     this.ctx.setRole('leader');
-    this.onNewLeader(this.ctx.id);
+    this.desk.onNewLeader(this.ctx.id);
     this.ctx.log('leader', { ballot: term.ballot, endSlot: plan.endSlot, serveAtMs });
     // Learned before proposing, so recovered commands are answered by this term (held until it serves).
     if (plan.snapshot !== undefined) this.learner.install(plan.snapshot);
@@ -303,7 +230,7 @@ export class PaxosNode implements NodeBehaviour {
     if (this.candidacy !== undefined && ballot > this.candidacy.ballot) this.candidacy = undefined;
     if (leader !== undefined && leader !== this.leaderId) {
       this.leaderId = leader;
-      this.onNewLeader(leader);
+      this.desk.onNewLeader(leader);
     }
     this.lastLeaderContactMs = this.ctx.now();
   }
@@ -329,7 +256,7 @@ export class PaxosNode implements NodeBehaviour {
     this.lastLeaderContactMs = this.ctx.now();
     this.ctx.setRole('follower');
     this.ctx.log('step down', { ballot: term.ballot });
-    for (const command of term.abandon()) this.answer(command, command.f === 'read' ? FAIL_READ : INDETERMINATE);
+    for (const command of term.abandon()) this.desk.answer(command, command.f === 'read' ? FAIL_READ : INDETERMINATE);
   }
 
   // --- Following -----------------------------------------------------------------------------
@@ -346,6 +273,30 @@ export class PaxosNode implements NodeBehaviour {
   }
 
   // --- Leading -------------------------------------------------------------------------------
+
+  leading(): boolean {
+    return this.term !== undefined;
+  }
+
+  /** A client command reached the leader: served from the lease, or queued for the log. */
+  lead(command: Command): void {
+    const term = this.term!;
+    if (command.f === 'read' && term.leaseReadable(this.ctx.now(), this.learner.appliedIndex)) {
+      this.desk.answer(command, this.learner.kv.read(command.value));
+    } else if (term.enqueue(command)) {
+      this.pump();
+    } else if (command.f === 'read') {
+      this.desk.answer(command, FAIL_READ);
+    }
+  }
+
+  /** The leader answers each command it applied; the entry node relays it to the client. */
+  private onApplied(command: Command, reply: ClientReply): void {
+    const term = this.term;
+    if (term === undefined) return;
+    if (term.serving(this.ctx.now())) this.desk.answer(command, reply);
+    else term.hold(command, reply);
+  }
 
   private onAccepted(from: NodeId, ballot: Ballot, slots: readonly number[]): void {
     const term = this.term;
@@ -368,7 +319,7 @@ export class PaxosNode implements NodeBehaviour {
 
   private startServing(): void {
     const term = this.term!;
-    for (const [command, reply] of term.takeHeld()) this.answer(command, reply);
+    for (const [command, reply] of term.takeHeld()) this.desk.answer(command, reply);
     this.pump();
   }
 
