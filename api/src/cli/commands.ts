@@ -11,5 +11,4 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
   worker: { summary: 'run service jobs from Redis (BullMQ); needs DATABASE_URL and REDIS_URL', load: async () => (await import('./worker-command.js')).workerCommand },
   gate: { summary: 'CI gate: submit to a running service, wait, write JUnit; exit 0 met, 1 violated, 2 unknown', load: async () => (await import('./gate-command.js')).gateCommand },
   token: { summary: 'create, list or revoke API tokens (scopes: submit, read, admin)', load: async () => (await import('./token-command.js')).tokenCommand },
-  run: { summary: 'simulate a protocol under faults in-process and check its history; --matrix: every protocol × nemesis × bug', load: async () => (await import('./run-command.js')).runCommand },
 };
