@@ -4,11 +4,12 @@ import type { AnomalyType, IsolationLevel, IsolationResult } from './types.js';
  * The isolation lattice Verdict names levels in, strongest first:
  *
  *     strict-serializable ⊃ serializable ⊃ snapshot-isolation ⊃ read-committed ⊃ read-uncommitted
- *                                       ⊃ repeatable-read    ⊃
+ *                         serializable ⊃ repeatable-read    ⊃ read-committed
  *
- * Snapshot isolation and repeatable read are incomparable: SI allows write skew (G2-item with
- * adjacent anti-dependencies), which repeatable read (Adya's PL-2.99) forbids; repeatable read
- * allows read skew (G-single) and phantoms, which SI forbids. Following Adya and Elle:
+ * Snapshot isolation and repeatable read are incomparable: SI allows write skew (G2-item whose
+ * anti-dependencies follow one another), which repeatable read (Adya's PL-2.99) forbids;
+ * repeatable read allows predicate anomalies (phantoms, and read skew through a predicate read),
+ * which SI forbids because a snapshot cannot change. Following Adya and Elle:
  * read-uncommitted (PL-1) forbids G0; read-committed (PL-2) also G1a, G1b, G1c; repeatable read
  * also G2-item (which includes G-single and lost update) and fuzzy reads; snapshot isolation also
  * G-single and G-nonadjacent (Elle's generalized SI), lost updates, fuzzy reads and phantoms, but
