@@ -36,6 +36,19 @@ describe('paxos acceptor: phase 1', () => {
   });
 });
 
+describe('paxos acceptor: probe (pre-vote)', () => {
+  it('answers whether it would promise, without promising anything', () => {
+    const { acceptor, log, storage } = fresh(400);
+    expect(acceptor.onProbe({ type: 'probe', ballot: b(1, 1) }, 'n2', 0)).toEqual({ type: 'probe-ok', ballot: b(1, 1) });
+    expect(log.promised).toBe(0);
+    expect(storage.writes).toBe(0);
+    acceptor.onPrepare({ type: 'prepare', ballot: b(2, 0), fromSlot: 1 }, 'n1', 0);
+    expect(acceptor.onProbe({ type: 'probe', ballot: b(2, 0) }, 'n1', 0).type).toBe('reject');
+    acceptor.onHeartbeat({ type: 'heartbeat', ballot: b(2, 0), round: 1, commitIndex: 0 }, 'n1', 100);
+    expect(acceptor.onProbe({ type: 'probe', ballot: b(3, 1) }, 'n2', 200)).toEqual({ type: 'reject', ballot: b(3, 1), promised: b(2, 0), leaseBlockedMs: 300 });
+  });
+});
+
 describe('paxos acceptor: phase 2', () => {
   it('accepts at or above its promise, persisting each slot before acknowledging', () => {
     const { acceptor, storage } = fresh();

@@ -62,6 +62,27 @@ describe('paxos node: faults', () => {
     for (const id of c.ids) expect(ask(c, id, 'read', ['x', null])).toEqual({ type: 'ok', value: ['x', 'majority'] });
   });
 
+  it('a node cut off alone raises no ballots (its probes fail), so when it returns the leader stays', () => {
+    const c = paxosCluster({ seed: 17 });
+    const leader = c.leaders()[0]!;
+    const loner = c.ids.find((id) => id !== leader)!;
+    const promisedBefore = c.storage(leader).load<{ promised: number }>('paxos/meta')!.promised;
+    c.partition([[loner], c.ids.filter((id) => id !== loner)]);
+    c.run(3_000);
+    expect(c.storage(loner).load<{ promised: number }>('paxos/meta')!.promised).toBe(promisedBefore);
+    c.heal();
+    c.run(1_000);
+    expect(c.leaders()).toEqual([leader]);
+    expect(ask(c, loner, 'write', ['x', 1])).toEqual({ type: 'ok', value: ['x', 1] });
+  });
+
+  it('a request that reaches a node during an election waits for the leader instead of failing', () => {
+    const c = paxosCluster({ seed: 19 }, false);
+    const id = c.request('n3', 'write', ['x', 1]);
+    c.runUntil(() => c.replies.has(id), 3_000);
+    expect(c.replies.get(id)).toEqual({ type: 'ok', value: ['x', 1] });
+  });
+
   it('a crashed leader is replaced only after its lease has run out, and nothing acknowledged is lost', () => {
     const c = paxosCluster({ seed: 7 });
     const old = c.leaders()[0]!;

@@ -203,7 +203,6 @@ export class PaxosNode implements NodeBehaviour, DeskNode {
     this.term = term;
     this.leaderId = this.ctx.id;
     this.ctx.setRole('leader');
-    this.desk.onNewLeader(this.ctx.id);
     this.ctx.log('leader', { ballot: term.ballot, endSlot: plan.endSlot, serveAtMs });
     // Learned before proposing, so recovered commands are answered by this term (held until it serves).
     if (plan.snapshot !== undefined) this.learner.install(plan.snapshot);
@@ -219,6 +218,7 @@ export class PaxosNode implements NodeBehaviour, DeskNode {
       this.broadcastAccept(recovered.slice(i, i + this.params.catchUpBatchMax));
     }
     this.onHeartbeatTimer();
+    this.desk.onNewLeader(this.ctx.id);
     if (serveAtMs > now) this.ctx.setTimer(serveAtMs - now, 'serve', term.ballot);
     else this.pump();
   }
