@@ -1,9 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIsolation } from '../src/index.js';
-import { historyOf, plannedTxn, runSerially } from './support/isolation-serial-store.js';
+import { FINAL_READ, historyOf, plannedTxn, runSerially, type PlannedTxn } from './support/isolation-serial-store.js';
 
-const txns = fc.array(plannedTxn, { minLength: 1, maxLength: 14 });
+/** Random transactions, sometimes followed by a final read of every key (it runs last). */
+const txns = fc.tuple(fc.array(plannedTxn, { minLength: 1, maxLength: 13 }), fc.boolean())
+  .map(([planned, final]): PlannedTxn[] => (final ? [...planned, FINAL_READ] : planned));
+
+/** A permutation of 0..n-1 from random sort keys; a final read stays last. */
+function executionOrder(planned: readonly PlannedTxn[], keys: readonly number[]): number[] {
+  const order = permutation(keys, planned.length);
+  const final = planned.findIndex((t) => t.phase === 'final');
+  return final < 0 ? order : [...order.filter((i) => i !== final), final];
+}
 
 /** A permutation of 0..n-1 from random sort keys. */
 function permutation(keys: readonly number[], n: number): number[] {
@@ -13,7 +22,7 @@ function permutation(keys: readonly number[], n: number): number[] {
 describe('isolation properties', () => {
   it('a serial execution, however its operations interleave, is serializable and shows nothing else', () => {
     fc.assert(fc.property(txns, fc.array(fc.double({ noNaN: true }), { minLength: 14, maxLength: 14 }), fc.array(fc.tuple(fc.nat(1000), fc.nat(1000)), { minLength: 14, maxLength: 14 }), (planned, sortKeys, times) => {
-      const order = permutation(sortKeys, planned.length);
+      const order = executionOrder(planned, sortKeys);
       const executed = runSerially(planned, order);
       // Invocations and completions anywhere: only real time could tell the order, so leave it out.
       const spans = executed.map((_, i): [number, number] => {
@@ -29,7 +38,7 @@ describe('isolation properties', () => {
 
   it('a serial execution whose every transaction takes effect between its invocation and completion is strict serializable', () => {
     fc.assert(fc.property(txns, fc.array(fc.double({ noNaN: true }), { minLength: 14, maxLength: 14 }), fc.array(fc.tuple(fc.nat(40), fc.nat(40)), { minLength: 14, maxLength: 14 }), (planned, sortKeys, widths) => {
-      const order = permutation(sortKeys, planned.length);
+      const order = executionOrder(planned, sortKeys);
       const executed = runSerially(planned, order);
       const spans: [number, number][] = new Array(planned.length);
       order.forEach((i, rank) => {

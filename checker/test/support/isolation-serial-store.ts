@@ -9,15 +9,24 @@ import fc from 'fast-check';
 import { historyFromOps, type History, type Op } from '../../src/index.js';
 import type { MicroOp } from './isolation-histories.js';
 
+const LIST_KEYS = 5;
+const REGISTER_KEYS = ['r0', 'r1', 'r2'];
+
 export type PlannedMop = { f: 'r' | 'append' | 'w'; key: number | string } | { f: 'scan'; lo: number; hi: number };
 
 export interface PlannedTxn {
   mops: PlannedMop[];
   outcome: 'ok' | 'fail' | 'info-applied' | 'info-lost';
+  phase?: string;
 }
 
-const LIST_KEYS = 5;
-const REGISTER_KEYS = ['r0', 'r1', 'r2'];
+/** A final read (`phase: "final"`) of every key, as the simulations take after faults heal. */
+export const FINAL_READ: PlannedTxn = {
+  mops: [...Array.from({ length: LIST_KEYS }, (_, k): PlannedMop => ({ f: 'r', key: k })), ...REGISTER_KEYS.map((key): PlannedMop => ({ f: 'r', key }))],
+  outcome: 'ok',
+  phase: 'final',
+};
+
 
 export const plannedMop: fc.Arbitrary<PlannedMop> = fc.oneof(
   fc.record({ f: fc.constantFrom<'r' | 'append'>('r', 'append'), key: fc.integer({ min: 0, max: LIST_KEYS - 1 }) }),
@@ -34,6 +43,7 @@ interface Executed {
   invoke: MicroOp[];
   complete: MicroOp[];
   outcome: PlannedTxn['outcome'];
+  phase?: string;
 }
 
 /** Runs the transactions in `order`, each alone, and records what each micro-op saw. */
@@ -71,6 +81,7 @@ export function runSerially(txns: readonly PlannedTxn[], order: readonly number[
       for (const [k, v] of myRegisters) registers.set(k, v);
     }
     out[i] = { invoke, complete, outcome: txn.outcome };
+    if (txn.phase !== undefined) out[i].phase = txn.phase;
   }
   return out;
 }
@@ -83,9 +94,10 @@ export function historyOf(executed: readonly Executed[], spans: readonly [number
   const events: { at: number; op: Omit<Op, 'index'> }[] = [];
   executed.forEach((e, i) => {
     const [start, end] = spans[i];
-    events.push({ at: start, op: { process: i, type: 'invoke', f: 'txn', value: e.invoke } });
+    const phase = e.phase === undefined ? {} : { phase: e.phase };
+    events.push({ at: start, op: { process: i, type: 'invoke', f: 'txn', value: e.invoke, ...phase } });
     const type = e.outcome === 'ok' ? 'ok' : e.outcome === 'fail' ? 'fail' : 'info';
-    events.push({ at: end, op: { process: i, type, f: 'txn', value: type === 'ok' ? e.complete : e.invoke } });
+    events.push({ at: end, op: { process: i, type, f: 'txn', value: type === 'ok' ? e.complete : e.invoke, ...phase } });
   });
   events.sort((a, b) => a.at - b.at);
   return historyFromOps(events.map((e) => e.op));
