@@ -1,7 +1,7 @@
 import type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../sim/node-context.js';
 import { Acceptor } from './acceptor.js';
 import { ClientDesk, FAIL_READ, type DeskNode } from './client-desk.js';
-import { nextBallot, type Ballot } from './ballot.js';
+import { BALLOT_NODES_MAX, nextBallot, type Ballot } from './ballot.js';
 import type { Command, SlotValue } from './kv-state-machine.js';
 import { LeaderTerm } from './leader-term.js';
 import { Learner } from './learner.js';
@@ -50,6 +50,7 @@ export class PaxosNode implements NodeBehaviour, DeskNode {
   constructor(private readonly ctx: NodeContext, private readonly params: PaxosParams, private readonly bugs: PaxosBugs) {
     this.selfIndex = ctx.peers.indexOf(ctx.id);
     if (this.selfIndex < 0) throw new Error(`paxos: node ${ctx.id} is not among its peers`);
+    if (ctx.peers.length > BALLOT_NODES_MAX) throw new Error(`paxos: at most ${BALLOT_NODES_MAX} nodes, got ${ctx.peers.length}`);
     this.quorum = quorumSize(ctx.peers.length, bugs);
     this.marginMs = bugs.leaseWithoutDriftMargin ? 0 : params.driftMarginMs;
     this.log = new SlotLog(ctx);
