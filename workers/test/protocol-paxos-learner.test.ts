@@ -50,14 +50,14 @@ describe('paxos learner', () => {
     expect(l.appliedIndex).toBe(3);
   });
 
-  it('applies a command that reached the log twice only once', () => {
+  it('applies a command that reached the log twice only once, answering the copy like the first', () => {
     const { learner: l, applied } = learner();
     l.choose(1, [cmd(7, 'write', ['a', 1])]);
     l.choose(2, [cmd(8, 'write', ['a', 2])]);
     l.choose(3, [cmd(7, 'write', ['a', 1])]);
     l.choose(4, [cmd(9, 'read', ['a', null])]);
     l.advance();
-    expect(applied).toEqual([[7, ['a', 1]], [8, ['a', 2]], [9, ['a', 2]]]);
+    expect(applied).toEqual([[7, ['a', 1]], [8, ['a', 2]], [7, ['a', 1]], [9, ['a', 2]]]);
   });
 
   it('snapshots every N slots, drops the covered slots from storage, and a restart replays snapshot then log', () => {
@@ -105,6 +105,10 @@ describe('paxos kv state machine', () => {
     kv.apply(cmd(3, 'write', ['a', 3]));
     expect(kv.snapshot().recentIds).toEqual([2, 3]);
     expect(kv.apply(cmd(1, 'write', ['a', 1]))).toEqual({ type: 'ok', value: ['a', 1] });
-    expect(kv.apply(cmd(3, 'write', ['a', 3]))).toBeUndefined();
+    expect(kv.apply(cmd(3, 'write', ['a', 3]))).toEqual({ type: 'ok', value: ['a', 3] });
+    expect(kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 1] });
+    const restored = new KvStateMachine(2, kv.snapshot());
+    expect(restored.apply(cmd(1, 'write', ['a', 9]))).toBeUndefined();
+    expect(restored.read(['a', null])).toEqual({ type: 'ok', value: ['a', 1] });
   });
 });

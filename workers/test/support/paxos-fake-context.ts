@@ -1,4 +1,5 @@
 import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from '../../src/sim/node-context.js';
+import { fakeRng } from './fake-node-context.js';
 
 /**
  * A small stand-in for the simulator, for the Paxos unit tests: nodes built from factories, one
@@ -7,25 +8,6 @@ import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng,
  * `crash`/`restart`, and client requests with their replies. One loop orders everything by
  * virtual time, so a test reads as a script: do this, run 200 ms, look.
  */
-
-/** mulberry32: deterministic and small; tests need repeatability, not quality. */
-export function paxosTestRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const rng: Rng = {
-    next() {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-    },
-    int: (min, max) => min + Math.floor(rng.next() * (max - min + 1)),
-    chance: (p) => rng.next() < p,
-    pick: (xs) => xs[Math.floor(rng.next() * xs.length)]!,
-    fork: (label) => paxosTestRng((seed * 31 + [...label].reduce((h, c) => (h * 33 + c.charCodeAt(0)) >>> 0, 5381)) >>> 0),
-  };
-  return rng;
-}
 
 /** Durable storage alone, for testing the log without a node. Values are cloned like the simulator does. */
 export class MemoryStorage implements Pick<NodeContext, 'persist' | 'load'> {
@@ -39,6 +21,15 @@ export class MemoryStorage implements Pick<NodeContext, 'persist' | 'load'> {
     const v = this.data.get(key);
     return v === undefined ? undefined : (structuredClone(v) as T);
   }
+}
+
+/** Messages travel by reference, as in the simulator; frozen, so a node that mutates one fails the test. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 interface Clock {
@@ -101,7 +92,7 @@ export class PaxosFakeCluster {
     for (const id of ids) {
       this.hosts.set(id, {
         id, factory: factoryFor(id), storage: new MemoryStorage(), clock: { anchorVirtualMs: 0, anchorLocalMs: 0, rate: 1 },
-        incarnation: 0, up: false, timers: [], requests: new Set(), rng: paxosTestRng(seed).fork(id),
+        incarnation: 0, up: false, timers: [], requests: new Set(), rng: fakeRng(seed).fork(id),
       });
     }
     for (const id of ids) this.start(id);
@@ -270,7 +261,7 @@ export class PaxosFakeCluster {
         if (!live()) return;
         if (cluster.recordSends) cluster.sent.push({ atMs: cluster.nowMs, from: id, to, message });
         if (cluster.blocked.has(`${id}>${to}`)) return;
-        cluster.inFlight.push({ atMs: cluster.nowMs + cluster.latencyMs, seq: cluster.seq++, from: id, to, message });
+        cluster.inFlight.push({ atMs: cluster.nowMs + cluster.latencyMs, seq: cluster.seq++, from: id, to, message: deepFreeze(message) });
       },
       setTimer(delayMs, tag, data) {
         const timerId = cluster.nextTimerId++;

@@ -59,6 +59,19 @@ export class ClientDesk {
   }
 
   /**
+   * The term that held `command` ended before answering it. The entry node tries again through
+   * the next leader (a copy that reaches the log twice applies once, and is answered from the
+   * first application); elsewhere a read is failed and a write left to its entry node, which
+   * sends it again when it learns the next leader.
+   */
+  orphaned(command: Command): void {
+    if (command.origin === this.ctx.id) {
+      this.requests.sentTo(command.id, this.ctx.id); // It may be in the log already: never fail a write now.
+      this.route(command, 0);
+    } else if (command.f === 'read') this.send(command.origin, { type: 'not-leader', id: command.id });
+  }
+
+  /**
    * A new leader is known: parked commands go on their way, and commands forwarded to an earlier
    * leader are sent again (it may be dead).
    */
@@ -100,9 +113,10 @@ export class ClientDesk {
     }
   }
 
-  /** Never left this node, and this node proposes nothing: it certainly did not take effect. */
+  /** Fails a command that certainly did not take effect: a read, or a write that never left this node. */
   private failUnsent(command: Command): void {
-    if (!this.requests.wasSent(command.id) && this.requests.take(command.id)) this.ctx.reply(command.id, { type: 'fail', error: 'no-leader' });
+    if (command.f !== 'read' && this.requests.wasSent(command.id)) return;
+    if (this.requests.take(command.id)) this.ctx.reply(command.id, command.f === 'read' ? FAIL_READ : { type: 'fail', error: 'no-leader' });
   }
 
   /** Long enough for an election to finish, lease wait included, and short of a client timeout. */

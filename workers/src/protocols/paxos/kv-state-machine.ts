@@ -33,16 +33,24 @@ export class KvStateMachine {
   private readonly recent: number[] = [];
   private recentHead = 0;
   private readonly recentSet = new Set<number>();
+  /** The reply each recent command earned, so a second copy is answered like the first (not in snapshots). */
+  private readonly replies = new Map<number, ClientReply>();
 
   constructor(private readonly dedupeWindow: number, snapshot?: KvSnapshot) {
     if (snapshot !== undefined) this.restore(snapshot);
   }
 
-  /** Applies a chosen command; `undefined` when it was applied before (the first reply stands). */
+  /**
+   * Applies a chosen command. A command applied before changes nothing and gets the first
+   * application's reply (still a valid answer: that application fell inside the request's
+   * lifetime), or `undefined` when this replica has not kept it (restored from a snapshot).
+   */
   apply(command: Command): ClientReply | undefined {
-    if (this.recentSet.has(command.id)) return undefined;
+    if (this.recentSet.has(command.id)) return this.replies.get(command.id);
     this.remember(command.id);
-    return this.execute(command.f, command.value);
+    const reply = this.execute(command.f, command.value);
+    if (this.dedupeWindow > 0) this.replies.set(command.id, reply);
+    return reply;
   }
 
   /** A read served outside the log (the master under a valid lease). */
@@ -66,7 +74,9 @@ export class KvStateMachine {
     if (this.recent.length < this.dedupeWindow) {
       this.recent.push(id);
     } else {
-      this.recentSet.delete(this.recent[this.recentHead]!);
+      const evicted = this.recent[this.recentHead]!;
+      this.recentSet.delete(evicted);
+      this.replies.delete(evicted);
       this.recent[this.recentHead] = id;
       this.recentHead = (this.recentHead + 1) % this.dedupeWindow;
     }

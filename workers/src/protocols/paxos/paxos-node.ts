@@ -22,8 +22,6 @@ interface Candidacy {
   retryArmed: boolean;
 }
 
-const INDETERMINATE: ClientReply = { type: 'info', error: 'leader-changed' };
-
 /**
  * One Paxos replica: acceptor, learner and (when elected) proposer of a multi-decree log that
  * drives a key-value store. Messages to itself go through a local inbox drained at the end of each
@@ -257,7 +255,7 @@ export class PaxosNode implements NodeBehaviour, DeskNode {
     this.lastLeaderContactMs = this.ctx.now();
     this.ctx.setRole('follower');
     this.ctx.log('step down', { ballot: term.ballot });
-    for (const command of term.abandon()) this.desk.answer(command, command.f === 'read' ? FAIL_READ : INDETERMINATE);
+    for (const command of term.abandon()) this.desk.orphaned(command);
   }
 
   // --- Following -----------------------------------------------------------------------------
