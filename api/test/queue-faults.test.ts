@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '@verdict/checker';
 import { anomalyRows } from '../src/store/report-rows.js';
-import { corpus } from './support/http.js';
+import { corpus, sseEvents } from './support/http.js';
 import { PrivateRedis, spawnTs, type Child } from './support/processes.js';
 import { requireService, uniqueQueue } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
@@ -97,8 +97,11 @@ describe.runIf(ready)('nothing is lost or done twice', () => {
     expect(retried.claimedBy).not.toBe('A');
   }, 150_000);
 
-  it('a frozen worker that lost its lease cannot write a second result when it wakes', async () => {
-    const [id] = await submitAll(1);
+  it('a frozen worker that lost its lease cannot write a second result when it wakes; progress reaches followers through Redis', async () => {
+    const ids = await submitAll(1);
+    const id = ids[0]!;
+    // The last job starts seconds from now: its follower is listening before any worker takes it.
+    const follow = t.app.inject({ method: 'GET', url: `/jobs/${ids.at(-1)!}/events`, headers: { authorization: auth } });
     const holder = await until('the job claimed', async () => (await t.db.prisma.job.findFirst({ where: { id, status: 'running' } }))?.claimedBy ?? undefined);
     const frozen = workers.get(holder)!;
     frozen.process.kill('SIGSTOP');
@@ -108,8 +111,12 @@ describe.runIf(ready)('nothing is lost or done twice', () => {
     });
     frozen.process.kill('SIGCONT');
     await frozen.waitFor(/lease lost|second completion ignored/, 30_000);
-    await expectEachDoneOnce([id!]);
     const job = await t.db.prisma.job.findUniqueOrThrow({ where: { id } });
     expect(job.claimedBy).not.toBe(holder);
+    const events = sseEvents((await follow).body);
+    expect(events.some((e) => e.event === 'progress' && (e.data as { phase?: string }).phase === 'waiting'), JSON.stringify(events)).toBe(true);
+    expect(events.at(-1)?.event).toBe('end');
+    await until('every job finished', async () => ((await t.db.prisma.job.count({ where: { id: { in: ids }, status: { in: ['queued', 'running'] } } })) === 0 ? true : undefined));
+    await expectEachDoneOnce(ids);
   }, 120_000);
 });
