@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkLevelsSync, checkSequentialSync, checkSessionGuarantees, createModel, historyFromOps } from '../src/index.js';
 import { bruteSequential, bruteSessions } from './support/consistency-brute-force.js';
-import { linearizableHistory, randomSmallHistory } from './support/consistency-generators.js';
+import { laggingReplicaHistory, linearizableHistory, randomSmallHistory } from './support/consistency-generators.js';
 
 // fast-check prints the seed and path of a failing run; replay with { seed, path }.
 const runs = (n: number) => ({ numRuns: n });
@@ -54,6 +54,17 @@ describe('consistency properties', () => {
       expect(session.status).toBe(bruteSessions(h.operations, 'kv', 0, scopeS) ? 'holds' : 'violated');
       expect(user.status).toBe(bruteSessions(h.operations, 'kv', 0, scopeU) ? 'holds' : 'violated');
     }), runs(400));
+  });
+
+  it('reads from lagging in-order replicas are sequential (and session) without a long search', () => {
+    fc.assert(fc.property(laggingReplicaHistory({ sessions: 6, keys: 4, actions: 150 }), (raw) => {
+      const h = historyFromOps(raw);
+      const model = createModel('kv', 0);
+      const r = checkSequentialSync(model, h);
+      expect(r.outcome).toBe('ok');
+      expect(r.stats.steps).toBeLessThan(50 * h.operations.length + 100);
+      expect(checkSessionGuarantees(h, model).session.status).toBe('holds');
+    }), runs(100));
   });
 
   it('sequential consistency implies the session guarantees (the lattice)', () => {

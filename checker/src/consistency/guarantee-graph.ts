@@ -2,12 +2,13 @@ import type { Operation } from '../history/op.js';
 import { EdgeKind, isStrict, VersionGraph } from './version-graph.js';
 import type { VersionTable } from './version-table.js';
 
-/** Who the guarantees are promised to: each session (else the process), or each user. */
-export type ScopeLevel = 'session' | 'user';
+/** Who the guarantees are promised to: each session (else the process), each user, or each process. */
+export type ScopeLevel = 'session' | 'user' | 'process';
 
 /** The scope of an op as sentences name it; undefined when the op has none (no user). */
 export function scopeName(op: Operation, level: ScopeLevel): string | undefined {
   if (level === 'user') return op.user !== undefined ? `user ${String(op.user)}` : undefined;
+  if (level === 'process') return `process ${String(op.process)}`;
   return op.session !== undefined ? `session ${String(op.session)}` : `process ${String(op.process)}`;
 }
 
@@ -19,7 +20,7 @@ export function scopeIds(ops: readonly Operation[], level: ScopeLevel): { ids: I
   let count = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    const named = level === 'user' ? op.user : op.session;
+    const named = level === 'user' ? op.user : level === 'session' ? op.session : undefined;
     if (named === undefined && level === 'user') { ids[i] = -1; continue; }
     const map = named !== undefined ? primary : fallback;
     const key = named !== undefined ? named : op.process;

@@ -38,6 +38,11 @@ export type UnitOf = (op: Operation) => string;
 export const sessionUnit: UnitOf = (op) => (op.session !== undefined ? `session ${String(op.session)}` : `process ${String(op.process)}`);
 export const processUnit: UnitOf = (op) => `process ${String(op.process)}`;
 
+/** The session checks' scope that matches a unit function (the same order, so the same demands). */
+export function scopeLevelOf(unitOf: UnitOf): 'session' | 'process' {
+  return unitOf === processUnit ? 'process' : 'session';
+}
+
 export function programOrder(ops: readonly Operation[], unitOf: UnitOf): ProgramOrder {
   const n = ops.length;
   const groups = new Map<string, number[]>();

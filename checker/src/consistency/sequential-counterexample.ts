@@ -2,20 +2,24 @@ import type { Operation } from '../history/op.js';
 import type { Counterexample, OperationView, StepView } from '../linearizability/result.js';
 import { operationView, PREFIX_SHOWN_MAX } from '../linearizability/views.js';
 import type { CompleteModel } from '../models/model.js';
-import { programOrder, type UnitOf } from './program-order.js';
+import { programOrder, scopeLevelOf, type UnitOf } from './program-order.js';
+import { VersionGuard } from './version-guard.js';
 import { searchModelFor } from './search-model.js';
 import { SequentialSearch, type RawSequentialCounterexample } from './sequential-search.js';
 import { shrinkSequential } from './sequential-shrink.js';
 
 /** Steps of the final path shown before the point nothing can follow. */
 const FINAL_PATH_STEPS = 10;
+/** Steps the witness's unguarded search may take. */
+const WITNESS_STEPS_MAX = 2_000_000;
 /** Refusals a witness sentence spells out. */
 const REASONS_SHOWN_MAX = 3;
 
 /**
  * The counterexample of a history that is not sequentially consistent, in linearizability's
- * shape so reports render both alike: the longest legal prefix, what cannot follow it and why,
- * and a witness shrunk within `shrinkTimeMs`, explained by its own search.
+ * shape so reports render both alike: the deepest prefix the search kept, what cannot follow it
+ * and why (the model's reason, or the version guard's: the move would overwrite a value a later
+ * read needs), and a witness shrunk within `shrinkTimeMs`, explained by its own search.
  */
 export function sequentialCounterexample(
   model: CompleteModel<any>,
@@ -32,8 +36,15 @@ export function sequentialCounterexample(
   const steps: StepView[] = raw.prefix.map((s) => ({ op: view(s.op), state: sm.describeState(s.state, s.op) }));
   const blocked = raw.attempts.find((a) => !a.reason.startsWith('explored')) ?? raw.attempts[0];
   const shrunk = shrinkSequential(model, ops, unitOf, (o) => searchModelFor(model, o), shrinkTimeMs);
-  const witnessSearch = new SequentialSearch(programOrder(shrunk.operations, unitOf), searchModelFor(model, shrunk.operations));
-  witnessSearch.run(Number.MAX_SAFE_INTEGER);
+  // The witness is explained by a search without the version guard, so its prefix is the longest
+  // legal one (the guard stops earlier, at moves that cannot be completed); the guard again if
+  // that search is too long.
+  const order = programOrder(shrunk.operations, unitOf);
+  let witnessSearch = new SequentialSearch(order, searchModelFor(model, shrunk.operations));
+  if (witnessSearch.run(WITNESS_STEPS_MAX) === 'running') {
+    witnessSearch = new SequentialSearch(order, searchModelFor(model, shrunk.operations), { guard: VersionGuard.for(model, shrunk.operations, scopeLevelOf(unitOf)) });
+    witnessSearch.run(Number.MAX_SAFE_INTEGER);
+  }
   const witnessRaw = witnessSearch.counterexample();
   return {
     partition: label,

@@ -1,6 +1,7 @@
 import { zobristKeys } from '../linearizability/zobrist.js';
 import { isInconsistent } from '../models/model.js';
 import { ChainHeads } from './chain-heads.js';
+import type { VersionGuard } from './version-guard.js';
 import { FrontierMemo } from './frontier-memo.js';
 import type { ProgramOrder } from './program-order.js';
 import type { SearchModel } from './search-model.js';
@@ -44,6 +45,8 @@ export class SequentialSearch<S> {
   /** Per depth: the invocation index of the candidate taken there (alternatives resume after it). */
   private readonly stackResume: Float64Array;
   private readonly calls: Float64Array;
+  /** More than any invocation index: cursors past it stand among the deferred candidates. */
+  private readonly callShift: number;
   /** Chains by the invocation of their next op. */
   private readonly heads: ChainHeads;
   /** Chains with ops left, as a swap-remove list, and each chain's place in it (-1: done). */
@@ -71,7 +74,10 @@ export class SequentialSearch<S> {
   private bestWords: Uint32Array | undefined;
   private bestState: S | undefined;
 
-  constructor(private readonly order: ProgramOrder, readonly model: SearchModel<S>, options: { trackCounterexample?: boolean } = {}) {
+  private readonly guard: VersionGuard | undefined;
+
+  constructor(private readonly order: ProgramOrder, readonly model: SearchModel<S>, options: { trackCounterexample?: boolean; guard?: VersionGuard | undefined } = {}) {
+    this.guard = options.guard;
     const n = order.ops.length;
     this.chains = order.chains;
     this.units = order.chains.length;
@@ -87,6 +93,7 @@ export class SequentialSearch<S> {
     this.stackOp = new Int32Array(n);
     this.stackResume = new Float64Array(n);
     this.calls = Float64Array.from(order.ops, (o) => o.call);
+    this.callShift = this.calls.reduce((m, c) => Math.max(m, c), 0) + 1;
     this.heads = new ChainHeads(this.units);
     for (let u = 0; u < this.units; u++) if (this.chains[u]!.length > 0) this.heads.set(u, this.calls[this.chains[u]![0]!]!);
     this.active = new Int32Array(this.units);
@@ -166,24 +173,40 @@ export class SequentialSearch<S> {
    * finds the order of a nearly linearizable history with little backtracking.
    */
   private nextCandidate(after: number): number {
+    // Preferred candidates first (by invocation), then those the guard defers (by invocation):
+    // the cursor runs over [0, calls) for the first pass and [calls + 1, ...) for the second.
+    const shift = this.callShift;
+    if (after < shift) {
+      const i = this.bestAfter(after, false);
+      if (i >= 0) return i;
+      after = shift - 1;
+    }
+    const i = this.bestAfter(after - shift, true);
+    return i;
+  }
+
+  /** The enabled candidate invoked first after `after`, among the deferred ones or the others. */
+  private bestAfter(after: number, deferred: boolean): number {
     let best = -1;
     let bestCall = Infinity;
-    const { active, calls, chains, words } = this;
+    const { active, calls, chains, words, guard } = this;
+    const wanted = (i: number): boolean => (guard === undefined ? !deferred : guard.defers(i) === deferred);
     // First try at a node: the earliest head, when it may go (the common case, in O(1)).
-    const top = after === -Infinity ? this.heads.top() : -1;
-    if (top !== -1 && this.enabled(chains[top]![words[top]!]!)) {
+    const top = after === -Infinity && !deferred ? this.heads.top() : -1;
+    if (top !== -1 && this.enabled(chains[top]![words[top]!]!) && wanted(chains[top]![words[top]!]!)) {
       best = chains[top]![words[top]!]!;
       bestCall = calls[best]!;
     } else for (let k = 0; k < this.activeCount; k++) {
       const u = active[k]!;
       const i = chains[u]![words[u]!]!;
       const call = calls[i]!;
-      if (call > after && call < bestCall && this.enabled(i)) {
+      if (call > after && call < bestCall && this.enabled(i) && wanted(i)) {
         best = i;
         bestCall = call;
       }
     }
     // Floating ops in invocation order: the first enabled one after `after` is their best.
+    if (deferred) return best;
     const { floatsByCall, floatCalls, units, order } = this;
     let lo = 0;
     let hi = floatCalls.length;
@@ -199,6 +222,11 @@ export class SequentialSearch<S> {
       if (this.enabled(i)) return i;
     }
     return best;
+  }
+
+  /** Where the cursor stands after trying op i: its invocation, shifted past all others if deferred. */
+  private cursorAfter(i: number): number {
+    return this.guard?.defers(i) === true ? this.callShift + this.calls[i]! : this.calls[i]!;
   }
 
   private enabled(i: number): boolean {
@@ -217,10 +245,11 @@ export class SequentialSearch<S> {
       for (;;) {
         const i = this.cursor === Infinity ? -1 : this.nextCandidate(this.cursor);
         if (i < 0) break;
-        this.cursor = this.calls[i]!;
+        this.cursor = this.cursorAfter(i);
         steps++;
         const after = model.step(this.state, i);
         if (isInconsistent(after)) continue;
+        if (this.guard?.refuses(i) !== undefined) continue;
         // A read the state explains needs no alternative: any order from here can take it first.
         if (model.readOnly(i)) this.cursor = Infinity;
         if (this.push(i, after as S, this.cursor)) continue outer;
@@ -231,6 +260,7 @@ export class SequentialSearch<S> {
       const d = --this.depth;
       if (d < this.stableDepth) this.stableDepth = d;
       this.toggle(stackOp[d]!, false);
+      this.guard?.undo(stackOp[d]!);
       this.state = stackState[d]!;
       stackState[d] = undefined as S;
       this.cursor = stackResume[d]!;
@@ -247,6 +277,7 @@ export class SequentialSearch<S> {
       this.toggle(i, false);
       return false;
     }
+    this.guard?.apply(i);
     const d = this.depth++;
     this.stackOp[d] = i;
     this.stackResume[d] = resume;
@@ -294,15 +325,18 @@ export class SequentialSearch<S> {
     if (this.status !== 'illegal' || !this.track || this.bestWords === undefined) return undefined;
     const prefix: { op: number; state: S }[] = [];
     for (let d = 0; d < this.bestLen; d++) prefix.push({ op: this.best[d]!, state: this.bestStates[d]! });
-    // Re-enumerate the candidates at the deepest point, with the model's reasons.
+    // Re-enumerate the candidates at the deepest point, with the model's (and the guard's) reasons.
     const saved = this.words.slice();
     this.words.set(this.bestWords);
+    this.guard?.reset();
+    for (const step of prefix) this.guard?.apply(step.op);
     const attempts: { op: number; reason: string }[] = [];
     for (let c = 0; c < this.candidates; c++) {
       const i = this.candidate(c);
       if (i < 0) continue;
       const after = this.model.step(this.bestState as S, i);
-      attempts.push({ op: i, reason: isInconsistent(after) ? after.reason : 'explored already from this state: no order continues from it' });
+      const refused = isInconsistent(after) ? after.reason : this.guard?.refuses(i);
+      attempts.push({ op: i, reason: refused ?? 'explored already from this state: no order continues from it' });
     }
     this.words.set(saved);
     return { prefix, attempts };

@@ -1,7 +1,8 @@
 import type { Operation } from '../history/op.js';
 import type { CompleteModel } from '../models/model.js';
-import { programOrder, type UnitOf } from './program-order.js';
+import { programOrder, scopeLevelOf, type UnitOf } from './program-order.js';
 import type { SearchModel } from './search-model.js';
+import { VersionGuard } from './version-guard.js';
 import { SequentialSearch } from './sequential-search.js';
 
 /** Builds the search model for a list of ops (the caller knows how parts map). */
@@ -31,7 +32,7 @@ export function shrinkSequential(
 ): SequentialShrinkResult {
   const deadline = performance.now() + timeBudgetMs;
   const illegal = (ops: readonly Operation[]): boolean => {
-    const search = new SequentialSearch(programOrder(ops, unitOf), modelFor(ops), { trackCounterexample: false });
+    const search = new SequentialSearch(programOrder(ops, unitOf), modelFor(ops), { trackCounterexample: false, guard: VersionGuard.for(model, ops, scopeLevelOf(unitOf)) });
     return search.run(stepsPerCheck) === 'illegal';
   };
   let ops = [...operations].sort((a, b) => a.call - b.call);

@@ -4,7 +4,8 @@ import { prepareOperations } from '../linearizability/prepare.js';
 import type { CheckOutcome, Counterexample, UnknownCause } from '../linearizability/result.js';
 import type { SchedulerLimits } from '../linearizability/scheduler.js';
 import type { Model } from '../models/model.js';
-import { programOrder, processUnit, sessionUnit, type UnitOf } from './program-order.js';
+import { programOrder, processUnit, scopeLevelOf, sessionUnit, type UnitOf } from './program-order.js';
+import { VersionGuard } from './version-guard.js';
 import { searchModelFor } from './search-model.js';
 import { sequentialComponents } from './sequential-components.js';
 import { sequentialCounterexample } from './sequential-counterexample.js';
@@ -98,7 +99,7 @@ class SequentialRun {
     if (this.search === undefined) {
       if (this.next >= this.components.length) return true;
       const ops = this.components[this.next]!;
-      this.search = new SequentialSearch(programOrder(ops, this.unitOf), searchModelFor(this.prepared.model, ops));
+      this.search = new SequentialSearch(programOrder(ops, this.unitOf), searchModelFor(this.prepared.model, ops), { guard: VersionGuard.for(this.prepared.model, ops, scopeLevelOf(this.unitOf)) });
       this.budget = FIRST_SLICE_STEPS;
     }
     const cause = this.limitReached();

@@ -160,3 +160,35 @@ function interleave(kind: 'register' | 'kv', ops: readonly SmallOp[], schedule: 
   for (let p = 0; p < 3; p++) while (open[p] !== undefined || (queues[p]!.length > 0 && !stopped[p])) step(p);
   return out;
 }
+
+/**
+ * Sequentially consistent by construction, rarely linearizable: sessions read from replicas that
+ * apply one global log in order but lag behind it (ZooKeeper followers); a session's own write
+ * brings its replica up to date. Every session's view is a prefix of the log.
+ */
+export function laggingReplicaHistory(options: { sessions: number; keys: number; actions: number }): fc.Arbitrary<Raw[]> {
+  const step = fc.record({ session: fc.nat({ max: options.sessions - 1 }), key: fc.nat({ max: options.keys - 1 }), write: fc.boolean(), catchUp: fc.nat({ max: 2 }) });
+  return fc.array(step, { minLength: 1, maxLength: options.actions }).map((steps) => {
+    const snapshots: Map<string, number>[] = [new Map()];
+    const position = new Array<number>(options.sessions).fill(0);
+    let next = 1;
+    const out: Raw[] = [];
+    for (const s of steps) {
+      position[s.session] = Math.min(snapshots.length - 1, position[s.session]! + s.catchUp);
+      const key = `k${s.key}`;
+      const fields = { session: `s${s.session}` };
+      if (s.write) {
+        const v = next++;
+        const snap = new Map(snapshots[snapshots.length - 1]!);
+        snap.set(key, v);
+        snapshots.push(snap);
+        position[s.session] = snapshots.length - 1;
+        out.push({ process: s.session, type: 'invoke', f: 'write', value: [key, v], ...fields }, { process: s.session, type: 'ok', f: 'write', value: [key, v], ...fields });
+      } else {
+        const v = snapshots[position[s.session]!]!.get(key) ?? 0;
+        out.push({ process: s.session, type: 'invoke', f: 'read', value: [key, null], ...fields }, { process: s.session, type: 'ok', f: 'read', value: [key, v], ...fields });
+      }
+    }
+    return out;
+  });
+}
