@@ -2,6 +2,7 @@ import type { History } from '@verdict/checker';
 import type { Principal } from '../auth/token-store.js';
 import type { Job, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { writeHistory } from '../store/history-store.js';
+import { TRANSACTION_OPTIONS } from '../store/prisma-job-store.js';
 import type { CheckSpec } from './engine.js';
 import type { JobDispatch } from './job-dispatch.js';
 
@@ -32,7 +33,7 @@ export async function submitJob(prisma: PrismaClient, dispatch: JobDispatch, pri
       ...(job.spec.source !== undefined ? { source: job.spec.source } : {}),
     });
     return row;
-  }, { timeout: 120_000 });
+  }, TRANSACTION_OPTIONS);
   await dispatch.enqueue(created.id);
   return created;
 }

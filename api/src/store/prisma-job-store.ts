@@ -16,6 +16,12 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { writeHistory } from './history-store.js';
 import { anomalyRows, reportRow } from './report-rows.js';
 
+/**
+ * Interactive transactions wait for a connection: the embedded database has only one, so the
+ * default 2 s wait would fail under load; writing a large history's chunks takes a while too.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 120_000 } as const;
+
 interface ClaimedRow {
   id: string;
   kind: 'check' | 'run';
@@ -104,7 +110,7 @@ export class PrismaJobStore implements JobStore {
       }
       if (result.history !== undefined) await writeHistory(tx, claim.jobId, result.history, { format: 'sim', source: result.history.source ?? 'simulator' });
       return this.parentReadiness(tx, claim.jobId);
-    });
+    }, TRANSACTION_OPTIONS);
   }
 
   async fail(claim: JobClaim, error: JobErrorInfo): Promise<CompleteResult> {
@@ -114,7 +120,7 @@ export class PrismaJobStore implements JobStore {
         WHERE id = ${claim.jobId}::uuid AND attempts = ${claim.attempt} AND status = 'running'`;
       if (n !== 1) return { written: false };
       return this.parentReadiness(tx, claim.jobId);
-    });
+    }, TRANSACTION_OPTIONS);
   }
 
   async release(claim: JobClaim): Promise<void> {
@@ -151,7 +157,7 @@ export class PrismaJobStore implements JobStore {
         ids.push(child.id);
       }
       return ids;
-    }, { timeout: 120_000 });
+    }, TRANSACTION_OPTIONS);
   }
 
   async partOutcomes(jobId: string): Promise<PartOutcome[]> {

@@ -32,6 +32,8 @@ export interface UploadLimits {
  */
 export async function registerUploads(app: FastifyInstance, limits: UploadLimits): Promise<void> {
   app.addHook('preParsing', async (request, _reply, payload) => {
+    // Most requests carry no body (every GET): nothing to decode or count.
+    if (request.headers['transfer-encoding'] === undefined && Number(request.headers['content-length'] ?? 0) === 0) return payload;
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
     if (declared > limits.bodyLimitBytes) throw tooLarge(`${declared} bytes sent; the limit is ${limits.bodyLimitBytes}`);
     const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();

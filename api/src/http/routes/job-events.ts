@@ -68,7 +68,8 @@ export function registerJobEvents(app: FastifyInstance, deps: AppDeps): void {
         });
       return refreshing;
     };
-    request.raw.on('close', close);
+    // The response's close, not the request's: a request also closes once its (empty) body is read.
+    raw.on('close', close);
     show(first);
     if (closed) return;
     unsubscribe = deps.events.subscribe(id, (event) => {
