@@ -116,6 +116,19 @@ describe('sessions, processes and users', () => {
     expect(sessions(ops).user.status).toBe('holds');
   });
 
+  it('per user: a value seen on any of the user\'s sessions bounds the next reads, however many came between', () => {
+    for (const between of [2, 3, 6]) {
+      const ops: Raw[] = [];
+      for (let v = 1; v <= between + 1; v++) ops.push(...write(0, v, { session: 'w' }));
+      ops.push(...read(1, 1, { session: 's1', user: 'ann' }));
+      for (let k = 0; k < between; k++) ops.push(...read(10 + k, k + 2, { session: `t${k}`, user: 'ann' }));
+      const back = [...ops, ...read(1, 1, { session: 's1', user: 'ann' })];
+      const forward = [...ops, ...read(1, between + 1, { session: 's1', user: 'ann' })];
+      expect([between, sessions(back).user.status]).toEqual([between, 'violated']);
+      expect([between, sessions(forward).user.status]).toEqual([between, 'holds']);
+    }
+  });
+
   it('other users are not promised anything', () => {
     const ops = [...write(0, 5, { user: 'ann' }), ...read(1, 0, { user: 'bob' })];
     expect(sessions(ops).user.status).toBe('holds');

@@ -23,7 +23,8 @@ export interface EventualCheckOptions extends SessionCheckOptions {
 export function checkSessionGuarantees(history: History | readonly Operation[], model: Model<any>, options: SessionCheckOptions = {}): { session: LevelResult; user: LevelResult } {
   const read = readHistory(history, model, options);
   if (typeof read === 'string') return { session: { level: 'session', status: 'unknown', cause: read }, user: { level: 'user', status: 'unknown', cause: read } };
-  return { session: sessionLevel(read.table, 'session', options.violationsMax), user: sessionLevel(read.table, 'user', options.violationsMax) };
+  const scratch = {};
+  return { session: sessionLevel(read.table, 'session', options.violationsMax, scratch), user: sessionLevel(read.table, 'user', options.violationsMax, scratch) };
 }
 
 /** Convergence, lost and invented values from the final reads, in time linear in the history. */

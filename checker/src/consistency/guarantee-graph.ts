@@ -51,12 +51,16 @@ export function scopeIds(ops: readonly Operation[], level: ScopeLevel): { ids: I
  * one edge from each frontier. So the graph stays linear in the history while standing for every
  * pair the definitions name.
  */
-export function buildGuaranteeGraph(table: VersionTable, level: ScopeLevel): { graph: VersionGraph; scopes: number } {
+export function buildGuaranteeGraph(table: VersionTable, level: ScopeLevel, reuse?: VersionGraph): { graph: VersionGraph; scopes: number } {
   const { readOf, writeOf, casFrom, keyOfOp, calls, rets, status } = table;
   // About one frontier node per completed op, and three edges per op.
-  const graph = new VersionGraph(table.versionKey.length, table.versionKey.length + table.ops.length + 16, 3 * table.ops.length + table.versionKey.length + 16);
+  const versions = table.versionKey.length;
+  const nodes = versions + table.ops.length + 16;
+  const edges = 4 * table.ops.length + versions + 16;
+  const graph = reuse ?? new VersionGraph(versions, nodes, edges);
+  if (reuse !== undefined) reuse.reset(versions, nodes, edges);
   const { ids, count: scopes } = scopeIds(table.ops, level);
-  const frontiers = new Frontiers(graph, table.keys.length, scopes);
+  const frontiers = new Frontiers(graph, table.keys.length, scopes, table.ops.length);
   const slotOfOp = new Int32Array(table.ops.length).fill(-1);
   const completions = new MinHeap(rets);
   const order = byCall(calls);
@@ -111,14 +115,23 @@ class Frontiers {
   private readonly dense: Int32Array | undefined;
   private readonly sparse = new Map<number, number>();
   /** Per frontier (2 per slot: reads, writes): its node; and per recent member its version, op and the node before it. */
-  private node = new Int32Array(512).fill(-1);
-  private recentVersion = new Int32Array(512 * RECENT).fill(-1);
-  private recentOp = new Int32Array(512 * RECENT).fill(-1);
-  private recentBefore = new Int32Array(512 * RECENT).fill(-1);
+  private node: Int32Array<ArrayBuffer>;
+  private recentVersion: Int32Array<ArrayBuffer>;
+  private recentOp: Int32Array<ArrayBuffer>;
+  private recentBefore: Int32Array<ArrayBuffer>;
+  /** Per frontier: where its newest recent member sits in its ring of RECENT. */
+  private newest: Uint8Array<ArrayBuffer>;
   private count = 0;
 
-  constructor(private readonly graph: VersionGraph, private readonly keys: number, scopes: number) {
+  constructor(private readonly graph: VersionGraph, private readonly keys: number, scopes: number, ops: number) {
     if (scopes * keys <= DENSE_SLOTS_MAX) this.dense = new Int32Array(scopes * keys).fill(-1);
+    // No more slots than ops, nor than scope × key pairs: sized once.
+    const frontiers = 2 * Math.max(256, Math.min(ops, scopes * keys));
+    this.node = new Int32Array(frontiers).fill(-1);
+    this.recentVersion = new Int32Array(frontiers * RECENT).fill(-1);
+    this.recentOp = new Int32Array(frontiers * RECENT).fill(-1);
+    this.recentBefore = new Int32Array(frontiers * RECENT).fill(-1);
+    this.newest = new Uint8Array(frontiers);
   }
 
   slot(scope: number, key: number): number {
@@ -133,6 +146,9 @@ class Frontiers {
         this.recentVersion = grown(this.recentVersion);
         this.recentOp = grown(this.recentOp);
         this.recentBefore = grown(this.recentBefore);
+        const newest = new Uint8Array(this.newest.length * 2);
+        newest.set(this.newest);
+        this.newest = newest;
       }
     }
     return slot;
@@ -141,12 +157,18 @@ class Frontiers {
   /** Where version v sits among the frontier's recent members (0 newest), or -1. */
   private position(f: number, v: number): number {
     const base = f * RECENT;
+    const newest = this.newest[f]!;
     for (let j = 0; j < RECENT; j++) {
-      const x = this.recentVersion[base + j]!;
+      const x = this.recentVersion[base + ((newest - j + RECENT) % RECENT)]!;
       if (x === v) return j;
       if (x === -1) return -1;
     }
     return -1;
+  }
+
+  /** The ring index of the j-th newest recent member of frontier f. */
+  private at(f: number, j: number): number {
+    return f * RECENT + ((this.newest[f]! - j + RECENT) % RECENT);
   }
 
   /** The demand F ≤ target (or F < target): edges from the frontier, if it has members other than the target. */
@@ -159,12 +181,12 @@ class Frontiers {
       this.graph.addEdge(node, target, kind, op);
       return;
     }
-    const base = f * RECENT;
-    const before = this.recentBefore[base + j]!;
+    const before = this.recentBefore[this.at(f, j)]!;
     if (before !== -1) this.graph.addEdge(before, target, kind, op);
     for (let k = 0; k < j; k++) {
       const single = this.graph.addNode();
-      this.graph.addEdge(this.recentVersion[base + k]!, single, EdgeKind.Member, this.recentOp[base + k]!);
+      const at = this.at(f, k);
+      this.graph.addEdge(this.recentVersion[at]!, single, EdgeKind.Member, this.recentOp[at]!);
       this.graph.addEdge(single, target, kind, op);
     }
   }
@@ -178,13 +200,11 @@ class Frontiers {
     if (old !== -1) this.graph.addEdge(old, node, EdgeKind.Advance, -1);
     this.graph.addEdge(v, node, EdgeKind.Member, op);
     this.node[f] = node;
-    const base = f * RECENT;
-    this.recentVersion.copyWithin(base + 1, base, base + RECENT - 1);
-    this.recentOp.copyWithin(base + 1, base, base + RECENT - 1);
-    this.recentBefore.copyWithin(base + 1, base, base + RECENT - 1);
-    this.recentVersion[base] = v;
-    this.recentOp[base] = op;
-    this.recentBefore[base] = old;
+    const newest = (this.newest[f] = (this.newest[f]! + 1) % RECENT);
+    const at = f * RECENT + newest;
+    this.recentVersion[at] = v;
+    this.recentOp[at] = op;
+    this.recentBefore[at] = old;
   }
 }
 

@@ -87,10 +87,11 @@ function assemble(
   const linear = (['session', 'user', 'eventual'] as const).filter((l) => wanted.has(l));
   if (linear.length > 0) {
     const read = readHistory(history, model, options);
+    const scratch = {};
     for (const l of linear) {
       if (typeof read === 'string') byLevel.set(l, { level: l, status: 'unknown', cause: read });
       else if (l === 'eventual') byLevel.set(l, eventualLevel(read.table, read.events, { ...(options.final !== undefined ? { final: options.final } : {}), ...(options.violationsMax !== undefined ? { violationsMax: options.violationsMax } : {}) }));
-      else byLevel.set(l, sessionLevel(read.table, l, options.violationsMax));
+      else byLevel.set(l, sessionLevel(read.table, l, options.violationsMax, scratch));
     }
   }
   for (const l of CONSISTENCY_LEVELS) if (!byLevel.has(l)) byLevel.set(l, notChecked(l));

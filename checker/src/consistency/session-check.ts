@@ -1,7 +1,7 @@
 import { buildGuaranteeGraph } from './guarantee-graph.js';
 import { GUARANTEE_OF_EDGE, WitnessFinder } from './guarantee-witness.js';
 import { SESSION_GUARANTEES, type GuaranteeResult, type LevelResult, type SessionGuarantee, type Violation } from './types.js';
-import { contradictions, EdgeKind, stronglyConnected } from './version-graph.js';
+import { contradictions, EdgeKind, stronglyConnected, type VersionGraph } from './version-graph.js';
 import type { VersionTable } from './version-table.js';
 
 /** Witnesses kept per guarantee. */
@@ -20,12 +20,14 @@ export const VIOLATIONS_MAX_DEFAULT = 5;
  * Cycles that pass through a value written twice are `unknown`: the read cannot name its write.
  * Real-time order between different sessions is not part of the version order: sequential
  * consistency ignores it, and the lattice (sequential ⊃ session) must hold.
+ * `scratch` lets consecutive checks of one table share the graph's arrays.
  */
-export function sessionLevel(table: VersionTable, level: 'session' | 'user', violationsMax = VIOLATIONS_MAX_DEFAULT): LevelResult {
+export function sessionLevel(table: VersionTable, level: 'session' | 'user', violationsMax = VIOLATIONS_MAX_DEFAULT, scratch: { graph?: VersionGraph } = {}): LevelResult {
   if (level === 'user' && !table.ops.some((op) => op.user !== undefined)) {
     return { level, status: 'unknown', cause: 'no operation carries a user field: per-user guarantees cannot be checked', details: { scopes: 0 } };
   }
-  const { graph, scopes } = buildGuaranteeGraph(table, level);
+  const { graph, scopes } = buildGuaranteeGraph(table, level, scratch.graph);
+  scratch.graph = graph;
   const { component, count, cyclic } = stronglyConnected(graph);
   const results = new Map<SessionGuarantee, GuaranteeResult>(SESSION_GUARANTEES.map((g) => [g, { guarantee: g, status: 'holds', violations: [], count: 0 }]));
   const ambiguousCycles = new Map<SessionGuarantee, number>();

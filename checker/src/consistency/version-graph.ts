@@ -46,7 +46,7 @@ export class VersionGraph {
    * array counts against V8's external memory, which triggers full collections of a heap that
    * holds a million operations.
    */
-  constructor(readonly versions: number, expectedNodes = versions * 2, expectedEdges = versions * 2) {
+  constructor(public versions: number, expectedNodes = versions * 2, expectedEdges = versions * 2) {
     this.nodes = versions;
     this.head = new Int32Array(Math.max(1024, expectedNodes)).fill(-1);
     const edges = Math.max(1024, expectedEdges);
@@ -55,6 +55,22 @@ export class VersionGraph {
     this.kind = new Uint8Array(edges);
     this.op = new Int32Array(edges);
     this.nextOut = new Int32Array(edges);
+  }
+
+  /** Empties the graph for reuse, keeping its arrays when they are big enough (fewer large allocations). */
+  reset(versions: number, expectedNodes: number, expectedEdges: number): void {
+    this.versions = versions;
+    this.nodes = versions;
+    this.edges = 0;
+    if (this.head.length < expectedNodes) this.head = new Int32Array(expectedNodes);
+    this.head.fill(-1);
+    if (this.src.length < expectedEdges) {
+      this.src = new Int32Array(expectedEdges);
+      this.dst = new Int32Array(expectedEdges);
+      this.kind = new Uint8Array(expectedEdges);
+      this.op = new Int32Array(expectedEdges);
+      this.nextOut = new Int32Array(expectedEdges);
+    }
   }
 
   addNode(): number {

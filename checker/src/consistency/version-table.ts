@@ -35,9 +35,9 @@ export interface VersionTable {
   /** Per key id: the key as written in the history (undefined for a register). */
   keys: unknown[];
   /** Per version: its key id, its value, the op position that wrote it (-1 for the initial value). */
-  versionKey: number[];
+  versionKey: Int32Array;
   versionValue: unknown[];
-  versionWriter: number[];
+  versionWriter: Int32Array;
   /** Per version: written more than once (or the initial value written again). */
   versionDup: Uint8Array;
   /** Per key id: its initial version. */
@@ -90,7 +90,7 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
     kind, model: complete, ops: operations,
     calls: new Float64Array(n), rets: new Float64Array(n), status: new Uint8Array(n),
     keyOfOp: new Int32Array(n).fill(-1), readOf: new Int32Array(n).fill(-1), writeOf: new Int32Array(n).fill(-1), casFrom: new Int32Array(n).fill(-1),
-    keys: [], versionKey: [], versionValue: [], versionWriter: [], versionDup: new Uint8Array(0), initVersion: [], unnamedReads: [], duplicates: 0, unsupported: undefined,
+    keys: [], versionKey: new Int32Array(0), versionValue: [], versionWriter: new Int32Array(0), versionDup: new Uint8Array(0), initVersion: [], unnamedReads: [], duplicates: 0, unsupported: undefined,
   };
   const keyIds = new Map<string, number>();
   const numericKeys = new Map<number, number>();
@@ -98,11 +98,15 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
   const failedValues: VersionIndex[] = [];
   const dup: number[] = [];
   const initOf = initialValueReader(complete, kind, options.initialValue);
+  // At most one version per write and one initial version per key: typed arrays, sized once.
+  const versionKey = new Int32Array(2 * n + 1);
+  const versionWriter = new Int32Array(2 * n + 1);
+  let versions = 0;
   const newVersion = (key: number, value: unknown, writer: number): number => {
-    const id = t.versionKey.length;
-    t.versionKey.push(key);
+    const id = versions++;
+    versionKey[id] = key;
+    versionWriter[id] = writer;
     t.versionValue.push(value);
-    t.versionWriter.push(writer);
     index[key]!.set(value, id);
     return id;
   };
@@ -179,7 +183,9 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
     if (version !== undefined) t.readOf[i] = version;
     else t.unnamedReads.push({ op: i, value: seen, failedWrite: failedValues[key]!.get(seen) !== undefined });
   }
-  t.versionDup = new Uint8Array(t.versionKey.length);
+  t.versionKey = versionKey.subarray(0, versions);
+  t.versionWriter = versionWriter.subarray(0, versions);
+  t.versionDup = new Uint8Array(versions);
   for (let v = 0; v < dup.length; v++) if (dup[v] === 1) t.versionDup[v] = 1;
   return t;
 }
