@@ -10,17 +10,31 @@ export const VIOLATIONS_MAX_DEFAULT = 5;
 /**
  * The session guarantees per session (`level: 'session'`) or per user (`level: 'user'`).
  *
- * There is one version order per key (Terry et al.'s WriteOrder, Viotti and Vukolić's
- * arbitration), hidden from us; each guarantee demands some pairs of versions be ordered (see
- * `buildGuaranteeGraph`). The level holds iff one version order satisfies every demand of every
- * scope; otherwise the demands contain a cycle. A guarantee is reported violated when one of its
- * own demands lies on such a cycle: it is broken if the others held. So one stale read can be
- * reported under two guarantees (a session that wrote 1 then 2 and read 1 broke read-your-writes,
- * or its writes were applied out of order: monotonic writes); the sentence names both sides.
- * Cycles that pass through a value written twice are `unknown`: the read cannot name its write.
- * Real-time order between different sessions is not part of the version order: sequential
- * consistency ignores it, and the lattice (sequential ⊃ session) must hold.
- * `scratch` lets consecutive checks of one table share the graph's arrays.
+ * The version order. The guarantees speak of newer and older versions of a key, that is of one
+ * order of its writes (Terry et al.'s WriteOrder, Viotti and Vukolić's arbitration), which the
+ * history does not record. Written values are unique per key, so each read names the write it
+ * saw; the order is recovered from what the history proves about it, and nothing else:
+ * - the initial value precedes every write; a cas that replaced u with x puts u before x;
+ * - within a scope, ops ordered in real time (one completed before the other was invoked) make
+ *   the demands of the four guarantees: a version the scope wrote or read is older than or equal
+ *   to what it reads later (read-your-writes, monotonic reads), and strictly older than what it
+ *   writes later (monotonic writes, writes-follow-reads);
+ * - the order of a session's own writes is what it issued (monotonic writes), and the order any
+ *   session observed binds every other (one order for all).
+ * Real-time order between writes of different scopes is not part of it: a session-consistent
+ * system may arbitrate concurrent and even non-overlapping writes either way (a sequentially
+ * consistent one does), and the lattice (sequential ⊃ session) must hold. A user's scope spans
+ * their sessions in real time, so per user it does order their own non-overlapping operations.
+ *
+ * Going backwards is then a contradiction: a scope reads a version that the proven order puts
+ * strictly before one it had already read or written. The level holds iff one version order
+ * satisfies every demand of every scope; otherwise the demands contain a cycle through two
+ * distinct versions (or a strict demand within one). A guarantee is reported violated when one
+ * of its own demands lies on such a cycle: it is broken if the others held. So one stale read can
+ * be reported under two guarantees (a session that wrote 1 then 2 and read 1 broke
+ * read-your-writes, or its writes were applied out of order: monotonic writes); each sentence
+ * says why the value counts as older. Cycles through a value written twice are `unknown`: such
+ * a read cannot name its write. `scratch` lets consecutive checks of one table share arrays.
  */
 export function sessionLevel(table: VersionTable, level: 'session' | 'user', violationsMax = VIOLATIONS_MAX_DEFAULT, scratch: { graph?: VersionGraph } = {}): LevelResult {
   if (level === 'user' && !table.ops.some((op) => op.user !== undefined)) {
