@@ -8,28 +8,24 @@
  * The servers and workers run as child processes, as in production; Postgres and Redis are the
  * machine's (a fresh database and a unique queue per run, removed at the end).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import pg from 'pg';
+import { spawnTs, type Child } from '../api/test/support/processes.js';
+import { POSTGRES_ADMIN_URL, REDIS_URL, freshDatabase, uniqueQueue } from '../api/test/support/services.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const POSTGRES = process.env.VERDICT_BENCH_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS = process.env.VERDICT_BENCH_REDIS ?? 'redis://127.0.0.1:6379';
 const SUBMITS = 20;
 const QUEUED_JOBS = 1_000;
 
 export async function bench(): Promise<void> {
-  const database = await freshDatabase().catch((e: unknown) => {
-    console.log(`skipped: the service bench needs Postgres at ${POSTGRES} (${String(e)})`);
+  const database = await freshDatabase('bench').catch((e: unknown) => {
+    console.log(`skipped: the service bench needs Postgres at ${POSTGRES_ADMIN_URL} (${String(e)})`);
     return undefined;
   });
   if (database === undefined) return;
   const children: Child[] = [];
   try {
-    const server = start(['serve', '--port', '0'], { DATABASE_URL: database.url, REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: `/tmp/verdict-bench-${process.pid}` }, children);
+    const server = verdict(['serve', '--port', '0'], { DATABASE_URL: database.url, REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: `/tmp/verdict-bench-${process.pid}` }, children);
     const url = (await server.waitFor(/Verdict listening on (\S+)/))[1]!;
     const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
     const reportId = await submitToVerdict(url, token);
@@ -83,19 +79,19 @@ async function reportThroughput(url: string, token: string, id: string): Promise
 }
 
 async function drainQueuedRuns(children: Child[]): Promise<void> {
-  const database = await freshDatabase();
-  const queueName = `bench-${randomBytes(4).toString('hex')}`;
-  const env = { DATABASE_URL: database.url, REDIS_URL: REDIS, VERDICT_QUEUE: queueName, VERDICT_QUEUE_PREFIX: queueName, VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: `/tmp/verdict-bench-${process.pid}` };
-  const queue = new Queue(queueName, { connection: { url: REDIS }, prefix: queueName });
+  const database = await freshDatabase('bench_queue');
+  const { queueName, queuePrefix } = uniqueQueue('bench');
+  const env = { DATABASE_URL: database.url, REDIS_URL, VERDICT_QUEUE: queueName, VERDICT_QUEUE_PREFIX: queuePrefix, VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: `/tmp/verdict-bench-${process.pid}` };
+  const queue = new Queue(queueName, { connection: { url: REDIS_URL, maxRetriesPerRequest: 1 }, prefix: queuePrefix });
   try {
     await queue.waitUntilReady();
   } catch {
-    console.log(`queued runs: skipped, needs Redis at ${REDIS}`);
+    console.log(`queued runs: skipped, needs Redis at ${REDIS_URL}`);
     await database.drop();
     return;
   }
   try {
-    const server = start(['serve', '--port', '0'], env, children);
+    const server = verdict(['serve', '--port', '0'], env, children);
     const url = (await server.waitFor(/Verdict listening on (\S+)/))[1]!;
     const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
     const protocols = ['paxos', '2pc', '3pc'];
@@ -110,7 +106,7 @@ async function drainQueuedRuns(children: Child[]): Promise<void> {
       })));
     }
     const submitMs = performance.now() - submitStarted;
-    const workers = [0, 1].map(() => start(['worker', '--concurrency', '1'], env, children));
+    const workers = [0, 1].map(() => verdict(['worker', '--concurrency', '1'], env, children));
     await Promise.all(workers.map((w) => w.waitFor(/worker ready/)));
     const drainStarted = performance.now();
     const client = new pg.Client({ connectionString: database.url });
@@ -132,52 +128,9 @@ async function drainQueuedRuns(children: Child[]): Promise<void> {
   }
 }
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `verdict_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES, connectionTimeoutMillis: 2_000 });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-interface Child {
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
-  stop(): Promise<void>;
-}
-
-/** `verdict ARGS` in a child process, as `npm run verdict` runs it. */
-function start(args: string[], env: Record<string, string>, children: Child[]): Child {
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'api/src/cli.ts', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (d: Buffer) => { text += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const handle: Child = {
-    async waitFor(pattern) {
-      for (let i = 0; i < 1_200; i++) {
-        const m = pattern.exec(text);
-        if (m !== null) return m;
-        if (child.exitCode !== null) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`verdict ${args.join(' ')}: no ${String(pattern)}; output:\n${text.slice(-2000)}`);
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  children.push(handle);
-  return handle;
+/** `verdict ARGS` in a child process, as `npm run verdict` runs it; stopped at the end. */
+function verdict(args: string[], env: Record<string, string>, children: Child[]): Child {
+  const child = spawnTs('api/src/cli.ts', args, env);
+  children.push(child);
+  return child;
 }
