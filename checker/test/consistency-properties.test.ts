@@ -34,7 +34,7 @@ describe('consistency properties', () => {
       const h = historyFromOps(bySession ? raw : raw.map(({ session: _s, ...o }) => o));
       const model = createModel('cas-register', 0);
       expect(checkSequentialSync(model, h).outcome).toBe(bruteSequential(model, h.operations) ? 'ok' : 'illegal');
-    }), runs(400));
+    }), runs(1000));
   });
 
   it('the sequential search over a partitioned kv agrees with brute force over the whole map', () => {
@@ -42,7 +42,7 @@ describe('consistency properties', () => {
       const h = historyFromOps(raw);
       const expected = bruteSequential(createModel('kv-unpartitioned', 0), h.operations);
       expect(checkSequentialSync(createModel('kv', 0), h).outcome).toBe(expected ? 'ok' : 'illegal');
-    }), runs(300));
+    }), runs(600));
   });
 
   it('the session and user checks agree with brute force over version orders', () => {
@@ -53,7 +53,7 @@ describe('consistency properties', () => {
       const scopeU = (o: { user?: unknown }) => (o.user !== undefined ? String(o.user) : undefined);
       expect(session.status).toBe(bruteSessions(h.operations, 'kv', 0, scopeS) ? 'holds' : 'violated');
       expect(user.status).toBe(bruteSessions(h.operations, 'kv', 0, scopeU) ? 'holds' : 'violated');
-    }), runs(400));
+    }), runs(1000));
   });
 
   it('reads from lagging in-order replicas are sequential (and session) without a long search', () => {
@@ -73,6 +73,6 @@ describe('consistency properties', () => {
       const model = createModel('cas-register', 0);
       if (checkSequentialSync(model, h).outcome !== 'ok') return;
       expect(checkSessionGuarantees(h, model).session.status).toBe('holds');
-    }), runs(400));
+    }), runs(1000));
   });
 });

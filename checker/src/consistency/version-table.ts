@@ -57,12 +57,20 @@ export interface VersionTableOptions {
   initialValue?: unknown;
 }
 
-/** Which data model a model is, by its registry name; undefined when neither. */
+const REGISTER_NAMES = new Set(['register', 'cas-register', 'etcd-register', 'cas-register (etcd reading)']);
+const KV_NAMES = new Set(['kv', 'kv-unpartitioned', 'kv (unpartitioned)']);
+
+/**
+ * Which data model a model is, by its exact registry name (a look-alike custom model is not
+ * trusted: the version guard's pruning relies on these models' semantics); undefined when neither.
+ */
 export function dataModelOf(model: Model<any>, override?: DataModelKind): DataModelKind | undefined {
   if (override !== undefined) return override;
-  const name = model.spec?.name ?? model.name;
-  if (name === 'register' || name === 'cas-register' || name === 'etcd-register' || name.startsWith('cas-register')) return 'register';
-  if (name === 'kv' || name === 'kv-unpartitioned' || name.startsWith('kv')) return 'kv';
+  for (const name of [model.spec?.name, model.name]) {
+    if (name === undefined) continue;
+    if (REGISTER_NAMES.has(name)) return 'register';
+    if (KV_NAMES.has(name)) return 'kv';
+  }
   return undefined;
 }
 
