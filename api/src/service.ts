@@ -2,19 +2,11 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import { ensureAdminToken } from './auth/admin-token.js';
-import { TokenStore } from './auth/token-store.js';
 import { isEmbedded, type ServiceConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import { buildApp } from './http/app.js';
-import type { AppDeps } from './http/app-deps.js';
-import { HttpMetrics } from './http/metrics-registry.js';
-import { ReportCache } from './http/report-cache.js';
-import { createExecutor } from './jobs/engine.js';
-import { startDispatch, type JobDispatch } from './jobs/job-dispatch.js';
-import { JobEventHub } from './jobs/job-events.js';
-import { runnerLog } from './runner-log.js';
-import { PrismaJobStore } from './store/prisma-job-store.js';
+import type { JobDispatch } from './jobs/job-dispatch.js';
 import { VERSION } from './version.js';
+import { wireService, type WiredService } from './wire-service.js';
 
 /** A running service: the API, its database, and whatever runs its jobs. */
 export interface Service {
@@ -37,34 +29,11 @@ export async function startService(config: ServiceConfig, options: { listen?: bo
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: true });
   const redis = config.redisUrl === undefined ? undefined : new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
   redis?.on('error', () => undefined);
-  let dispatch: JobDispatch | undefined;
-  let app: FastifyInstance | undefined;
+  let wired: WiredService | undefined;
   try {
-    const tokens = new TokenStore(db.prisma);
-    const adminToken = await ensureAdminToken(tokens, config.dataDir);
-    const events = new JobEventHub();
-    const deps: AppDeps = {
-      config,
-      prisma: db.prisma,
-      tokens,
-      events,
-      metrics: new HttpMetrics(),
-      reports: new ReportCache(),
-      version: VERSION,
-      // Set below, once the app's logger exists for the runner to write to.
-      dispatch: undefined as unknown as JobDispatch,
-      ...(redis !== undefined ? { redis } : {}),
-    };
-    app = await buildApp(deps);
-    dispatch = await startDispatch({
-      config,
-      store: new PrismaJobStore(db.prisma),
-      execute: createExecutor(db.prisma, { checkTimeLimitMs: config.checkTimeLimitMs, splitThresholdOps: config.splitThresholdOps, splitPartsMax: config.splitPartsMax }),
-      events,
-      log: runnerLog(app.log),
-      workerId: `api@${hostname()}:${process.pid}`,
-    });
-    deps.dispatch = dispatch;
+    wired = await wireService(config, db, { workerId: `api@${hostname()}:${process.pid}`, version: VERSION, ...(redis !== undefined ? { redis } : {}) });
+    const { app, dispatch } = wired;
+    const adminToken = await ensureAdminToken(wired.deps.tokens, config.dataDir);
     const host = isEmbedded(config) ? '127.0.0.1' : config.host;
     if (isEmbedded(config) && config.host !== '127.0.0.1') app.log.warn({ host: config.host }, 'embedded mode listens on 127.0.0.1 only');
     let url = '';
@@ -85,8 +54,8 @@ export async function startService(config: ServiceConfig, options: { listen?: bo
       },
     };
   } catch (e) {
-    await app?.close().catch(() => undefined);
-    await dispatch?.close().catch(() => undefined);
+    await wired?.app.close().catch(() => undefined);
+    await wired?.dispatch.close().catch(() => undefined);
     redis?.disconnect();
     await db.close().catch(() => undefined);
     throw e;

@@ -74,7 +74,7 @@ export const workerCommand: CliCommand = {
     const queue = { redisUrl: config.redisUrl!, queueName: config.queueName, prefix: config.queuePrefix };
     const worker = new BullmqJobWorker({
       store,
-      execute: createExecutor(db.prisma, { checkTimeLimitMs: config.checkTimeLimitMs, splitThresholdOps: config.splitThresholdOps, splitPartsMax: config.splitPartsMax }),
+      execute: createExecutor(db.prisma, config),
       workerId,
       leaseMs: config.leaseMs,
       log,

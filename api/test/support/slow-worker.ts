@@ -17,7 +17,7 @@ const delayMs = Number(process.env.SLOW_WORKER_DELAY_MS ?? 1_500);
 const workerId = process.env.SLOW_WORKER_ID ?? `slow-${process.pid}`;
 const log = lineLog((line) => process.stdout.write(line), { worker: workerId });
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false });
-const real = createExecutor(db.prisma, { checkTimeLimitMs: 60_000, splitThresholdOps: 1e12, splitPartsMax: 2 });
+const real = createExecutor(db.prisma, config);
 const execute: JobExecutor = async (job, context) => {
   log.info('job started', { jobId: job.id, attempt: job.attempt });
   context.progress({ phase: 'waiting' });

@@ -1,16 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ServiceConfig } from '../../src/config.js';
-import { TokenStore, type Scope } from '../../src/auth/token-store.js';
+import type { Scope } from '../../src/auth/token-store.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/app-deps.js';
-import { HttpMetrics } from '../../src/http/metrics-registry.js';
-import { ReportCache } from '../../src/http/report-cache.js';
-import { createExecutor } from '../../src/jobs/engine.js';
-import { startDispatch, type JobDispatch } from '../../src/jobs/job-dispatch.js';
-import { JobEventHub } from '../../src/jobs/job-events.js';
-import { runnerLog } from '../../src/runner-log.js';
-import { PrismaJobStore } from '../../src/store/prisma-job-store.js';
+import type { JobDispatch } from '../../src/jobs/job-dispatch.js';
+import { wireService } from '../../src/wire-service.js';
 import { testDatabase, type Backend } from './services.js';
 
 export interface TestApp {
@@ -31,35 +25,14 @@ export async function testApp(label: string, overrides: Partial<ServiceConfig> =
   const database = await testDatabase(label, backend);
   const config = loadConfig({}, { databaseUrl: database.databaseUrl, dataDir: database.dataDir, logLevel: false, leaseMs: 2_000, reconcileMs: 500, concurrency: 2, ...overrides });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const tokens = new TokenStore(db.prisma);
-  const events = new JobEventHub();
-  const deps: AppDeps = {
-    config,
-    prisma: db.prisma,
-    tokens,
-    events,
-    metrics: new HttpMetrics(),
-    reports: new ReportCache(),
-    version: 'test',
-    dispatch: undefined as unknown as JobDispatch,
-  };
-  const app = await buildApp(deps);
-  const dispatch = await startDispatch({
-    config,
-    store: new PrismaJobStore(db.prisma),
-    execute: createExecutor(db.prisma, { checkTimeLimitMs: config.checkTimeLimitMs, splitThresholdOps: config.splitThresholdOps, splitPartsMax: config.splitPartsMax }),
-    events,
-    log: runnerLog(app.log),
-    workerId: `test-${label}`,
-  });
-  deps.dispatch = dispatch;
+  const { app, dispatch, deps } = await wireService(config, db, { workerId: `test-${label}`, version: 'test' });
   return {
     app,
     db,
     deps,
     dispatch,
     async token(scopes, team = null) {
-      const created = await tokens.create({ name: `test ${scopes.join('+')}`, scopes, team });
+      const created = await deps.tokens.create({ name: `test ${scopes.join('+')}`, scopes, team });
       return `Bearer ${created.secret}`;
     },
     async close() {
