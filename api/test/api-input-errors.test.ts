@@ -80,3 +80,24 @@ describe.runIf(pgUp)('bad input gets one error shape, naming the field or the li
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });
+
+describe.runIf(pgUp)('a request that takes too long', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp('api_timeout', { requestTimeoutMs: 200 });
+    // A route that outlives the limit, registered before the app is first used.
+    t.app.get('/slow', { config: { scope: 'read' } }, async () => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      return { late: true };
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gets 503 with VRD_ERR_API_TIMEOUT instead of hanging its client', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/slow', headers: { authorization: await t.token(['read']) } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ code: 'VRD_ERR_API_TIMEOUT', status: 503 });
+  });
+});

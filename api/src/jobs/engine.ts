@@ -113,7 +113,6 @@ export async function validateRunSpec(spec: Record<string, unknown>): Promise<vo
   await resolveRunSpec(spec as unknown as RunSpec, PROTOCOLS);
 }
 
-
 async function runProtocol(
   spec: Record<string, unknown>,
   options: { signal: AbortSignal; onProgress(p: JobProgress): void },
