@@ -8,6 +8,7 @@
  * The servers and workers run as child processes, as in production; Postgres and Redis are the
  * machine's (a fresh database and a unique queue per run, removed at the end).
  */
+import { rm } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -15,6 +16,7 @@ import { spawnTs, type Child } from '../api/test/support/processes.js';
 import { POSTGRES_ADMIN_URL, REDIS_URL, freshDatabase, uniqueQueue } from '../api/test/support/services.js';
 
 const SUBMITS = 20;
+const DATA_DIR = `/tmp/verdict-bench-${process.pid}`;
 const QUEUED_JOBS = 1_000;
 
 export async function bench(): Promise<void> {
@@ -25,7 +27,7 @@ export async function bench(): Promise<void> {
   if (database === undefined) return;
   const children: Child[] = [];
   try {
-    const server = verdict(['serve', '--port', '0'], { DATABASE_URL: database.url, REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: `/tmp/verdict-bench-${process.pid}` }, children);
+    const server = verdict(['serve', '--port', '0'], { DATABASE_URL: database.url, REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: DATA_DIR }, children);
     const url = (await server.waitFor(/Verdict listening on (\S+)/))[1]!;
     const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
     const reportId = await submitToVerdict(url, token);
@@ -35,6 +37,7 @@ export async function bench(): Promise<void> {
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await database.drop();
+    await rm(DATA_DIR, { recursive: true, force: true });
   }
 }
 
@@ -81,7 +84,7 @@ async function reportThroughput(url: string, token: string, id: string): Promise
 async function drainQueuedRuns(children: Child[]): Promise<void> {
   const database = await freshDatabase('bench_queue');
   const { queueName, queuePrefix } = uniqueQueue('bench');
-  const env = { DATABASE_URL: database.url, REDIS_URL, VERDICT_QUEUE: queueName, VERDICT_QUEUE_PREFIX: queuePrefix, VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: `/tmp/verdict-bench-${process.pid}` };
+  const env = { DATABASE_URL: database.url, REDIS_URL, VERDICT_QUEUE: queueName, VERDICT_QUEUE_PREFIX: queuePrefix, VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: DATA_DIR };
   const queue = new Queue(queueName, { connection: { url: REDIS_URL, maxRetriesPerRequest: 1 }, prefix: queuePrefix });
   try {
     await queue.waitUntilReady();
