@@ -16,12 +16,12 @@ function setup(options: Partial<ClientOptions> = {}) {
   const sim = harness(4, (ctx: NodeContext) => ({
     ...idle,
     onClientRequest(r) {
-      if (ctx.id === 'n1') ctx.reply(r.id, { type: 'ok' });
+      if (ctx.id === 'n1') ctx.reply(r.id, { type: 'ok', value: null });
       if (ctx.id === 'n3') ctx.reply(r.id, { type: 'info', error: 'lost leadership' });
       if (ctx.id === 'n4') ctx.setTimer(500, 'late', r.id);
     },
     onTimer(_tag, id) {
-      ctx.reply(id as number, { type: 'ok' });
+      ctx.reply(id as number, { type: 'ok', value: null });
     },
   }));
   sim.startAll();
