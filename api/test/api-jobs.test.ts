@@ -88,7 +88,7 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await get(`/jobs?limit=2${cursor !== null ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { jobs: { id: string }[]; nextCursor: string | null } = (await get(`/jobs?limit=2${cursor !== null ? `&cursor=${cursor}` : ''}`)).json();
       expect(page.jobs.length).toBeLessThanOrEqual(2);
       seen.push(...page.jobs.map((j: { id: string }) => j.id));
       cursor = page.nextCursor;
