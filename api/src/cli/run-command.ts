@@ -19,7 +19,7 @@ import {
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
 
 const USAGE = `Usage: verdict run --protocol P [--nemesis N] [--seed S] [--ops N] [options]
-       verdict run --matrix [--seeds N] [--ops N]
+       verdict run --matrix [--seeds N] [--ops N] [--timeout-ms N]
 
 Runs a protocol in the deterministic simulator, in-process, under a fault schedule, and checks
 the history it produced. The same seed always gives the same history.
@@ -126,6 +126,7 @@ async function matrix(options: RunCommandOptions, io: CliIo): Promise<number> {
     result = await runMatrix({
       seeds: options.seeds,
       ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
+      ...(options.spec.timeoutMs !== undefined ? { timeoutMs: options.spec.timeoutMs } : {}),
       ...(bar !== undefined ? { onRun: (cell, done, total) => bar.step(done, total, `${cell.protocol}${cell.bug !== null ? `/${cell.bug}` : ''} × ${cell.nemesis}`) } : {}),
     });
   } finally {
@@ -177,8 +178,9 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   const options: RunCommandOptions = { spec, seedGiven, json: v.json === true, matrix: v.matrix === true, seeds: 1, help: v.help === true };
   if (options.help) return options;
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
+  if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['protocol', 'nemesis', 'bug', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'timeout-ms'] as const) {
+    for (const flag of ['protocol', 'nemesis', 'bug', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
     }
     if (v.seeds !== undefined) options.seeds = integer('--seeds', v.seeds, 1);
@@ -191,7 +193,6 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.nodes !== undefined) spec.nodes = integer('--nodes', v.nodes, 1);
   if (v.clients !== undefined) spec.clients = integer('--clients', v.clients, 1);
   if (v.concurrency !== undefined) spec.concurrency = integer('--concurrency', v.concurrency, 1);
-  if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (v.out !== undefined) options.out = v.out;
   if (v.require !== undefined) {
     if (!isRequiredLevel(v.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(v.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);

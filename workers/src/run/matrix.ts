@@ -11,6 +11,8 @@ export interface MatrixOptions {
   seedStart?: number;
   /** Client operations per run. Default 1,000: enough for faults that outlast a failover. */
   ops?: number;
+  /** Client timeout in virtual ms for every run (the simulator's default otherwise). */
+  timeoutMs?: number;
   /** Subsets to run; default every registered protocol and every nemesis. */
   protocols?: readonly string[];
   nemeses?: readonly NemesisName[];
@@ -75,7 +77,10 @@ export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixResu
       for (const seed of seeds) {
         if (options.signal?.aborted === true) throw options.signal.reason ?? new Error('matrix cancelled');
         try {
-          const result = await run({ protocol: v.protocol, nemesis, seed, ops, bug: v.bug, checkTimeLimitMs: options.checkTimeLimitMs ?? 5_000 }, { protocols: registry });
+          const result = await run({
+            protocol: v.protocol, nemesis, seed, ops, bug: v.bug, checkTimeLimitMs: options.checkTimeLimitMs ?? 5_000,
+            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          }, { protocols: registry });
           addRun(cell, seed, result);
         } catch (e) {
           cell.errors.push(`seed ${seed}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);

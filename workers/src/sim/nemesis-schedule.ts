@@ -15,8 +15,18 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Every nemesis a run can name: no faults, one fault kind over and over, or a generated mix. */
-export const NEMESIS_NAMES = ['none', ...FAULT_KINDS, 'mixed'] as const;
+/**
+ * Named schedules that start several faults together each cycle. `isolate-skewed-leader` is the
+ * Chubby lease hazard in one fault: the leader's clock runs slow (clock-skew makes it the slowest
+ * the bound allows) while it is cut off, so the majority's leases expire before the leader thinks
+ * its own has; without a drift margin it serves stale reads while a new leader takes writes.
+ */
+export const COMBINED_FAULTS = {
+  'isolate-skewed-leader': ['clock-skew', 'isolate-leader'],
+} as const satisfies Record<string, readonly FaultKind[]>;
+
+/** Every nemesis a run can name: no faults, one fault kind (or a combination) over and over, or a generated mix. */
+export const NEMESIS_NAMES = ['none', ...FAULT_KINDS, ...(Object.keys(COMBINED_FAULTS) as (keyof typeof COMBINED_FAULTS)[]), 'mixed'] as const;
 
 export type NemesisName = (typeof NEMESIS_NAMES)[number];
 
@@ -71,7 +81,8 @@ export class NemesisSchedule {
     const t = this.timing;
     const gapMs = this.rng.uniform(t.gapMsMin, t.gapMsMax);
     const durationMs = this.rng.uniform(t.faultMsMin, t.faultMsMax);
-    if (this.name !== 'mixed') return { faults: [this.name], gapMs, durationMs };
+    if (this.name in COMBINED_FAULTS) return { faults: [...COMBINED_FAULTS[this.name as keyof typeof COMBINED_FAULTS]], gapMs, durationMs };
+    if (this.name !== 'mixed') return { faults: [this.name as FaultKind], gapMs, durationMs };
     const primary = this.rng.pick(FAULT_KINDS);
     const faults: FaultKind[] = [primary];
     if (primary !== 'clock-skew' && this.rng.chance(t.mixedClockSkewProbability)) faults.push('clock-skew');
