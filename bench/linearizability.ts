@@ -1,0 +1,136 @@
+/**
+ * Linearizability speed: the Porcupine corpus file by file (Porcupine, in Go, checks these 56
+ * files in about 0.5 s of CPU, its slowest kv/c50-ok.txt in about 0.22 s), and a generated
+ * 1,000,000-operation kv history (1,000 keys, 20 clients, some indeterminate ops) streamed from
+ * JSONL: target under 30 s and 2 GiB.
+ */
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { check, checkSync, createModel, readHistoryFile, type History, type Model } from '@verdict/checker';
+import { peakRssMiB, resetPeakRss } from './support/rss.js';
+
+const CORPUS = new URL('../histories/porcupine/', import.meta.url).pathname;
+const PORCUPINE_TOTAL_CPU_MS = 500;
+const PORCUPINE_C50_OK_MS = 220;
+
+export async function bench(): Promise<void> {
+  await corpus();
+  await millionOps();
+}
+
+async function corpus(): Promise<void> {
+  const rows = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').trim().split('\n').slice(1)
+    .map((l) => l.split('\t')).filter(([, model]) => model !== 'kv-nopartition');
+  const loaded: { file: string; history: History; model: () => Model<any>; expected: string }[] = [];
+  for (const [file, , expected] of rows) {
+    const history = await readHistoryFile(join(CORPUS, file!));
+    const model = file!.startsWith('jepsen/') ? () => createModel('etcd-register', null) : () => createModel('kv', '');
+    loaded.push({ file: file!, history, model, expected: expected! });
+  }
+  const pass = (): { file: string; ms: number; outcome: string; expected: string; steps: number }[] =>
+    loaded.map(({ file, history, model, expected }) => {
+      const t = performance.now();
+      const r = checkSync(model(), history, { counterexample: false });
+      return { file, ms: performance.now() - t, outcome: r.outcome, expected, steps: r.stats.steps };
+    });
+  const cpu0 = process.cpuUsage();
+  const cold = pass();
+  const cpuCold = process.cpuUsage(cpu0);
+  let warm = pass();
+  for (let i = 0; i < 2; i++) {
+    const again = pass();
+    warm = warm.map((w, j) => (again[j]!.ms < w.ms ? again[j]! : w));
+  }
+  console.log('Porcupine corpus (50 etcd logs, 6 kv logs), verdicts without counterexamples:');
+  console.log(`${'file'.padEnd(22)} ${'verdict'.padEnd(8)} ${'cold ms'.padStart(9)} ${'warm ms'.padStart(9)} ${'steps'.padStart(9)}`);
+  let mismatches = 0;
+  cold.forEach((c, i) => {
+    const w = warm[i]!;
+    if (c.outcome !== c.expected) mismatches++;
+    console.log(`${c.file.padEnd(22)} ${(c.outcome === c.expected ? c.outcome : `${c.outcome}≠${c.expected}`).padEnd(8)} ${c.ms.toFixed(2).padStart(9)} ${w.ms.toFixed(2).padStart(9)} ${String(c.steps).padStart(9)}`);
+  });
+  const coldMs = cold.reduce((s, c) => s + c.ms, 0);
+  const warmMs = warm.reduce((s, c) => s + c.ms, 0);
+  const cpuMs = (cpuCold.user + cpuCold.system) / 1000;
+  const c50 = warm.find((w) => w.file === 'kv/c50-ok.txt')!;
+  console.log(`total: cold ${coldMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (JIT warm-up included); warm ${warmMs.toFixed(0)} ms`);
+  console.log(`vs Porcupine's ~${PORCUPINE_TOTAL_CPU_MS} ms CPU: cold CPU ×${(cpuMs / PORCUPINE_TOTAL_CPU_MS).toFixed(2)}, warm ×${(warmMs / PORCUPINE_TOTAL_CPU_MS).toFixed(2)} (target ≤ ×2)`);
+  console.log(`kv/c50-ok.txt: warm ${c50.ms.toFixed(0)} ms vs Porcupine's ~${PORCUPINE_C50_OK_MS} ms: ×${(c50.ms / PORCUPINE_C50_OK_MS).toFixed(2)}`);
+  if (mismatches > 0) console.log(`!! ${mismatches} verdict(s) differ from EXPECTED.tsv`);
+}
+
+async function millionOps(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'verdict-bench-'));
+  try {
+    const file = join(dir, 'kv-1m.jsonl');
+    const genStart = performance.now();
+    const written = await writeGeneratedKv(file, { operations: 1_000_000, keys: 1_000, clients: 20, seed: 42 });
+    console.log(`\ngenerated ${written} operations (1,000 keys, 20 clients, ~0.5% indeterminate) in ${((performance.now() - genStart) / 1000).toFixed(1)} s`);
+    resetPeakRss();
+    const t0 = performance.now();
+    const history = await readHistoryFile(file, { keepOps: false });
+    const t1 = performance.now();
+    const result = await check(createModel('kv', 0), history);
+    const t2 = performance.now();
+    console.log(`1M-op kv: parse ${((t1 - t0) / 1000).toFixed(2)} s + check ${((t2 - t1) / 1000).toFixed(2)} s = ${((t2 - t0) / 1000).toFixed(2)} s (target < 30 s); verdict ${result.outcome}; ${result.partitions.length} partitions on ${result.stats.threads} thread(s); peak RSS ${peakRssMiB()} MiB (target < 2048)`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A linearizable kv history: each client's operation takes effect at a point inside its
+ * interval; reads return the value at that point; a few writes time out (info) and take effect
+ * later or never. Values are unique per key.
+ */
+async function writeGeneratedKv(path: string, o: { operations: number; keys: number; clients: number; seed: number }): Promise<number> {
+  let s = o.seed >>> 0 || 1;
+  const rand = (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+  interface Pending { process: number; key: number; f: 'read' | 'write'; value: number; at: number; end: number; info: boolean; effective: boolean }
+  const values = new Array<number>(o.keys).fill(0);
+  const out = createWriteStream(path);
+  const write = (line: string): Promise<void> | void => {
+    if (!out.write(line)) return new Promise((resolve) => out.once('drain', () => resolve()));
+  };
+  const processOf = Array.from({ length: o.clients }, (_, i) => i);
+  let nextProcess = o.clients;
+  const pending: (Pending | undefined)[] = new Array(o.clients).fill(undefined);
+  let seq = 0;
+  let time = 0;
+  let issued = 0;
+  // Events in time order: each step, one client either invokes or completes.
+  while (issued < o.operations || pending.some((p) => p !== undefined)) {
+    time++;
+    const c = Math.floor(rand() * o.clients);
+    const p = pending[c];
+    if (p === undefined) {
+      if (issued >= o.operations) continue;
+      issued++;
+      const key = Math.floor(rand() * o.keys);
+      const f = rand() < 0.5 ? 'read' : 'write';
+      const info = f === 'write' && rand() < 0.005;
+      const op: Pending = { process: processOf[c]!, key, f, value: f === 'write' ? ++seq : 0, at: -1, end: -1, info, effective: rand() < 0.5 };
+      pending[c] = op;
+      const w = write(`{"process":${op.process},"type":"invoke","f":"${f}","value":[${key},${f === 'write' ? op.value : 'null'}]}\n`);
+      if (w) await w;
+      continue;
+    }
+    // The operation takes effect now (a point inside its interval), then completes.
+    if (p.f === 'read') p.value = values[p.key]!;
+    else if (!p.info || p.effective) values[p.key] = p.value;
+    const type = p.info ? 'info' : 'ok';
+    const w = write(`{"process":${p.process},"type":"${type}","f":"${p.f}","value":[${p.key},${p.info && p.f === 'read' ? 'null' : p.value}]}\n`);
+    if (w) await w;
+    pending[c] = undefined;
+    if (p.info) processOf[c] = nextProcess++;
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return issued;
+}
