@@ -12,8 +12,9 @@ interface TestCase {
 }
 
 /**
- * JUnit XML for CI: one test case per consistency level, per isolation level, per anomaly, and
- * one for the requirement when given. `unknown` is an error, never a pass.
+ * JUnit XML for CI: one test case per consistency level and per witness of a violated one, per
+ * isolation level, per anomaly, and one for the requirement when given. `unknown` is an error,
+ * never a pass.
  */
 export function renderJunit(report: Report, options: { suite?: string; require?: RequiredLevel } = {}): string {
   const cases: TestCase[] = [];
@@ -25,6 +26,18 @@ export function renderJunit(report: Report, options: { suite?: string; require?:
         outcome: l.status === 'holds' ? 'pass' : l.status === 'violated' ? 'failure' : 'error',
         ...(l.status === 'violated' ? { message: `${l.level} violated`, detail: (l.violations ?? []).map((v) => v.sentence).join('\n') } : {}),
         ...(l.status === 'unknown' ? { message: `${l.level} unknown: ${l.cause ?? 'undecided'}` } : {}),
+      });
+    }
+    // One case per witness too, so CI lists each broken promise on its own line.
+    for (const l of report.consistency.levels) {
+      (l.violations ?? []).forEach((v, i) => {
+        cases.push({
+          classname: 'verdict.violation',
+          name: `${l.level}: ${v.kind}${v.scope !== undefined ? ` (${v.scope})` : ''} #${i + 1}`,
+          outcome: 'failure',
+          message: v.sentence,
+          detail: v.operations.map((o) => `#${o.id} process ${String(o.process)} ${o.description}`).join('\n'),
+        });
       });
     }
   } else if (report.linearizability !== undefined) {
