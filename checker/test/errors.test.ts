@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VerdictError, checkerErrors, isVerdictError } from '../src/index.js';
 
@@ -17,5 +18,10 @@ describe('checker error codes', () => {
     const cloned = structuredClone({ code: e.code, message: e.message });
     expect(isVerdictError(cloned)).toBe(true);
     expect(isVerdictError(new Error('plain'))).toBe(false);
+  });
+
+  it('lists every code, with its status, in the README', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [code, spec] of Object.entries(checkerErrors)) expect(readme).toContain(`| \`${code}\` | ${spec.status} |`);
   });
 });
