@@ -1,4 +1,5 @@
 import type { Operation } from '../history/op.js';
+import { deltaDebug } from '../linearizability/delta-debug.js';
 import type { CompleteModel } from '../models/model.js';
 import { programOrder, scopeLevelOf, type UnitOf } from './program-order.js';
 import type { SearchModel } from './search-model.js';
@@ -16,11 +17,10 @@ export interface SequentialShrinkResult {
 
 /**
  * Shrinks a history that is not sequentially consistent to a few operations that still are not,
- * by delta debugging with moves that only relax the history, so a shrunk witness that cannot be
- * ordered proves the original cannot either:
- * - drop a read-only operation (an order of the rest, with the read put back where it was, still fits);
- * - weaken a completed operation to `info` (it may then happen anywhere after its predecessors, or never).
- * Writes are never dropped: dropping one could invent the violation.
+ * with linearizability's delta debugging (see delta-debug.ts): every move only relaxes the
+ * history (drop a read, drop a write nobody could observe, weaken to `info`), so a shrunk witness
+ * that cannot be ordered proves the original cannot either. No cut in time: sequential
+ * consistency ignores real time, so a later write may explain an earlier read.
  */
 export function shrinkSequential(
   model: CompleteModel<any>,
@@ -35,40 +35,8 @@ export function shrinkSequential(
     const search = new SequentialSearch(programOrder(ops, unitOf), modelFor(ops), { trackCounterexample: false, guard: VersionGuard.for(model, ops, scopeLevelOf(unitOf)) });
     return search.run(stepsPerCheck) === 'illegal';
   };
-  let ops = [...operations].sort((a, b) => a.call - b.call);
+  const ops = [...operations].sort((a, b) => a.call - b.call);
   if (!illegal(ops)) return { operations: ops, minimal: false };
-  let complete = true;
-  let chunks = 2;
-  while (ops.length > 1) {
-    if (performance.now() > deadline) { complete = false; break; }
-    const candidates = ops.filter((o) => model.isReadOnly(o) || o.status !== 'info');
-    if (candidates.length === 0) break;
-    chunks = Math.min(chunks, candidates.length);
-    const size = Math.ceil(candidates.length / chunks);
-    let reduced = false;
-    for (let c = 0; c < chunks && !reduced; c++) {
-      if (performance.now() > deadline) break;
-      const chunk = new Set(candidates.slice(c * size, (c + 1) * size));
-      const next = relax(ops, chunk, model);
-      if (illegal(next)) {
-        ops = next;
-        chunks = Math.max(2, chunks - 1);
-        reduced = true;
-      }
-    }
-    if (!reduced) {
-      if (chunks >= candidates.length) break;
-      chunks = Math.min(candidates.length, chunks * 2);
-    }
-  }
-  return { operations: ops, minimal: complete && performance.now() <= deadline };
-}
-
-function relax(ops: readonly Operation[], chunk: ReadonlySet<Operation>, model: CompleteModel<any>): Operation[] {
-  const out: Operation[] = [];
-  for (const o of ops) {
-    if (!chunk.has(o)) out.push(o);
-    else if (!model.isReadOnly(o)) out.push({ ...o, status: 'info', output: undefined, ret: Infinity });
-  }
-  return out;
+  const shrunk = deltaDebug(model, ops, illegal, deadline);
+  return { operations: shrunk.operations, minimal: shrunk.complete };
 }

@@ -1,5 +1,6 @@
 import type { Operation } from '../history/op.js';
 import type { CompleteModel } from '../models/model.js';
+import { asInfo, deltaDebug } from './delta-debug.js';
 import { WglSearch } from './wgl-search.js';
 
 const CHECK_SLICE_STEPS = 16_384;
@@ -12,15 +13,10 @@ export interface ShrinkResult {
 
 /**
  * Shrinks an illegal history to a small one that is still illegal, using only moves that keep the
- * witness honest (if the shrunk history is illegal, so is the original):
- * - cut the history at a point in time: drop every op invoked later and treat ops still running
- *   then as `info` (each could have taken effect after the cut, or never);
- * - drop read-only operations (they change no state, so no order needed them);
- * - drop a write no remaining operation could have observed (the model's `footprint` says what
- *   an op writes and observes): removing it changes no observation, so it cannot invent a violation;
- * - weaken any other completed operation to `info` (any order that fits it still fits).
- * An observed write is never dropped: that could turn "stale read" into "read of a value nobody
- * wrote". Delta debugging (ddmin) applies the moves to chunks while the history stays illegal.
+ * witness honest (if the shrunk history is illegal, so is the original): first the earliest cut
+ * in time that stays illegal (later invocations dropped, ops still running then made `info`:
+ * each could have taken effect after the cut, or never), then delta debugging with the moves of
+ * delta-debug.ts (drop reads, drop writes nobody could observe, weaken to `info`).
  */
 export function shrinkIllegal<S>(model: CompleteModel<S>, operations: readonly Operation[], timeBudgetMs: number, stepsPerCheck = 2_000_000): ShrinkResult {
   const deadline = performance.now() + timeBudgetMs;
@@ -52,36 +48,9 @@ export function shrinkIllegal<S>(model: CompleteModel<S>, operations: readonly O
   const cut = cutAt(ops, times[hi]!, model);
   if (illegal(cut)) ops = cut;
 
-  // 2. ddmin, deletions first (each makes later searches smaller), then weakening as well.
-  for (const weakening of [false, true]) {
-    let chunks = 2;
-    while (ops.length > 1) {
-      if (performance.now() > deadline) {
-        complete = false;
-        break;
-      }
-      const current = ops;
-      const candidates = current.filter((o) => (weakening && o.status !== 'info') || model.isReadOnly(o) || unobservedWrite(model, o, current, new Set()));
-      if (candidates.length === 0) break;
-      chunks = Math.min(chunks, candidates.length);
-      const size = Math.ceil(candidates.length / chunks);
-      let reduced = false;
-      for (let c = 0; c < chunks && !reduced; c++) {
-        if (performance.now() > deadline) break;
-        const next = applyMoves(current, new Set(candidates.slice(c * size, (c + 1) * size)), model, weakening);
-        if (next !== undefined && illegal(next)) {
-          ops = next;
-          chunks = Math.max(2, chunks - 1);
-          reduced = true;
-        }
-      }
-      if (!reduced) {
-        if (chunks >= candidates.length) break;
-        chunks = Math.min(candidates.length, chunks * 2);
-      }
-    }
-  }
-  return { operations: ops, minimal: complete && performance.now() <= deadline };
+  // 2. ddmin over the moves that only relax the history.
+  const shrunk = deltaDebug(model, ops, illegal, deadline);
+  return { operations: shrunk.operations, minimal: complete && shrunk.complete };
 }
 
 /** The history as it stood at `time`: later invocations dropped, running ones open. */
@@ -93,46 +62,4 @@ function cutAt<S>(ops: readonly Operation[], time: number, model: CompleteModel<
     else if (!model.isReadOnly(o)) out.push(asInfo(o));
   }
   return out;
-}
-
-/** Drops the chunk's read-only and unobserved ops, weakens the rest when asked; undefined when nothing changes. */
-function applyMoves<S>(ops: readonly Operation[], chunk: ReadonlySet<Operation>, model: CompleteModel<S>, weakening: boolean): Operation[] | undefined {
-  const dropped = new Set<Operation>();
-  for (const o of chunk) if (model.isReadOnly(o)) dropped.add(o);
-  // Drop writers in the chunk nobody left can observe; dropping one may free another.
-  for (let again = true; again;) {
-    again = false;
-    for (const o of chunk) {
-      if (!dropped.has(o) && unobservedWrite(model, o, ops, dropped)) {
-        dropped.add(o);
-        again = true;
-      }
-    }
-  }
-  const out: Operation[] = [];
-  let changed = dropped.size > 0;
-  for (const o of ops) {
-    if (dropped.has(o)) continue;
-    if (weakening && chunk.has(o) && o.status !== 'info') {
-      out.push(asInfo(o));
-      changed = true;
-    } else out.push(o);
-  }
-  return changed ? out : undefined;
-}
-
-/** True when `op` writes and no op of `ops` outside `dropped` could observe that write. */
-function unobservedWrite<S>(model: CompleteModel<S>, op: Operation, ops: readonly Operation[], dropped: ReadonlySet<Operation>): boolean {
-  const footprint = model.footprint;
-  if (footprint === undefined) return false;
-  const written = footprint.written(op);
-  if (written === undefined) return false;
-  for (const other of ops) {
-    if (other !== op && !dropped.has(other) && footprint.observes(other, written)) return false;
-  }
-  return true;
-}
-
-function asInfo(o: Operation): Operation {
-  return { ...o, status: 'info', output: undefined, ret: Infinity };
 }
