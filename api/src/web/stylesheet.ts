@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The pages' one stylesheet, served from /ui/static (CSP `style-src 'self'`). Class names avoid
+ * the SVG timeline's own (`ok`, `fail`, `info`, `hl`, `fault`, `lane`): its `<style>` is inline
+ * and applies to the whole page.
+ */
+const CSS = `
+:root{--fg:#1d232a;--muted:#5c6670;--line:#d8dde3;--bg:#f6f7f9;--card:#fff;--accent:#1f5fa8;--bad:#b3261e;--good:#2e7d32;--warn:#a15c00}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
+code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
+pre{white-space:pre-wrap;word-break:break-word;background:#f0f2f5;padding:8px 10px;border-radius:4px;margin:6px 0;max-height:24em;overflow:auto}
+.top{display:flex;align-items:center;gap:24px;padding:10px 24px;background:#18202b;color:#e8edf2}
+.top a{color:#e8edf2}.brand{font-weight:700;font-size:16px}
+.top nav{display:flex;gap:16px;flex:1}
+.who{display:flex;align-items:center;gap:10px;color:#b9c3cd;font-size:13px}
+.who form{margin:0}
+main{max-width:1280px;margin:0 auto;padding:18px 24px 48px}
+h1{font-size:20px;margin:4px 0 14px}h2{font-size:16px;margin:0 0 10px}h3{font-size:14px;margin:14px 0 6px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:14px 16px;margin:0 0 16px}
+.grid{border-collapse:collapse;width:100%}
+.grid th,.grid td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+.grid th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.02em}
+.grid tr.witness td{background:#fdecea}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e5e8ec;color:#333;white-space:nowrap}
+.st-ok,.st-holds,.st-done{background:#dcefdc;color:var(--good)}
+.st-violated,.st-failed,.st-illegal{background:#fbe0dd;color:var(--bad)}
+.st-unknown,.st-cancelled{background:#fff0d6;color:var(--warn)}
+.st-running,.st-queued{background:#dde9f7;color:var(--accent)}
+.muted{color:var(--muted)}.small{font-size:12px}
+.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;margin:0 0 14px}
+.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
+input,select,button{font:inherit;padding:4px 8px;border:1px solid #b8c0c8;border-radius:4px;background:#fff}
+button{cursor:pointer;background:#eef2f6}button.primary{background:var(--accent);color:#fff;border-color:var(--accent)}
+.pager{display:flex;gap:16px;margin-top:12px}
+.links{display:flex;flex-wrap:wrap;gap:14px}
+.timeline{overflow-x:auto;border:1px solid var(--line);border-radius:4px;background:#fff;padding:4px}
+.sentence{margin:4px 0 6px}
+.error-box{border-left:4px solid var(--bad);background:#fdecea;padding:8px 12px;border-radius:4px}
+.login{max-width:460px;margin:60px auto}
+.login input[type=password]{width:100%;margin:6px 0 12px}
+`;
+
+export const STYLESHEET_PATH = `/ui/static/style.css?v=${createHash('sha256').update(CSS).digest('hex').slice(0, 12)}`;
+
+export function registerStylesheet(app: FastifyInstance): void {
+  app.get('/ui/static/style.css', { schema: { hide: true } }, async (_request, reply) => {
+    // Versioned by content hash in the pages' link: it can be cached for good.
+    return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(CSS);
+  });
+}
