@@ -16,6 +16,7 @@ import { registerListAnomalies } from './routes/list-anomalies.js';
 import { registerListJobs } from './routes/list-jobs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerWeb } from '../web/register-web.js';
 
 /** Nothing the API returns is meant to run in a browser: histories are untrusted input. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
@@ -51,5 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const register of [registerCreateJob, registerListJobs, registerGetJob, registerGetReport, registerGetHistory, registerJobEvents, registerCancelJob, registerListAnomalies, registerHealthz, registerMetrics, registerTokenRoutes]) {
     register(app, deps);
   }
+  // The web pages set their own, looser policy (a stylesheet, the timeline's hashed style).
+  await registerWeb(app, deps);
   return app;
 }

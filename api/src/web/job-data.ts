@@ -1,0 +1,70 @@
+import type { Report } from '@verdict/checker';
+import { canSeeTeam, type Principal } from '../auth/token-store.js';
+import { ApiError } from '../errors.js';
+import type { Job } from '../generated/prisma/client.js';
+import type { AppDeps } from '../http/app-deps.js';
+import { reportJson, visibleTo } from '../store/job-queries.js';
+import { asArray, asRecord } from './format.js';
+import type { PartRow, StoredHistoryInfo } from './sections/job-summary.js';
+import type { Focus } from './timeline-window.js';
+
+/**
+ * A finished job's report as JSON text, through the API's report cache (a report never changes
+ * once written). Undefined while there is none. The team is checked again: the cache is shared.
+ */
+export async function reportText(deps: AppDeps, principal: Principal, jobId: string): Promise<string | undefined> {
+  let entry = deps.reports.get(jobId);
+  if (entry === undefined) {
+    entry = await reportJson(deps.prisma, jobId);
+    if (entry === undefined) return undefined;
+    deps.reports.set(jobId, entry);
+  }
+  if (!canSeeTeam(principal, entry.team)) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', jobId);
+  return entry.json;
+}
+
+export async function storedHistoryInfo(deps: AppDeps, jobId: string): Promise<StoredHistoryInfo | null> {
+  return deps.prisma.history.findUnique({ where: { jobId }, select: { format: true, source: true, events: true, bytes: true, storedBytes: true } });
+}
+
+/** The parts of a split check (bounded by its part count), seen through the caller's team. */
+export async function partsOf(deps: AppDeps, principal: Principal, job: Job): Promise<PartRow[]> {
+  if (job.partsTotal === null) return [];
+  return deps.prisma.job.findMany({
+    where: { parentId: job.id, ...visibleTo(principal) },
+    orderBy: { partIndex: 'asc' },
+    take: job.partsTotal,
+    select: { id: true, partIndex: true, status: true, outcome: true, spec: true },
+  });
+}
+
+/**
+ * What the timeline centres on, most telling first (the first one anchors a window too wide to
+ * draw whole): the operation that cannot be linearized and the witness; else the first isolation
+ * anomaly's transactions; else the first violated guarantee's operations.
+ */
+export function focusOf(report: Report | undefined): Focus[] {
+  const cx = report?.linearizability?.counterexample;
+  if (cx !== undefined) return [cx.blocked, ...cx.witness.operations].map(toFocus);
+  const anomaly = report?.isolation?.anomalies[0];
+  if (anomaly !== undefined) return anomaly.transactions.map(toFocus);
+  const violation = report?.consistency?.levels.find((l) => (l.violations?.length ?? 0) > 0)?.violations?.[0];
+  if (violation !== undefined) return violation.operations.map(toFocus);
+  return [];
+}
+
+function toFocus(o: { process: number | string; call: number; ret: number | null }): Focus {
+  return { process: o.process, call: o.call, ret: o.ret };
+}
+
+/**
+ * Where the timeline's history lives. A split check's report names positions in the part that
+ * held the failing key, so its timeline is drawn from that part's history; any other witness of
+ * a split check cannot be placed, and the parent's history is drawn without one.
+ */
+export function timelineSource(job: Job, report: Report | undefined, parts: readonly PartRow[]): { jobId: string; focus: Focus[] } {
+  if (job.partsTotal === null) return { jobId: job.id, focus: focusOf(report) };
+  const partition = report?.linearizability?.counterexample?.partition;
+  const part = partition === undefined ? undefined : parts.find((p) => asArray(asRecord(p.spec).keys).includes(partition));
+  return part !== undefined ? { jobId: part.id, focus: focusOf(report) } : { jobId: job.id, focus: [] };
+}

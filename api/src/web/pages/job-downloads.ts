@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Report } from '@verdict/checker';
+import { ApiError } from '../../errors.js';
+import type { AppDeps } from '../../http/app-deps.js';
+import { principalOf } from '../../http/plugins/auth.js';
+import { JobIdParamsSchema, type JobIdParams } from '../../http/schemas/common.js';
+import { reportAsJunit, reportAsText } from '../../jobs/engine.js';
+import { streamHistory } from '../../store/history-store.js';
+import { findVisibleJob } from '../../store/job-queries.js';
+import { reportText } from '../job-data.js';
+import { requireViewer } from '../session.js';
+
+/** Downloads are data, never pages: nothing in them may run or load anything. */
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/**
+ * The JSON API's report formats and history download for a signed-in browser (links cannot
+ * carry a Bearer header): the same data, the same team checks.
+ */
+export function registerJobDownloads(app: FastifyInstance, deps: AppDeps): void {
+  const options = { schema: { hide: true, params: JobIdParamsSchema }, preHandler: requireViewer(deps.tokens) };
+
+  const finishedReport = async (request: FastifyRequest): Promise<{ id: string; json: string }> => {
+    const principal = principalOf(request);
+    const { id } = request.params as JobIdParams;
+    const job = await findVisibleJob(deps.prisma, principal, id);
+    const json = await reportText(deps, principal, id);
+    if (json === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FINISHED', `job ${id} is ${job.status}`);
+    return { id, json };
+  };
+  const data = (reply: FastifyReply, type: string, filename?: string): FastifyReply => {
+    void reply.type(type).header('content-security-policy', DATA_CSP).header('cache-control', 'no-store');
+    return filename === undefined ? reply : reply.header('content-disposition', `attachment; filename="${filename}"`);
+  };
+
+  app.get('/ui/jobs/:id/report.json', options, async (request, reply) => {
+    const { json } = await finishedReport(request);
+    return data(reply, 'application/json; charset=utf-8').send(json);
+  });
+
+  app.get('/ui/jobs/:id/report.txt', options, async (request, reply) => {
+    const { json } = await finishedReport(request);
+    return data(reply, 'text/plain; charset=utf-8').send(reportAsText(JSON.parse(json) as Report));
+  });
+
+  app.get('/ui/jobs/:id/junit.xml', options, async (request, reply) => {
+    const { id, json } = await finishedReport(request);
+    // An attachment: an XML document opened in the browser would be parsed as markup.
+    return data(reply, 'application/xml; charset=utf-8', `verdict-${id}.xml`).send(reportAsJunit(JSON.parse(json) as Report, { suite: `verdict job ${id}` }));
+  });
+
+  app.get('/ui/jobs/:id/history.jsonl', options, async (request, reply) => {
+    const { id } = request.params as JobIdParams;
+    await findVisibleJob(deps.prisma, principalOf(request), id);
+    const stream = await streamHistory(deps.prisma, id);
+    if (stream === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${id} has no history yet`);
+    return data(reply, 'application/x-ndjson; charset=utf-8', `${id}.jsonl`).send(stream);
+  });
+}

@@ -1,0 +1,157 @@
+import { gunzipSync } from 'node:zlib';
+import { NEMESIS_PROCESS, renderTimelineSvg, type History, type Op, type Operation } from '@verdict/checker';
+import type { PrismaClient } from '../generated/prisma/client.js';
+
+/** An operation the timeline should centre on and outline (a witness, an anomaly's transaction). */
+export interface Focus {
+  process: number | string;
+  /** History positions of the invocation and of the completion (null: open). */
+  call: number;
+  ret: number | null;
+}
+
+export interface TimelineView {
+  svg: string;
+  /** The positions drawn, of `events` in the whole history. */
+  from: number;
+  to: number;
+  events: number;
+  /** Focus operations found in the stored history and outlined. */
+  outlined: number;
+  focus: number;
+  /** The focus spans more than one window: the drawing is centred on the first focus operation. */
+  clipped: boolean;
+  /** Chunks of the stretch not read (too many, or too large once expanded): the drawing may miss operations. */
+  chunksSkipped: number;
+}
+
+/** Positions drawn at most: a timeline wider than this is unreadable anyway. */
+const WINDOW_POSITIONS_MAX = 400;
+/** Lines read either side of the window, to pair operations that start or end outside it. */
+const LOOKAROUND_LINES = 1_500;
+/** Chunks read at most, and the most bytes one may expand to: the page never parses a whole huge history. */
+const CHUNKS_READ_MAX = 4;
+const CHUNK_BYTES_MAX = 16 << 20;
+
+/**
+ * The SVG timeline of a stored history around the operations of interest, read from the few
+ * gzip chunks that hold that stretch of the history: memory and time depend on the window,
+ * not on the history's size. Undefined when the job has no stored history (yet).
+ */
+export async function loadTimeline(prisma: PrismaClient, jobId: string, focus: readonly Focus[]): Promise<TimelineView | undefined> {
+  const history = await prisma.history.findUnique({ where: { jobId }, select: { id: true, events: true } });
+  if (history === null || history.events === 0) return undefined;
+  const last = history.events - 1;
+  const { from, to, clipped } = chooseWindow(focus, last);
+  const loadFrom = Math.max(0, from - LOOKAROUND_LINES);
+  const loadTo = Math.min(last, to + LOOKAROUND_LINES);
+  const { ops, skipped } = await readLines(prisma, history.id, loadFrom, loadTo, { from, to });
+  const paired = pair(ops);
+  const visible = paired.operations.filter((o) => o.call <= to && o.ret >= from);
+  const highlight = new Set<number>();
+  for (const f of focus) {
+    const match = visible.find((o) => o.call === f.call && String(o.process) === String(f.process));
+    if (match !== undefined) highlight.add(match.id);
+  }
+  const windowHistory: History = { ops: [], operations: visible, events: paired.events };
+  const svg = renderTimelineSvg(windowHistory, undefined, { highlight, window: { from, to }, operationsMax: WINDOW_POSITIONS_MAX * 2 });
+  return { svg, from, to, events: history.events, outlined: highlight.size, focus: focus.length, clipped, chunksSkipped: skipped };
+}
+
+/** The window around the focus, padded; capped at WINDOW_POSITIONS_MAX around the first focus. */
+export function chooseWindow(focus: readonly Focus[], last: number): { from: number; to: number; clipped: boolean } {
+  if (focus.length === 0) return { from: 0, to: Math.min(last, WINDOW_POSITIONS_MAX - 1), clipped: false };
+  const lo = Math.min(...focus.map((f) => f.call));
+  const hi = Math.max(...focus.map((f) => f.ret ?? f.call));
+  const pad = Math.max(6, Math.floor((hi - lo) * 0.15));
+  let from = Math.max(0, lo - pad);
+  let to = Math.min(last, hi + pad);
+  if (to - from + 1 <= WINDOW_POSITIONS_MAX) return { from, to, clipped: false };
+  const anchor = focus[0]!;
+  from = Math.max(0, Math.min(anchor.call - WINDOW_POSITIONS_MAX / 2, last - WINDOW_POSITIONS_MAX + 1));
+  to = Math.min(last, from + WINDOW_POSITIONS_MAX - 1);
+  return { from, to, clipped: true };
+}
+
+/**
+ * The ops at positions [from, to] (the window padded by `window`), from the chunks that hold
+ * them: those under the window first, at most CHUNKS_READ_MAX, none expanding past
+ * CHUNK_BYTES_MAX (such a chunk is skipped). Unreadable lines are skipped too.
+ */
+async function readLines(prisma: PrismaClient, historyId: string, from: number, to: number, window: { from: number; to: number }): Promise<{ ops: Op[]; skipped: number }> {
+  const chunks = await prisma.historyChunk.findMany({ where: { historyId }, select: { seq: true, firstLine: true, lines: true }, orderBy: { seq: 'asc' } });
+  // firstLine is 1-based; positions are 0-based.
+  const overlaps = (c: { firstLine: number; lines: number }, lo: number, hi: number): boolean => c.firstLine - 1 <= hi && c.firstLine - 1 + c.lines - 1 >= lo;
+  const needed = chunks.filter((c) => overlaps(c, from, to));
+  const chosen = [...needed.filter((c) => overlaps(c, window.from, window.to)), ...needed.filter((c) => !overlaps(c, window.from, window.to))]
+    .slice(0, CHUNKS_READ_MAX)
+    .sort((a, b) => a.seq - b.seq);
+  const ops: Op[] = [];
+  let skipped = needed.length - chosen.length;
+  for (const meta of chosen) {
+    const row = await prisma.historyChunk.findUnique({ where: { historyId_seq: { historyId, seq: meta.seq } }, select: { data: true } });
+    if (row === null) continue;
+    let lines: string[];
+    try {
+      lines = gunzipSync(row.data, { maxOutputLength: CHUNK_BYTES_MAX }).toString('utf8').split('\n');
+    } catch {
+      skipped++;
+      continue;
+    }
+    for (let i = Math.max(0, from - (meta.firstLine - 1)); i < lines.length; i++) {
+      const position = meta.firstLine - 1 + i;
+      if (position > to) break;
+      const op = parseOp(lines[i]!, position);
+      if (op !== undefined) ops.push(op);
+    }
+  }
+  return { ops, skipped };
+}
+
+const OP_TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+
+function parseOp(line: string, position: number): Op | undefined {
+  if (line === '') return undefined;
+  try {
+    const raw = JSON.parse(line) as Partial<Op>;
+    if (!OP_TYPES.has(String(raw.type)) || typeof raw.f !== 'string' || (typeof raw.process !== 'number' && typeof raw.process !== 'string')) return undefined;
+    return { ...raw, index: position } as Op;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Invocations paired with completions as the history builder pairs them, but keeping the
+ * history's own positions (the report's witnesses name them). A completion whose invocation
+ * lies before the lines read is dropped; an invocation still open at the end stays open.
+ */
+function pair(ops: readonly Op[]): { operations: Operation[]; events: Op[] } {
+  const operations: Operation[] = [];
+  const events: Op[] = [];
+  const open = new Map<string, Operation>();
+  for (const op of ops) {
+    if (op.process === NEMESIS_PROCESS) {
+      events.push(op);
+      continue;
+    }
+    const key = `${typeof op.process}:${String(op.process)}`;
+    if (op.type === 'invoke') {
+      const operation: Operation = { id: operations.length, process: op.process, f: op.f, input: op.value, output: undefined, status: 'info', call: op.index, ret: Infinity };
+      if (op.node !== undefined) operation.node = op.node;
+      operations.push(operation);
+      open.set(key, operation);
+      continue;
+    }
+    const operation = open.get(key);
+    if (operation === undefined || operation.f !== op.f) continue;
+    open.delete(key);
+    operation.status = op.type as Operation['status'];
+    operation.completionIndex = op.index;
+    if (op.type !== 'info') {
+      operation.ret = op.index;
+      operation.output = op.value;
+    }
+  }
+  return { operations, events };
+}
