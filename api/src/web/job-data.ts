@@ -45,7 +45,7 @@ export async function partsOf(deps: AppDeps, principal: Principal, job: Job): Pr
  */
 export function focusOf(report: Report | undefined): Focus[] {
   const cx = report?.linearizability?.counterexample;
-  if (cx !== undefined) return [cx.blocked, ...cx.witness.operations].map(toFocus);
+  if (cx !== undefined) return [cx.blocked, ...cx.witness.operations.filter((o) => o.id !== cx.blocked.id)].map(toFocus);
   const anomaly = report?.isolation?.anomalies[0];
   if (anomaly !== undefined) return anomaly.transactions.map(toFocus);
   const violation = report?.consistency?.levels.find((l) => (l.violations?.length ?? 0) > 0)?.violations?.[0];

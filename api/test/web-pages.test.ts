@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpus } from './support/http.js';
+import { databaseBackends } from './support/services.js';
+import { testApp, type TestApp } from './support/test-app.js';
+import { hostileTxnOps, page, signIn, submitAndWait } from './support/web-fixtures.js';
+
+const backends = await databaseBackends();
+
+const OK_OPS = [
+  { process: 0, type: 'invoke', f: 'write', value: 1 },
+  { process: 0, type: 'ok', f: 'write', value: 1 },
+  { process: 1, type: 'invoke', f: 'read', value: null },
+  { process: 1, type: 'ok', f: 'read', value: 1 },
+];
+
+/** Job ids on a list page, in order. */
+function listedJobs(body: string): string[] {
+  return [...body.matchAll(/<a class="mono" href="\/ui\/jobs\/([0-9a-f-]{36})">/g)].map((m) => m[1]!);
+}
+
+describe.each(backends)('the web pages (%s)', (backend) => {
+  let t: TestApp;
+  let cookie: string;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await testApp('web_pages', {}, backend);
+    const auth = await t.token(['submit']);
+    cookie = await signIn(t.app, auth);
+    const casFailure = { history: corpus('knossos/cas-register/bad/cas-failure.edn').toString(), model: 'cas-register', init: 0, source: 'cas-failure.edn' };
+    ids.cas = (await submitAndWait(t, auth, '/jobs', casFailure)).id as string;
+    ids.ok1 = (await submitAndWait(t, auth, '/jobs?model=register&init=0&source=ok-1.json', OK_OPS)).id as string;
+    ids.ok2 = (await submitAndWait(t, auth, '/jobs?model=register&init=0&source=ok-2.json', OK_OPS)).id as string;
+    ids.txn = (await submitAndWait(t, auth, '/jobs?source=dirty.json', hostileTxnOps())).id as string;
+    ids.paxos = (await submitAndWait(t, auth, '/jobs', { protocol: 'paxos', nemesis: 'partition-halves', seed: 7, ops: 120 })).id as string;
+    // Running, its lease renewed far ahead: no runner takes it over while the tests look at it.
+    ids.running = (await t.db.prisma.job.create({ data: { kind: 'check', status: 'running', attempts: 1, heartbeatAt: new Date(Date.now() + 86_400_000), spec: { source: 'waiting.json' } } })).id;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('lists jobs newest first with status, kind, source, verdict and anomaly types', async () => {
+    const res = await page(t.app, '/ui', cookie);
+    expect(res.statusCode).toBe(200);
+    expect(listedJobs(res.body)).toEqual([ids.running, ids.paxos, ids.txn, ids.ok2, ids.ok1, ids.cas]);
+    expect(res.body).toContain('cas-failure.edn');
+    expect(res.body).toContain(`href="/ui/anomalies?type=G1a&amp;jobId=${ids.txn}"`);
+    expect(res.body).toContain('isolation <strong>read-uncommitted</strong>');
+    expect(res.body).toMatch(/<span class="mono">paxos<\/span> <span class="muted small">partition-halves<\/span>/);
+  });
+
+  it('filters the list by status, verdict, kind, protocol and anomaly type', async () => {
+    const listed = async (query: string) => listedJobs((await page(t.app, `/ui?${query}`, cookie)).body);
+    expect(await listed('outcome=violated')).toEqual(expect.arrayContaining([ids.cas, ids.txn]));
+    expect(await listed('outcome=violated')).not.toContain(ids.ok1);
+    expect(await listed('status=running&outcome=&kind=&protocol=&anomaly=')).toEqual([ids.running]);
+    expect(await listed('kind=run')).toEqual([ids.paxos]);
+    expect(await listed('protocol=paxos')).toEqual([ids.paxos]);
+    expect(await listed('anomaly=G1a')).toEqual([ids.txn]);
+    expect(await listed('anomaly=linearizability')).toEqual([ids.cas]);
+    expect((await page(t.app, '/ui?protocol=raft', cookie)).body).toContain('No jobs match these filters');
+    const bad = await page(t.app, '/ui?status=sleeping', cookie);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('VRD_ERR_API_INVALID');
+  });
+
+  it('pages through the list with a cursor, keeping the filters', async () => {
+    const first = (await page(t.app, '/ui?limit=2', cookie)).body;
+    expect(listedJobs(first)).toEqual([ids.running, ids.paxos]);
+    const next = /<a rel="next" href="([^"]+)">/.exec(first)![1]!.replaceAll('&amp;', '&');
+    expect(next).toMatch(/^\/ui\?limit=2&cursor=/);
+    const second = (await page(t.app, next, cookie)).body;
+    expect(listedJobs(second)).toEqual([ids.txn, ids.ok2]);
+    expect(second).toContain('« newest');
+    const filtered = (await page(t.app, '/ui?limit=1&outcome=ok', cookie)).body;
+    expect(/<a rel="next" href="([^"]+)">/.exec(filtered)![1]).toContain('outcome=ok');
+    expect((await page(t.app, '/ui?cursor=bm9wZQ', cookie)).statusCode).toBe(400);
+  });
+
+  it('shows a non-linearizable job: witness, longest prefix, blocked op, final paths and the timeline around them', async () => {
+    const res = await page(t.app, `/ui/jobs/${ids.cas}`, cookie);
+    expect(res.statusCode).toBe(200);
+    const body = res.body;
+    for (const text of ['Verdict', 'not linearizable', 'Witness:', 'Longest linearizable prefix', 'It cannot be followed by', 'Final paths', 'every pending operation fails', 'cas-failure.edn', 'cas-register']) {
+      expect(body, text).toContain(text);
+    }
+    expect(body).toContain('<tr class="witness">');
+    expect(body).toMatch(/<section class="card" id="timeline">[\s\S]*<svg [^>]*aria-label="history timeline"/);
+    expect(body).toMatch(/<rect class="[a-z]+ hl"/);
+    // cas-failure's witness spans more positions than one window holds: centred on the blocked op.
+    expect(body).toMatch(/Positions \d+–\d+ of 590 history events;\s+\d+ of the witness&#39;s 17 operation\(s\) found in this window and outlined/);
+    for (const file of ['report.json', 'report.txt', 'junit.xml', 'history.jsonl']) expect(body).toContain(`href="/ui/jobs/${ids.cas}/${file}"`);
+    // The timeline's inline style is allowed by its hash, and nothing else inline is.
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toMatch(/^default-src 'none'; style-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('shows every level of a protocol run and its availability facts', async () => {
+    const body = (await page(t.app, `/ui/jobs/${ids.paxos}`, cookie)).body;
+    for (const text of ['Protocol run', 'partition-halves', 'Run and availability', 'Phases', 'Faults', 'reproduce', 'Consistency levels', 'sequential', 'eventual']) {
+      expect(body, text).toContain(text);
+    }
+  });
+
+  it('shows isolation anomalies with their transactions, edges and sentence', async () => {
+    const body = (await page(t.app, `/ui/jobs/${ids.txn}`, cookie)).body;
+    expect(body).toContain('Isolation anomalies (1)');
+    expect(body).toContain('rules out strict-serializable, serializable, snapshot-isolation, repeatable-read, read-committed');
+    expect(body).toMatch(/T1 –wr\(.*\)→ T2/);
+    expect(body).toContain('which T1 appended and then aborted');
+  });
+
+  it('serves the downloads: the same data as the API', async () => {
+    const auth = { authorization: `Bearer ${(await t.deps.tokens.create({ name: 'reader', scopes: ['read'] })).secret}` };
+    const api = await t.app.inject({ method: 'GET', url: `/jobs/${ids.cas}/report`, headers: auth });
+    const json = await page(t.app, `/ui/jobs/${ids.cas}/report.json`, cookie);
+    expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(json.json()).toEqual(api.json());
+    expect((await page(t.app, `/ui/jobs/${ids.cas}/report.txt`, cookie)).body).toContain('VERDICT: VIOLATED');
+    const junit = await page(t.app, `/ui/jobs/${ids.cas}/junit.xml`, cookie);
+    expect(junit.headers['content-disposition']).toBe(`attachment; filename="verdict-${ids.cas}.xml"`);
+    expect(junit.body).toContain('<testsuite');
+    const history = await page(t.app, `/ui/jobs/${ids.cas}/history.jsonl`, cookie);
+    expect(history.body).toBe((await t.app.inject({ method: 'GET', url: `/jobs/${ids.cas}/history`, headers: auth })).body);
+    const unfinished = await page(t.app, `/ui/jobs/${ids.running}/report.json`, cookie);
+    expect(unfinished.statusCode).toBe(409);
+    expect(unfinished.body).toContain('VRD_ERR_JOB_NOT_FINISHED');
+  });
+
+  it('shows a job without a report, reloading itself until it finishes', async () => {
+    const body = (await page(t.app, `/ui/jobs/${ids.running}`, cookie)).body;
+    expect(body).toContain('No report yet: the job is running.');
+    expect(body).toContain('<meta http-equiv="refresh" content="5">');
+    expect((await page(t.app, `/ui/jobs/${ids.cas}`, cookie)).body).not.toContain('http-equiv="refresh"');
+  });
+
+  it('answers unknown jobs and paths with 404 pages, and malformed ids with 400', async () => {
+    const unknown = await page(t.app, '/ui/jobs/00000000-0000-4000-8000-000000000000', cookie);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(unknown.body).toContain('VRD_ERR_JOB_NOT_FOUND');
+    expect((await page(t.app, '/ui/jobs/00000000-0000-4000-8000-000000000000/junit.xml', cookie)).statusCode).toBe(404);
+    expect((await page(t.app, '/ui/jobs/not-a-job', cookie)).statusCode).toBe(400);
+    const path = await page(t.app, '/ui/nothing/here', cookie);
+    expect(path.statusCode).toBe(404);
+    expect(path.body).toContain('VRD_ERR_API_ROUTE');
+    // The API's own 404 stays JSON.
+    expect((await t.app.inject({ method: 'GET', url: '/nothing' })).headers['content-type']).toContain('application/json');
+  });
+
+  it('searches anomalies by type, level ruled out, category and protocol, linking to their jobs', async () => {
+    const g1a = (await page(t.app, '/ui/anomalies?type=G1a', cookie)).body;
+    expect(g1a).toContain(`href="/ui/jobs/${ids.txn}"`);
+    expect(g1a).not.toContain(`href="/ui/jobs/${ids.cas}"`);
+    expect(g1a).toContain('which T1 appended and then aborted');
+    const lin = (await page(t.app, '/ui/anomalies?category=linearizability&type=&level=&protocol=', cookie)).body;
+    expect(lin).toContain(`href="/ui/jobs/${ids.cas}"`);
+    expect(lin).toContain('cannot take effect');
+    expect((await page(t.app, '/ui/anomalies?level=read-committed', cookie)).body).toContain(`href="/ui/jobs/${ids.txn}"`);
+    expect((await page(t.app, '/ui/anomalies?level=strong', cookie)).body).toContain(`href="/ui/jobs/${ids.cas}"`);
+    expect((await page(t.app, '/ui/anomalies?protocol=paxos&type=G1a', cookie)).body).toContain('No anomalies match this search');
+    expect((await page(t.app, `/ui/anomalies?jobId=${ids.cas}`, cookie)).body).not.toContain(`href="/ui/jobs/${ids.txn}"`);
+    expect((await page(t.app, '/ui/anomalies?category=nope', cookie)).statusCode).toBe(400);
+  });
+
+  it('serves its stylesheet for good, and keeps the pages out of the OpenAPI document', async () => {
+    const home = (await page(t.app, '/ui', cookie)).body;
+    const href = /<link rel="stylesheet" href="([^"]+)">/.exec(home)![1]!;
+    const css = await t.app.inject({ method: 'GET', url: href });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.headers['cache-control']).toContain('immutable');
+    const openapi = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths).filter((p) => p.startsWith('/ui'))).toEqual([]);
+  });
+});
