@@ -69,7 +69,8 @@ describe.runIf(pgUp)('signing in to the pages, scopes and teams', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain('read is needed');
     const token = red.auth.replace('Bearer ', '');
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+    const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }];
+    for (const headers of crossSite) {
       const res = await login({ token }, headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(400);
       expect(res.headers['set-cookie']).toBeUndefined();

@@ -88,8 +88,11 @@ describe.each(backends)('the web pages (%s)', (backend) => {
     expect(body).toContain('<tr class="witness">');
     expect(body).toMatch(/<section class="card" id="timeline">[\s\S]*<svg [^>]*aria-label="history timeline"/);
     expect(body).toMatch(/<rect class="[a-z]+ hl"/);
-    // cas-failure's witness spans more positions than one window holds: centred on the blocked op.
-    expect(body).toMatch(/Positions \d+–\d+ of 590 history events;\s+\d+ of the witness&#39;s 17 operation\(s\) found in this window and outlined/);
+    expect(body).toMatch(/Positions 3–531 of 590 history events;\s+the 17 operation\(s\) of the witness are outlined in red/);
+    expect(body.match(/<rect class="[a-z]+ hl"/g)).toHaveLength(17);
+    // Tooltips number operations as the report does: #244 is the read that cannot be linearized.
+    expect(body).toContain('<td class="mono">#244</td>');
+    expect(body).toMatch(/<title>#244 process 70 read\nstatus: ok\ninvoked at 488, completed at 491/);
     for (const file of ['report.json', 'report.txt', 'junit.xml', 'history.jsonl']) expect(body).toContain(`href="/ui/jobs/${ids.cas}/${file}"`);
     // The timeline's inline style is allowed by its hash, and nothing else inline is.
     const csp = String(res.headers['content-security-policy']);

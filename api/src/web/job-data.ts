@@ -53,8 +53,8 @@ export function focusOf(report: Report | undefined): Focus[] {
   return [];
 }
 
-function toFocus(o: { process: number | string; call: number; ret: number | null }): Focus {
-  return { process: o.process, call: o.call, ret: o.ret };
+function toFocus(o: { id?: number; process: number | string; call: number; ret: number | null }): Focus {
+  return { ...(o.id !== undefined ? { id: o.id } : {}), process: o.process, call: o.call, ret: o.ret };
 }
 
 /**

@@ -4,6 +4,8 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 
 /** An operation the timeline should centre on and outline (a witness, an anomaly's transaction). */
 export interface Focus {
+  /** The operation's number in the report, when it has one (transactions have names instead). */
+  id?: number;
   process: number | string;
   /** History positions of the invocation and of the completion (null: open). */
   call: number;
@@ -23,10 +25,15 @@ export interface TimelineView {
   clipped: boolean;
   /** Chunks of the stretch not read (too many, or too large once expanded): the drawing may miss operations. */
   chunksSkipped: number;
+  /**
+   * How the tooltips number operations: as the report does (`history`), or, when that cannot be
+   * known without reading everything before the window, by their invocation's position.
+   */
+  numbering: 'history' | 'positions';
 }
 
-/** Positions drawn at most: a timeline wider than this is unreadable anyway. */
-const WINDOW_POSITIONS_MAX = 400;
+/** Positions drawn at most (3 px each at the renderer's narrowest): wider is unreadable anyway. */
+export const WINDOW_POSITIONS_MAX = 600;
 /** Lines read either side of the window, to pair operations that start or end outside it. */
 const LOOKAROUND_LINES = 1_500;
 /** Chunks read at most, and the most bytes one may expand to: the page never parses a whole huge history. */
@@ -47,15 +54,14 @@ export async function loadTimeline(prisma: PrismaClient, jobId: string, focus: r
   const loadTo = Math.min(last, to + LOOKAROUND_LINES);
   const { ops, skipped } = await readLines(prisma, history.id, loadFrom, loadTo, { from, to });
   const paired = pair(ops);
+  const matches = focus.map((f) => ({ f, op: paired.operations.find((o) => o.call === f.call && String(o.process) === String(f.process)) }));
+  const numbering = renumber(paired.operations, matches, loadFrom === 0 && skipped === 0, skipped === 0);
   const visible = paired.operations.filter((o) => o.call <= to && o.ret >= from);
   const highlight = new Set<number>();
-  for (const f of focus) {
-    const match = visible.find((o) => o.call === f.call && String(o.process) === String(f.process));
-    if (match !== undefined) highlight.add(match.id);
-  }
+  for (const { op } of matches) if (op !== undefined && op.call <= to && op.ret >= from) highlight.add(op.id);
   const windowHistory: History = { ops: [], operations: visible, events: paired.events };
   const svg = renderTimelineSvg(windowHistory, undefined, { highlight, window: { from, to }, operationsMax: WINDOW_POSITIONS_MAX * 2 });
-  return { svg, from, to, events: history.events, outlined: highlight.size, focus: focus.length, clipped, chunksSkipped: skipped };
+  return { svg, from, to, events: history.events, outlined: highlight.size, focus: focus.length, clipped, chunksSkipped: skipped, numbering };
 }
 
 /** The window around the focus, padded; capped at WINDOW_POSITIONS_MAX around the first focus. */
@@ -63,7 +69,7 @@ export function chooseWindow(focus: readonly Focus[], last: number): { from: num
   if (focus.length === 0) return { from: 0, to: Math.min(last, WINDOW_POSITIONS_MAX - 1), clipped: false };
   const lo = Math.min(...focus.map((f) => f.call));
   const hi = Math.max(...focus.map((f) => f.ret ?? f.call));
-  const pad = Math.max(6, Math.floor((hi - lo) * 0.15));
+  const pad = Math.max(6, Math.min(40, Math.floor((hi - lo) * 0.15)));
   let from = Math.max(0, lo - pad);
   let to = Math.min(last, hi + pad);
   if (to - from + 1 <= WINDOW_POSITIONS_MAX) return { from, to, clipped: false };
@@ -119,6 +125,25 @@ function parseOp(line: string, position: number): Op | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Gives the operations the numbers the report uses: an operation's number counts the client
+ * invocations before it in the whole history. Counted from the start when the lines read begin
+ * there; otherwise offset from a witness operation whose number the report gives, when every
+ * such witness agrees and the lines read are contiguous. Failing both, operations are numbered
+ * by their invocation's position, which is at least unique and stable.
+ */
+function renumber(operations: Operation[], matches: readonly { f: Focus; op: Operation | undefined }[], fromStart: boolean, contiguous: boolean): 'history' | 'positions' {
+  if (fromStart) return 'history';
+  const offsets = new Set(matches.filter((m) => m.op !== undefined && m.f.id !== undefined).map((m) => m.f.id! - m.op!.id));
+  if (contiguous && offsets.size === 1) {
+    const offset = [...offsets][0]!;
+    for (const o of operations) o.id += offset;
+    return 'history';
+  }
+  for (const o of operations) o.id = o.call;
+  return 'positions';
 }
 
 /**

@@ -70,6 +70,7 @@ function timelineSection(t: TimelineView, partId: string | undefined): Html {
 <p class="small muted">Positions ${t.from}–${t.to} of ${t.events} history events${partId !== undefined ? html`, from <a href="/ui/jobs/${partId}">the part</a> that holds the failing key` : ''};
 ${outlined}.${t.clipped ? ' The witness spans more than one window: this one is centred on the operation that cannot be linearized.' : ''}
 ${t.chunksSkipped > 0 ? ' Part of this stretch of the history was too large to read here: download the history for all of it.' : ''}
+${t.numbering === 'positions' ? ' Operations are numbered by the position of their invocation here, not as in the report.' : ''}
 Hover a bar for the operation's details.</p>
 <div class="timeline">${trustedSvg(t.svg)}</div>
 </section>`;

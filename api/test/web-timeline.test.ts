@@ -1,0 +1,125 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyFromOps, type Op, type OperationView, type Report } from '@verdict/checker';
+import type { PrismaClient } from '../src/generated/prisma/client.js';
+import { writeHistory } from '../src/store/history-store.js';
+import { WINDOW_POSITIONS_MAX, chooseWindow, loadTimeline } from '../src/web/timeline-window.js';
+import { requireService } from './support/services.js';
+import { testApp, type TestApp } from './support/test-app.js';
+import { page, signIn } from './support/web-fixtures.js';
+
+const pgUp = await requireService('postgres');
+
+/** 60,000 writes by 5 processes, one after another: 120,000 events, several chunks. */
+const OPERATIONS = 60_000;
+
+function bigHistoryOps(): Omit<Op, 'index'>[] {
+  const ops: Omit<Op, 'index'>[] = [];
+  for (let i = 0; i < OPERATIONS; i++) {
+    ops.push({ process: i % 5, type: 'invoke', f: 'write', value: i }, { process: i % 5, type: 'ok', f: 'write', value: i });
+  }
+  return ops;
+}
+
+/** Operation `i` of the big history as a report shows it (invoked at 2i, completed at 2i+1). */
+function view(i: number): OperationView {
+  return { id: i, process: i % 5, f: 'write', input: i, output: i, status: 'ok', call: 2 * i, ret: 2 * i + 1, description: `write ${i}` };
+}
+
+describe('the timeline window', () => {
+  it('holds the whole focus, padded, when it fits; else centres on the first focus operation', () => {
+    expect(chooseWindow([], 10)).toEqual({ from: 0, to: 10, clipped: false });
+    expect(chooseWindow([], 10_000)).toEqual({ from: 0, to: WINDOW_POSITIONS_MAX - 1, clipped: false });
+    expect(chooseWindow([{ process: 1, call: 100, ret: 103 }, { process: 2, call: 120, ret: null }], 1_000)).toEqual({ from: 94, to: 126, clipped: false });
+    expect(chooseWindow([{ process: 1, call: 2, ret: 3 }], 4)).toEqual({ from: 0, to: 4, clipped: false });
+    const wide = chooseWindow([{ process: 1, call: 5_000, ret: 5_001 }, { process: 2, call: 10, ret: 11 }], 9_999);
+    expect(wide).toEqual({ from: 5_000 - WINDOW_POSITIONS_MAX / 2, to: 5_000 + WINDOW_POSITIONS_MAX / 2 - 1, clipped: true });
+    expect(chooseWindow([{ process: 1, call: 9_990, ret: 9_991 }, { process: 2, call: 10, ret: 11 }], 9_999)).toEqual({ from: 10_000 - WINDOW_POSITIONS_MAX, to: 9_999, clipped: true });
+  });
+});
+
+describe.runIf(pgUp)('the timeline of a large stored history', () => {
+  let t: TestApp;
+  let jobId: string;
+  let bombId: string;
+
+  beforeAll(async () => {
+    t = await testApp('web_timeline');
+    jobId = (await t.db.prisma.job.create({ data: { kind: 'check', status: 'done', outcome: 'violated', attempts: 1, spec: { source: 'big.jsonl' }, finishedAt: new Date() } })).id;
+    await writeHistory(t.db.prisma, jobId, historyFromOps(bigHistoryOps(), { format: 'jsonl' }), { format: 'jsonl', source: 'big.jsonl' });
+    // A report whose counterexample lies deep in the history, with one witness operation far away.
+    const witness = [view(40_000), view(40_003), view(1_000)];
+    const report = {
+      version: 1, kind: 'single-object', model: 'register', elapsedMs: 1,
+      history: { events: 2 * OPERATIONS, operations: OPERATIONS, processes: 5, faults: 0 },
+      verdict: { outcome: 'violated', summary: 'not linearizable' },
+      linearizability: {
+        outcome: 'illegal', model: 'register', operations: OPERATIONS, partitions: [{ key: '', outcome: 'illegal', operations: OPERATIONS, steps: 1, cacheEntries: 1, elapsedMs: 1 }],
+        stats: { steps: 1, elapsedMs: 1, cacheEntries: 1, peakCacheBytes: 0, threads: 1 },
+        counterexample: { partition: '', initialState: 'nil', prefix: [], prefixLength: 0, blocked: view(40_003), finalPaths: [], witness: { operations: witness, minimal: true, explanation: 'a made-up witness' } },
+      },
+    } as unknown as Report;
+    await t.db.prisma.report.create({ data: { jobId, kind: 'single-object', outcome: 'violated', levels: [], summary: 'x', body: report as object, elapsedMs: 1 } });
+
+    // One chunk that expands far past what a page may read.
+    bombId = (await t.db.prisma.job.create({ data: { kind: 'check', status: 'done', spec: {} } })).id;
+    const history = await t.db.prisma.history.create({ data: { jobId: bombId, format: 'jsonl', events: 1, bytes: 20n << 20n, storedBytes: 1n } });
+    await t.db.prisma.historyChunk.create({ data: { historyId: history.id, seq: 0, firstLine: 1, lines: 1, data: gzipSync(Buffer.alloc(20 << 20, 0x20)) } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('reads only the chunks around the witness, never the whole history', async () => {
+    const chunks = await t.db.prisma.historyChunk.findMany({ where: { history: { jobId } }, select: { seq: true, firstLine: true, lines: true }, orderBy: { seq: 'asc' } });
+    expect(chunks.length).toBeGreaterThanOrEqual(6);
+    const read: number[] = [];
+    const prisma = t.db.prisma;
+    const counting = {
+      history: prisma.history,
+      historyChunk: {
+        findMany: prisma.historyChunk.findMany.bind(prisma.historyChunk),
+        findUnique: (args: { where: { historyId_seq: { seq: number } } }) => {
+          read.push(args.where.historyId_seq.seq);
+          return prisma.historyChunk.findUnique(args as Parameters<typeof prisma.historyChunk.findUnique>[0]);
+        },
+      },
+    } as unknown as PrismaClient;
+    const focus = [view(40_003), view(40_000), view(1_000)].map((o) => ({ id: o.id, process: o.process, call: o.call, ret: o.ret }));
+    const timeline = (await loadTimeline(counting, jobId, focus))!;
+    expect(timeline).toMatchObject({ from: 80_006 - WINDOW_POSITIONS_MAX / 2, to: 80_006 + WINDOW_POSITIONS_MAX / 2 - 1, events: 2 * OPERATIONS, outlined: 2, focus: 3, clipped: true, chunksSkipped: 0, numbering: 'history' });
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.length).toBeLessThanOrEqual(2);
+    for (const seq of read) {
+      const c = chunks.find((x) => x.seq === seq)!;
+      expect(c.firstLine - 1 + c.lines).toBeGreaterThan(80_006 - 2_000);
+      expect(c.firstLine - 1).toBeLessThan(80_006 + 2_000);
+    }
+    // Numbered as the report numbers them, though the lines before the window were never read.
+    expect(timeline.svg).toContain('#40003 process 3 write');
+    expect(timeline.svg).toContain('#39900 process 0 write');
+    // Without a numbered witness, by position.
+    const unnumbered = (await loadTimeline(counting, jobId, focus.map(({ id: _id, ...rest }) => rest)))!;
+    expect(unnumbered.numbering).toBe('positions');
+    expect(unnumbered.svg).toContain('#80006 process 3 write');
+    expect(timeline.svg.match(/class="ok hl"/g)).toHaveLength(2);
+    expect(timeline.svg).not.toContain('write 1000<');
+  });
+
+  it('renders the job page around the witness', async () => {
+    const cookie = await signIn(t.app, await t.token(['read']));
+    const res = await page(t.app, `/ui/jobs/${jobId}`, cookie);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(`Positions ${80_006 - WINDOW_POSITIONS_MAX / 2}–${80_006 + WINDOW_POSITIONS_MAX / 2 - 1} of 120000 history events`);
+    expect(res.body).toContain("2 of the witness&#39;s 3 operation(s) found in this window and outlined");
+    expect(res.body).toContain('centred on the operation that cannot be linearized');
+  });
+
+  it('skips a chunk that would expand past the limit instead of reading it', async () => {
+    const timeline = (await loadTimeline(t.db.prisma, bombId, []))!;
+    expect(timeline.chunksSkipped).toBe(1);
+    expect(timeline.svg).toContain('<svg');
+    const cookie = await signIn(t.app, await t.token(['read']));
+    expect((await page(t.app, `/ui/jobs/${bombId}`, cookie)).body).toContain('too large to read here');
+  });
+});
