@@ -1,7 +1,7 @@
 import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { databaseBackends } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
@@ -11,6 +11,22 @@ import { HOSTILE, hostileKvOps, hostileTxnOps, submitAndWait } from './support/w
 const chromiumHere = requireChromium();
 // The machine's Postgres when it is there (always in CI), else the embedded one.
 const backend = chromiumHere ? (await databaseBackends())[0]! : 'embedded';
+
+describe('without Chromium', () => {
+  it('fails in CI and skips loudly elsewhere', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.stubEnv('VERDICT_CI', '');
+    try {
+      expect(requireChromium('/nonexistent/chromium')).toBe(false);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('SKIPPING the browser tests: Chromium at /nonexistent/chromium'));
+      vi.stubEnv('VERDICT_CI', '1');
+      expect(() => requireChromium('/nonexistent/chromium')).toThrow(/not installed, and VERDICT_CI=1/);
+    } finally {
+      vi.unstubAllEnvs();
+      warn.mockRestore();
+    }
+  });
+});
 
 describe.runIf(chromiumHere)(`the pages in Debian's Chromium (${backend})`, () => {
   let t: TestApp;

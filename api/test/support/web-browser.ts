@@ -16,9 +16,9 @@ export const CHROMIUM_FLAGS = [
  * Is Chromium here for the browser tests? In CI (VERDICT_CI=1) its absence is a failure; on a
  * developer machine the browser tests are skipped, loudly.
  */
-export function requireChromium(): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const what = `Chromium at ${CHROMIUM_PATH} (Debian's chromium package: apt-get install -y chromium)`;
+export function requireChromium(path = CHROMIUM_PATH): boolean {
+  if (existsSync(path)) return true;
+  const what = `Chromium at ${path} (Debian's chromium package: apt-get install -y chromium)`;
   if (process.env.VERDICT_CI === '1') throw new Error(`${what} is not installed, and VERDICT_CI=1: the browser tests must run in CI`);
   console.warn(`\n*** SKIPPING the browser tests: ${what} is not installed on this machine ***\n`);
   return false;
