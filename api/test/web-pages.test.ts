@@ -82,7 +82,7 @@ describe.each(backends)('the web pages (%s)', (backend) => {
     const res = await page(t.app, `/ui/jobs/${ids.cas}`, cookie);
     expect(res.statusCode).toBe(200);
     const body = res.body;
-    for (const text of ['Verdict', 'not linearizable', 'Witness:', 'Longest linearizable prefix', 'It cannot be followed by', 'Final paths', 'every pending operation fails', 'cas-failure.edn', 'cas-register']) {
+    for (const text of ['Verdict', 'not linearizable', 'Witness:', 'Longest linearizable prefix', 'It cannot follow the longest linearizable prefix', 'Final paths', 'every pending operation fails', 'cas-failure.edn', 'cas-register']) {
       expect(body, text).toContain(text);
     }
     expect(body).toContain('<tr class="witness">');

@@ -25,6 +25,10 @@ h1{font-size:20px;margin:4px 0 14px}h2{font-size:16px;margin:0 0 10px}h3{font-si
 .grid th,.grid td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 .grid th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.02em}
 .grid tr.witness td{background:#fdecea}
+time{white-space:nowrap}
+details{margin:6px 0}details>summary{cursor:pointer}
+details.prefix>summary{font-weight:600;margin:14px 0 6px}
+#violations details{border-top:1px solid var(--line);padding-top:6px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e5e8ec;color:#333;white-space:nowrap}

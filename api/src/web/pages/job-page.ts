@@ -35,11 +35,11 @@ export function registerJobPage(app: FastifyInstance, deps: AppDeps): void {
 ${links(job.id, report !== undefined, history !== null)}
 ${jobSummary(job, history, { parent: job.parentId, parts })}
 ${report !== undefined ? verdictSection(report) : html`<section class="card"><p class="muted">No report yet: the job is ${job.status}.</p></section>`}
+${report?.run !== undefined ? runFactsSection(report.run) : ''}
+${timeline !== undefined ? timelineSection(timeline, source.jobId === job.id ? undefined : source.jobId) : ''}
 ${report?.linearizability !== undefined ? linearizabilitySection(report.linearizability) : ''}
 ${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation) : ''}
-${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}
-${report?.run !== undefined ? runFactsSection(report.run) : ''}
-${timeline !== undefined ? timelineSection(timeline, source.jobId === job.id ? undefined : source.jobId) : ''}`;
+${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}`;
     return sendPage(reply, {
       title: `Job ${job.id.slice(0, 8)}`,
       principal,

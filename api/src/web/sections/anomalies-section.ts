@@ -26,13 +26,15 @@ ${more > 0 ? html`<p class="muted small">… and ${more} more in the JSON report
 export function violationsSection(levels: LevelsResult): Html {
   const violated = levels.levels.filter((l) => (l.violations?.length ?? 0) > 0);
   if (violated.length === 0) return html``;
-  const blocks = violated.map((l) => {
+  // Folded, but for the weakest violated level (the most telling): a run can break every level many times.
+  const blocks = violated.map((l, i) => {
     const shown = l.violations!.slice(0, VIOLATIONS_SHOWN_MAX).map((v) => html`<div class="violation">
 <p class="sentence"><span class="badge st-violated">${v.kind}</span>${v.scope !== undefined ? html` <span class="muted small">${v.scope}</span>` : ''} ${v.sentence}</p>
 ${operationsTable(v.operations)}
 </div>`);
     const more = l.violations!.length - VIOLATIONS_SHOWN_MAX;
-    return html`<div id="violations-${l.level}"><h3>${l.level}</h3>${shown}${more > 0 ? html`<p class="muted small">… and ${more} more</p>` : ''}</div>`;
+    return html`<details id="violations-${l.level}"${i === violated.length - 1 ? ' open' : ''}><summary><strong>${l.level}</strong>: ${l.violations!.length} violation(s)</summary>
+${shown}${more > 0 ? html`<p class="muted small">… and ${more} more</p>` : ''}</details>`;
   });
   return html`<section class="card" id="violations"><h2>Consistency violations</h2>${blocks}</section>`;
 }

@@ -29,11 +29,11 @@ ${cx.partition !== '' ? html`<p>In partition (key) <code>${JSON.stringify(cx.par
 <h3>Witness: ${cx.witness.operations.length} operation(s)${cx.witness.minimal ? ', minimal' : ', shrinking stopped at its time budget'}</h3>
 <p class="sentence">${cx.witness.explanation}.</p>
 ${operationsTable(cx.witness.operations)}
-<h3>Longest linearizable prefix: ${cx.prefixLength} operation(s) from initial state <code>${cx.initialState}</code></h3>
-${cx.prefix.length < cx.prefixLength ? html`<p class="small muted">the last ${cx.prefix.length} shown</p>` : ''}
-${operationsTable(cx.prefix, { state: true, highlight: witnessIds })}
-<h3>It cannot be followed by</h3>
+<h3>It cannot follow the longest linearizable prefix</h3>
 ${operationsTable([cx.blocked], { highlight: witnessIds })}
+<details class="prefix"><summary>Longest linearizable prefix: ${cx.prefixLength} operation(s) from initial state <code>${cx.initialState}</code>${cx.prefix.length < cx.prefixLength ? `, the last ${cx.prefix.length} shown` : ''}, with the state after each</summary>
+${operationsTable(cx.prefix, { state: true, highlight: witnessIds })}
+</details>
 ${path !== undefined && path.attempts.length > 0 ? finalPaths(cx) : ''}
 </div>`;
 }
