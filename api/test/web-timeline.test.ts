@@ -122,4 +122,40 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     const cookie = await signIn(t.app, await t.token(['read']));
     expect((await page(t.app, `/ui/jobs/${bombId}`, cookie)).body).toContain('too large to read here');
   });
+
+  it('draws a split check\'s timeline from the part that holds the failing key', async () => {
+    const parent = await t.db.prisma.job.create({ data: { kind: 'check', status: 'done', outcome: 'violated', attempts: 1, partsTotal: 2, spec: { source: 'split.jsonl' }, finishedAt: new Date() } });
+    const parts: string[] = [];
+    for (const [index, key] of ['a', 'b'].entries()) {
+      const part = await t.db.prisma.job.create({ data: { kind: 'check', status: 'done', outcome: index === 1 ? 'violated' : 'ok', attempts: 1, parentId: parent.id, partIndex: index, spec: { keys: [key] } } });
+      const ops = [
+        { process: 0, type: 'invoke', f: 'write', value: [key, 1] }, { process: 0, type: 'ok', f: 'write', value: [key, 1] },
+        { process: 1, type: 'invoke', f: 'read', value: [key, null] }, { process: 1, type: 'ok', f: 'read', value: [key, 2] },
+      ] as Omit<Op, 'index'>[];
+      await writeHistory(t.db.prisma, part.id, historyFromOps(ops, { format: 'jsonl' }), { format: 'jsonl' });
+      parts.push(part.id);
+    }
+    const blocked: OperationView = { id: 1, process: 1, f: 'read', input: ['b', null], output: ['b', 2], status: 'ok', call: 2, ret: 3, description: 'read b → 2' };
+    const report = {
+      version: 1, kind: 'single-object', model: 'kv', elapsedMs: 1,
+      history: { events: 8, operations: 4, processes: 2, faults: 0 },
+      verdict: { outcome: 'violated', summary: 'not linearizable (checked in 2 parts by key)' },
+      linearizability: {
+        outcome: 'illegal', model: 'kv', operations: 4, partitions: [],
+        stats: { steps: 1, elapsedMs: 1, cacheEntries: 1, peakCacheBytes: 0, threads: 2 },
+        counterexample: { partition: 'b', initialState: 'nil', prefix: [], prefixLength: 0, blocked, finalPaths: [], witness: { operations: [blocked], minimal: true, explanation: 'read b → 2 cannot take effect' } },
+      },
+    } as unknown as Report;
+    await t.db.prisma.report.create({ data: { jobId: parent.id, kind: 'single-object', outcome: 'violated', levels: [], summary: 'x', body: report as object, elapsedMs: 1 } });
+    const cookie = await signIn(t.app, await t.token(['read']));
+    const body = (await page(t.app, `/ui/jobs/${parent.id}`, cookie)).body;
+    expect(body).toContain('Parts (2, checked apart by key)');
+    expect(body).toContain(`<a href="/ui/jobs/${parts[1]}">part 2</a>`);
+    expect(body).toContain(`from <a href="/ui/jobs/${parts[1]}">the part</a> that holds the failing key`);
+    expect(body).toContain('the 1 operation(s) of the witness are outlined in red');
+    expect(body).toContain('[&quot;b&quot;,2]');
+    expect(body).not.toContain('[&quot;a&quot;,1]');
+    // Each part's page links back to the whole.
+    expect((await page(t.app, `/ui/jobs/${parts[0]}`, cookie)).body).toContain(`<a href="/ui/jobs/${parent.id}">job ${parent.id}</a> (part 1)`);
+  });
 });
