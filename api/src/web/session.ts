@@ -38,6 +38,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** Where the login page sends the browser back to: only a page of ours, never another site. */
 export function safeNext(next: unknown): string {
+  // eslint-disable-next-line no-control-regex
   if (typeof next !== 'string' || !next.startsWith('/ui') || next.includes('\\') || /[\u0000-\u001F]/.test(next)) return '/ui';
   const url = new URL(next, 'http://verdict.invalid');
   if (url.origin !== 'http://verdict.invalid' || !/^\/ui(\/|$)/.test(url.pathname) || url.pathname.startsWith('/ui/login')) return '/ui';

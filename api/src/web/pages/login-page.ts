@@ -49,6 +49,7 @@ export function registerLoginPage(app: FastifyInstance, deps: AppDeps): void {
     const token = body.token.trim();
     if (token === '') return loginForm(reply, next, undefined, 'Enter an API token.', 400);
     try {
+      // Only a token's own characters ever reach the Set-Cookie header: no `;`, `=` or line breaks.
       checkScope(/^[A-Za-z0-9_-]+$/.test(token) ? await deps.tokens.verify(token) : null);
     } catch (e) {
       const error = toErrorBody(e);
