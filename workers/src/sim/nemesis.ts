@@ -2,9 +2,10 @@ import type { EventHook } from './event-kinds.js';
 import type { HistoryRecorder } from './history-recorder.js';
 import type { NemesisSchedule, FaultKind } from './nemesis-schedule.js';
 import type { NodeId } from './node-context.js';
-import { bridge, isolate, majorityRing, randomHalves, randomMinority } from './partition-shapes.js';
+import { bridge, bridgeApart, halvesApart, isolate, majorityRing, majorityRingApart, minorityWith, randomHalves, randomMinority } from './partition-shapes.js';
 import type { SeededRng } from './rng.js';
-import type { Simulator } from './simulator.js';
+import type { MarkListener, Simulator } from './simulator.js';
+import { MarkTrigger, type Aim } from './mark-trigger.js';
 
 /** Roles the nemesis treats as "the leader" and as "the coordinator" (announced with setRole). */
 export const LEADER_ROLES: readonly string[] = ['leader', 'master', 'primary'];
@@ -30,6 +31,15 @@ export interface FaultRecord {
   clocks?: Record<NodeId, { driftPpm: number; offsetMs: number }>;
   /** When the intended target did not exist (no leader announced), what was done instead. */
   note?: string;
+  /** For a nemesis armed on a protocol event: the mark that started this fault and aimed it. */
+  trigger?: FaultTrigger;
+}
+
+/** The protocol event (`ctx.mark`) that started a fault, and who marked it. */
+export interface FaultTrigger {
+  event: string;
+  node: NodeId;
+  peer?: NodeId;
 }
 
 export interface NemesisOptions {
@@ -37,10 +47,21 @@ export interface NemesisOptions {
   clockDriftPpmMax: number;
   /** Clock skew also steps clocks by up to ± this many ms (0: drift only, the lease-safe default). */
   clockJumpMsMax: number;
+  /**
+   * A protocol event to wait for (a name from the protocol's `marks`, or a chain `a>b`: see
+   * MarkTrigger). After each gap the nemesis is armed; the cycle's faults start right after the
+   * next node marks the event, aimed at that node (see `apply`). Unmarked for as long as the fault
+   * would have lasted, they start unaimed.
+   */
+  trigger?: string;
 }
 
 const START = 1;
 const STOP = 2;
+/** The armed cycle's event was marked: start its faults, aimed. */
+const MARKED = 3;
+/** The armed cycle waited its fault's length for the event: start its faults unaimed. */
+const ARM_EXPIRED = 4;
 
 interface ActiveFault {
   record: FaultRecord;
@@ -52,13 +73,17 @@ interface ActiveFault {
  * nemesis event in the history, and heals everything when the phase ends. Targets are resolved
  * when a fault starts (who is leader *now*), from the nemesis's own generator.
  */
-export class Nemesis implements EventHook {
+export class Nemesis implements EventHook, MarkListener {
   readonly faults: FaultRecord[] = [];
   private active: ActiveFault[] = [];
   private running = false;
   private cycle = 0;
   private planned: readonly FaultKind[] = [];
   private plannedDurationMs = 0;
+  /** The cycle waiting for the trigger event (0: none). */
+  private armedCycle = 0;
+  private aim: Aim | undefined;
+  private readonly trigger: MarkTrigger | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -66,7 +91,9 @@ export class Nemesis implements EventHook {
     private readonly schedule: NemesisSchedule,
     private readonly rng: SeededRng,
     private readonly options: NemesisOptions,
-  ) {}
+  ) {
+    this.trigger = options.trigger !== undefined ? new MarkTrigger(options.trigger) : undefined;
+  }
 
   start(): void {
     this.running = true;
@@ -81,13 +108,39 @@ export class Nemesis implements EventHook {
 
   onEvent(code: number, arg: number): void {
     if (!this.running || arg !== this.cycle) return;
-    if (code === START) {
-      for (const kind of this.planned) this.active.push(this.inject(kind));
-      this.sim.hookAfter(this.plannedDurationMs, this, STOP, this.cycle);
+    if (code === START && this.trigger !== undefined) {
+      this.armedCycle = this.cycle;
+      this.trigger.reset();
+      this.sim.hookAfter(this.plannedDurationMs, this, ARM_EXPIRED, this.cycle);
+    } else if (code === START) {
+      this.begin(undefined);
+    } else if (code === MARKED) {
+      this.begin(this.aim);
+    } else if (code === ARM_EXPIRED) {
+      if (this.armedCycle !== this.cycle) return;
+      this.armedCycle = 0;
+      this.begin(undefined, `no node marked ${this.options.trigger ?? ''} within ${Math.round(this.plannedDurationMs)} ms of arming; started unaimed`);
     } else {
       this.revertActive();
       this.planNext();
     }
+  }
+
+  /** A node marked a protocol event: if the armed cycle waits for it, its faults start next. */
+  onMark(node: number, event: string, peer: string | undefined): void {
+    if (!this.running || this.armedCycle !== this.cycle || this.armedCycle === 0 || this.trigger === undefined) return;
+    const peerIndex = peer === undefined ? -1 : this.sim.peers.indexOf(peer);
+    const aim = this.trigger.offer(node, event, peerIndex < 0 ? undefined : peerIndex);
+    if (aim === undefined) return;
+    this.armedCycle = 0;
+    this.aim = aim;
+    // After the marking handler returns (its sends are on the wire), before any of them arrives.
+    this.sim.hookAfter(0, this, MARKED, this.cycle);
+  }
+
+  private begin(aim: Aim | undefined, note?: string): void {
+    for (const kind of this.planned) this.active.push(this.inject(kind, aim, note));
+    this.sim.hookAfter(this.plannedDurationMs, this, STOP, this.cycle);
   }
 
   private planNext(): void {
@@ -111,10 +164,16 @@ export class Nemesis implements EventHook {
     }
   }
 
-  private inject(kind: FaultKind): ActiveFault {
-    const record = this.apply(kind);
-    this.faults.push(record.record);
+  private inject(kind: FaultKind, aim: Aim | undefined, note: string | undefined): ActiveFault {
+    const record = this.apply(kind, aim);
     const r = record.record;
+    if (aim !== undefined && kind !== 'clock-skew') {
+      const peer = aim.peer === undefined ? undefined : this.sim.peers[aim.peer]!;
+      r.trigger = { event: aim.event, node: this.sim.peers[aim.node]!, ...(peer !== undefined ? { peer } : {}) };
+      r.description += `, right after ${r.trigger.node} marked ${aim.event}${peer !== undefined ? ` (${peer})` : ''}`;
+    }
+    if (note !== undefined) r.note = r.note === undefined ? note : `${r.note}; ${note}`;
+    this.faults.push(r);
     this.recorder.nemesis(`start-${r.family}`, {
       nemesis: r.nemesis,
       description: r.description,
@@ -123,11 +182,18 @@ export class Nemesis implements EventHook {
       ...(r.views !== undefined ? { views: r.views } : {}),
       ...(r.clocks !== undefined ? { clocks: r.clocks } : {}),
       ...(r.note !== undefined ? { note: r.note } : {}),
+      ...(r.trigger !== undefined ? { trigger: r.trigger } : {}),
     });
     return record;
   }
 
-  private apply(kind: FaultKind): ActiveFault {
+  /**
+   * The fault `kind`, drawn now. Aimed at a mark (see `aimedAt`): crashes and isolations take the
+   * marking node, partitions put it on the other side from the peer its mark names (the halves'
+   * minority, a bridge side, out of hearing on the ring), a crashed minority holds it. Clock skew
+   * is never aimed: it always slows the leader.
+   */
+  private apply(kind: FaultKind, aim?: Aim): ActiveFault {
     const sim = this.sim;
     const n = sim.nodeCount;
     const ids = (xs: readonly number[]): NodeId[] => xs.map((i) => sim.peers[i]!);
@@ -135,39 +201,41 @@ export class Nemesis implements EventHook {
     const heal = (): void => sim.network.heal();
     switch (kind) {
       case 'partition-halves': {
-        const groups = randomHalves(n, this.rng);
+        const groups = aim !== undefined ? halvesApart(n, aim.node, aim.peer, this.rng) : randomHalves(n, this.rng);
         sim.network.partitionGroups(groups);
         return { record: { ...base, family: 'partition', groups: groups.map(ids), description: `partitioned ${groups.map((g) => ids(g).join(' ')).join(' | ')}` }, revert: heal };
       }
       case 'partition-majority-ring': {
-        const { ring, views } = majorityRing(n, this.rng);
+        const { ring, views } = aim !== undefined ? majorityRingApart(n, aim.node, aim.peer, this.rng) : majorityRing(n, this.rng);
         sim.network.partitionViews(views);
         const byNode: Record<NodeId, NodeId[]> = {};
         ring.forEach((i) => (byNode[sim.peers[i]!] = ids(views[i]!)));
         return { record: { ...base, family: 'partition', views: byNode, description: `majority ring ${ids(ring).join(' → ')}: each node hears only its neighbours` }, revert: heal };
       }
       case 'bridge': {
-        const { groups, bridge: b } = bridge(n, this.rng);
+        const { groups, bridge: b } = aim !== undefined ? bridgeApart(n, aim.node, aim.peer, this.rng) : bridge(n, this.rng);
         sim.network.partitionGroups(groups);
         return { record: { ...base, family: 'partition', groups: groups.map(ids), nodes: [sim.peers[b]!], description: `bridge: ${ids(groups[0]!).join(' ')} | ${ids(groups[1]!).join(' ')}, joined only through ${sim.peers[b]!}` }, revert: heal };
       }
       case 'isolate-leader': {
-        const { node, what, note } = this.target('the leader', LEADER_ROLES, COORDINATOR_ROLES);
+        const { node, what, note } = aim !== undefined ? this.aimedAt(aim) : this.target('the leader', LEADER_ROLES, COORDINATOR_ROLES);
         const groups = isolate(node, n);
         sim.network.partitionGroups(groups);
         const rest = ids(groups[1]!).join(' ');
         return { record: { ...base, family: 'partition', groups: groups.map(ids), nodes: [sim.peers[node]!], description: `isolated ${sim.peers[node]!} (${what}) from ${rest}`, ...(note !== undefined ? { note } : {}) }, revert: heal };
       }
       case 'crash-one':
+        if (aim !== undefined) return this.crash(base, [aim.node], this.aimedAt(aim).what);
         return this.crash(base, [this.rng.int(0, n - 1)], 'a random node');
       case 'crash-minority':
+        if (aim !== undefined) return this.crash(base, minorityWith(n, aim.node, aim.peer, this.rng), 'a minority');
         return this.crash(base, randomMinority(n, this.rng), 'a minority');
       case 'crash-leader': {
-        const t = this.target('the leader', LEADER_ROLES, COORDINATOR_ROLES);
+        const t = aim !== undefined ? this.aimedAt(aim) : this.target('the leader', LEADER_ROLES, COORDINATOR_ROLES);
         return this.crash(base, [t.node], t.what, t.note);
       }
       case 'crash-coordinator': {
-        const t = this.target('the coordinator', COORDINATOR_ROLES, LEADER_ROLES);
+        const t = aim !== undefined ? this.aimedAt(aim) : this.target('the coordinator', COORDINATOR_ROLES, LEADER_ROLES);
         return this.crash(base, [t.node], t.what, t.note);
       }
       case 'clock-skew':
@@ -210,6 +278,12 @@ export class Nemesis implements EventHook {
         for (let i = 0; i < sim.nodeCount; i++) sim.setDrift(i, 0);
       },
     };
+  }
+
+  /** The target of a crash or isolation aimed at a mark: the node that marked the event. */
+  private aimedAt(aim: Aim): { node: number; what: string; note?: string } {
+    const role = this.sim.host(aim.node).role;
+    return { node: aim.node, what: role !== undefined ? `role ${role}` : 'no role' };
   }
 
   /**

@@ -74,6 +74,15 @@ export interface NodeContext {
    * announcement wins. A (re)started node begins with its role from the cluster layout.
    */
   setRole(role: string | undefined): void;
+  /**
+   * Announces that this node just reached a protocol event (a 2PC participant voted yes, a 3PC
+   * participant executed PreCommit, a Paxos leader learned a slot chosen), naming the `peer` it
+   * concerns if any (the coordinator it answers). It changes nothing by itself: a nemesis armed on
+   * the event (a run's `nemesisTrigger`) starts its next fault right after it, aimed at this node,
+   * so a fault can land in a window a few milliseconds wide every time instead of by luck. Events
+   * are listed in the protocol's `marks`.
+   */
+  mark(event: string, peer?: NodeId): void;
   readonly rng: Rng;
   log(message: string, fields?: Record<string, unknown>): void;
 }

@@ -15,6 +15,7 @@ export interface HostServices {
   nextTimerId(): number;
   logFrom(node: number, incarnation: number, message: string, fields: Record<string, unknown> | undefined): void;
   roleChanged(node: number, role: string | undefined): void;
+  marked(node: number, event: string, peer: NodeId | undefined): void;
 }
 
 interface TimerRecord {
@@ -164,6 +165,10 @@ class HostContext implements NodeContext {
     if (!this.live) return;
     this.host.role = role;
     this.services.roleChanged(this.host.index, role);
+  }
+
+  mark(event: string, peer?: NodeId): void {
+    if (this.live) this.services.marked(this.host.index, event, peer);
   }
 
   log(message: string, fields?: Record<string, unknown>): void {

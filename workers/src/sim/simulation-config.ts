@@ -25,6 +25,11 @@ export interface SimulationConfig {
   nemesis: NemesisName;
   /** Overrides of the nemesis rhythm; when absent, the default rhythm is scaled to the run's length. */
   nemesisTiming?: Partial<NemesisTiming>;
+  /**
+   * A protocol event (one of the protocol's `marks`) that each fault waits for once its gap is
+   * over: it starts right after a node marks it, aimed at that node. Absent: faults start on time.
+   */
+  nemesisTrigger?: string;
   workload: SimulationWorkload;
   /** Client operations issued while the nemesis is active. */
   faultyOps: number;

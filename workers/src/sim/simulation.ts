@@ -94,7 +94,9 @@ export class Simulation implements EventHook {
     this.nemesis = new Nemesis(this.sim, this.recorder, schedule, root.fork('nemesis'), {
       clockDriftPpmMax: config.clockDriftPpmMax,
       clockJumpMsMax: config.clockJumpMsMax,
+      ...(config.nemesisTrigger !== undefined ? { trigger: config.nemesisTrigger } : {}),
     });
+    if (config.nemesisTrigger !== undefined) this.sim.setMarkListener(this.nemesis);
   }
 
   /** Client operations completed so far, of `faultyOps + quietOps` (final reads come on top). */

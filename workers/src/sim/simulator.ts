@@ -27,6 +27,11 @@ export interface SimulatorOptions {
   logLinesMax?: number;
 }
 
+/** Receives the protocol events nodes announce with `ctx.mark` (the nemesis, when armed on one). */
+export interface MarkListener {
+  onMark(node: number, event: string, peer: NodeId | undefined): void;
+}
+
 /** Receives node replies that reach their clients. */
 export interface ClientEndpoint {
   onReply(requestId: number, node: number, reply: ClientReply): void;
@@ -77,6 +82,7 @@ export class Simulator implements EventDispatcher, HostServices {
   private readonly clientLatencyMsMin: number;
   private readonly clientLatencyMsMax: number;
   private endpoint: ClientEndpoint | undefined;
+  private markListener: MarkListener | undefined;
 
   constructor(options: SimulatorOptions) {
     const nodes = options.nodes;
@@ -120,6 +126,11 @@ export class Simulator implements EventDispatcher, HostServices {
 
   setClientEndpoint(endpoint: ClientEndpoint): void {
     this.endpoint = endpoint;
+  }
+
+  /** Who hears `ctx.mark` announcements (one listener; none by default). */
+  setMarkListener(listener: MarkListener | undefined): void {
+    this.markListener = listener;
   }
 
   /** Boots every node, in order. */
@@ -266,6 +277,10 @@ export class Simulator implements EventDispatcher, HostServices {
 
   roleChanged(node: number): void {
     this.roleSeq[node] = ++this.roleCounter;
+  }
+
+  marked(node: number, event: string, peer: NodeId | undefined): void {
+    this.markListener?.onMark(node, event, peer);
   }
 
   private clientLatencyMs(): number {

@@ -19,7 +19,8 @@ export type TraceEntry =
   | { node: NodeId; kind: 'send'; to: NodeId; message: unknown }
   | { node: NodeId; kind: 'persist'; key: string; value: unknown }
   | { node: NodeId; kind: 'reply'; requestId: number; reply: ClientReply }
-  | { node: NodeId; kind: 'log'; message: string; fields?: Record<string, unknown> };
+  | { node: NodeId; kind: 'log'; message: string; fields?: Record<string, unknown> }
+  | { node: NodeId; kind: 'mark'; event: string; peer?: NodeId };
 
 interface Timer {
   id: number;
@@ -234,6 +235,9 @@ export class FakeCluster {
       },
       setRole(role) {
         node.role = role;
+      },
+      mark(event, peer) {
+        cluster.trace.push({ node: node.id, kind: 'mark', event, ...(peer !== undefined ? { peer } : {}) });
       },
       rng: node.rng,
       log(message, fields) {

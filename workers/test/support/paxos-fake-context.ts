@@ -81,6 +81,8 @@ export class PaxosFakeCluster {
   /** Every message sent, when `recordSends` is on. */
   readonly sent: SentRecord[] = [];
   recordSends = false;
+  /** Every protocol event a node announced with `ctx.mark`. */
+  readonly marks: { atMs: number; node: NodeId; event: string }[] = [];
   private readonly hosts = new Map<NodeId, Host>();
   private readonly inFlight: InFlight[] = [];
   private blocked = new Set<string>();
@@ -281,6 +283,9 @@ export class PaxosFakeCluster {
       },
       setRole(role) {
         if (live()) h.role = role;
+      },
+      mark(event) {
+        if (live()) cluster.marks.push({ atMs: cluster.nowMs, node: id, event });
       },
       rng: h.rng.fork(`incarnation:${incarnation}`),
       log() {},
