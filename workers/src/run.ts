@@ -68,6 +68,7 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
     blockedAfterMs: spec.blockedAfterMs,
     faultGraceMs: spec.timeoutMs,
     ...(keyOwners !== undefined ? { keyOwners: (key: unknown) => keyOwners.call(protocol, outcome.layout, key) } : {}),
+    ...(protocol.lockConflict !== undefined ? { lockConflictOf: protocol.lockConflict.bind(protocol) } : {}),
   });
   const finalReads = history.operations.filter((o) => o.phase === 'final').length;
   const facts: RunFacts = {

@@ -104,3 +104,62 @@ describe('availability', () => {
     ]);
   });
 });
+
+describe('blocked keys', () => {
+  const crash: FaultRecord = { nemesis: 'crash-coordinator', family: 'crash', startMs: 100, stopMs: 700, description: 'crashed c2 (the coordinator)', nodes: ['c2'] };
+  /** Transactions on key 7 at c1 every 40 ms from 100 ms to 700 ms, each refused by `holderAt(t)`'s lock. */
+  function refused(holderAt: (t: number) => string) {
+    const ops: Op[] = [];
+    let p = 0;
+    for (let t = 100; t < 700; t += 40) {
+      ops.push({ process: p, type: 'invoke', f: 'txn', value: [['append', 7, p]], time: t * 1e6, node: 'c1' });
+      ops.push({ process: p++, type: 'fail', f: 'txn', value: [['append', 7, p]], time: (t + 2) * 1e6, node: 'c1', error: `lock-conflict: key 7 is held by ${holderAt(t)}` });
+    }
+    ops.push({ process: p, type: 'invoke', f: 'txn', value: [['append', 7, 99]], time: 1_100e6, node: 'c1' }, { process: p, type: 'ok', f: 'txn', value: [['append', 7, 99]], time: 1_101e6, node: 'c1' });
+    return historyFromOps(ops);
+  }
+  const lockConflictOf = (error: string) => {
+    const m = /^lock-conflict: key (\d+) is held by (\S+)$/.exec(error);
+    return m === null ? undefined : { key: Number(m[1]), holder: m[2]! };
+  };
+  const judge = { blockedAfterMs: 10_000, faultGraceMs: 300, lockConflictOf };
+
+  it('counts a key held by one transaction for longer than the grace (in doubt), naming the holder', () => {
+    const a = analyzeAvailability(refused(() => 'c2.1.7'), phases, [crash], judge);
+    expect(a.faults[0]!.blockedKeys).toEqual([{ key: 7, attempted: 7, fail: 7, unanswered: 0, heldBy: 'c2.1.7' }]);
+    expect(a.blockedReason).toMatch(/key 7 stayed unusable .*, refused by the lock of c2\.1\.7 all along$/);
+  });
+
+  it('does not count a key merely contended: its holder changes faster than the grace', () => {
+    const a = analyzeAvailability(refused((t) => `c1.1.${Math.floor(t / 100)}`), phases, [crash], judge);
+    expect(a.faults[0]!.blockedKeys).toEqual([]);
+    expect(a.blocked).toBe(false);
+    // Without holders to tell them apart, the same failures read as blocking.
+    expect(analyzeAvailability(refused((t) => `c1.1.${Math.floor(t / 100)}`), phases, [crash], { blockedAfterMs: 10_000, faultGraceMs: 300 }).blocked).toBe(true);
+  });
+
+  it('needs six failures in a row, not three', () => {
+    const ops: Op[] = [];
+    for (let i = 0; i < 5; i++) {
+      ops.push({ process: i, type: 'invoke', f: 'read', value: [7, null], time: (200 + i * 50) * 1e6, node: 'c1' }, { process: i, type: 'fail', f: 'read', value: [7, null], time: (201 + i * 50) * 1e6, node: 'c1' });
+    }
+    ops.push({ process: 9, type: 'invoke', f: 'read', value: [7, null], time: 1_100e6, node: 'c1' }, { process: 9, type: 'ok', f: 'read', value: [7, 1], time: 1_101e6, node: 'c1' });
+    expect(analyzeAvailability(historyFromOps(ops), phases, [crash], { blockedAfterMs: 10_000, faultGraceMs: 50 }).blocked).toBe(false);
+  });
+
+  it('judges reachability by every fault of the cycle: clock skew started with an isolation is not blamed', () => {
+    const rows: Row[] = [];
+    let p = 0;
+    for (let t = 160; t < 480; t += 40) {
+      rows.push([p, 'invoke', t, 'c2', 7], [p++, 'info', t + 30, 'c2', 7]); // at the isolated node: loss
+      rows.push([p, 'invoke', t, 'c1', 8], [p++, 'ok', t + 2, 'c1', 8]);
+    }
+    rows.push([p, 'invoke', 1_100, 'c1', 7], [p, 'ok', 1_101, 'c1', 7]);
+    const skew: FaultRecord = { nemesis: 'clock-skew', family: 'clock-skew', startMs: 100, stopMs: 500, description: 'clocks drift' };
+    const isolated: FaultRecord = { nemesis: 'isolate-leader', family: 'partition', startMs: 100, stopMs: 500, description: 'isolated c2', nodes: ['c2'], groups: [['c2'], ['c1', 'p1']] };
+    const owners = (): string[] => ['p1'];
+    const a = analyzeAvailability(history(rows), phases, [skew, isolated], { blockedAfterMs: 10_000, faultGraceMs: 50, keyOwners: owners });
+    expect(a.faults.map((f) => f.blockedKeys)).toEqual([[], []]);
+    expect(a.blocked).toBe(false);
+  });
+});

@@ -43,6 +43,12 @@ export interface ProtocolDefinition {
    */
   keyOwners?(layout: ClusterLayout, key: unknown): readonly NodeId[];
   /**
+   * For stores with locks: reads a refusal from a failed operation's error — the key whose lock
+   * refused it and the transaction holding that lock. Lets the availability analysis tell a lock
+   * held throughout a fault (2PC's in-doubt participants) from a key that is merely contended.
+   */
+  lockConflict?(error: string): { key: unknown; holder: string } | undefined;
+  /**
    * Requests for the final phase, after faults heal and writes stop: each is sent to the given
    * node and recorded with `phase: "final"` (the eventual and non-atomic-commit checks read them).
    */

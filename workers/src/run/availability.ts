@@ -3,7 +3,7 @@ import type { FaultRecord } from '../sim/nemesis.js';
 import type { NemesisName } from '../sim/nemesis-schedule.js';
 import type { NodeId } from '../sim/node-context.js';
 import type { PhaseSpan } from '../sim/simulation.js';
-import { blockedKeys, type BlockedKey, type KeyOwners } from './blocked-keys.js';
+import { blockedKeys, type BlockedKey, type KeyOwners, type LockConflictOf } from './blocked-keys.js';
 
 /** Completions by type: how a stretch of the run answered its clients. */
 export interface OutcomeCounts {
@@ -88,6 +88,8 @@ export interface AvailabilityOptions {
   faultGraceMs: number;
   /** Where keys live, for sharded stores (the protocol's `keyOwners`). */
   keyOwners?: KeyOwners;
+  /** Which lock refused an operation, from its error (the protocol's `lockConflict`). */
+  lockConflictOf?: LockConflictOf;
 }
 
 /** Reads availability off the history: per phase, per fault, per partition side. */
@@ -103,11 +105,12 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
     phases: phaseResults,
     blocked: false,
     recoveredAfterMs,
-    faults: faults.map((f) => faultAvailability(ops, f, phases, options)),
+    faults: faults.map((f) => faultAvailability(ops, f, faults.filter((g) => g !== f && g.startMs === f.startMs), phases, options)),
   };
   const quietResult = phaseResults.find((p) => p.phase === 'quiet');
   const mute = result.faults.find((f) => f.ok + f.fail === 0 && f.info >= MUTE_REQUESTS_MIN);
-  const stuck = result.faults.find((f) => f.blockedKeys.length > 0);
+  // Blame a crash or partition over the clock skew started with it: skew alone cuts no one off.
+  const stuck = result.faults.find((f) => f.blockedKeys.length > 0 && f.nemesis !== 'clock-skew') ?? result.faults.find((f) => f.blockedKeys.length > 0);
   const worst = phaseResults.filter((p) => p.phase !== 'final').reduce<PhaseAvailability | undefined>((w, p) => (w === undefined || p.longestSilenceMs > w.longestSilenceMs ? p : w), undefined);
   if (quietResult !== undefined && quietResult.ok === 0 && quietResult.fail + quietResult.info > 0) {
     result.blocked = true;
@@ -119,7 +122,7 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
     const keys = stuck.blockedKeys;
     const tried = keys.reduce((n, k) => n + k.attempted, 0);
     result.blocked = true;
-    result.blockedReason = `while ${stuck.description} (${span(stuck)}), key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k.key)).join(', ')} stayed unusable at the live nodes: none of the ${tried} operations on ${keys.length > 1 ? 'them' : 'it'} succeeded once the fault had lasted ${seconds(options.faultGraceMs)}`;
+    result.blockedReason = `while ${stuck.description} (${span(stuck)}), key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k.key)).join(', ')} stayed unusable at the live nodes: none of the ${tried} operations on ${keys.length > 1 ? 'them' : 'it'} succeeded once the fault had lasted ${seconds(options.faultGraceMs)}${heldBy(keys)}`;
   } else if (worst?.longestSilence !== undefined && worst.longestSilenceMs >= blockedAfterMs) {
     const silence = worst.longestSilence;
     const during = faults.filter((f) => f.startMs < silence.endMs && (f.stopMs ?? Infinity) > silence.startMs).map((f) => `${f.description} (${span({ startMs: f.startMs, endMs: f.stopMs ?? silence.endMs })})`);
@@ -198,7 +201,8 @@ function longestWindow(points: readonly Point[], progress: (kind: Point['kind'])
   return best;
 }
 
-function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases: readonly PhaseSpan[], options: AvailabilityOptions): FaultAvailability {
+/** Availability while `fault` lasted; `alongside`: the faults started with it, in the same cycle. */
+function faultAvailability(ops: readonly Operation[], fault: FaultRecord, alongside: readonly FaultRecord[], phases: readonly PhaseSpan[], options: AvailabilityOptions): FaultAvailability {
   const graceMs = options.faultGraceMs;
   const stop = fault.stopMs ?? phases.at(-1)?.endMs ?? Infinity;
   const inWindow = ops.filter((o) => o.phase !== 'final' && startMs(o) >= fault.startMs && startMs(o) < stop);
@@ -208,7 +212,12 @@ function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases
     startMs: round(fault.startMs),
     endMs: round(stop),
     ...count(inWindow),
-    blockedKeys: blockedKeys(inWindow, fault, stop, graceMs, (o) => ({ startMs: startMs(o), endMs: endMs(o) }), options.keyOwners),
+    blockedKeys: blockedKeys(inWindow, fault, stop, graceMs, {
+      timeOf: (o) => ({ startMs: startMs(o), endMs: endMs(o) }),
+      alongside,
+      ...(options.keyOwners !== undefined ? { owners: options.keyOwners } : {}),
+      ...(options.lockConflictOf !== undefined ? { lockConflictOf: options.lockConflictOf } : {}),
+    }),
   };
   if (fault.family === 'partition') {
     const sides = fault.groups ?? Object.keys(fault.views ?? {}).sort().map((n) => [n]);
@@ -226,6 +235,12 @@ function faultAvailability(ops: readonly Operation[], fault: FaultRecord, phases
     });
   }
   return result;
+}
+
+/** Who held the blocked keys' locks, when the protocol names lock holders. */
+function heldBy(keys: readonly BlockedKey[]): string {
+  const holders = [...new Set(keys.flatMap((k) => (k.heldBy !== undefined ? [k.heldBy] : [])))];
+  return holders.length === 0 ? '' : `, refused by the lock${holders.length > 1 ? 's' : ''} of ${holders.join(', ')} all along`;
 }
 
 function count(ops: readonly Operation[]): OutcomeCounts {

@@ -29,6 +29,23 @@ export interface TxnRecord {
 }
 
 const OPEN_KEY = 'rm/open';
+const LOCK_CONFLICT = /^lock-conflict: key (.+) is held by (\S+)$/;
+
+/** Why a no-wait lock request failed; the coordinator hands it to the client as the error. */
+function lockConflictReason(key: TxnKey, holder: string): string {
+  return `lock-conflict: key ${JSON.stringify(key)} is held by ${holder}`;
+}
+
+/** Reads `lockConflictReason` back from a client's error (ProtocolDefinition.lockConflict). */
+export function parseLockConflict(error: string): { key: TxnKey; holder: string } | undefined {
+  const m = LOCK_CONFLICT.exec(error);
+  if (m === null) return undefined;
+  try {
+    return { key: JSON.parse(m[1]!) as TxnKey, holder: m[2]! };
+  } catch {
+    return undefined;
+  }
+}
 const txnKey = (id: string): string => `rm/txn/${id}`;
 const listKey = (key: TxnKey): string => `rm/kv/${keyId(key)}`;
 
@@ -71,7 +88,7 @@ export class ResourceManager {
   lock(id: string, coordinator: NodeId, ops: readonly MicroOp[]): { ok: true; record: TxnRecord } | { ok: false; reason: string } {
     const requests = lockRequests(ops);
     const granted = this.locks.acquire(id, requests);
-    if (!granted.ok) return { ok: false, reason: `lock-conflict: key ${JSON.stringify(granted.key)} is held by ${granted.holder}` };
+    if (!granted.ok) return { ok: false, reason: lockConflictReason(granted.key, granted.holder) };
     const record: TxnRecord = { id, coordinator, state: 'locked', ops: [...ops], locks: requests, undo: [], redo: [], results: [] };
     this.open.set(id, record);
     return { ok: true, record };

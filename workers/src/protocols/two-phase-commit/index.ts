@@ -1,6 +1,7 @@
 import type { NodeFactory, NodeId } from '../../sim/node-context.js';
 import type { ClusterLayout, NodeOptions, ProtocolDefinition } from '../protocol.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
+import { parseLockConflict } from '../shared/resource-manager.js';
 import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { twoPcCoordinator } from './coordinator.js';
 import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js';
@@ -32,6 +33,7 @@ export const twoPhaseCommit: ProtocolDefinition = {
   },
   finalReads: transactionFinalReads,
   keyOwners: transactionKeyOwners,
+  lockConflict: parseLockConflict,
 };
 
 export default twoPhaseCommit;
