@@ -109,7 +109,7 @@ describe('blocked keys', () => {
   const crash: FaultRecord = { nemesis: 'crash-coordinator', family: 'crash', startMs: 100, stopMs: 700, description: 'crashed c2 (the coordinator)', nodes: ['c2'] };
   /** Transactions on key 7 at c1 every 40 ms from 100 ms to 700 ms, each refused by `holderAt(t)`'s lock. */
   function refused(holderAt: (t: number) => string) {
-    const ops: Op[] = [];
+    const ops: Omit<Op, 'index'>[] = [];
     let p = 0;
     for (let t = 100; t < 700; t += 40) {
       ops.push({ process: p, type: 'invoke', f: 'txn', value: [['append', 7, p]], time: t * 1e6, node: 'c1' });
@@ -139,7 +139,7 @@ describe('blocked keys', () => {
   });
 
   it('needs six failures in a row, not three', () => {
-    const ops: Op[] = [];
+    const ops: Omit<Op, 'index'>[] = [];
     for (let i = 0; i < 5; i++) {
       ops.push({ process: i, type: 'invoke', f: 'read', value: [7, null], time: (200 + i * 50) * 1e6, node: 'c1' }, { process: i, type: 'fail', f: 'read', value: [7, null], time: (201 + i * 50) * 1e6, node: 'c1' });
     }
