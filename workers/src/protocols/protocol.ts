@@ -53,6 +53,11 @@ export interface ProtocolDefinition {
    * node and recorded with `phase: "final"` (the eventual and non-atomic-commit checks read them).
    */
   finalReads?(layout: ClusterLayout, keys: readonly unknown[]): { node: NodeId; f: string; value: unknown }[];
+  /**
+   * The protocol events its nodes announce with `ctx.mark`, each with one sentence on what it
+   * means: what a run's `nemesisTrigger` may name.
+   */
+  readonly marks?: Readonly<Record<string, string>>;
 }
 
 export interface ProtocolBug {

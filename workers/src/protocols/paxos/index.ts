@@ -1,5 +1,6 @@
 import type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolDefinition } from '../protocol.js';
 import type { NodeFactory, NodeId } from '../../sim/node-context.js';
+import { PAXOS_MARKS } from './marks.js';
 import { paxosBugs, paxosParams } from './params.js';
 import { PaxosNode } from './paxos-node.js';
 
@@ -45,6 +46,7 @@ export const paxosProtocol: ProtocolDefinition = {
   entryNodes(layout: ClusterLayout): readonly NodeId[] {
     return layout.nodes;
   },
+  marks: PAXOS_MARKS,
   finalReads(layout: ClusterLayout, keys: readonly unknown[]) {
     return layout.nodes.flatMap((node) => keys.map((key) => ({ node, f: 'read', value: [key, null] })));
   },

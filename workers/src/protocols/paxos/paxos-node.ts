@@ -6,6 +6,7 @@ import type { Command, SlotValue } from './kv-state-machine.js';
 import { LeaderTerm } from './leader-term.js';
 import { Learner } from './learner.js';
 import { LeaseGrantor, newMasterServeAtMs } from './lease.js';
+import { CHOSEN } from './marks.js';
 import type { PaxosMessage, PromiseMessage, RejectMessage } from './messages.js';
 import { quorumSize, type PaxosBugs, type PaxosParams } from './params.js';
 import { planRecovery } from './recovery.js';
@@ -293,8 +294,13 @@ export class PaxosNode implements NodeBehaviour, DeskNode {
   private onApplied(command: Command, reply: ClientReply): void {
     const term = this.term;
     if (term === undefined) return;
-    if (term.serving(this.ctx.now())) this.desk.answer(command, reply);
-    else term.hold(command, reply);
+    if (!term.serving(this.ctx.now())) {
+      term.hold(command, reply);
+      return;
+    }
+    this.desk.answer(command, reply);
+    // Until its next accept or heartbeat, only this node knows the write is chosen.
+    if (command.f !== 'read' && reply.type === 'ok') this.ctx.mark(CHOSEN);
   }
 
   private onAccepted(from: NodeId, ballot: Ballot, slots: readonly number[]): void {

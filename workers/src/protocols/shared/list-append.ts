@@ -56,6 +56,13 @@ export interface TxnShare {
   positions: number[];
 }
 
+/** How many shares append: atomic commitment is at stake only when two or more do. */
+export function writingShares(shares: ReadonlyMap<string, TxnShare>): number {
+  let n = 0;
+  for (const share of shares.values()) if (!isReadOnly(share.ops)) n++;
+  return n;
+}
+
 /** Splits a transaction into its participants' shares, keeping each share in transaction order. */
 export function splitTxn(ops: readonly MicroOp[], ownerOf: (key: TxnKey) => string): Map<string, TxnShare> {
   const shares = new Map<string, TxnShare>();

@@ -4,8 +4,10 @@ import { CoordinatorLog } from '../shared/coordinator-log.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
 import { clientOutcome, type CoordinatedTxn } from '../shared/client-outcome.js';
+import { writingShares } from '../shared/list-append.js';
 import { recoveredShares, TxnIntake } from '../shared/txn-intake.js';
 import { isThreePcMessage, type AckMessage, type PreCommitAckMessage, type ThreePcMessage, type VoteMessage } from './messages.js';
+import { PRE_COMMIT_SENT } from './marks.js';
 import { threePcParams } from './params.js';
 
 type Phase = 'can-commit' | 'pre-commit' | 'decided';
@@ -60,6 +62,7 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
     log.update(record(txn));
     sendPending(txn);
     txn.deadline = ctx.setTimer(params.preCommitAckTimeoutMs, 'pre-commit-timeout', txn.id);
+    if (writingShares(txn.shares) >= 2) ctx.mark(PRE_COMMIT_SENT);
   }
 
   function decide(txn: ActiveTxn, decision: 'commit' | 'abort', reason?: string): void {

@@ -4,6 +4,7 @@ import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { parseLockConflict } from '../shared/resource-manager.js';
 import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { threePcCoordinator } from './coordinator.js';
+import { THREE_PC_MARKS } from './marks.js';
 import { threePcParticipant } from './participant.js';
 
 /**
@@ -29,6 +30,7 @@ export const threePhaseCommit: ProtocolDefinition = {
   finalReads: transactionFinalReads,
   keyOwners: transactionKeyOwners,
   lockConflict: parseLockConflict,
+  marks: THREE_PC_MARKS,
 };
 
 export default threePhaseCommit;

@@ -2,8 +2,10 @@ import type { ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../si
 import type { NodeOptions } from '../protocol.js';
 import { answerLocalRead } from '../shared/final-read.js';
 import { PARTICIPANT_ROLE } from '../shared/layout.js';
+import { isReadOnly } from '../shared/list-append.js';
 import { ResourceManager, settledOutcome, type TxnRecord } from '../shared/resource-manager.js';
 import { isThreePcMessage, type CanCommitMessage, type ThreePcMessage } from './messages.js';
+import { PRE_COMMITTED } from './marks.js';
 import { threePcParams } from './params.js';
 
 /**
@@ -39,12 +41,14 @@ export function threePcParticipant(ctx: NodeContext, options: NodeOptions): Node
 
   function onPreCommit(from: NodeId, id: string): void {
     let record = rm.get(id);
-    if (record?.state === 'locked') {
+    const first = record?.state === 'locked';
+    if (first) {
       record = rm.execute(id);
       ctx.setTimer(params.preCommitTimeoutMs, 'pre-commit-timeout', id);
     }
     if (record?.state === 'prepared' || record?.state === 'committed') {
       send(from, { type: '3pc/pre-commit-ack', txn: id, ok: true, results: record.results });
+      if (first && !isReadOnly(record.ops)) ctx.mark(PRE_COMMITTED, from);
       return;
     }
     // Aborted already (its own timeout, or forgotten in a crash before PreCommit): refuse.

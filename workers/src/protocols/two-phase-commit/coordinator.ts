@@ -4,8 +4,10 @@ import { CoordinatorLog } from '../shared/coordinator-log.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
 import { clientOutcome, type CoordinatedTxn } from '../shared/client-outcome.js';
+import { writingShares } from '../shared/list-append.js';
 import { recoveredShares, TxnIntake } from '../shared/txn-intake.js';
 import { isTwoPcMessage, type AckMessage, type TwoPcMessage, type VoteMessage } from './messages.js';
+import { PREPARE_SENT } from './marks.js';
 import { twoPcParams } from './params.js';
 
 interface ActiveTxn extends CoordinatedTxn {
@@ -108,6 +110,7 @@ export function twoPcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBe
       log.begin({ id, participants: [...shares.keys()] });
       for (const [p, share] of shares) send(p, { type: '2pc/prepare', txn: id, ops: share.ops });
       txn.timer = ctx.setTimer(params.voteTimeoutMs, 'vote-timeout', id);
+      if (writingShares(shares) >= 2) ctx.mark(PREPARE_SENT);
     },
 
     onMessage(from: NodeId, message: unknown) {

@@ -4,6 +4,7 @@ import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { parseLockConflict } from '../shared/resource-manager.js';
 import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { twoPcCoordinator } from './coordinator.js';
+import { TWO_PC_MARKS } from './marks.js';
 import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js';
 
 /**
@@ -34,6 +35,7 @@ export const twoPhaseCommit: ProtocolDefinition = {
   finalReads: transactionFinalReads,
   keyOwners: transactionKeyOwners,
   lockConflict: parseLockConflict,
+  marks: TWO_PC_MARKS,
 };
 
 export default twoPhaseCommit;

@@ -2,7 +2,9 @@ import type { ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../si
 import type { NodeOptions } from '../protocol.js';
 import { answerLocalRead } from '../shared/final-read.js';
 import { PARTICIPANT_ROLE } from '../shared/layout.js';
+import { isReadOnly } from '../shared/list-append.js';
 import { ResourceManager, settledOutcome, type TxnRecord } from '../shared/resource-manager.js';
+import { PREPARED } from './marks.js';
 import { isTwoPcMessage, type DecisionMessage, type PrepareMessage, type TwoPcMessage } from './messages.js';
 import { twoPcParams } from './params.js';
 
@@ -51,6 +53,7 @@ export function twoPcParticipant(ctx: NodeContext, options: NodeOptions): NodeBe
     }
     send(from, { type: '2pc/vote', txn: prepare.txn, yes: true, results: prepared.record.results });
     awaitDecision(prepared.record);
+    if (!isReadOnly(prepare.ops)) ctx.mark(PREPARED, from);
   }
 
   function onDecision(from: NodeId, decision: DecisionMessage): void {
