@@ -66,7 +66,7 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
   const keyOwners = protocol.keyOwners;
   const availability = analyzeAvailability(history, outcome.phases, outcome.faults, {
     blockedAfterMs: spec.blockedAfterMs,
-    faultGraceMs: spec.timeoutMs,
+    faultGraceMs: spec.faultGraceMs,
     ...(keyOwners !== undefined ? { keyOwners: (key: unknown) => keyOwners.call(protocol, outcome.layout, key) } : {}),
     ...(protocol.lockConflict !== undefined ? { lockConflictOf: protocol.lockConflict.bind(protocol) } : {}),
   });
@@ -109,6 +109,7 @@ export function simulationConfig(spec: ResolvedRunSpec, protocol: ProtocolDefini
     ...(Object.keys(spec.params).length > 0 ? { params: spec.params } : {}),
     nemesis: spec.nemesis,
     ...(Object.keys(spec.nemesisTiming).length > 0 ? { nemesisTiming: spec.nemesisTiming } : {}),
+    ...(spec.nemesisTrigger !== null ? { nemesisTrigger: spec.nemesisTrigger } : {}),
     workload,
     faultyOps: spec.ops - spec.quietOps,
     quietOps: spec.quietOps,

@@ -39,6 +39,40 @@ describe('run spec', () => {
   });
 });
 
+describe('run spec scenarios', () => {
+  const withScenario: ProtocolDefinition = {
+    ...primaryBackup,
+    marks: { 'primary-wrote': 'the primary has just applied a write' },
+    scenarios: [{ name: 'fast', description: 'short timeouts', nemeses: ['crash-leader'], spec: { timeoutMs: 200, thinkMsMean: 5, nemesisTrigger: 'primary-wrote', nemesisTiming: { gapMsMin: 10, gapMsMax: 20 } } }],
+  };
+  const scenarios = { 'primary-backup': async () => withScenario };
+  const resolveWith = (spec: Partial<RunSpec>) => resolveRunSpec({ protocol: 'primary-backup', seed: 1, ...spec } as RunSpec, scenarios);
+
+  it('takes a scenario\'s fields as defaults under the explicit ones, and judges availability by the default timeout', async () => {
+    const { spec } = await resolveWith({ scenario: 'fast', nemesisTiming: { gapMsMax: 30 } });
+    expect(spec).toMatchObject({ scenario: 'fast', timeoutMs: 200, thinkMsMean: 5, nemesisTrigger: 'primary-wrote', nemesisTiming: { gapMsMin: 10, gapMsMax: 30 }, faultGraceMs: 1_000, blockedAfterMs: 3_000 });
+    expect((await resolveWith({ scenario: 'fast', timeoutMs: 500 })).spec).toMatchObject({ timeoutMs: 500, faultGraceMs: 500, blockedAfterMs: 1_500 });
+    expect((await resolveWith({})).spec).toMatchObject({ scenario: null, nemesisTrigger: null, timeoutMs: 1_000, scenarioSpec: {} });
+  });
+
+  it.each([
+    [{ scenario: 'nope' }, /scenario "nope" for primary-backup \(known: fast\)/],
+    [{ nemesisTrigger: 'primary-wrote>nope' }, /nemesisTrigger "nope" is not an event primary-backup marks \(known: primary-wrote\)/],
+  ] as const)('rejects %j', async (spec, message) => {
+    await expect(resolveWith(spec)).rejects.toMatchObject({ code: 'VRD_ERR_RUN_SPEC' });
+    await expect(resolveWith(spec)).rejects.toThrow(message);
+  });
+
+  it('replays with --scenario, naming only what differs from it', async () => {
+    expect(reproduceCommand((await resolveWith({ scenario: 'fast', nemesis: 'crash-leader' })).spec))
+      .toBe('verdict run --protocol primary-backup --nemesis crash-leader --seed 1 --ops 1000 --scenario fast');
+    expect(reproduceCommand((await resolveWith({ scenario: 'fast', timeoutMs: 300, thinkMsMean: 7 })).spec))
+      .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --scenario fast --timeout-ms 300  (with spec thinkMsMean 7)');
+    expect(reproduceCommand((await resolveWith({ nemesisTrigger: 'primary-wrote', clockDriftPpmMax: 300_000 })).spec))
+      .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000  (with spec nemesisTrigger "primary-wrote", clockDriftPpmMax 300000)');
+  });
+});
+
 describe('requirements', () => {
   it('knows every level and rejects the rest', () => {
     for (const level of ['strong', 'linearizable', 'sequential', 'session', 'user', 'eventual', 'strict-serializable', 'serializable', 'snapshot-isolation', 'repeatable-read', 'read-committed', 'read-uncommitted', 'atomic']) {

@@ -58,6 +58,41 @@ export interface ProtocolDefinition {
    * means: what a run's `nemesisTrigger` may name.
    */
   readonly marks?: Readonly<Record<string, string>>;
+  /** Named run setups under which textbook behaviours and bugs show reliably (see ProtocolScenario). */
+  readonly scenarios?: readonly ProtocolScenario[];
+}
+
+/**
+ * A named run setup for some nemeses: protocol-timed faults, a client timeout, a fault rhythm or
+ * clock bounds under which a behaviour whose window is a few milliseconds wide shows on the first
+ * seed rather than by luck. `verdict run --scenario NAME` applies one to a single run; the matrix
+ * applies a protocol's scenario to every variant of it (the correct protocol and each bug) in the
+ * nemeses it names, and footnotes each cell that used one. A scenario is a harsher test, never a
+ * different protocol: the correct variant must still pass under it.
+ */
+export interface ProtocolScenario {
+  readonly name: string;
+  /** One sentence: what it changes, and which behaviour that exposes. */
+  readonly description: string;
+  /** The nemeses the matrix uses it for. */
+  readonly nemeses: readonly string[];
+  /**
+   * Seeds the matrix runs where it uses this scenario (from its first seed; default 1), for a
+   * behaviour no mechanism pins down: the cell shows the weakest result over them.
+   */
+  readonly seeds?: number;
+  /** Run spec defaults it sets; a user's explicit spec fields still win. */
+  readonly spec: ScenarioSpec;
+}
+
+/** The run spec fields a scenario may set (see RunSpec for each). */
+export interface ScenarioSpec {
+  /** One of the protocol's `marks`: faults start right after a node marks it, aimed at that node. */
+  readonly nemesisTrigger?: string;
+  readonly nemesisTiming?: Readonly<{ gapMsMin?: number; gapMsMax?: number; faultMsMin?: number; faultMsMax?: number }>;
+  readonly timeoutMs?: number;
+  readonly thinkMsMean?: number;
+  readonly clockDriftPpmMax?: number;
 }
 
 export interface ProtocolBug {

@@ -1,6 +1,7 @@
 import { renderText } from '@verdict/checker';
 import type { FaultAvailability, PhaseAvailability } from './availability.js';
 import type { RunResult } from './result.js';
+import { scenarioSummary } from './scenario-summary.js';
 
 /**
  * A run as a person reads it in a terminal: the seed and the command to replay it first, then
@@ -14,6 +15,7 @@ export function renderRun(result: RunResult): string {
   const out: string[] = [
     `seed ${f.seed} — reproduce with: ${f.reproduce}`,
     `protocol ${f.protocol}${f.bug !== null ? ` with bug ${f.bug}` : ''} on ${f.nodes.join(' ')}; nemesis ${f.nemesis}; ${f.workload} workload, ${f.operations.client} operations + ${f.operations.finalReads} final reads`,
+    ...scenarioLines(result),
     `simulated ${seconds(f.simulatedMs)} of virtual time (${f.events} events) in ${seconds(f.wallMs.simulate)}; checked in ${seconds(f.wallMs.check)}`,
     `messages: ${m.sent} sent, ${m.delivered} delivered, ${dropped} dropped (partition ${m.droppedPartition}, loss ${m.droppedLoss}, at a crashed node ${m.droppedDown}), ${m.duplicated} duplicated`,
     '',
@@ -31,6 +33,14 @@ export function renderRun(result: RunResult): string {
 }
 
 const FAULTS_SHOWN_MAX = 12;
+
+/** The scenario or protocol-timed nemesis a run used, if any: they explain its fault times. */
+function scenarioLines(result: RunResult): string[] {
+  const spec = result.spec;
+  if (spec.scenario !== null) return [`scenario ${spec.scenario}: ${scenarioSummary({ ...spec.scenarioSpec, ...(spec.nemesisTrigger !== null ? { nemesisTrigger: spec.nemesisTrigger } : {}) })}`];
+  if (spec.nemesisTrigger !== null) return [`faults on mark ${spec.nemesisTrigger}, aimed at the node that marked it`];
+  return [];
+}
 
 function phaseLine(p: PhaseAvailability): string {
   const stall = p.longestStallMs > 0 ? `; longest without an ok ${seconds(p.longestStallMs)}` : '';

@@ -1,5 +1,6 @@
 import { WorkersError } from '../errors.js';
-import type { ProtocolDefinition } from '../protocols/protocol.js';
+import type { ProtocolDefinition, ScenarioSpec } from '../protocols/protocol.js';
+import { triggerEvents } from '../sim/mark-trigger.js';
 import { isNemesisName, NEMESIS_NAMES, type NemesisName, type NemesisTiming } from '../sim/nemesis-schedule.js';
 import type { NetworkOptions } from '../sim/network.js';
 import { SIMULATION_DEFAULTS } from '../sim/simulation-config.js';
@@ -19,17 +20,36 @@ export interface RunSpec {
   ops?: number;
   /** One of the protocol's named bugs; absent or null runs the correct protocol. */
   bug?: string | null;
+  /**
+   * One of the protocol's named scenarios (ProtocolScenario): its fields become this spec's
+   * defaults, under any field given here. The matrix uses them; absent, a run is as documented.
+   */
+  scenario?: string | null;
+  /**
+   * One of the protocol's `marks` (or a chain `a>b`, see MarkTrigger): each fault waits, after
+   * its gap, for a node to mark this event, then starts at once, aimed at that node. Absent:
+   * faults start when their gap ends.
+   */
+  nemesisTrigger?: string | null;
   nodes?: number;
   clients?: number;
   /** Processes per client. Default 1. */
   concurrency?: number;
-  /** Client timeout, virtual ms: a request unanswered this long completes `info`. Default 1,000. */
+  /**
+   * Client timeout, virtual ms: a request unanswered this long completes `info`. Default 1,000.
+   * A scenario's shorter timeout changes how clients behave, not how availability is judged (see
+   * `blockedAfterMs`).
+   */
   timeoutMs?: number;
   thinkMsMean?: number;
   /** Operations of the quiet phase. Default 15 % of `ops`. */
   quietOps?: number;
   settleMs?: number;
-  /** A silence (requests waiting, none answered) this long marks the run blocked. Default 3 × timeoutMs. */
+  /**
+   * A silence (requests waiting, none answered) this long marks the run blocked. Default 3 ×
+   * timeoutMs, the timeout given here or the default one: never a scenario's, which is sized for
+   * clients to retry quickly, not for failovers (a Paxos election and lease wait take ~1 s).
+   */
   blockedAfterMs?: number;
   network?: Partial<NetworkOptions>;
   nemesisTiming?: Partial<NemesisTiming>;
@@ -48,6 +68,10 @@ export interface ResolvedRunSpec {
   seed: number;
   ops: number;
   bug: string | null;
+  scenario: string | null;
+  /** What the scenario set (empty without one): fields equal to these need no flag to replay. */
+  scenarioSpec: ScenarioSpec;
+  nemesisTrigger: string | null;
   nodes: number | null;
   clients: number;
   concurrency: number;
@@ -56,6 +80,11 @@ export interface ResolvedRunSpec {
   quietOps: number;
   settleMs: number;
   blockedAfterMs: number;
+  /**
+   * Partition sides and blocked keys are judged once a fault has lasted this long: the client
+   * timeout given in the spec, or the default one (never a scenario's, see `blockedAfterMs`).
+   */
+  faultGraceMs: number;
   network: Partial<NetworkOptions>;
   nemesisTiming: Partial<NemesisTiming>;
   clockDriftPpmMax: number;
@@ -97,8 +126,20 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
     throw new WorkersError('VRD_ERR_RUN_BUG', `${JSON.stringify(bug)} for ${protocol.name} (known: ${protocol.bugs.map((b) => b.name).join(', ') || 'none'})`);
   }
   if (!Number.isSafeInteger(spec.seed) || spec.seed < 0) throw specError('seed', `must be a non-negative integer up to 2^53-1, got ${String(spec.seed)}`);
+  const scenarioName = spec.scenario ?? null;
+  const scenario = scenarioName === null ? undefined : protocol.scenarios?.find((x) => x.name === scenarioName);
+  if (scenarioName !== null && scenario === undefined) {
+    throw specError('scenario', `${JSON.stringify(scenarioName)} for ${protocol.name} (known: ${(protocol.scenarios ?? []).map((x) => x.name).join(', ') || 'none'})`);
+  }
+  const s: ScenarioSpec = scenario?.spec ?? {};
+  const nemesisTrigger = spec.nemesisTrigger ?? s.nemesisTrigger ?? null;
+  const unknownEvent = nemesisTrigger === null ? undefined : triggerEvents(nemesisTrigger).find((e) => !Object.prototype.hasOwnProperty.call(protocol.marks ?? {}, e));
+  if (unknownEvent !== undefined) {
+    throw specError('nemesisTrigger', `${JSON.stringify(unknownEvent)} is not an event ${protocol.name} marks (known: ${Object.keys(protocol.marks ?? {}).join(', ') || 'none'})`);
+  }
   const ops = int(spec, 'ops', 1_000);
-  const timeoutMs = int(spec, 'timeoutMs', SIMULATION_DEFAULTS.timeoutMs);
+  const judgedTimeoutMs = int(spec, 'timeoutMs', SIMULATION_DEFAULTS.timeoutMs);
+  const timeoutMs = int(spec, 'timeoutMs', s.timeoutMs ?? SIMULATION_DEFAULTS.timeoutMs);
   const quietOps = int(spec, 'quietOps', Math.round(ops * SIMULATION_DEFAULTS.quietFraction));
   if (quietOps > ops) throw specError('quietOps', `must be at most ops (${ops}), got ${quietOps}`);
   return {
@@ -109,17 +150,21 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
       seed: spec.seed,
       ops,
       bug,
+      scenario: scenarioName,
+      scenarioSpec: { ...s },
+      nemesisTrigger,
       nodes: spec.nodes === undefined ? null : int(spec, 'nodes', 0),
       clients: int(spec, 'clients', SIMULATION_DEFAULTS.clients),
       concurrency: int(spec, 'concurrency', SIMULATION_DEFAULTS.concurrency),
       timeoutMs,
-      thinkMsMean: num(spec, 'thinkMsMean', SIMULATION_DEFAULTS.thinkMsMean),
+      thinkMsMean: num(spec, 'thinkMsMean', s.thinkMsMean ?? SIMULATION_DEFAULTS.thinkMsMean),
       quietOps,
       settleMs: num(spec, 'settleMs', SIMULATION_DEFAULTS.settleMs),
-      blockedAfterMs: num(spec, 'blockedAfterMs', 3 * timeoutMs),
+      blockedAfterMs: num(spec, 'blockedAfterMs', 3 * judgedTimeoutMs),
+      faultGraceMs: judgedTimeoutMs,
       network: { ...(spec.network ?? {}) },
-      nemesisTiming: { ...(spec.nemesisTiming ?? {}) },
-      clockDriftPpmMax: num(spec, 'clockDriftPpmMax', SIMULATION_DEFAULTS.clockDriftPpmMax),
+      nemesisTiming: { ...(s.nemesisTiming ?? {}), ...(spec.nemesisTiming ?? {}) },
+      clockDriftPpmMax: num(spec, 'clockDriftPpmMax', s.clockDriftPpmMax ?? SIMULATION_DEFAULTS.clockDriftPpmMax),
       clockJumpMsMax: num(spec, 'clockJumpMsMax', SIMULATION_DEFAULTS.clockJumpMsMax),
       clockOffsetMsMax: num(spec, 'clockOffsetMsMax', SIMULATION_DEFAULTS.clockOffsetMsMax),
       params: { ...(spec.params ?? {}) },
@@ -130,20 +175,30 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
 
 /**
  * The exact command that replays a run. Spec fields the CLI has no flag for are listed after it,
- * so a reader knows the command alone is not the whole run.
+ * so a reader knows the command alone is not the whole run; what `--scenario` sets needs neither.
  */
 export function reproduceCommand(spec: ResolvedRunSpec): string {
+  const s = spec.scenarioSpec;
   const parts = ['verdict run', `--protocol ${spec.protocol}`, `--nemesis ${spec.nemesis}`, `--seed ${spec.seed}`, `--ops ${spec.ops}`];
   if (spec.bug !== null) parts.push(`--bug ${spec.bug}`);
+  if (spec.scenario !== null) parts.push(`--scenario ${spec.scenario}`);
   if (spec.nodes !== null) parts.push(`--nodes ${spec.nodes}`);
   if (spec.clients !== SIMULATION_DEFAULTS.clients) parts.push(`--clients ${spec.clients}`);
   if (spec.concurrency !== SIMULATION_DEFAULTS.concurrency) parts.push(`--concurrency ${spec.concurrency}`);
-  if (spec.timeoutMs !== SIMULATION_DEFAULTS.timeoutMs) parts.push(`--timeout-ms ${spec.timeoutMs}`);
+  if (spec.timeoutMs !== (s.timeoutMs ?? SIMULATION_DEFAULTS.timeoutMs)) parts.push(`--timeout-ms ${spec.timeoutMs}`);
   const extra: string[] = [];
+  if (spec.nemesisTrigger !== (s.nemesisTrigger ?? null)) extra.push(`nemesisTrigger ${JSON.stringify(spec.nemesisTrigger)}`);
   if (Object.keys(spec.network).length > 0) extra.push(`network ${JSON.stringify(spec.network)}`);
-  if (Object.keys(spec.nemesisTiming).length > 0) extra.push(`nemesisTiming ${JSON.stringify(spec.nemesisTiming)}`);
+  if (JSON.stringify(spec.nemesisTiming) !== JSON.stringify({ ...(s.nemesisTiming ?? {}) })) extra.push(`nemesisTiming ${JSON.stringify(spec.nemesisTiming)}`);
   if (Object.keys(spec.params).length > 0) extra.push(`params ${JSON.stringify(spec.params)}`);
   if (spec.quietOps !== Math.round(spec.ops * SIMULATION_DEFAULTS.quietFraction)) extra.push(`quietOps ${spec.quietOps}`);
+  const numbers: [keyof ResolvedRunSpec & keyof typeof SIMULATION_DEFAULTS, number | undefined][] = [
+    ['thinkMsMean', s.thinkMsMean], ['clockDriftPpmMax', s.clockDriftPpmMax], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', undefined], ['settleMs', undefined],
+  ];
+  for (const [field, fromScenario] of numbers) {
+    if (spec[field] !== (fromScenario ?? SIMULATION_DEFAULTS[field])) extra.push(`${field} ${String(spec[field])}`);
+  }
+  if (spec.blockedAfterMs !== 3 * spec.faultGraceMs) extra.push(`blockedAfterMs ${spec.blockedAfterMs}`);
   return extra.length > 0 ? `${parts.join(' ')}  (with spec ${extra.join(', ')})` : parts.join(' ');
 }
 

@@ -1,6 +1,7 @@
 import type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolDefinition } from '../protocol.js';
 import type { NodeFactory, NodeId } from '../../sim/node-context.js';
 import { PAXOS_MARKS } from './marks.js';
+import { PAXOS_SCENARIOS } from './scenarios.js';
 import { paxosBugs, paxosParams } from './params.js';
 import { PaxosNode } from './paxos-node.js';
 
@@ -47,6 +48,7 @@ export const paxosProtocol: ProtocolDefinition = {
     return layout.nodes;
   },
   marks: PAXOS_MARKS,
+  scenarios: PAXOS_SCENARIOS,
   finalReads(layout: ClusterLayout, keys: readonly unknown[]) {
     return layout.nodes.flatMap((node) => keys.map((key) => ({ node, f: 'read', value: [key, null] })));
   },

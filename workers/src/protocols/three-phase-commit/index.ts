@@ -5,6 +5,7 @@ import { parseLockConflict } from '../shared/resource-manager.js';
 import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { threePcCoordinator } from './coordinator.js';
 import { THREE_PC_MARKS } from './marks.js';
+import { THREE_PC_SCENARIOS } from './scenarios.js';
 import { threePcParticipant } from './participant.js';
 
 /**
@@ -31,6 +32,7 @@ export const threePhaseCommit: ProtocolDefinition = {
   keyOwners: transactionKeyOwners,
   lockConflict: parseLockConflict,
   marks: THREE_PC_MARKS,
+  scenarios: THREE_PC_SCENARIOS,
 };
 
 export default threePhaseCommit;

@@ -5,6 +5,7 @@ import { parseLockConflict } from '../shared/resource-manager.js';
 import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalReads, transactionKeyOwners } from '../shared/layout.js';
 import { twoPcCoordinator } from './coordinator.js';
 import { TWO_PC_MARKS } from './marks.js';
+import { TWO_PC_SCENARIOS } from './scenarios.js';
 import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js';
 
 /**
@@ -36,6 +37,7 @@ export const twoPhaseCommit: ProtocolDefinition = {
   keyOwners: transactionKeyOwners,
   lockConflict: parseLockConflict,
   marks: TWO_PC_MARKS,
+  scenarios: TWO_PC_SCENARIOS,
 };
 
 export default twoPhaseCommit;
