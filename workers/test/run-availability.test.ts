@@ -37,12 +37,15 @@ describe('availability', () => {
     expect(a.blockedReason).toMatch(/no request got an answer for 0.41 s \(0.00 s to 0.41 s\) while requests were waiting, during: crashed c1/);
   });
 
-  it('is blocked when a fault leaves every request unanswered', () => {
-    const h = history([[0, 'invoke', 200], [0, 'info', 250], [1, 'invoke', 260], [1, 'info', 290], [2, 'invoke', 1_100], [2, 'ok', 1_101]]);
+  it('is blocked when a fault leaves every request to a live node unanswered, not when only dead nodes were asked', () => {
+    const h = history([[0, 'invoke', 200, 'n2'], [0, 'info', 250, 'n2'], [1, 'invoke', 260, 'n2'], [1, 'info', 290, 'n2'], [2, 'invoke', 1_100], [2, 'ok', 1_101]]);
     const crash: FaultRecord = { nemesis: 'crash-one', family: 'crash', startMs: 100, stopMs: 300, description: 'crashed n1', nodes: ['n1'] };
     const a = analyzeAvailability(h, phases, [crash], { ...options, blockedAfterMs: 10_000 });
     expect(a.faults[0]).toMatchObject({ ok: 0, fail: 0, info: 2 });
-    expect(a.blockedReason).toMatch(/^no request got an answer while crashed n1/);
+    expect(a.blockedReason).toMatch(/^no request got an answer while crashed n1 \(0.10 s to 0.30 s\): all 2 sent to live nodes timed out/);
+    // Every request went to the crashed node: nobody alive was asked, which is loss, not blocking.
+    const atDead = history([[0, 'invoke', 200], [0, 'info', 250], [1, 'invoke', 260], [1, 'info', 290], [2, 'invoke', 1_100], [2, 'ok', 1_101]]);
+    expect(analyzeAvailability(atDead, phases, [crash], { ...options, blockedAfterMs: 10_000 }).blocked).toBe(false);
   });
 
   it('is blocked when the quiet phase never recovers', () => {

@@ -3,7 +3,7 @@ import type { FaultRecord } from '../sim/nemesis.js';
 import type { NemesisName } from '../sim/nemesis-schedule.js';
 import type { NodeId } from '../sim/node-context.js';
 import type { PhaseSpan } from '../sim/simulation.js';
-import { blockedKeys, type BlockedKey, type KeyOwners, type LockConflictOf } from './blocked-keys.js';
+import { blockedKeys, faultReach, type BlockedKey, type KeyOwners, type LockConflictOf } from './blocked-keys.js';
 
 /** Completions by type: how a stretch of the run answered its clients. */
 export interface OutcomeCounts {
@@ -64,8 +64,8 @@ export interface Availability {
   phases: PhaseAvailability[];
   /**
    * The system stopped making progress: no recovery in the quiet phase, a fault during which no
-   * request got any answer, a fault that left keys unusable at the live nodes, or a silence of
-   * `blockedAfterMs` or more.
+   * request to a live node got any answer, a fault that left keys unusable at the live nodes, or a
+   * silence of `blockedAfterMs` or more.
    */
   blocked: boolean;
   blockedReason?: string;
@@ -105,10 +105,10 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
     phases: phaseResults,
     blocked: false,
     recoveredAfterMs,
-    faults: faults.map((f) => faultAvailability(ops, f, faults.filter((g) => g !== f && g.startMs === f.startMs), phases, options)),
+    faults: faults.map((f) => faultAvailability(ops, f, alongside(faults, f), phases, options)),
   };
   const quietResult = phaseResults.find((p) => p.phase === 'quiet');
-  const mute = result.faults.find((f) => f.ok + f.fail === 0 && f.info >= MUTE_REQUESTS_MIN);
+  const mute = result.faults.map((f, i) => ({ f, unanswered: unansweredAtLive(ops, faults[i]!, alongside(faults, faults[i]!), f.endMs) })).find((x) => x.unanswered !== undefined);
   // Blame a crash or partition over the clock skew started with it: skew alone cuts no one off.
   const stuck = result.faults.find((f) => f.blockedKeys.length > 0 && f.nemesis !== 'clock-skew') ?? result.faults.find((f) => f.blockedKeys.length > 0);
   const worst = phaseResults.filter((p) => p.phase !== 'final').reduce<PhaseAvailability | undefined>((w, p) => (w === undefined || p.longestSilenceMs > w.longestSilenceMs ? p : w), undefined);
@@ -117,7 +117,7 @@ export function analyzeAvailability(history: History, phases: readonly PhaseSpan
     result.blockedReason = `did not recover after the faults healed: none of the ${quietResult.fail + quietResult.info} operations of the quiet phase succeeded`;
   } else if (mute !== undefined) {
     result.blocked = true;
-    result.blockedReason = `no request got an answer while ${mute.description} (${span(mute)}): all ${mute.info} timed out or stayed indeterminate`;
+    result.blockedReason = `no request got an answer while ${mute.f.description} (${span(mute.f)}): all ${mute.unanswered ?? 0} sent to live nodes timed out or stayed indeterminate`;
   } else if (stuck !== undefined) {
     const keys = stuck.blockedKeys;
     const tried = keys.reduce((n, k) => n + k.attempted, 0);
@@ -199,6 +199,22 @@ function longestWindow(points: readonly Point[], progress: (kind: Point['kind'])
   }
   if (open !== undefined) consider(open, points.at(-1)!.t);
   return best;
+}
+
+/** The faults started with `fault`, in the same nemesis cycle. */
+function alongside(faults: readonly FaultRecord[], fault: FaultRecord): FaultRecord[] {
+  return faults.filter((g) => g !== fault && g.startMs === fault.startMs);
+}
+
+/**
+ * How many requests sent to live nodes went unanswered while the fault lasted, when none got any
+ * answer (and at least two were sent); otherwise undefined. Requests to crashed nodes are left
+ * out: with every entry node down nobody alive is asked, which is loss, not blocking.
+ */
+function unansweredAtLive(ops: readonly Operation[], fault: FaultRecord, others: readonly FaultRecord[], stopMs: number): number | undefined {
+  const reach = faultReach([fault, ...others]);
+  const live = count(ops.filter((o) => o.phase !== 'final' && startMs(o) >= fault.startMs && startMs(o) < stopMs && reach(String(o.node), String(o.node))));
+  return live.ok + live.fail === 0 && live.info >= MUTE_REQUESTS_MIN ? live.info : undefined;
 }
 
 /** Availability while `fault` lasted; `alongside`: the faults started with it, in the same cycle. */

@@ -54,8 +54,7 @@ export interface BlockedKeysContext {
  * (see `lockConflictOf`).
  */
 export function blockedKeys(ops: readonly Operation[], fault: FaultRecord, stopMs: number, graceMs: number, context: BlockedKeysContext): BlockedKey[] {
-  const reaches = [fault, ...(context.alongside ?? [])].map(reachability);
-  const reach = (from: string, to: string): boolean => reaches.every((r) => r(from, to));
+  const reach = faultReach([fault, ...(context.alongside ?? [])]);
   const owners = context.owners;
   const from = fault.startMs + graceMs;
   const perKey = new Map<string, BlockedKey & { ok: number; holders: Map<string, { firstMs: number; lastMs: number }> }>();
@@ -99,6 +98,12 @@ function keysOf(o: Operation): unknown[] {
   if (!Array.isArray(o.input)) return [];
   if (o.f === 'txn') return [...new Set(o.input.filter((m): m is unknown[] => Array.isArray(m)).map((m) => m[1]))];
   return [o.input[0]];
+}
+
+/** Whether `to` was up and could talk with `from` both ways while these faults (one cycle's) lasted. */
+export function faultReach(faults: readonly FaultRecord[]): (from: string, to: string) => boolean {
+  const reaches = faults.map(reachability);
+  return (from, to) => reaches.every((r) => r(from, to));
 }
 
 /** Whether `to` was up and could talk with `from` both ways while the fault lasted. */
