@@ -41,8 +41,19 @@ describe('verdict run', () => {
     expect(result.report.kind).toBe('transactional');
   });
 
+  it('runs under a protocol scenario with --scenario, and replays with it', async () => {
+    const r = await verdict('run', '--protocol', '3pc', '--nemesis', 'partition-halves', '--seed', '1', '--ops', '300', '--scenario', 'partition-after-precommit');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('scenario partition-after-precommit: faults on mark pre-commit-sent>pre-committed');
+    expect(r.out).toMatch(/RUN: VIOLATED: .*non-atomic-commit/);
+    expect(r.out).toContain('reproduce: verdict run --protocol 3pc --nemesis partition-halves --seed 1 --ops 300 --scenario partition-after-precommit');
+  });
+
   it.each([
     [['--protocol', 'raft'], /--protocol: unknown protocol: "raft" \(known: .*paxos/],
+    [['--protocol', '3pc', '--scenario', 'nope'], /--scenario: invalid run spec: scenario "nope" for 3pc \(known: partition-after-precommit, coordinator-dies-after-precommit\)/],
+    [['--protocol', '3pc', '--no-scenarios'], /--no-scenarios applies only to --matrix/],
+    [['--matrix', '--scenario', 'lease-hazard'], /--scenario does not apply to --matrix/],
     [['--protocol', 'paxos', '--nemesis', 'meteor'], /--nemesis: unknown nemesis: "meteor"/],
     [['--protocol', 'paxos', '--bug', 'nope'], /--bug: unknown bug for this protocol: "nope" for paxos/],
     [['--protocol', 'paxos', '--ops', 'many'], /--ops: expected an integer ≥ 1, got "many"/],

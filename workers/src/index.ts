@@ -7,9 +7,10 @@ export { run, simulationConfig, type RunOptions } from './run.js';
 export { reproduceCommand, resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
 export type { RunFacts, RunProgress, RunResult } from './run/result.js';
 export type { Availability, AvailabilityOptions, FaultAvailability, OutcomeCounts, PhaseAvailability, SideAvailability, Window } from './run/availability.js';
-export type { BlockedKey, KeyOwners } from './run/blocked-keys.js';
+export type { BlockedKey, KeyOwners, LockConflictOf } from './run/blocked-keys.js';
 export { evaluateRequirement, parseRequiredLevel } from './run/require.js';
-export { runMatrix, type MatrixCell, type MatrixOptions, type MatrixResult } from './run/matrix.js';
+export { runMatrix, type MatrixCell, type MatrixOptions, type MatrixResult, type SideCounts } from './run/matrix.js';
+export type { MatrixScenario } from './run/matrix-scenario.js';
 export { renderRun } from './run/render-run.js';
 export { renderMatrix } from './run/render-matrix.js';
 export { progressBar, type ProgressBar } from './run/progress-bar.js';
@@ -17,12 +18,12 @@ export { WorkersError, workersErrors, type WorkersErrorCode } from './errors.js'
 
 // Protocols and the contract they are written against.
 export { PROTOCOLS, PROTOCOL_NAMES } from './protocols/registry.js';
-export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolDefinition } from './protocols/protocol.js';
+export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolDefinition, ProtocolScenario, ScenarioSpec } from './protocols/protocol.js';
 export type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './sim/node-context.js';
 
 // The simulator, for tests and benches that drive it directly.
 export { FAULT_KINDS, NEMESIS_NAMES, NEMESIS_TIMING_DEFAULTS, isNemesisName, type FaultKind, type NemesisName, type NemesisTiming } from './sim/nemesis-schedule.js';
-export type { FaultRecord } from './sim/nemesis.js';
+export type { FaultRecord, FaultTrigger } from './sim/nemesis.js';
 export { Simulation, type PhaseSpan, type SimulationOutcome } from './sim/simulation.js';
 export { SIMULATION_DEFAULTS, type SimulationConfig, type SimulationWorkload } from './sim/simulation-config.js';
 export { NETWORK_DEFAULTS, type NetworkOptions, type NetworkStats } from './sim/network.js';

@@ -37,4 +37,25 @@ describe('matrix', () => {
     expect(text).toMatch(/^crash-leader +strong⊘/m);
     expect(text).toMatch(/✗ primary-backup\/stale-backup-reads × none: .*not strong.*replay: verdict run --protocol primary-backup/);
   });
+
+  it('runs the cells a protocol scenario names under it, with its seeds, and footnotes them; --no-scenarios runs them plainly', async () => {
+    const withScenario: ProtocolDefinition = {
+      ...primaryBackup,
+      scenarios: [{ name: 'impatient', description: 'clients give up after 300 ms', nemeses: ['crash-leader'], seeds: 2, spec: { timeoutMs: 300 } }],
+    };
+    const reg = { 'primary-backup': async () => withScenario };
+    const m = await runMatrix({ registry: reg, ops: 300, nemeses: ['none', 'crash-leader'] });
+    const crash = m.cells.find((c) => c.bug === null && c.nemesis === 'crash-leader')!;
+    expect(crash).toMatchObject({ seeds: [1, 2], runs: 2, scenario: { name: 'impatient', seeds: 2 } });
+    expect(m.cells.find((c) => c.bug === 'stale-backup-reads' && c.nemesis === 'crash-leader')!.scenario?.name).toBe('impatient');
+    expect(m.cells.find((c) => c.nemesis === 'none')!).toMatchObject({ seeds: [1] });
+    expect(m.cells.find((c) => c.nemesis === 'none')!.scenario).toBeUndefined();
+    const text = renderMatrix(m);
+    expect(text).toMatch(/^crash-leader +\S+¹ +\S+¹$/m);
+    expect(text).toContain('  ¹ primary-backup impatient (client timeout 300 ms; 2 seeds): clients give up after 300 ms.');
+    expect(text).toContain('    used in primary-backup × crash-leader, primary-backup/stale-backup-reads × crash-leader');
+    const plain = await runMatrix({ registry: reg, ops: 300, nemeses: ['crash-leader'], scenarios: false });
+    expect(plain.cells.every((c) => c.scenario === undefined && c.seeds.length === 1)).toBe(true);
+    expect(renderMatrix(plain)).not.toContain('Scenarios:');
+  });
 });

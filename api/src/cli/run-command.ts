@@ -19,7 +19,7 @@ import {
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
 
 const USAGE = `Usage: verdict run --protocol P [--nemesis N] [--seed S] [--ops N] [options]
-       verdict run --matrix [--seeds N] [--ops N] [--timeout-ms N]
+       verdict run --matrix [--seeds N] [--ops N] [--timeout-ms N] [--no-scenarios]
 
 Runs a protocol in the deterministic simulator, in-process, under a fault schedule, and checks
 the history it produced. The same seed always gives the same history.
@@ -30,6 +30,8 @@ Options:
   --seed S           the root seed, an integer ≥ 0 (default: a random one, printed first)
   --ops N            client operations (default 1000, also per matrix run; final reads come on top)
   --bug NAME         run one of the protocol's named bugs
+  --scenario NAME    run under one of the protocol's scenarios: faults timed on a protocol event,
+                     tuned clients or clocks (the matrix footnotes name them; a wrong NAME lists them)
   --nodes N          cluster size (the protocol's default otherwise)
   --clients N        clients (default 5)
   --concurrency N    processes per client (default 1)
@@ -38,7 +40,8 @@ Options:
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --json             print the result (report, run facts, availability) as JSON
   --matrix           run every protocol × bug × nemesis and print the table of verdicts
-  --seeds N          with --matrix: seeds per cell (default 1)
+  --seeds N          with --matrix: seeds per cell (default 1; a scenario may run more)
+  --no-scenarios     with --matrix: run every cell plainly, without the protocols' scenarios
   -h, --help         this text
 
 Exit: 0 the verdict holds (or LEVEL holds), 1 violated, 2 unknown, 64 bad usage, 70 a node failed.
@@ -53,6 +56,7 @@ interface RunCommandOptions {
   json: boolean;
   matrix: boolean;
   seeds: number;
+  scenarios: boolean;
   help: boolean;
 }
 
@@ -125,6 +129,7 @@ async function matrix(options: RunCommandOptions, io: CliIo): Promise<number> {
   try {
     result = await runMatrix({
       seeds: options.seeds,
+      scenarios: options.scenarios,
       ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
       ...(options.spec.timeoutMs !== undefined ? { timeoutMs: options.spec.timeoutMs } : {}),
       ...(bar !== undefined ? { onRun: (cell, done, total) => bar.step(done, total, `${cell.protocol}${cell.bug !== null ? `/${cell.bug}` : ''} × ${cell.nemesis}`) } : {}),
@@ -166,6 +171,8 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
         json: { type: 'boolean', default: false },
         matrix: { type: 'boolean', default: false },
         seeds: { type: 'string' },
+        scenario: { type: 'string' },
+        'no-scenarios': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -175,21 +182,23 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   const v = parsed.values;
   const seedGiven = v.seed !== undefined;
   const spec: RunSpec = { protocol: v.protocol ?? '', seed: seedGiven ? integer('--seed', v.seed!, 0) : randomInt(0, 2 ** 31) };
-  const options: RunCommandOptions = { spec, seedGiven, json: v.json === true, matrix: v.matrix === true, seeds: 1, help: v.help === true };
+  const options: RunCommandOptions = { spec, seedGiven, json: v.json === true, matrix: v.matrix === true, seeds: 1, scenarios: v['no-scenarios'] !== true, help: v.help === true };
   if (options.help) return options;
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
   if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['protocol', 'nemesis', 'bug', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency'] as const) {
+    for (const flag of ['protocol', 'nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
     }
     if (v.seeds !== undefined) options.seeds = integer('--seeds', v.seeds, 1);
     return options;
   }
   if (v.seeds !== undefined) throw new UsageError('--seeds applies only to --matrix');
+  if (v['no-scenarios'] === true) throw new UsageError('--no-scenarios applies only to --matrix');
   if (v.protocol === undefined) throw new UsageError(`--protocol is required (known: ${Object.keys(PROTOCOLS).join(', ')})`);
   if (v.nemesis !== undefined) spec.nemesis = v.nemesis;
   if (v.bug !== undefined) spec.bug = v.bug;
+  if (v.scenario !== undefined) spec.scenario = v.scenario;
   if (v.nodes !== undefined) spec.nodes = integer('--nodes', v.nodes, 1);
   if (v.clients !== undefined) spec.clients = integer('--clients', v.clients, 1);
   if (v.concurrency !== undefined) spec.concurrency = integer('--concurrency', v.concurrency, 1);
@@ -214,6 +223,6 @@ function flagOf(code: string, message: string): string {
   if (code === 'VRD_ERR_RUN_BUG') return '--bug: ';
   if (code === 'VRD_ERR_RUN_REQUIRE') return '--require: ';
   const field = /invalid run spec: (\w+)/.exec(message)?.[1];
-  const flags: Record<string, string> = { seed: '--seed', ops: '--ops', nodes: '--nodes', clients: '--clients', concurrency: '--concurrency', timeoutMs: '--timeout-ms' };
+  const flags: Record<string, string> = { seed: '--seed', ops: '--ops', nodes: '--nodes', clients: '--clients', concurrency: '--concurrency', timeoutMs: '--timeout-ms', scenario: '--scenario' };
   return field !== undefined && flags[field] !== undefined ? `${flags[field]}: ` : '';
 }

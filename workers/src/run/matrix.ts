@@ -3,16 +3,22 @@ import type { ProtocolDefinition } from '../protocols/protocol.js';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { NEMESIS_NAMES, type NemesisName } from '../sim/nemesis-schedule.js';
 import { run } from '../run.js';
+import { scenarioFor, type MatrixScenario } from './matrix-scenario.js';
 import type { RunResult } from './result.js';
 
 export interface MatrixOptions {
-  /** Seeds per cell: `seedStart`, `seedStart + 1`, ... Default 1. */
+  /** Seeds per cell: `seedStart`, `seedStart + 1`, ... Default 1 (a cell's scenario may ask for more). */
   seeds?: number;
   seedStart?: number;
   /** Client operations per run. Default 1,000: enough for faults that outlast a failover. */
   ops?: number;
-  /** Client timeout in virtual ms for every run (the simulator's default otherwise). */
+  /** Client timeout in virtual ms for every run, over any scenario's (the simulator's default otherwise). */
   timeoutMs?: number;
+  /**
+   * Use each protocol's scenarios (ProtocolDefinition.scenarios) in the cells they name. Default
+   * true: the narrow windows of the textbook behaviours are hit by mechanism, not by luck.
+   */
+  scenarios?: boolean;
   /** Subsets to run; default every registered protocol and every nemesis. */
   protocols?: readonly string[];
   nemeses?: readonly NemesisName[];
@@ -24,11 +30,23 @@ export interface MatrixOptions {
   onRun?: (cell: MatrixCell, done: number, total: number) => void;
 }
 
+/** Availability of the sides of partitions, for replicated stores (every node holds every key). */
+export interface SideCounts {
+  /** Sides of fewer than half the nodes that stayed available / went unavailable once settled. */
+  minority: { available: number; unavailable: number };
+  /** Sides of more than half the nodes. */
+  majority: { available: number; unavailable: number };
+}
+
 /** One protocol variant under one nemesis, over all seeds. */
 export interface MatrixCell {
   protocol: string;
   bug: string | null;
   nemesis: NemesisName;
+  /** The scenario the cell ran under, if any (its name, and what it sets). */
+  scenario?: MatrixScenario;
+  /** The seeds this cell ran. */
+  seeds: number[];
   runs: number;
   /** The strongest level that held in every seed (undefined: never decided). */
   consistency?: ConsistencyLevel | 'none';
@@ -36,16 +54,20 @@ export interface MatrixCell {
   outcomes: { ok: number; violated: number; unknown: number };
   /** Kinds of anomaly or broken level found, over all seeds, sorted. */
   anomalies: string[];
-  /** Seeds whose run was blocked (availability lost). */
+  /** Seeds whose run was blocked (availability lost), and why the first one was. */
   blockedSeeds: number[];
+  blockedReason?: string;
   /** Seeds with a violation; the first one's command replays it. */
   violatedSeeds: number[];
   reproduce?: string;
+  /** For replicated stores under partitions: which sides stayed available. */
+  sides?: SideCounts;
   /** Runs that failed outright (a node threw), with their message. */
   errors: string[];
 }
 
 export interface MatrixResult {
+  /** The seeds every cell ran (cells with a scenario may run more: see `MatrixCell.seeds`). */
   seeds: number[];
   ops: number;
   nemeses: NemesisName[];
@@ -54,55 +76,86 @@ export interface MatrixResult {
   cells: MatrixCell[];
 }
 
-/** Runs every protocol × bug (none, then each named bug) × nemesis for each seed: the demo table. */
+/**
+ * Runs every protocol × bug (none, then each named bug) × nemesis for each seed: the demo table.
+ * A cell that a protocol's scenario names runs under it, for the correct protocol and its bugs
+ * alike, so the correct column shows the scenario breaks nothing by itself.
+ */
 export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixResult> {
   const registry = options.registry ?? PROTOCOLS;
-  const seeds = Array.from({ length: options.seeds ?? 1 }, (_, i) => (options.seedStart ?? 1) + i);
+  const seedStart = options.seedStart ?? 1;
+  const seedCount = options.seeds ?? 1;
+  const seedsOf = (n: number): number[] => Array.from({ length: n }, (_, i) => seedStart + i);
   const ops = options.ops ?? 1_000;
   const nemeses = [...(options.nemeses ?? NEMESIS_NAMES)];
   const variants: MatrixResult['variants'] = [];
+  const plans: { variant: MatrixResult['variants'][number]; def: ProtocolDefinition; nemesis: NemesisName; scenario?: MatrixScenario; seeds: number[] }[] = [];
   for (const name of options.protocols ?? Object.keys(registry)) {
     const loader = registry[name];
     if (loader === undefined) continue;
     const def = await loader();
-    variants.push({ protocol: name, bug: null }, ...def.bugs.map((b) => ({ protocol: name, bug: b.name })));
-  }
-  const cells: MatrixCell[] = [];
-  const total = variants.length * nemeses.length * seeds.length;
-  let done = 0;
-  for (const v of variants) {
-    for (const nemesis of nemeses) {
-      const cell: MatrixCell = { ...v, nemesis, runs: 0, outcomes: { ok: 0, violated: 0, unknown: 0 }, anomalies: [], blockedSeeds: [], violatedSeeds: [], errors: [] };
-      cells.push(cell);
-      for (const seed of seeds) {
-        if (options.signal?.aborted === true) throw options.signal.reason ?? new Error('matrix cancelled');
-        try {
-          const result = await run({
-            protocol: v.protocol, nemesis, seed, ops, bug: v.bug, checkTimeLimitMs: options.checkTimeLimitMs ?? 5_000,
-            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-          }, { protocols: registry });
-          addRun(cell, seed, result);
-        } catch (e) {
-          cell.errors.push(`seed ${seed}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-        }
-        options.onRun?.(cell, ++done, total);
+    const own = [{ protocol: name, bug: null }, ...def.bugs.map((b) => ({ protocol: name, bug: b.name }))];
+    variants.push(...own);
+    for (const variant of own) {
+      for (const nemesis of nemeses) {
+        const scenario = options.scenarios === false ? undefined : scenarioFor(def, nemesis);
+        plans.push({ variant, def, nemesis, ...(scenario !== undefined ? { scenario } : {}), seeds: seedsOf(Math.max(seedCount, scenario?.seeds ?? 1)) });
       }
     }
   }
-  return { seeds, ops, nemeses, variants, cells };
+  const cells: MatrixCell[] = [];
+  const total = plans.reduce((n, p) => n + p.seeds.length, 0);
+  let done = 0;
+  for (const { variant, def, nemesis, scenario, seeds } of plans) {
+    const cell: MatrixCell = { ...variant, nemesis, ...(scenario !== undefined ? { scenario } : {}), seeds, runs: 0, outcomes: { ok: 0, violated: 0, unknown: 0 }, anomalies: [], blockedSeeds: [], violatedSeeds: [], errors: [] };
+    cells.push(cell);
+    for (const seed of seeds) {
+      if (options.signal?.aborted === true) throw options.signal.reason ?? new Error('matrix cancelled');
+      try {
+        const result = await run({
+          protocol: variant.protocol, nemesis, seed, ops, bug: variant.bug, checkTimeLimitMs: options.checkTimeLimitMs ?? 5_000,
+          ...(scenario !== undefined ? { scenario: scenario.name } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        }, { protocols: registry });
+        addRun(cell, seed, result, def);
+      } catch (e) {
+        cell.errors.push(`seed ${seed}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      }
+      options.onRun?.(cell, ++done, total);
+    }
+  }
+  return { seeds: seedsOf(seedCount), ops, nemeses, variants, cells };
 }
 
-function addRun(cell: MatrixCell, seed: number, result: RunResult): void {
+function addRun(cell: MatrixCell, seed: number, result: RunResult, def: ProtocolDefinition): void {
   const r = result.report;
   cell.runs++;
   cell.outcomes[r.verdict.outcome]++;
   cell.consistency = weaker(cell.runs === 1, cell.consistency, r.verdict.consistency, CONSISTENCY_LEVELS);
   cell.isolation = weaker(cell.runs === 1, cell.isolation, r.verdict.isolation, ISOLATION_LEVELS);
   cell.anomalies = [...new Set([...cell.anomalies, ...anomaliesOf(r)])].sort();
-  if (result.facts.availability.blocked) cell.blockedSeeds.push(seed);
+  if (result.facts.availability.blocked) {
+    cell.blockedSeeds.push(seed);
+    cell.blockedReason ??= result.facts.availability.blockedReason;
+  }
   if (r.verdict.outcome === 'violated') {
     cell.violatedSeeds.push(seed);
     cell.reproduce ??= result.facts.reproduce;
+  }
+  // Minority and majority mean something only where every node holds every key (CAP).
+  if (def.keyOwners === undefined) addSides(cell, result);
+}
+
+function addSides(cell: MatrixCell, result: RunResult): void {
+  const n = result.facts.nodes.length;
+  for (const fault of result.facts.availability.faults) {
+    for (const side of fault.sides ?? []) {
+      if (side.available === null || fault.nemesis === 'partition-majority-ring') continue;
+      const kind = side.nodes.length * 2 < n ? 'minority' : side.nodes.length * 2 > n ? 'majority' : undefined;
+      if (kind === undefined) continue;
+      cell.sides ??= { minority: { available: 0, unavailable: 0 }, majority: { available: 0, unavailable: 0 } };
+      cell.sides[kind][side.available ? 'available' : 'unavailable']++;
+    }
   }
 }
 
