@@ -17,7 +17,7 @@ export const paxosProtocol: ProtocolDefinition = {
   bugs: [
     {
       name: 'forget-highest-accepted',
-      description: 'In phase 1 the new leader ignores the values its quorum reports as accepted and proposes no-ops in their place, erasing writes that were chosen but not yet known chosen. Found under crash-leader within 10 seeds of 500 ops (isolate-leader too).',
+      description: 'In phase 1 the new leader ignores the values its quorum reports as accepted and proposes no-ops in their place, erasing writes that were chosen but not yet known chosen. Found on every seed under crash-leader with scenario leader-dies-after-choosing (the leader crashes right after acknowledging such a write); unaimed, within 10 seeds of 500 ops (isolate-leader too).',
       showsUnder: ['crash-leader', 'isolate-leader'],
     },
     {
@@ -27,8 +27,8 @@ export const paxosProtocol: ProtocolDefinition = {
     },
     {
       name: 'lease-without-drift-margin',
-      description: 'Lease arithmetic without the clock-drift margin ε: when skewed clocks (the master slow, the acceptors fast) meet a partition that cuts the master off, a new master serves while the deposed one still serves reads from its lease, which are stale: not linearizable, still sequentially consistent. Found under mixed (clock skew joins partitions) with clockDriftPpmMax 300000, 5 clients, timeoutMs 200, thinkMsMean 100 and short fault cycles, within 10 seeds of 300 ops. Clock skew alone never deposes a master here: drift does not stop heartbeats.',
-      showsUnder: ['mixed'],
+      description: 'Lease arithmetic without the clock-drift margin ε: when skewed clocks (the master slow, the acceptors fast) meet a partition that cuts the master off, a new master serves while the deposed one still serves reads from its lease, which are stale: not linearizable, still sequentially consistent. Found under isolate-skewed-leader with scenario lease-hazard (drift bound 30 %, client timeout 400 ms) in 3 of 4 seeds, so the matrix runs 3; under mixed with clockDriftPpmMax 300000, timeoutMs 200, thinkMsMean 100 and short fault cycles, within 10 seeds of 300 ops. Clock skew alone never deposes a master here: drift does not stop heartbeats.',
+      showsUnder: ['isolate-skewed-leader', 'mixed'],
     },
   ],
   workload: 'kv',

@@ -17,7 +17,7 @@ export const threePhaseCommit: ProtocolDefinition = {
   name: '3pc',
   description:
     'Three-phase commit: CanCommit / PreCommit / DoCommit with participant timeouts (abort before PreCommit, commit after); ' +
-    `no blocking on a coordinator crash, non-atomic under a partition after PreCommit. Placement: ${PLACEMENT_RULE}.`,
+    `no blocking on a coordinator crash, non-atomic under a partition after PreCommit (scenario partition-after-precommit times one there). Placement: ${PLACEMENT_RULE}.`,
   bugs: [],
   workload: 'txn',
   cluster: transactionCluster,
