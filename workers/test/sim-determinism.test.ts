@@ -10,8 +10,8 @@ import { primaryBackup } from './support/primary-backup.js';
 const registry: Record<string, () => Promise<ProtocolDefinition>> = { ...PROTOCOLS, 'primary-backup': async () => primaryBackup };
 
 /** The history of a run, as the bytes of its JSONL. */
-async function historyHash(protocol: string, nemesis: string, seed: number, ops = 300): Promise<string> {
-  const { spec, protocol: def } = await resolveRunSpec({ protocol, nemesis, seed, ops }, registry);
+async function historyHash(protocol: string, nemesis: string, seed: number, ops = 300, scenario?: string): Promise<string> {
+  const { spec, protocol: def } = await resolveRunSpec({ protocol, nemesis, seed, ops, ...(scenario !== undefined ? { scenario } : {}) }, registry);
   const outcome = new Simulation(simulationConfig(spec, def)).runToEnd();
   const hash = createHash('sha256');
   for (const op of outcome.ops) hash.update(`${JSON.stringify(op)}\n`);
@@ -31,5 +31,15 @@ describe('determinism', () => {
     const a = await historyHash(protocol, 'mixed', 11, 200);
     expect(await historyHash(protocol, 'mixed', 11, 200)).toBe(a);
     expect(await historyHash(protocol, 'mixed', 12, 200)).not.toBe(a);
+  });
+
+  it.each([
+    ['2pc', 'crash-coordinator', 'coordinator-dies-in-doubt'],
+    ['3pc', 'partition-halves', 'partition-after-precommit'],
+    ['paxos', 'crash-leader', 'leader-dies-after-choosing'],
+  ])('holds for %s under %s timed by its scenario %s (faults armed on protocol marks)', async (protocol, nemesis, scenario) => {
+    const a = await historyHash(protocol, nemesis, 11, 300, scenario);
+    expect(await historyHash(protocol, nemesis, 11, 300, scenario)).toBe(a);
+    expect(await historyHash(protocol, nemesis, 11, 300)).not.toBe(a);
   });
 });
