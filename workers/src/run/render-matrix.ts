@@ -120,5 +120,5 @@ function sidesText(s: NonNullable<MatrixCell['sides']>): string {
   const total = (x: { available: number; unavailable: number }): number => x.available + x.unavailable;
   if (total(s.minority) > 0) parts.push(`minority side unavailable in ${s.minority.unavailable} of ${total(s.minority)} partitions`);
   if (total(s.majority) > 0) parts.push(`majority side available in ${s.majority.available} of ${total(s.majority)}`);
-  return `${parts.join(', ')} (judged once each partition had lasted the client timeout)`;
+  return `${parts.join(', ')} (each side judged by the requests it got once the partition had settled)`;
 }
