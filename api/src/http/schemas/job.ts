@@ -70,6 +70,7 @@ export const RunBodySchema = Type.Object({
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Chosen at random (and stored) when absent' })),
   nemesis: Type.Optional(Type.String({ maxLength: 64 })),
   bug: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  scenario: Type.Optional(Type.Union([Type.String({ maxLength: 64, description: "One of the protocol's scenarios (see verdict run --help)" }), Type.Null()])),
   ops: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   nodes: Type.Optional(Type.Integer({ minimum: 1, maximum: 15 })),
   clients: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
