@@ -1,25 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tempDirForFile, verdict } from './support/cli.js';
 
 const corpus = (p: string): string => new URL(`../../histories/${p}`, import.meta.url).pathname;
 
-async function verdict(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), interactive: false });
-  return { code, out, err };
-}
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'verdict-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirForFile('verdict-cli-');
 
 describe('verdict check', () => {
   it('exits 0 on a linearizable Porcupine log, inferring the model', async () => {
@@ -44,7 +30,7 @@ describe('verdict check', () => {
   });
 
   it('exits 64 naming the line and the reason on malformed input, and loads nothing', async () => {
-    const file = join(dir, 'bad.jsonl');
+    const file = join(tempDir(), 'bad.jsonl');
     await writeFile(file, '{"process":0,"type":"invoke","f":"read","value":null}\n{"process":0,"type":"okay","f":"read","value":1}\n');
     const r = await verdict('check', file, '--model', 'register');
     expect(r.code).toBe(64);
@@ -62,12 +48,12 @@ describe('verdict check', () => {
     expect(badInit.code).toBe(64);
     expect(badInit.err).toContain('--init');
     expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--time-limit', '-1')).code).toBe(64);
-    expect((await verdict('check', join(dir, 'missing.edn'), '--model', 'register')).code).toBe(64);
+    expect((await verdict('check', join(tempDir(), 'missing.edn'), '--model', 'register')).code).toBe(64);
   });
 
   it('with several files exits with the worst: bad input, then violated, then unknown', async () => {
     expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), corpus('porcupine/kv/c01-bad.txt'))).code).toBe(1);
-    expect((await verdict('check', corpus('porcupine/kv/c01-bad.txt'), join(dir, 'missing.jsonl'))).code).toBe(64);
+    expect((await verdict('check', corpus('porcupine/kv/c01-bad.txt'), join(tempDir(), 'missing.jsonl'))).code).toBe(64);
   });
 
   it('exits 2 when the time limit ends the search undecided', async () => {
@@ -76,7 +62,7 @@ describe('verdict check', () => {
     for (let p = 0; p < 15; p++) lines.push(JSON.stringify({ process: p, type: 'invoke', f: 'write', value: p + 1 }));
     lines.push(JSON.stringify({ process: 99, type: 'invoke', f: 'read', value: null }), JSON.stringify({ process: 99, type: 'ok', f: 'read', value: 999 }));
     for (let p = 0; p < 15; p++) lines.push(JSON.stringify({ process: p, type: 'ok', f: 'write', value: p + 1 }));
-    const file = join(dir, 'hard.jsonl');
+    const file = join(tempDir(), 'hard.jsonl');
     await writeFile(file, `${lines.join('\n')}\n`);
     const r = await verdict('check', file, '--model', 'register', '--init', '0', '--time-limit', '0.000001');
     expect(r.code).toBe(2);
@@ -85,8 +71,8 @@ describe('verdict check', () => {
   });
 
   it('prints machine-readable JSON and writes JUnit XML and an SVG timeline', async () => {
-    const junit = join(dir, 'out.xml');
-    const svg = join(dir, 'out.svg');
+    const junit = join(tempDir(), 'out.xml');
+    const svg = join(tempDir(), 'out.svg');
     const r = await verdict('check', corpus('porcupine/kv/c10-bad.txt'), '--json', '--junit', junit, '--svg', svg);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out.trim());
@@ -101,7 +87,7 @@ describe('verdict check', () => {
   });
 
   it('escapes history values in every rendering', async () => {
-    const file = join(dir, 'evil.jsonl');
+    const file = join(tempDir(), 'evil.jsonl');
     const evil = '<script>alert(1)</script>\u001b[2J';
     await writeFile(file, [
       JSON.stringify({ process: 0, type: 'invoke', f: 'write', value: ['k', evil] }),
@@ -109,8 +95,8 @@ describe('verdict check', () => {
       JSON.stringify({ process: 1, type: 'invoke', f: 'read', value: ['k', null] }),
       JSON.stringify({ process: 1, type: 'ok', f: 'read', value: ['k', 'other'] }),
     ].join('\n'));
-    const svg = join(dir, 'evil.svg');
-    const junit = join(dir, 'evil.xml');
+    const svg = join(tempDir(), 'evil.svg');
+    const junit = join(tempDir(), 'evil.xml');
     const r = await verdict('check', file, '--model', 'kv', '--svg', svg, '--junit', junit);
     expect(r.code).toBe(1);
     expect(r.out).not.toContain('\u001b');

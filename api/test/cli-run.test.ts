@@ -1,27 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tempDirForFile, verdict } from './support/cli.js';
 
-async function verdict(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), interactive: false });
-  return { code, out, err };
-}
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'verdict-run-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirForFile('verdict-run-');
 
 describe('verdict run', () => {
   it('prints the seed first, the full report and the command to reproduce, and writes the history', async () => {
-    const out = join(dir, 'h.jsonl');
+    const out = join(tempDir(), 'h.jsonl');
     const r = await verdict('run', '--protocol', 'paxos', '--nemesis', 'partition-halves', '--seed', '7', '--ops', '300', '--out', out, '--require', 'linearizable');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toBe('verdict run: seed 7');
