@@ -125,6 +125,26 @@ describe('3pc nodes', () => {
     expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, ['a']]] });
   });
 
+  it('a participant that forgot its lock refuses the DoCommit of a coordinator recovered after PreCommit, which then finishes', () => {
+    const c = cluster();
+    c.request('c1', 'txn', transfer('a', 'b'));
+    c.deliver(isType('3pc/can-commit', '3pc/vote'));
+    c.drop((m) => isType('3pc/pre-commit')(m) && m.to === 'p1');
+    c.crash('c1');
+    c.deliver(); // p2 pre-commits; its acknowledgement reaches no one
+    c.restart('p1'); // p1 only held the lock: it forgets the transaction
+    c.restart('c1'); // the log says PreCommit went out, so the recovering coordinator commits
+    c.advance(retryMs);
+    expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, []]] });
+    expect(finalRead(c, 'p2', 1)).toEqual({ type: 'ok', value: [['r', 1, ['b']]] });
+    expect(c.traceOf('p1', 'send').some((e) => (e.message as { type: string; outcome?: string }).type === '3pc/ack' && (e.message as { outcome: string }).outcome === 'aborted')).toBe(true);
+    expect(c.storage('c1').get('coord/open')).toEqual([]);
+    // Nothing is re-sent once every participant has answered.
+    const sent = c.traceOf('c1', 'send').length;
+    c.advance(10 * retryMs);
+    expect(c.traceOf('c1', 'send').length).toBe(sent);
+  });
+
   it('a participant restarted before PreCommit forgets the lock and refuses PreCommit', () => {
     const c = cluster();
     const t = c.request('c1', 'txn', transfer('a', 'b'));

@@ -154,9 +154,10 @@ export class ResourceManager {
   /**
    * Records that a transaction this participant never prepared is aborted, so a prepare that
    * arrives late (delayed or duplicated by the network) is refused rather than executed.
+   * `decidedBy`: the coordinator's abort, or this participant's refusal of a commit it cannot run.
    */
-  refuse(id: string, coordinator: NodeId): TxnRecord {
-    const record: TxnRecord = { id, coordinator, state: 'aborted', ops: [], locks: [], undo: [], redo: [], results: [], decidedBy: 'coordinator' };
+  refuse(id: string, coordinator: NodeId, decidedBy: TxnRecord['decidedBy'] = 'coordinator'): TxnRecord {
+    const record: TxnRecord = { id, coordinator, state: 'aborted', ops: [], locks: [], undo: [], redo: [], results: [], decidedBy };
     this.ctx.persist(txnKey(id), record);
     return record;
   }

@@ -59,7 +59,10 @@ export function threePcParticipant(ctx: NodeContext, options: NodeOptions): Node
   function onDecision(from: NodeId, id: string, commit: boolean): void {
     const record = rm.get(id);
     if (record === undefined) {
-      if (!commit) ack(from, rm.refuse(id, from));
+      // Never locked here, or only locked and forgotten in a crash (a coordinator recovered after
+      // PreCommit commits such a share too): nothing of it ran, so it can only be aborted. Saying
+      // so ends the coordinator's re-sends.
+      ack(from, rm.refuse(id, from, commit ? 'participant' : 'coordinator'));
       return;
     }
     if (record.state === 'locked' || record.state === 'prepared') {
