@@ -35,7 +35,7 @@ function canonicalSet(xs: readonly unknown[]): SetState {
   return [...new Set(xs.map((x) => stableStringify(x)))].sort();
 }
 
-export function lowerBound(xs: readonly string[], k: string): number {
+function lowerBound(xs: readonly string[], k: string): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
