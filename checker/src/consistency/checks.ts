@@ -1,4 +1,4 @@
-import type { History, Op, Operation } from '../history/op.js';
+import { operationsOf, type History, type Op, type Operation } from '../history/op.js';
 import type { Model } from '../models/model.js';
 import { eventualLevel } from './eventual-check.js';
 import type { FinalReadsOptions } from './final-reads.js';
@@ -39,7 +39,7 @@ export function checkEventual(history: History | readonly Operation[], model: Mo
 
 /** The version table of a register or kv history, or why the checks cannot read it. */
 export function readHistory(history: History | readonly Operation[], model: Model<any>, options: SessionCheckOptions): { table: VersionTable; events: readonly Op[] } | string {
-  const operations = Array.isArray(history) ? (history as readonly Operation[]) : (history as History).operations;
+  const operations = operationsOf(history);
   const events = Array.isArray(history) ? [] : (history as History).events;
   const kind = dataModelOf(model, options.dataModel);
   if (kind === undefined) return `these checks read register and kv histories; model ${model.name} is neither (name one with the dataModel option)`;

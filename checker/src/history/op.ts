@@ -80,4 +80,9 @@ export interface History {
   warnings?: string[];
 }
 
+/** The paired operations of a history, or the operations themselves. */
+export function operationsOf(history: History | readonly Operation[]): readonly Operation[] {
+  return Array.isArray(history) ? (history as readonly Operation[]) : (history as History).operations;
+}
+
 export type HistoryFormat = 'edn' | 'json' | 'jsonl' | 'porcupine-etcd' | 'porcupine-kv';

@@ -1,5 +1,5 @@
 import { VerdictError } from '../errors.js';
-import type { History, Operation } from '../history/op.js';
+import { operationsOf, type History, type Operation } from '../history/op.js';
 import { AnomalySink } from './anomaly-sink.js';
 import { Budget } from './budget.js';
 import { addCycle, namedCycle } from './cycle-anomalies.js';
@@ -13,7 +13,6 @@ import { levelCycles, levelGraphs } from './level-cycles.js';
 import { levelWitness } from './level-witness.js';
 import { ISOLATION_LEVELS, judgeLevels } from './levels.js';
 import { findLostUpdates } from './lost-update.js';
-import { operationsOf } from './micro-ops.js';
 import { findNonAtomicCommits } from './non-atomic-commit.js';
 import { analysePredicates } from './predicates.js';
 import { findReadAnomalies } from './read-anomalies.js';

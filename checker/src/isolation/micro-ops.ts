@@ -1,4 +1,4 @@
-import type { History, Operation } from '../history/op.js';
+import { operationsOf, type History, type Operation } from '../history/op.js';
 import { stableStringify } from '../models/values.js';
 
 /** Micro-op kinds, as small integers for typed arrays. */
@@ -12,10 +12,6 @@ const KINDS: Readonly<Record<string, number>> = { r: MOP_READ, w: MOP_WRITE, app
 /** The micro-op kind of `f` (`"r"`, `"w"`, `"append"`, `"scan"`), or -1. */
 export function mopKindOf(f: unknown): number {
   return typeof f === 'string' ? (KINDS[f] ?? -1) : -1;
-}
-
-export function operationsOf(history: History | readonly Operation[]): readonly Operation[] {
-  return Array.isArray(history) ? history : (history as History).operations;
 }
 
 /**

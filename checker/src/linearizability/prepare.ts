@@ -1,5 +1,5 @@
 import { VerdictError } from '../errors.js';
-import type { History, Operation } from '../history/op.js';
+import { operationsOf, type History, type Operation } from '../history/op.js';
 import { completeModel } from '../models/complete-model.js';
 import type { CompleteModel, Model } from '../models/model.js';
 
@@ -8,10 +8,6 @@ export interface PreparedPartition {
   key: string;
   model: CompleteModel<any>;
   operations: Operation[];
-}
-
-export function operationsOf(history: History | readonly Operation[]): readonly Operation[] {
-  return Array.isArray(history) ? (history as readonly Operation[]) : (history as History).operations;
 }
 
 /**
