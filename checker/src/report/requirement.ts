@@ -1,11 +1,9 @@
 import { CONSISTENCY_LEVELS, type ConsistencyLevel } from '../consistency/types.js';
+import { ISOLATION_LEVELS } from '../isolation/levels.js';
 import type { IsolationLevel } from '../isolation/types.js';
 import type { Report } from './report.js';
 
 /** Every level a gate can require: either lattice, or `atomic` (all-or-nothing commit). */
-export const ISOLATION_LEVELS: readonly IsolationLevel[] = [
-  'strict-serializable', 'serializable', 'snapshot-isolation', 'repeatable-read', 'read-committed', 'read-uncommitted',
-];
 export type RequiredLevel = ConsistencyLevel | IsolationLevel | 'atomic' | 'linearizable';
 export const REQUIRABLE_LEVELS: readonly RequiredLevel[] = [...CONSISTENCY_LEVELS, 'linearizable', ...ISOLATION_LEVELS, 'atomic'];
 
