@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtocolDefinition } from '../src/protocols/protocol.js';
+import { PROTOCOLS } from '../src/protocols/registry.js';
 import { reproduceCommand, resolveRunSpec, type RunSpec } from '../src/run/spec.js';
 import { evaluateRequirement, parseRequiredLevel } from '../src/run/require.js';
 import { primaryBackup } from './support/primary-backup.js';
@@ -36,6 +37,28 @@ describe('run spec', () => {
     expect(reproduceCommand((await resolve({ bug: 'stale-backup-reads', nodes: 5, clients: 3, timeoutMs: 500 })).spec))
       .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --bug stale-backup-reads --nodes 5 --clients 3 --timeout-ms 500');
     expect(reproduceCommand((await resolve({ network: { lossProbability: 0.1 } })).spec)).toMatch(/\(with spec network \{"lossProbability":0.1\}\)$/);
+  });
+});
+
+describe('run spec params', () => {
+  const resolveReal = (spec: Partial<RunSpec>) => resolveRunSpec({ seed: 1, ...spec } as RunSpec, PROTOCOLS);
+
+  it.each([
+    [{ protocol: 'paxos', params: { leaseMS: 0 } }, /params paxos: unknown param "leaseMS" \(known: heartbeatMs,/],
+    [{ protocol: 'paxos', params: { heartbeatMs: 0 } }, /params paxos: param heartbeatMs must be ≥ 1, got 0/],
+    [{ protocol: '2pc', params: { voteTimoutMs: 50 } }, /params 2pc: unknown param "voteTimoutMs" \(known: voteTimeoutMs,/],
+    [{ protocol: '3pc', params: { retryMs: -1 } }, /params 3pc: param retryMs must be a finite number ≥ 0, got -1/],
+    [{ protocol: 'primary-backup', params: { anything: 1 } }, /params primary-backup takes no params, got anything/],
+  ] as const)('refuses %j before anything runs', async (spec, message) => {
+    const attempt = spec.protocol === 'primary-backup' ? resolve(spec) : resolveReal(spec);
+    await expect(attempt).rejects.toMatchObject({ code: 'VRD_ERR_RUN_SPEC', status: 400 });
+    await expect(attempt).rejects.toThrow(message);
+  });
+
+  it('keeps params every protocol knows', async () => {
+    expect((await resolveReal({ protocol: '3pc', params: { retryMs: 10 } })).spec.params).toEqual({ retryMs: 10 });
+    expect((await resolveReal({ protocol: 'paxos', params: { leaseMs: 0 } })).spec.params).toEqual({ leaseMs: 0 });
+    expect((await resolve({ params: {} })).spec.params).toEqual({});
   });
 });
 

@@ -13,6 +13,12 @@ export interface ProtocolDefinition {
   /** The cluster for a run. */
   cluster(options: ClusterOptions): ClusterLayout;
   /**
+   * Checks a run's `params` (its tunables) before anything runs, so a bad one is refused with the
+   * spec rather than failing every node: throws an Error that names the wrong name or value.
+   * Absent: the protocol takes no params.
+   */
+  checkParams?(params: Readonly<Record<string, number>>): void;
+  /**
    * The factory of one node. The simulator calls `node(id, options)` and then the factory it
    * returns on every (re)start, so nothing a previous incarnation held in memory survives.
    */

@@ -142,6 +142,7 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
   const timeoutMs = int(spec, 'timeoutMs', s.timeoutMs ?? SIMULATION_DEFAULTS.timeoutMs);
   const quietOps = int(spec, 'quietOps', Math.round(ops * SIMULATION_DEFAULTS.quietFraction));
   if (quietOps > ops) throw specError('quietOps', `must be at most ops (${ops}), got ${quietOps}`);
+  const params = checkedParams(spec.params, protocol);
   return {
     protocol,
     spec: {
@@ -167,7 +168,7 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
       clockDriftPpmMax: num(spec, 'clockDriftPpmMax', s.clockDriftPpmMax ?? SIMULATION_DEFAULTS.clockDriftPpmMax),
       clockJumpMsMax: num(spec, 'clockJumpMsMax', SIMULATION_DEFAULTS.clockJumpMsMax),
       clockOffsetMsMax: num(spec, 'clockOffsetMsMax', SIMULATION_DEFAULTS.clockOffsetMsMax),
-      params: { ...(spec.params ?? {}) },
+      params,
       checkTimeLimitMs: num(spec, 'checkTimeLimitMs', 60_000),
     },
   };
@@ -200,6 +201,21 @@ export function reproduceCommand(spec: ResolvedRunSpec): string {
   }
   if (spec.blockedAfterMs !== 3 * spec.faultGraceMs) extra.push(`blockedAfterMs ${spec.blockedAfterMs}`);
   return extra.length > 0 ? `${parts.join(' ')}  (with spec ${extra.join(', ')})` : parts.join(' ');
+}
+
+/** The protocol's tunables as given, once the protocol has accepted every name and value. */
+function checkedParams(given: RunSpec['params'], protocol: ProtocolDefinition): Record<string, number> {
+  if (given === undefined || given === null) return {};
+  if (typeof given !== 'object' || Array.isArray(given)) throw specError('params', 'must be an object of numbers');
+  const params = { ...given };
+  if (Object.keys(params).length === 0) return params;
+  if (protocol.checkParams === undefined) throw specError('params', `${protocol.name} takes no params, got ${Object.keys(params).join(', ')}`);
+  try {
+    protocol.checkParams(params);
+  } catch (e) {
+    throw specError('params', e instanceof Error ? e.message : String(e));
+  }
+  return params;
 }
 
 type NumericField = keyof typeof BOUNDS;

@@ -39,6 +39,9 @@ export const paxosProtocol: ProtocolDefinition = {
     for (let i = 1; i <= count; i++) nodes.push(`n${i}`);
     return { nodes, roles: Object.fromEntries(nodes.map((n) => [n, 'acceptor'])) };
   },
+  checkParams(params) {
+    paxosParams(params);
+  },
   node(_id: NodeId, options: NodeOptions): NodeFactory {
     const params = paxosParams(options.params, options.clock);
     const bugs = paxosBugs(options.bug);

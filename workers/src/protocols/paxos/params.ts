@@ -1,3 +1,5 @@
+import { tunables } from '../tunables.js';
+
 /**
  * Tunables of a Paxos node, in milliseconds of the node's own clock, and the named bugs.
  * Every field can be overridden through `NodeOptions.params`; every queue and window is bounded.
@@ -76,16 +78,7 @@ export function driftMarginFor(leaseMs: number, clock: ClockBounds): number {
  * no-op otherwise). Without an explicit `driftMarginMs`, ε is sized from the run's clock bounds.
  */
 export function paxosParams(overrides: Readonly<Record<string, number>> = {}, clock?: ClockBounds): PaxosParams {
-  const params: PaxosParams = { ...DEFAULT_PAXOS_PARAMS };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!Object.prototype.hasOwnProperty.call(DEFAULT_PAXOS_PARAMS, name)) {
-      throw new Error(`paxos: unknown param ${JSON.stringify(name)} (known: ${Object.keys(DEFAULT_PAXOS_PARAMS).join(', ')})`);
-    }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`paxos: param ${name} must be a finite number ≥ 0, got ${String(value)}`);
-    }
-    (params as unknown as Record<string, number>)[name] = value;
-  }
+  const params = tunables('paxos', DEFAULT_PAXOS_PARAMS, overrides);
   if (clock !== undefined && overrides.driftMarginMs === undefined) params.driftMarginMs = driftMarginFor(params.leaseMs, clock);
   for (const name of ['heartbeatMs', 'electionTimeoutMs', 'retryMs', 'windowSlotsMax', 'batchMax', 'queueMax', 'snapshotEverySlots', 'catchUpBatchMax'] as const) {
     if (params[name] < 1) throw new Error(`paxos: param ${name} must be ≥ 1, got ${params[name]}`);

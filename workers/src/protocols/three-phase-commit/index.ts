@@ -6,6 +6,7 @@ import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalR
 import { threePcCoordinator } from './coordinator.js';
 import { THREE_PC_MARKS } from './marks.js';
 import { THREE_PC_SCENARIOS } from './scenarios.js';
+import { threePcParams } from './params.js';
 import { threePcParticipant } from './participant.js';
 
 /**
@@ -21,6 +22,9 @@ export const threePhaseCommit: ProtocolDefinition = {
   bugs: [],
   workload: 'txn',
   cluster: transactionCluster,
+  checkParams(params) {
+    threePcParams({ params });
+  },
   node(id: NodeId, options: NodeOptions): NodeFactory {
     const role = options.layout.roles[id];
     return (ctx) => (role === COORDINATOR_ROLE ? threePcCoordinator(ctx, options) : threePcParticipant(ctx, options));

@@ -1,4 +1,5 @@
 import type { NodeOptions } from '../protocol.js';
+import { tunables } from '../tunables.js';
 
 /**
  * Three-phase commit's tunables, in milliseconds of the node's own clock. The participant
@@ -32,14 +33,7 @@ export const THREE_PC_DEFAULTS: ThreePcParams = {
   preCommitTimeoutMs: 250,
 };
 
-/** The defaults, overridden by the run's `params` where it names them. */
-export function threePcParams(options: NodeOptions): ThreePcParams {
-  const p = options.params ?? {};
-  return {
-    voteTimeoutMs: p['voteTimeoutMs'] ?? THREE_PC_DEFAULTS.voteTimeoutMs,
-    preCommitAckTimeoutMs: p['preCommitAckTimeoutMs'] ?? THREE_PC_DEFAULTS.preCommitAckTimeoutMs,
-    retryMs: p['retryMs'] ?? THREE_PC_DEFAULTS.retryMs,
-    canCommitTimeoutMs: p['canCommitTimeoutMs'] ?? THREE_PC_DEFAULTS.canCommitTimeoutMs,
-    preCommitTimeoutMs: p['preCommitTimeoutMs'] ?? THREE_PC_DEFAULTS.preCommitTimeoutMs,
-  };
+/** The defaults, overridden by the run's `params` where it names them (unknown names throw). */
+export function threePcParams(options: Pick<NodeOptions, 'params'>): ThreePcParams {
+  return tunables('3pc', THREE_PC_DEFAULTS, options.params);
 }

@@ -6,6 +6,7 @@ import { COORDINATOR_ROLE, coordinatorsOf, transactionCluster, transactionFinalR
 import { twoPcCoordinator } from './coordinator.js';
 import { TWO_PC_MARKS } from './marks.js';
 import { TWO_PC_SCENARIOS } from './scenarios.js';
+import { twoPcParams } from './params.js';
 import { PARTICIPANT_TIMEOUT_DECIDES, twoPcParticipant } from './participant.js';
 
 /**
@@ -26,6 +27,9 @@ export const twoPhaseCommit: ProtocolDefinition = {
   ],
   workload: 'txn',
   cluster: transactionCluster,
+  checkParams(params) {
+    twoPcParams({ params });
+  },
   node(id: NodeId, options: NodeOptions): NodeFactory {
     const role = options.layout.roles[id];
     return (ctx) => (role === COORDINATOR_ROLE ? twoPcCoordinator(ctx, options) : twoPcParticipant(ctx, options));

@@ -1,4 +1,5 @@
 import type { NodeOptions } from '../protocol.js';
+import { tunables } from '../tunables.js';
 
 /** Two-phase commit's tunables, in milliseconds of the node's own clock. */
 export interface TwoPcParams {
@@ -26,13 +27,7 @@ export const TWO_PC_DEFAULTS: TwoPcParams = {
   inDoubtTimeoutMs: 150,
 };
 
-/** The defaults, overridden by the run's `params` where it names them. */
-export function twoPcParams(options: NodeOptions): TwoPcParams {
-  const p = options.params ?? {};
-  return {
-    voteTimeoutMs: p['voteTimeoutMs'] ?? TWO_PC_DEFAULTS.voteTimeoutMs,
-    decisionRetryMs: p['decisionRetryMs'] ?? TWO_PC_DEFAULTS.decisionRetryMs,
-    inquiryIntervalMs: p['inquiryIntervalMs'] ?? TWO_PC_DEFAULTS.inquiryIntervalMs,
-    inDoubtTimeoutMs: p['inDoubtTimeoutMs'] ?? TWO_PC_DEFAULTS.inDoubtTimeoutMs,
-  };
+/** The defaults, overridden by the run's `params` where it names them (unknown names throw). */
+export function twoPcParams(options: Pick<NodeOptions, 'params'>): TwoPcParams {
+  return tunables('2pc', TWO_PC_DEFAULTS, options.params);
 }
