@@ -1,5 +1,5 @@
 import type { History, Operation } from '../history/op.js';
-import { limitsOf } from '../linearizability/check.js';
+import { limitsOf, unknownMessage } from '../linearizability/check.js';
 import { prepareOperations } from '../linearizability/prepare.js';
 import type { CheckOutcome, Counterexample, UnknownCause } from '../linearizability/result.js';
 import type { SchedulerLimits } from '../linearizability/scheduler.js';
@@ -142,8 +142,7 @@ class SequentialRun {
       stats: { steps: this.steps, elapsedMs: 0, cacheEntries: this.cacheEntries, peakCacheBytes: this.peakCacheBytes },
     };
     if (outcome === 'unknown') {
-      const what = { 'time-limit': 'the time limit ran out', 'memory-limit': 'the memory limit was reached', cancelled: 'the check was cancelled', 'step-limit': 'the step limit was reached' }[this.cause!];
-      result.cause = { kind: this.cause!, message: `${what} with ${this.components.length - this.next} of ${this.components.length} component(s) undecided` };
+      result.cause = { kind: this.cause!, message: unknownMessage(this.cause!, this.components.length - this.next, this.components.length, 'component') };
     }
     if (this.illegal !== undefined && this.options.counterexample !== false) {
       const label = this.components.length > 1 ? `component ${this.next + 1} of ${this.components.length}` : '';

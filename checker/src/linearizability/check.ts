@@ -134,7 +134,8 @@ function assemble(
   return result;
 }
 
-function unknownMessage(kind: UnknownCause, open: number, total: number): string {
-  const what = { 'time-limit': 'the time limit ran out', 'memory-limit': 'the memory limit was reached', cancelled: 'the check was cancelled', 'step-limit': 'the step limit was reached' }[kind];
-  return `${what} with ${open} of ${total} partition(s) undecided`;
+/** Why a search ended `unknown`, and how much of it was left: "… with 2 of 5 partition(s) undecided". */
+export function unknownMessage(kind: UnknownCause, open: number, total: number, part = 'partition'): string {
+  const what = { 'time-limit': 'the time limit ran out', 'memory-limit': 'the memory limit was reached', cancelled: 'the check was cancelled' }[kind];
+  return `${what} with ${open} of ${total} ${part}(s) undecided`;
 }

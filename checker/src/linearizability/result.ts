@@ -3,7 +3,7 @@ import type { Operation } from '../history/op.js';
 /** Porcupine's three answers. `unknown` is never a pass: it carries its cause. */
 export type CheckOutcome = 'ok' | 'illegal' | 'unknown';
 
-export type UnknownCause = 'time-limit' | 'memory-limit' | 'cancelled' | 'step-limit';
+export type UnknownCause = 'time-limit' | 'memory-limit' | 'cancelled';
 
 /** An operation as reports show it: JSON-safe (an open completion is `null`). */
 export interface OperationView {
