@@ -115,6 +115,15 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect(res.body).toContain('centred on the operation that cannot be linearized');
   });
 
+  it('serves the same bounded drawing as the API\'s SVG report', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/jobs/${jobId}/report?format=svg`, headers: { authorization: await t.token(['read']) } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml');
+    expect(res.body).toContain('#40003 process 3 write');
+    expect(res.body.match(/class="ok hl"/g)).toHaveLength(2);
+    expect(res.body).not.toContain('write 1000<');
+  });
+
   it('skips a chunk that would expand past the limit instead of reading it', async () => {
     const timeline = (await loadTimeline(t.db.prisma, bombId, []))!;
     expect(timeline.chunksSkipped).toBe(1);
@@ -155,6 +164,9 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect(body).toContain('the 1 operation(s) of the witness are outlined in red');
     expect(body).toContain('[&quot;b&quot;,2]');
     expect(body).not.toContain('[&quot;a&quot;,1]');
+    const svg = await t.app.inject({ method: 'GET', url: `/jobs/${parent.id}/report?format=svg`, headers: { authorization: await t.token(['read']) } });
+    expect(svg.body).toContain('[&quot;b&quot;,2]');
+    expect(svg.body).not.toContain('[&quot;a&quot;,1]');
     // Each part's page links back to the whole.
     expect((await page(t.app, `/ui/jobs/${parts[0]}`, cookie)).body).toContain(`<a href="/ui/jobs/${parent.id}">job ${parent.id}</a> (part 1)`);
   });

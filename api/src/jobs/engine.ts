@@ -13,7 +13,6 @@ import {
   readHistoryStream,
   renderJunit,
   renderText,
-  renderTimelineSvg,
   REQUIRABLE_LEVELS,
   resolveModel,
   type History,
@@ -98,7 +97,7 @@ async function executeRun(job: ClaimedJob, context: ExecutionContext): Promise<E
 }
 
 /** A stored history, read back from its JSONL chunks line by line. */
-export async function loadHistory(prisma: PrismaClient, jobId: string): Promise<History> {
+async function loadHistory(prisma: PrismaClient, jobId: string): Promise<History> {
   const info = await historyInfo(prisma, jobId);
   const stream = await streamHistory(prisma, jobId);
   if (info === null || stream === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${jobId} has no stored history`);
@@ -160,11 +159,6 @@ export function reportAsText(report: Report): string {
 /** JUnit XML: one test case per level and per anomaly, plus the requirement when given. */
 export function reportAsJunit(report: Report, options: { suite?: string; require?: RequiredLevel } = {}): string {
   return renderJunit(report, options);
-}
-
-/** The timeline of a stored job's history, with the report's witnesses highlighted. */
-export async function reportAsTimelineSvg(prisma: PrismaClient, jobId: string, report: Report): Promise<string> {
-  return renderTimelineSvg(await loadHistory(prisma, jobId), report);
 }
 
 /** Escapes untrusted text for XML (JUnit written without a report). */

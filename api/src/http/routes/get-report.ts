@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Report } from '@verdict/checker';
 import { canSeeTeam } from '../../auth/token-store.js';
 import { ApiError } from '../../errors.js';
-import { isRequirable, reportAsJunit, reportAsText, reportAsTimelineSvg } from '../../jobs/engine.js';
+import { isRequirable, reportAsJunit, reportAsText } from '../../jobs/engine.js';
 import { findVisibleJob, reportJson } from '../../store/job-queries.js';
+import { partsOf, timelineSource } from '../../web/job-data.js';
+import { loadTimeline } from '../../web/timeline-window.js';
 import type { AppDeps } from '../app-deps.js';
 import { principalOf } from '../plugins/auth.js';
 import { AUTH_ERRORS, JobIdParamsSchema, errorResponses, type JobIdParams } from '../schemas/common.js';
@@ -42,7 +44,14 @@ export function registerGetReport(app: FastifyInstance, deps: AppDeps): void {
     if (format === 'json') return reply.type('application/json; charset=utf-8').send(entry.json);
     const report = JSON.parse(entry.json) as Report;
     if (format === 'text') return reply.type('text/plain; charset=utf-8').send(reportAsText(report));
-    if (format === 'svg') return reply.type('image/svg+xml').header('content-security-policy', SVG_CSP).send(await reportAsTimelineSvg(deps.prisma, id, report));
+    if (format === 'svg') {
+      // The job page's drawing: read from the few history chunks around the witness, never the whole history.
+      const job = await findVisibleJob(deps.prisma, principal, id);
+      const source = timelineSource(job, report, await partsOf(deps, principal, job));
+      const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus);
+      if (timeline === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${id} has no stored history`);
+      return reply.type('image/svg+xml').header('content-security-policy', SVG_CSP).send(timeline.svg);
+    }
     if (require !== undefined && !isRequirable(require)) throw new ApiError('VRD_ERR_API_INVALID', `unknown level ${JSON.stringify(require)}`, { field: 'querystring.require' });
     return reply.type('application/xml; charset=utf-8').send(reportAsJunit(report, { suite: `verdict job ${id}`, ...(require !== undefined && isRequirable(require) ? { require } : {}) }));
   });
