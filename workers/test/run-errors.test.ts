@@ -1,6 +1,7 @@
 import { isVerdictError } from '@verdict/checker';
 import { describe, expect, it } from 'vitest';
 import { WorkersError, workersErrors } from '../src/errors.js';
+import { isPermanentJobError } from '../src/queue/job-errors.js';
 
 describe('workers error codes', () => {
   it('are VRD_ERR_<AREA>_<WHAT>, each with a message template and an HTTP status', () => {
@@ -23,5 +24,14 @@ describe('workers error codes', () => {
     const cloned = structuredClone(e.toJSON());
     expect(isVerdictError(cloned)).toBe(true);
     expect(isVerdictError(e)).toBe(true);
+  });
+
+  it('fail a job at once when a retry would fail the same way: bad input, or a deterministic run that failed', () => {
+    for (const code of Object.keys(workersErrors) as (keyof typeof workersErrors)[]) {
+      expect(isPermanentJobError(new WorkersError(code, 'x'))).toBe(true);
+      expect(isPermanentJobError(structuredClone(new WorkersError(code, 'x').toJSON()))).toBe(true);
+    }
+    expect(isPermanentJobError(new Error('connection reset'))).toBe(false);
+    expect(isPermanentJobError({ code: 'VRD_ERR_CHECK_WORKER', status: 500 })).toBe(false);
   });
 });

@@ -22,13 +22,15 @@ export class JobCancelledError extends Error {
 }
 
 /**
- * Input errors (the checker's VerdictError and its kin: a `VRD_ERR_*` code with a 4xx status)
- * fail a job at once: retrying cannot fix the input. Anything else is transient and retried.
+ * Errors a retry cannot fix fail a job at once: input errors (the checker's VerdictError and its
+ * kin: a `VRD_ERR_*` code with a 4xx status), and the simulator's (`VRD_ERR_SIM_*`: a run is
+ * deterministic, so a node that threw or a budget exceeded fails the same way every attempt).
+ * Anything else is transient and retried.
  */
 export function isPermanentJobError(e: unknown): boolean {
   const info = e as { code?: unknown; status?: unknown } | null;
-  return typeof info?.code === 'string' && info.code.startsWith('VRD_ERR_')
-    && typeof info.status === 'number' && info.status >= 400 && info.status < 500;
+  if (typeof info?.code !== 'string' || !info.code.startsWith('VRD_ERR_')) return false;
+  return info.code.startsWith('VRD_ERR_SIM_') || (typeof info.status === 'number' && info.status >= 400 && info.status < 500);
 }
 
 /** The stored form of any error: code, message and, for the checker's errors, status and location. */
