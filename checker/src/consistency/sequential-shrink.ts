@@ -31,12 +31,17 @@ export function shrinkSequential(
   stepsPerCheck = 200_000,
 ): SequentialShrinkResult {
   const deadline = performance.now() + timeBudgetMs;
+  let complete = true;
+  // A candidate counts only when proved illegal within the step cap; one that is not proved in
+  // time is not taken, and the witness may then not be 1-minimal.
   const illegal = (ops: readonly Operation[]): boolean => {
     const search = new SequentialSearch(programOrder(ops, unitOf), modelFor(ops), { trackCounterexample: false, guard: VersionGuard.for(model, ops, scopeLevelOf(unitOf)) });
-    return search.run(stepsPerCheck) === 'illegal';
+    const status = search.run(stepsPerCheck);
+    if (status === 'running') complete = false;
+    return status === 'illegal';
   };
   const ops = [...operations].sort((a, b) => a.call - b.call);
   if (!illegal(ops)) return { operations: ops, minimal: false };
   const shrunk = deltaDebug(model, ops, illegal, deadline);
-  return { operations: shrunk.operations, minimal: shrunk.complete };
+  return { operations: shrunk.operations, minimal: complete && shrunk.complete };
 }
