@@ -62,10 +62,6 @@ export class KeyRotation {
     this.nextKey = keysActive;
   }
 
-  get slots(): number {
-    return this.active.length;
-  }
-
   /** The key in `slot` for one more operation. */
   use(slot: number): number {
     const s = slot % this.active.length;

@@ -13,20 +13,11 @@ export function ballotOf(round: number, nodeIndex: number): Ballot {
   return round * BALLOT_NODES_MAX + nodeIndex;
 }
 
-export function roundOf(ballot: Ballot): number {
+function roundOf(ballot: Ballot): number {
   return Math.floor(ballot / BALLOT_NODES_MAX);
-}
-
-/** Index in `ctx.peers` of the node that owns the ballot. */
-export function ownerIndexOf(ballot: Ballot): number {
-  return ballot % BALLOT_NODES_MAX;
 }
 
 /** The smallest ballot of this node that is above every ballot seen so far. */
 export function nextBallot(highestSeen: Ballot, nodeIndex: number): Ballot {
   return ballotOf(roundOf(highestSeen) + 1, nodeIndex);
-}
-
-export function showBallot(ballot: Ballot): string {
-  return `${roundOf(ballot)}.${ownerIndexOf(ballot)}`;
 }

@@ -170,11 +170,6 @@ export class ResourceManager {
     return ops.map((op): MicroOp => (op[0] === 'r' ? ['r', op[1], this.committedList(op[1])] : op));
   }
 
-  /** Open transactions, for logs and tests. */
-  openTransactions(): TxnRecord[] {
-    return [...this.open.values()];
-  }
-
   lockedKeys(): TxnKey[] {
     return this.locks.lockedKeys();
   }
