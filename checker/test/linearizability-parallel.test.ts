@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check, checkSync, createModel, historyFromOps } from '../src/index.js';
+import { check, checkSync, createModel, historyFromOps, type Op } from '../src/index.js';
 import { linearizableHistory } from './support/lin-histories.js';
 
 const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
@@ -26,6 +26,22 @@ describe('linearizability on worker threads', () => {
     expect(threaded.outcome).toBe('illegal');
     expect(threaded.counterexample?.partition).toBe(key);
     expect(threaded.counterexample?.witness.operations.some((o) => o.f === 'read')).toBe(true);
+  });
+
+  it('is cancelled, not searched to the end, when its signal was aborted before it started', async () => {
+    // Per key 16 concurrent writes and a read nobody wrote: seconds of search to prove illegal.
+    const ops: Omit<Op, 'index'>[] = [];
+    for (const key of ['a', 'b']) {
+      for (let p = 0; p < 16; p++) ops.push({ process: `${key}${p}`, type: 'invoke', f: 'write', value: [key, p + 1] });
+      ops.push({ process: `${key}r`, type: 'invoke', f: 'read', value: [key, null] }, { process: `${key}r`, type: 'ok', f: 'read', value: [key, 999] });
+      for (let p = 0; p < 16; p++) ops.push({ process: `${key}${p}`, type: 'ok', f: 'write', value: [key, p + 1] });
+    }
+    const controller = new AbortController();
+    controller.abort();
+    const result = await check(createModel('kv', 0), historyFromOps(ops), { threads: 2, signal: controller.signal });
+    expect(result.stats.threads).toBe(2);
+    expect(result.outcome).toBe('unknown');
+    expect(result.cause?.kind).toBe('cancelled');
   });
 
   it('runs on the calling thread when the model cannot be rebuilt elsewhere', async () => {

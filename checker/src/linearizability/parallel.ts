@@ -58,6 +58,8 @@ export async function runPartitionsInThreads(
     for (const w of workers) w.postMessage({ type: 'stop' });
   };
   limits.signal?.addEventListener('abort', stopAll, { once: true });
+  // Cancelled already: the stop goes out before the tasks, so each worker stops at its first yield.
+  if (limits.signal?.aborted === true) stopAll();
   try {
     await Promise.all(workers.map((worker, b) => new Promise<void>((resolve, reject) => {
       worker.on('message', (message: WorkerMessage) => {
