@@ -1,27 +1,11 @@
 import type { Report } from '@verdict/checker';
-import { canSeeTeam, type Principal } from '../auth/token-store.js';
-import { ApiError } from '../errors.js';
+import type { Principal } from '../auth/token-store.js';
 import type { Job } from '../generated/prisma/client.js';
 import type { AppDeps } from '../http/app-deps.js';
-import { reportJson, visibleTo } from '../store/job-queries.js';
+import { visibleTo } from '../store/job-queries.js';
 import { asArray, asRecord } from './format.js';
 import type { PartRow, StoredHistoryInfo } from './sections/job-summary.js';
 import type { Focus } from './timeline-window.js';
-
-/**
- * A finished job's report as JSON text, through the API's report cache (a report never changes
- * once written). Undefined while there is none. The team is checked again: the cache is shared.
- */
-export async function reportText(deps: AppDeps, principal: Principal, jobId: string): Promise<string | undefined> {
-  let entry = deps.reports.get(jobId);
-  if (entry === undefined) {
-    entry = await reportJson(deps.prisma, jobId);
-    if (entry === undefined) return undefined;
-    deps.reports.set(jobId, entry);
-  }
-  if (!canSeeTeam(principal, entry.team)) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', jobId);
-  return entry.json;
-}
 
 export async function storedHistoryInfo(deps: AppDeps, jobId: string): Promise<StoredHistoryInfo | null> {
   return deps.prisma.history.findUnique({ where: { jobId }, select: { format: true, source: true, events: true, bytes: true, storedBytes: true } });

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Report } from '@verdict/checker';
-import { canSeeTeam } from '../../auth/token-store.js';
 import { ApiError } from '../../errors.js';
 import { isRequirable, reportAsJunit, reportAsText } from '../../jobs/engine.js';
-import { findVisibleJob, reportJson } from '../../store/job-queries.js';
+import { findVisibleJob } from '../../store/job-queries.js';
 import { partsOf, timelineSource } from '../../web/job-data.js';
 import { loadTimeline } from '../../web/timeline-window.js';
 import type { AppDeps } from '../app-deps.js';
 import { principalOf } from '../plugins/auth.js';
+import { finishedReportJson } from '../report-cache.js';
 import { AUTH_ERRORS, JobIdParamsSchema, errorResponses, type JobIdParams } from '../schemas/common.js';
 import { ReportQuerySchema, ReportSchema } from '../schemas/report.js';
 
@@ -30,19 +30,9 @@ export function registerGetReport(app: FastifyInstance, deps: AppDeps): void {
     const principal = principalOf(request);
     const { id } = request.params as JobIdParams;
     const { format = 'json', require } = request.query as { format?: 'json' | 'text' | 'junit' | 'svg'; require?: string };
-    let entry = deps.reports.get(id);
-    if (entry === undefined) {
-      entry = await reportJson(deps.prisma, id);
-      if (entry === undefined) {
-        const job = await findVisibleJob(deps.prisma, principal, id);
-        const why = job.error !== null ? ` (${(job.error as { message?: string }).message ?? 'failed'})` : '';
-        throw new ApiError('VRD_ERR_JOB_NOT_FINISHED', `job ${id} is ${job.status}${why}`);
-      }
-      deps.reports.set(id, entry);
-    }
-    if (!canSeeTeam(principal, entry.team)) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', id);
-    if (format === 'json') return reply.type('application/json; charset=utf-8').send(entry.json);
-    const report = JSON.parse(entry.json) as Report;
+    const json = await finishedReportJson(deps, principal, id);
+    if (format === 'json') return reply.type('application/json; charset=utf-8').send(json);
+    const report = JSON.parse(json) as Report;
     if (format === 'text') return reply.type('text/plain; charset=utf-8').send(reportAsText(report));
     if (format === 'svg') {
       // The job page's drawing: read from the few history chunks around the witness, never the whole history.

@@ -3,11 +3,11 @@ import type { Report } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import type { AppDeps } from '../../http/app-deps.js';
 import { principalOf } from '../../http/plugins/auth.js';
+import { finishedReportJson } from '../../http/report-cache.js';
 import { JobIdParamsSchema, type JobIdParams } from '../../http/schemas/common.js';
 import { reportAsJunit, reportAsText } from '../../jobs/engine.js';
 import { streamHistory } from '../../store/history-store.js';
 import { findVisibleJob } from '../../store/job-queries.js';
-import { reportText } from '../job-data.js';
 import { requireViewer } from '../session.js';
 
 /** Downloads are data, never pages: nothing in them may run or load anything. */
@@ -21,12 +21,8 @@ export function registerJobDownloads(app: FastifyInstance, deps: AppDeps): void 
   const options = { schema: { hide: true, params: JobIdParamsSchema }, preHandler: requireViewer(deps.tokens) };
 
   const finishedReport = async (request: FastifyRequest): Promise<{ id: string; json: string }> => {
-    const principal = principalOf(request);
     const { id } = request.params as JobIdParams;
-    const job = await findVisibleJob(deps.prisma, principal, id);
-    const json = await reportText(deps, principal, id);
-    if (json === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FINISHED', `job ${id} is ${job.status}`);
-    return { id, json };
+    return { id, json: await finishedReportJson(deps, principalOf(request), id) };
   };
   const data = (reply: FastifyReply, type: string, filename?: string): FastifyReply => {
     void reply.type(type).header('content-security-policy', DATA_CSP).header('cache-control', 'no-store');
