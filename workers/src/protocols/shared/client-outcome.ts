@@ -1,4 +1,4 @@
-import type { ClientReply, NodeId } from '../../sim/node-context.js';
+import type { ClientReply, NodeContext, NodeId } from '../../sim/node-context.js';
 import { mergeResults, type MicroOp, type TxnShare } from './list-append.js';
 
 /** What a participant reports once it has settled a transaction; acknowledgements carry it. */
@@ -42,4 +42,16 @@ export function clientOutcome(txn: CoordinatedTxn): ClientReply {
   if (outcomes.has('aborted')) return { type: 'fail', error: txn.reason ?? 'aborted' };
   if (txn.results.size < txn.shares.size) return { type: 'info', error: `committed, but the reads of ${txn.id} did not all arrive` };
   return { type: 'ok', value: mergeResults(txn.ops, txn.shares, txn.results) };
+}
+
+/**
+ * Takes a participant's acknowledgement of the decision into `txn`: what it did and, if it
+ * committed, its reads. An outcome against the decision (the participant settled alone first) is
+ * kept, and logged as `<protocol> participant outcome differs from the decision`.
+ */
+export function recordAck(ctx: NodeContext, protocol: string, txn: CoordinatedTxn, from: NodeId, ack: SettledOutcome): void {
+  const expected = txn.decision === 'commit' ? 'committed' : 'aborted';
+  if (ack.outcome !== expected) ctx.log(`${protocol} participant outcome differs from the decision`, { txn: txn.id, participant: from, outcome: ack.outcome, decidedBy: ack.decidedBy });
+  txn.outcomes.set(from, ack.outcome);
+  if (ack.results !== undefined) txn.results.set(from, ack.results);
 }

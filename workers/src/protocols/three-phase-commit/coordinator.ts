@@ -3,7 +3,7 @@ import type { NodeOptions } from '../protocol.js';
 import { CoordinatorLog } from '../shared/coordinator-log.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
-import { clientOutcome, type CoordinatedTxn } from '../shared/client-outcome.js';
+import { clientOutcome, recordAck, type CoordinatedTxn } from '../shared/client-outcome.js';
 import { writingShares } from '../shared/list-append.js';
 import { recoveredShares, TxnIntake } from '../shared/txn-intake.js';
 import { isThreePcMessage, type AckMessage, type PreCommitAckMessage, type ThreePcMessage, type VoteMessage } from './messages.js';
@@ -115,10 +115,7 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
   function onAck(from: NodeId, ack: AckMessage): void {
     const txn = active.get(ack.txn);
     if (txn?.phase !== 'decided' || !txn.shares.has(from)) return;
-    const expected = txn.decision === 'commit' ? 'committed' : 'aborted';
-    if (ack.outcome !== expected) ctx.log('3pc participant outcome differs from the decision', { txn: txn.id, participant: from, outcome: ack.outcome, decidedBy: ack.decidedBy });
-    txn.outcomes.set(from, ack.outcome);
-    if (ack.results !== undefined) txn.results.set(from, ack.results);
+    recordAck(ctx, '3pc', txn, from, ack);
     finishIfDone(txn);
   }
 

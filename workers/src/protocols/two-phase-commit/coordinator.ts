@@ -3,7 +3,7 @@ import type { NodeOptions } from '../protocol.js';
 import { CoordinatorLog } from '../shared/coordinator-log.js';
 import { PLACEMENT_RULE } from '../shared/key-placement.js';
 import { COORDINATOR_ROLE, participantsOf } from '../shared/layout.js';
-import { clientOutcome, type CoordinatedTxn } from '../shared/client-outcome.js';
+import { clientOutcome, recordAck, type CoordinatedTxn } from '../shared/client-outcome.js';
 import { writingShares } from '../shared/list-append.js';
 import { recoveredShares, TxnIntake } from '../shared/txn-intake.js';
 import { isTwoPcMessage, type AckMessage, type TwoPcMessage, type VoteMessage } from './messages.js';
@@ -82,10 +82,7 @@ export function twoPcCoordinator(ctx: NodeContext, options: NodeOptions): NodeBe
   function onAck(from: NodeId, ack: AckMessage): void {
     const txn = active.get(ack.txn);
     if (txn?.decision === undefined || !txn.shares.has(from)) return;
-    const expected = txn.decision === 'commit' ? 'committed' : 'aborted';
-    if (ack.outcome !== expected) ctx.log('2pc participant outcome differs from the decision', { txn: txn.id, participant: from, outcome: ack.outcome, decidedBy: ack.decidedBy });
-    txn.outcomes.set(from, ack.outcome);
-    if (ack.results !== undefined) txn.results.set(from, ack.results);
+    recordAck(ctx, '2pc', txn, from, ack);
     finishIfDone(txn);
   }
 
