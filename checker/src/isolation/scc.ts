@@ -135,10 +135,3 @@ export function stronglyConnected(graph: Graph, layering: Layering, workspace?: 
   }
   return { comp, nontrivial };
 }
-
-/** The distinct transactions (layer-0 ids) of a component of a layered graph. */
-export function projectComponent(members: Int32Array, n: number): Int32Array {
-  const seen = new Set<number>();
-  for (const x of members) seen.add(x % n);
-  return Int32Array.from(seen).sort();
-}
