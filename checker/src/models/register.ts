@@ -27,7 +27,7 @@ export function registerModel(options: RegisterOptions = {}): Model<unknown> {
     name,
     failed: reading === 'etcd' ? 'observe' : 'drop',
     init: () => init,
-    step: (state, op) => registerStep(state, op.f, op.input, op.output, op.status, reading),
+    step: (state, op) => registerStep(state, op, reading),
     // A failed cas changed nothing (in the etcd reading it observed another value).
     isReadOnly: (op) => op.f === 'read' || (op.f === 'cas' && op.status === 'fail'),
     validate: (op) => validateRegisterOp(op, allowCas),
@@ -64,18 +64,18 @@ function registerFootprint(reading: RegisterReading): Footprint {
   };
 }
 
-export function validateRegisterOp(op: Operation, allowCas: boolean, valueOf: (v: unknown) => unknown = (v) => v): string | undefined {
+function validateRegisterOp(op: Operation, allowCas: boolean): string | undefined {
   if (op.f === 'read' || op.f === 'write') return undefined;
   if (op.f === 'cas' && allowCas) {
-    const v = valueOf(op.input);
+    const v = op.input;
     return Array.isArray(v) && v.length === 2 ? undefined : `cas value must be [expected, new], got ${showValue(v)}`;
   }
   return `f ${JSON.stringify(op.f)} is not ${allowCas ? 'read, write or cas' : 'read or write'}`;
 }
 
-/** The register's step on already-unwrapped values (the kv model reuses it per key). */
-export function registerStep(state: unknown, f: string, input: unknown, output: unknown, status: Operation['status'], reading: RegisterReading): unknown | Inconsistent {
-  switch (f) {
+function registerStep(state: unknown, op: Operation, reading: RegisterReading): unknown | Inconsistent {
+  const { input, output, status } = op;
+  switch (op.f) {
     case 'read': {
       if (status !== 'ok') return state; // unknown result: observes nothing
       const seen = output === undefined ? input : output;
@@ -97,11 +97,11 @@ export function registerStep(state: unknown, f: string, input: unknown, output: 
       return matches ? next : state; // info: took effect only if it could
     }
     default:
-      return inconsistent(() => `unknown operation ${f}`);
+      return inconsistent(() => `unknown operation ${op.f}`);
   }
 }
 
-export function describeRegisterOp(op: Operation): string {
+function describeRegisterOp(op: Operation): string {
   const v = op.f === 'read' ? (op.status === 'ok' ? op.output : undefined) : op.input;
   if (op.f === 'cas' && Array.isArray(v)) return `cas ${showValue(v[0])}→${showValue(v[1])}`;
   return `${op.f} ${showValue(v)}`;
