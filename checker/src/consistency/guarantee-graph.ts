@@ -13,7 +13,7 @@ export function scopeName(op: Operation, level: ScopeLevel): string | undefined 
 }
 
 /** Dense scope ids per op (-1: none), without building strings: sessions and processes kept apart. */
-export function scopeIds(ops: readonly Operation[], level: ScopeLevel): { ids: Int32Array; count: number } {
+function scopeIds(ops: readonly Operation[], level: ScopeLevel): { ids: Int32Array; count: number } {
   const ids = new Int32Array(ops.length);
   const primary = new Map<unknown, number>();
   const fallback = new Map<unknown, number>();
@@ -228,7 +228,7 @@ function addInitialEdges(table: VersionTable, graph: VersionGraph): void {
 }
 
 /** Positions of the ops in invocation order (already so for a parsed history). */
-export function byCall(calls: Float64Array): Int32Array {
+function byCall(calls: Float64Array): Int32Array {
   const order = new Int32Array(calls.length);
   let sorted = true;
   for (let i = 0; i < calls.length; i++) {

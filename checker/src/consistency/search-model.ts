@@ -14,7 +14,7 @@ export interface SearchModel<S> {
   describeState(state: S, i?: number): string;
 }
 
-export function singleModel<S>(model: CompleteModel<S>, ops: readonly Operation[]): SearchModel<S> {
+function singleModel<S>(model: CompleteModel<S>, ops: readonly Operation[]): SearchModel<S> {
   return {
     init: model.init(),
     step: (state, i) => model.step(state, ops[i]!),
@@ -26,7 +26,7 @@ export function singleModel<S>(model: CompleteModel<S>, ops: readonly Operation[
 }
 
 /** The product of independent parts' states, with an incrementally maintained hash. */
-export interface ProductState {
+interface ProductState {
   readonly parts: readonly unknown[];
   readonly hash: number;
 }
@@ -36,7 +36,7 @@ export interface ProductState {
  * are independent as models, but sequential consistency is not compositional (a process's order
  * links its operations on different keys), so the search walks all parts at once.
  */
-export function productModel(parts: readonly { key: string; model: CompleteModel<any> }[], partOf: Int32Array, ops: readonly Operation[]): SearchModel<ProductState> {
+function productModel(parts: readonly { key: string; model: CompleteModel<any> }[], partOf: Int32Array, ops: readonly Operation[]): SearchModel<ProductState> {
   const mix = (p: number, h: number): number => {
     let x = Math.imul(h ^ Math.imul(p + 1, 0x9e3779b1), 0x85ebca6b);
     x ^= x >>> 13;

@@ -92,7 +92,7 @@ function threadCount(model: Model<any>, partitions: readonly PreparedPartition[]
 }
 
 /** Builds the result of a finished scheduler, with the counterexample of its illegal partition. */
-export function finishScheduler(modelName: string, checked: number, scheduler: PartitionScheduler, options: CheckOptions, started: number): LinearizabilityResult {
+function finishScheduler(modelName: string, checked: number, scheduler: PartitionScheduler, options: CheckOptions, started: number): LinearizabilityResult {
   let counterexample: Counterexample | undefined;
   if (scheduler.illegal !== undefined && options.counterexample !== false) {
     const { part, search } = scheduler.illegal;

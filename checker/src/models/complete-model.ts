@@ -23,7 +23,7 @@ function isComplete<S>(model: Model<S>): model is CompleteModel<S> {
 }
 
 /** Marks a model built by completeModel, so completing it again is free. */
-export function markComplete<S>(model: CompleteModel<S>): CompleteModel<S> {
+function markComplete<S>(model: CompleteModel<S>): CompleteModel<S> {
   COMPLETE.add(model);
   return model;
 }

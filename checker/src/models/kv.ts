@@ -199,7 +199,7 @@ function describeKvOp(op: Operation): string {
 }
 
 /** Groups operations by key; parts are ordered by key for deterministic output. */
-export function partitionByKey(ops: readonly Operation[], modelFor: (key: string) => Model<unknown>): Partition[] {
+function partitionByKey(ops: readonly Operation[], modelFor: (key: string) => Model<unknown>): Partition[] {
   const groups = new Map<string, Operation[]>();
   for (const op of ops) {
     const key = keyOf(op);
