@@ -8,7 +8,7 @@ import type { RunFacts, RunProgress, RunResult } from './run/result.js';
 import { reproduceCommand, resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
 import { NodeFailure } from './sim/simulator.js';
 import { Simulation } from './sim/simulation.js';
-import { EVENTS_PER_OP_MAX, type SimulationConfig } from './sim/simulation-config.js';
+import { EVENTS_PER_OP_MAX, SIMULATION_DEFAULTS, type SimulationConfig } from './sim/simulation-config.js';
 import { formatEntry } from './sim/sim-log.js';
 import { SeededRng } from './sim/rng.js';
 import { kvWorkload } from './workloads/kv-workload.js';
@@ -123,7 +123,7 @@ export function simulationConfig(spec: ResolvedRunSpec, protocol: ProtocolDefini
     clockJumpMsMax: spec.clockJumpMsMax,
     settleMs: spec.settleMs,
     eventsMax: Math.max(5_000_000, spec.ops * EVENTS_PER_OP_MAX),
-    virtualMsMax: 24 * 3600 * 1000,
+    virtualMsMax: SIMULATION_DEFAULTS.virtualMsMax,
   };
 }
 
