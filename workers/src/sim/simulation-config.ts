@@ -7,7 +7,7 @@ import type { NetworkOptions } from './network.js';
 export interface SimulationWorkload extends OpSource {
   /** Keys touched so far, in a fixed order: what final reads read. */
   keys(): unknown[];
-  /** The default final read at one node, when the protocol names none. */
+  /** The operations of the default final read at one node, for these keys, when the protocol names none. */
   finalReadOps(keys: readonly unknown[]): ClientOp[];
 }
 

@@ -1,18 +1,15 @@
-import type { ClientOp, OpSource } from '../sim/client-driver.js';
+import type { SimulationWorkload } from '../sim/simulation-config.js';
 
 /**
  * A stream of client operations, sampled deterministically from fast-check arbitraries with a
- * seed derived from the run's root seed. Written values are unique per key, so every read names
- * the write it saw (Elle's and Knossos's requirement for cheap, exact checking).
+ * seed derived from the run's root seed, with what the simulation needs for final reads (keys
+ * touched so far, ascending). Written values are unique per key, so every read names the write it
+ * saw (Elle's and Knossos's requirement for cheap, exact checking).
  */
-export interface Workload extends OpSource {
+export interface Workload extends SimulationWorkload {
   readonly kind: 'kv' | 'txn';
   /** Operations the stream holds in all. */
   readonly size: number;
-  /** Keys the stream has touched so far, ascending: what final reads read. */
-  keys(): unknown[];
-  /** The operations a final read at one node consists of, for these keys. */
-  finalReadOps(keys: readonly unknown[]): ClientOp[];
 }
 
 /** Shared knobs of the generated workloads. */
