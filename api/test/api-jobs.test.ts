@@ -131,6 +131,7 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
   it('cancels a queued job once; a finished job cannot be cancelled; no report before done', async () => {
     const queued = await t.db.prisma.job.create({ data: { kind: 'check', spec: {}, submittedBy: null } });
     expect((await get(`/jobs/${queued.id}/report`)).json()).toMatchObject({ code: 'VRD_ERR_JOB_NOT_FINISHED', status: 409 });
+    expect((await get(`/jobs/${queued.id}/history`)).json()).toMatchObject({ code: 'VRD_ERR_JOB_NOT_FINISHED', status: 409 });
     const del = () => t.app.inject({ method: 'DELETE', url: `/jobs/${queued.id}`, headers: { authorization: auth } });
     const first = await del();
     expect(first.statusCode).toBe(200);

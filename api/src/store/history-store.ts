@@ -1,7 +1,10 @@
 import type { Readable } from 'node:stream';
 import { exportOps, type History } from '@verdict/checker';
+import type { Principal } from '../auth/token-store.js';
+import { ApiError } from '../errors.js';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { chunksToJsonl, encodeHistory } from './history-chunks.js';
+import { findVisibleJob } from './job-queries.js';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -43,6 +46,17 @@ export async function streamHistory(db: PrismaClient, jobId: string): Promise<Re
     seq++;
     return chunk?.data;
   });
+}
+
+/**
+ * The history download of the API and of the pages: 404 for no such job (or another team's), 409
+ * for a job without a history yet (a protocol run stores the history it made when it finishes).
+ */
+export async function visibleHistoryStream(db: PrismaClient, principal: Principal, jobId: string): Promise<Readable> {
+  const job = await findVisibleJob(db, principal, jobId);
+  const stream = await streamHistory(db, jobId);
+  if (stream === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FINISHED', `job ${jobId} is ${job.status} and has no history yet`);
+  return stream;
 }
 
 export async function historyInfo(db: PrismaClient, jobId: string): Promise<{ format: string; source: string | null; events: number } | null> {

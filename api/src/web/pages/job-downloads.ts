@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Report } from '@verdict/checker';
-import { ApiError } from '../../errors.js';
 import type { AppDeps } from '../../http/app-deps.js';
 import { principalOf } from '../../http/plugins/auth.js';
 import { finishedReportJson } from '../../http/report-cache.js';
 import { JobIdParamsSchema, type JobIdParams } from '../../http/schemas/common.js';
 import { reportAsJunit, reportAsText } from '../../jobs/engine.js';
-import { streamHistory } from '../../store/history-store.js';
-import { findVisibleJob } from '../../store/job-queries.js';
+import { visibleHistoryStream } from '../../store/history-store.js';
 import { requireViewer } from '../session.js';
 
 /** Downloads are data, never pages: nothing in them may run or load anything. */
@@ -47,9 +45,7 @@ export function registerJobDownloads(app: FastifyInstance, deps: AppDeps): void 
 
   app.get('/ui/jobs/:id/history.jsonl', options, async (request, reply) => {
     const { id } = request.params as JobIdParams;
-    await findVisibleJob(deps.prisma, principalOf(request), id);
-    const stream = await streamHistory(deps.prisma, id);
-    if (stream === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${id} has no history yet`);
+    const stream = await visibleHistoryStream(deps.prisma, principalOf(request), id);
     return data(reply, 'application/x-ndjson; charset=utf-8', `${id}.jsonl`).send(stream);
   });
 }
