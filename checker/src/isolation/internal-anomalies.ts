@@ -1,7 +1,8 @@
+import { valueEquals } from '../models/values.js';
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { RULES_OUT } from './levels.js';
-import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, sameValue } from './micro-ops.js';
+import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE } from './micro-ops.js';
 import { KEY_LIST, ST_OK, type TxnTable } from './txn-table.js';
 
 /**
@@ -47,7 +48,7 @@ function checkTransaction(table: TxnTable, t: number, explain: Explainer, sink: 
     }
     if (ownFrom < g) {
       const ownWrites = writesOf(table, explain, t, k, ownFrom, g);
-      const seesOwn = list ? endsWith(asList(read), ownWrites) : sameValue(read, ownWrites[ownWrites.length - 1]);
+      const seesOwn = list ? endsWith(asList(read), ownWrites) : valueEquals(read, ownWrites[ownWrites.length - 1]);
       if (!seesOwn) {
         notOwn(sink, explain, t, k, read, ownWrites, list);
         continue;
@@ -55,11 +56,11 @@ function checkTransaction(table: TxnTable, t: number, explain: Explainer, sink: 
       if (list && previousRead >= 0) {
         const before = asList(explain.mop(t, previousRead)[2]);
         const prefix = asList(read).slice(0, asList(read).length - ownWrites.length);
-        if (!sameList(prefix, before)) fuzzy(sink, t, k, before, read, explain, true);
+        if (!valueEquals(prefix, before)) fuzzy(sink, t, k, before, read, explain, true);
       }
     } else if (previousRead >= 0) {
       const before = explain.mop(t, previousRead)[2];
-      const same = list ? sameList(asList(read), asList(before)) : sameValue(read, before);
+      const same = list ? valueEquals(asList(read), asList(before)) : valueEquals(read, before);
       if (!same) fuzzy(sink, t, k, before, read, explain, false);
     }
     const future = futureWrite(table, explain, t, g, k, read, list);
@@ -92,7 +93,7 @@ function futureWrite(table: TxnTable, explain: Explainer, t: number, g: number, 
     const kind = table.mopKind[h];
     if (table.mopKey[h] !== k || (kind !== MOP_WRITE && kind !== MOP_APPEND)) continue;
     const value = explain.mop(t, h)[2];
-    if (list ? contains(asList(read), value) : sameValue(read, value)) return h;
+    if (list ? contains(asList(read), value) : valueEquals(read, value)) return h;
   }
   return -1;
 }
@@ -102,7 +103,7 @@ function futureRead(sink: AnomalySink, explain: Explainer, t: number, k: number,
 }
 
 function contains(list: readonly unknown[], value: unknown): boolean {
-  for (const e of list) if (sameValue(e, value)) return true;
+  for (const e of list) if (valueEquals(e, value)) return true;
   return false;
 }
 
@@ -113,9 +114,5 @@ function asList(v: unknown): readonly unknown[] {
 function endsWith(list: readonly unknown[], suffix: readonly unknown[]): boolean {
   if (suffix.length > list.length) return false;
   const offset = list.length - suffix.length;
-  return suffix.every((e, i) => sameValue(list[offset + i], e));
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((e, i) => sameValue(e, b[i]));
+  return suffix.every((e, i) => valueEquals(list[offset + i], e));
 }

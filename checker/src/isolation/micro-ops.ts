@@ -48,13 +48,6 @@ export function valueKey(v: unknown): unknown {
   return v !== null && typeof v === 'object' ? `\u0000${stableStringify(v)}` : v;
 }
 
-/** Equality of two values from a history: `===` for primitives, structure for the rest. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return stableStringify(a) === stableStringify(b);
-}
-
 /** Keys sort numbers first (numerically), then strings, then anything else by its JSON. */
 export function compareKeys(a: unknown, b: unknown): number {
   const ra = keyRank(a);

@@ -1,8 +1,9 @@
+import { valueEquals } from '../models/values.js';
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { E_REALTIME, E_RW, E_WR } from './graph.js';
 import { RULES_OUT } from './levels.js';
-import { MOP_APPEND, MOP_READ, sameValue } from './micro-ops.js';
+import { MOP_APPEND, MOP_READ } from './micro-ops.js';
 import { KEY_LIST, ST_FAIL, ST_OK, writtenValue, type TxnTable } from './txn-table.js';
 import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
 
@@ -90,7 +91,7 @@ function finalReadsByKey(table: TxnTable): Map<number, number[]> {
 
 function contains(table: TxnTable, orders: VersionOrders, g: number, f: number, vid: number): boolean {
   if (orders.compatible[g] === 1) return orders.vPos[vid] >= 0 && orders.vPos[vid] < table.mopLen[g];
-  return rawRead(table, g, f).some((e) => sameValue(e, writtenValue(table, vid)));
+  return rawRead(table, g, f).some((e) => valueEquals(e, writtenValue(table, vid)));
 }
 
 /** A committed read that shows the append `vid` of key k: the key's longest read when it does. */
@@ -99,7 +100,7 @@ function readShowing(table: TxnTable, orders: VersionOrders, k: number, vid: num
   if (longest >= 0 && orders.vPos[vid] >= 0) return { t: txnOfMop(table, longest), g: longest };
   for (const g of orders.incompatible) {
     const t = txnOfMop(table, g);
-    if (table.mopKey[g] === k && rawRead(table, g, t).some((e) => sameValue(e, writtenValue(table, vid)))) return { t, g };
+    if (table.mopKey[g] === k && rawRead(table, g, t).some((e) => valueEquals(e, writtenValue(table, vid)))) return { t, g };
   }
   return undefined;
 }

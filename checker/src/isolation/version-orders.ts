@@ -1,5 +1,5 @@
+import { valueEquals } from '../models/values.js';
 import { MOP_READ } from './micro-ops.js';
-import { sameValue } from './micro-ops.js';
 import { KEY_LIST, KEY_REGISTER, ST_FAIL, ST_OK, V_UNKNOWN, type TxnTable } from './txn-table.js';
 
 /** `finalVid` of a key whose final reads disagree, or that has none. */
@@ -129,7 +129,7 @@ export function txnOfMop(table: TxnTable, g: number): number {
 
 function isPrefix(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length > b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !sameValue(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !valueEquals(a[i], b[i])) return false;
   return true;
 }
 
