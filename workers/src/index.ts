@@ -4,11 +4,11 @@
 
 // Simulated runs: spec → deterministic simulation → history → checker → result.
 export { run, simulationConfig, type RunOptions } from './run.js';
-export { reproduceCommand, resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
+export { resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
 export type { RunFacts, RunProgress, RunResult } from './run/result.js';
 export type { Availability, AvailabilityOptions, FaultAvailability, OutcomeCounts, PhaseAvailability, SideAvailability, Window } from './run/availability.js';
 export type { BlockedKey, KeyOwners, LockConflictOf } from './run/blocked-keys.js';
-export { evaluateRequirement, parseRequiredLevel } from './run/require.js';
+export { evaluateRequirement } from './run/require.js';
 export { runMatrix, type MatrixCell, type MatrixOptions, type MatrixResult, type SideCounts } from './run/matrix.js';
 export type { MatrixScenario } from './run/matrix-scenario.js';
 export { renderRun } from './run/render-run.js';
@@ -34,8 +34,8 @@ export type { Workload, WorkloadOptions } from './workloads/workload.js';
 
 // The job runner (src/queue): the protocol every job runs under, in-process or on BullMQ.
 export type { ClaimResult, ClaimedJob, CompleteResult, JobClaim, JobErrorInfo, JobPart, JobProgress, JobResult, JobStore, PartOutcome, RecoverableJob } from './queue/job-store.js';
-export { JOB_ERROR_CODES, JobCancelledError, isPermanentJobError, toJobErrorInfo } from './queue/job-errors.js';
-export { heartbeatEveryMs, processJob, processMerge, type Execution, type ExecutionContext, type JobEvent, type JobExecutor, type ProcessOutcome, type RunnerDeps, type RunnerLog } from './queue/process-job.js';
+export { JOB_ERROR_CODES, JobCancelledError } from './queue/job-errors.js';
+export { processJob, processMerge, type Execution, type ExecutionContext, type JobEvent, type JobExecutor, type ProcessOutcome, type RunnerDeps, type RunnerLog } from './queue/process-job.js';
 export { mergeReports } from './queue/merge-reports.js';
 export { InProcessRunner, type InProcessRunnerOptions } from './queue/in-process-runner.js';
 export { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, type BullmqQueueOptions } from './queue/bullmq-options.js';
