@@ -127,24 +127,18 @@ function incompatible(table: TxnTable, orders: VersionOrders, t: number, g: numb
     key: k,
     sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(rawRead(table, g, t))} but ${n(other)} read ${explain.key(k)}=${showEdn(rawRead(table, longest, other))}: no single order of appends gives both`,
   }));
-  const read = rawRead(table, g, t);
-  const counts = new Map<unknown, number>();
-  for (const e of read) counts.set(valueKey(e), (counts.get(valueKey(e)) ?? 0) + 1);
-  for (const [e, c] of counts) {
-    if (c > 1) {
-      sink.add('duplicate-value', RULES_OUT['duplicate-value'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, in which ${showEdn(read.find((x) => valueKey(x) === e))} appears ${c} times, though it was appended once` }));
-      break;
-    }
-  }
+  duplicate(table, g, explain, sink, t);
 }
 
-function duplicate(table: TxnTable, g: number, explain: Explainer, sink: AnomalySink): void {
-  const t = txnOfMop(table, g);
+/** Reports the list read g when some element shows in it more than once. */
+function duplicate(table: TxnTable, g: number, explain: Explainer, sink: AnomalySink, t = txnOfMop(table, g)): void {
   const k = table.mopKey[g];
   const read = rawRead(table, g, t);
   const seen = new Map<unknown, number>();
   for (const e of read) seen.set(valueKey(e), (seen.get(valueKey(e)) ?? 0) + 1);
-  const [repeated, count] = [...seen].find(([, c]) => c > 1) ?? [undefined, 0];
-  const element = read.find((x) => valueKey(x) === repeated);
+  const repeated = [...seen].find(([, c]) => c > 1);
+  if (repeated === undefined) return;
+  const [key, count] = repeated;
+  const element = read.find((x) => valueKey(x) === key);
   sink.add('duplicate-value', RULES_OUT['duplicate-value'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, in which ${showEdn(element)} appears ${count} times, though it was appended once` }));
 }
