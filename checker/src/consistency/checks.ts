@@ -31,10 +31,7 @@ export function checkSessionGuarantees(history: History | readonly Operation[], 
 export function checkEventual(history: History | readonly Operation[], model: Model<any>, options: EventualCheckOptions = {}): LevelResult {
   const read = readHistory(history, model, options);
   if (typeof read === 'string') return { level: 'eventual', status: 'unknown', cause: read };
-  return eventualLevel(read.table, read.events, {
-    ...(options.final !== undefined ? { final: options.final } : {}),
-    ...(options.violationsMax !== undefined ? { violationsMax: options.violationsMax } : {}),
-  });
+  return eventualLevel(read.table, read.events, options);
 }
 
 /** The version table of a register or kv history, or why the checks cannot read it. */

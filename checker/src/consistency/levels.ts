@@ -90,7 +90,7 @@ function assemble(
     const scratch = {};
     for (const l of linear) {
       if (typeof read === 'string') byLevel.set(l, { level: l, status: 'unknown', cause: read });
-      else if (l === 'eventual') byLevel.set(l, eventualLevel(read.table, read.events, { ...(options.final !== undefined ? { final: options.final } : {}), ...(options.violationsMax !== undefined ? { violationsMax: options.violationsMax } : {}) }));
+      else if (l === 'eventual') byLevel.set(l, eventualLevel(read.table, read.events, options));
       else byLevel.set(l, sessionLevel(read.table, l, options.violationsMax, scratch));
     }
   }
