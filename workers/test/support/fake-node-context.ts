@@ -60,7 +60,8 @@ export function fakeRng(seed: number): Rng {
   return rng;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a message and everything in it: a node that mutates one it sent or received throws. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

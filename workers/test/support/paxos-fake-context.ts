@@ -1,5 +1,5 @@
 import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from '../../src/sim/node-context.js';
-import { fakeRng } from './fake-node-context.js';
+import { deepFreeze, fakeRng } from './fake-node-context.js';
 
 /**
  * A small stand-in for the simulator, for the Paxos unit tests: nodes built from factories, one
@@ -21,15 +21,6 @@ export class MemoryStorage implements Pick<NodeContext, 'persist' | 'load'> {
     const v = this.data.get(key);
     return v === undefined ? undefined : (structuredClone(v) as T);
   }
-}
-
-/** Messages travel by reference, as in the simulator; frozen, so a node that mutates one fails the test. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 interface Clock {
