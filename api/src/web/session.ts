@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hasScope, type Principal, type TokenStore } from '../auth/token-store.js';
+import type { TokenStore } from '../auth/token-store.js';
 import { ApiError } from '../errors.js';
+import { authorize, bearerToken } from '../http/plugins/auth.js';
 import { link } from './html.js';
 
 /**
@@ -12,8 +13,12 @@ import { link } from './html.js';
  */
 export const SESSION_COOKIE = 'verdict_session';
 const SESSION_MAX_AGE_S = 12 * 3600;
-/** Tokens are `vrd_` and base64url: anything else in the cookie is not ours. */
+/** Tokens are `vrd_` and base64url: anything else is not ours, and never reaches a Set-Cookie header (no `;`, `=` or line breaks). */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,200}$/;
+
+export function isTokenShaped(text: string): boolean {
+  return TOKEN_SHAPE.test(text);
+}
 
 export function sessionCookie(token: string, secure: boolean): string {
   return `${SESSION_COOKIE}=${token}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}${secure ? '; Secure' : ''}`;
@@ -54,9 +59,7 @@ export function requireViewer(tokens: TokenStore) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (match === null) throw new ApiError('VRD_ERR_API_AUTH_INVALID', 'the Authorization header must be "Bearer <token>"');
-      request.principal = checkScope(await tokens.verify(match[1]!));
+      request.principal = authorize(await tokens.verify(bearerToken(header)), 'read');
       return;
     }
     const token = readCookie(request.headers.cookie, SESSION_COOKIE);
@@ -65,20 +68,13 @@ export function requireViewer(tokens: TokenStore) {
       await reply.redirect(back, 303);
       return;
     }
-    const principal = TOKEN_SHAPE.test(token) ? await tokens.verify(token) : null;
+    const principal = isTokenShaped(token) ? await tokens.verify(token) : null;
     if (principal === null) {
       await reply.header('set-cookie', clearedSessionCookie(isSecure(request))).redirect(link('/ui/login', { next: request.url, expired: 1 }), 303);
       return;
     }
-    request.principal = checkScope(principal);
+    request.principal = authorize(principal, 'read');
   };
-}
-
-/** Reading is what every page does: the token needs `read` (or a scope that includes it). */
-export function checkScope(principal: Principal | null): Principal {
-  if (principal === null) throw new ApiError('VRD_ERR_API_AUTH_INVALID', 'unknown or revoked token');
-  if (!hasScope(principal, 'read')) throw new ApiError('VRD_ERR_API_SCOPE', `read is needed; this token has ${principal.scopes.join(', ')}`);
-  return principal;
 }
 
 /**

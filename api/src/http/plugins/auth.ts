@@ -24,13 +24,22 @@ export function registerAuth(app: FastifyInstance, tokens: TokenStore): void {
     if (scope === undefined) return;
     const header = request.headers.authorization;
     if (header === undefined || header === '') throw new ApiError('VRD_ERR_API_AUTH_MISSING', 'send Authorization: Bearer <token> (create one with `verdict token create`)');
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match === null) throw new ApiError('VRD_ERR_API_AUTH_INVALID', 'the Authorization header must be "Bearer <token>"');
-    const principal = await tokens.verify(match[1]!);
-    if (principal === null) throw new ApiError('VRD_ERR_API_AUTH_INVALID', 'unknown or revoked token');
-    if (!hasScope(principal, scope)) throw new ApiError('VRD_ERR_API_SCOPE', `${scope} is needed; this token has ${principal.scopes.join(', ')}`);
-    request.principal = principal;
+    request.principal = authorize(await tokens.verify(bearerToken(header)), scope);
   });
+}
+
+/** The token of an `Authorization: Bearer <token>` header (the API's and the pages'); 401 for any other shape. */
+export function bearerToken(header: string): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (match === null) throw new ApiError('VRD_ERR_API_AUTH_INVALID', 'the Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}
+
+/** The caller of a verified token, if it has `scope`: 401 for an unknown or revoked token, 403 without the scope. */
+export function authorize(principal: Principal | null, scope: Scope): Principal {
+  if (principal === null) throw new ApiError('VRD_ERR_API_AUTH_INVALID', 'unknown or revoked token');
+  if (!hasScope(principal, scope)) throw new ApiError('VRD_ERR_API_SCOPE', `${scope} is needed; this token has ${principal.scopes.join(', ')}`);
+  return principal;
 }
 
 /** The caller of a route that declares a scope (the auth hook ran first). */

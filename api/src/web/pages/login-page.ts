@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { toErrorBody } from '../../errors.js';
 import type { AppDeps } from '../../http/app-deps.js';
+import { authorize } from '../../http/plugins/auth.js';
 import { html } from '../html.js';
 import { sendPage } from '../layout.js';
-import { SESSION_COOKIE, assertSameOrigin, checkScope, clearedSessionCookie, isSecure, readCookie, safeNext, sessionCookie } from '../session.js';
+import { SESSION_COOKIE, assertSameOrigin, clearedSessionCookie, isSecure, isTokenShaped, readCookie, safeNext, sessionCookie } from '../session.js';
 
 const LoginQuerySchema = Type.Object({
   next: Type.Optional(Type.String({ maxLength: 2048 })),
@@ -49,8 +50,8 @@ export function registerLoginPage(app: FastifyInstance, deps: AppDeps): void {
     const token = body.token.trim();
     if (token === '') return loginForm(reply, next, undefined, 'Enter an API token.', 400);
     try {
-      // Only a token's own characters ever reach the Set-Cookie header: no `;`, `=` or line breaks.
-      checkScope(/^[A-Za-z0-9_-]+$/.test(token) ? await deps.tokens.verify(token) : null);
+      // Only a token's own characters ever reach the Set-Cookie header.
+      authorize(isTokenShaped(token) ? await deps.tokens.verify(token) : null, 'read');
     } catch (e) {
       const error = toErrorBody(e);
       return loginForm(reply, next, undefined, error.message, error.status);
