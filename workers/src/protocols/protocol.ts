@@ -104,7 +104,7 @@ export interface ScenarioSpec {
 export interface ProtocolBug {
   readonly name: string;
   readonly description: string;
-  /** Nemeses under which the bug shows (used by tests and the matrix). */
+  /** Nemeses under which the bug shows, for readers and the tests that find it (the matrix runs every nemesis regardless). */
   readonly showsUnder?: readonly string[];
 }
 

@@ -38,7 +38,7 @@ export interface PhaseAvailability extends OutcomeCounts {
 export interface SideAvailability extends OutcomeCounts {
   nodes: NodeId[];
   /**
-   * Operations invoked on this side once the partition had lasted `partitionGraceMs` (time for
+   * Operations invoked on this side once the partition had lasted `faultGraceMs` (time for
    * leases to run out and elections to finish): what the side settled into. Only answers given
    * before the heal count; the rest are `unanswered`.
    */
