@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   checkHistory,
+  HISTORY_FORMATS,
   isRequiredLevel,
   isVerdictError,
   meetsRequirement,
@@ -17,8 +18,6 @@ import {
 } from '@verdict/checker';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
 
-const FORMATS: readonly HistoryFormat[] = ['edn', 'json', 'jsonl', 'porcupine-etcd', 'porcupine-kv'];
-
 const USAGE = `Usage: verdict check FILE... [options]
 
 Checks histories (Jepsen EDN, JSON, JSONL, Porcupine etcd or kv logs; the format is detected).
@@ -27,7 +26,7 @@ Options:
   --model M          the model: ${MODEL_NAMES.join(', ')}
                      (implied for Porcupine logs; required for EDN/JSON single-object histories)
   --init JSON        the model's initial state, e.g. --init 0 or --init '{"x":0,"y":0}'
-  --format F         skip detection: ${FORMATS.join(', ')}
+  --format F         skip detection: ${HISTORY_FORMATS.join(', ')}
   --levels           check every consistency level (strong, sequential, session, user, eventual)
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --time-limit S     give up after S seconds per file, with verdict unknown
@@ -126,7 +125,7 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
     }
   }
   if (v.format !== undefined) {
-    if (!(FORMATS as readonly string[]).includes(v.format)) throw new UsageError(`--format: unknown format ${JSON.stringify(v.format)} (known: ${FORMATS.join(', ')})`);
+    if (!(HISTORY_FORMATS as readonly string[]).includes(v.format)) throw new UsageError(`--format: unknown format ${JSON.stringify(v.format)} (known: ${HISTORY_FORMATS.join(', ')})`);
     options.format = v.format as HistoryFormat;
   }
   if (v.require !== undefined) {

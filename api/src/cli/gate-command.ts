@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { evaluateRequirement, reportAsJunit, reportAsText, xmlText } from '../jobs/engine.js';
+import { escapeXml, meetsRequirement, renderJunit, renderText } from '@verdict/checker';
 import { GATE_USAGE, parseGateArgs, type GateOptions } from '../gate/gate-args.js';
 import { GateClient, GateHttpError, type GateJob } from '../gate/gate-client.js';
 import { EXIT, type CliCommand, type CliIo } from './command.js';
@@ -47,9 +47,9 @@ async function gate(options: GateOptions, io: CliIo): Promise<number> {
       return EXIT.unknown;
     }
     const report = await client.report(job.id);
-    io.out(reportAsText(report));
-    const met = evaluateRequirement(report, options.require);
-    if (options.junit !== undefined) await writeFile(options.junit, reportAsJunit(report, { suite: `verdict gate (job ${job.id})`, require: options.require }));
+    io.out(renderText(report));
+    const met = meetsRequirement(report, options.require);
+    if (options.junit !== undefined) await writeFile(options.junit, renderJunit(report, { suite: `verdict gate (job ${job.id})`, require: options.require }));
     io.out(`\nrequire ${options.require}: ${met.result === 'yes' ? 'met' : met.result === 'no' ? 'NOT met' : 'unknown'} (${met.reason})\n`);
     return met.result === 'yes' ? EXIT.ok : met.result === 'no' ? EXIT.violated : EXIT.unknown;
   } catch (e) {
@@ -112,8 +112,8 @@ async function writeErrorJunit(options: GateOptions, why: string): Promise<void>
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<testsuites name="verdict" tests="1" failures="0" errors="1">',
     '  <testsuite name="verdict gate" tests="1" failures="0" errors="1">',
-    `    <testcase classname="verdict.requirement" name="require ${xmlText(options.require)}" time="0">`,
-    `      <error message="${xmlText(why)}" type="unknown">${xmlText(why)}</error>`,
+    `    <testcase classname="verdict.requirement" name="require ${escapeXml(options.require)}" time="0">`,
+    `      <error message="${escapeXml(why)}" type="unknown">${escapeXml(why)}</error>`,
     '    </testcase>',
     '  </testsuite>',
     '</testsuites>',

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { RequiredLevel } from '@verdict/checker';
+import { REQUIRABLE_LEVELS, isRequiredLevel, type RequiredLevel } from '@verdict/checker';
 import { UsageError } from '../cli/command.js';
-import { REQUIRABLE, isRequirable } from '../jobs/engine.js';
 
 /** What `verdict gate` was asked to do. */
 export interface GateOptions {
@@ -27,7 +26,7 @@ JUnit XML (one test case per level and per anomaly, and one for the requirement)
   2  unknown: the check could not decide, the job failed, or --timeout passed
   64 bad usage, a bad token or input the service refused
 
-LEVEL: ${REQUIRABLE.join(', ')}
+LEVEL: ${REQUIRABLE_LEVELS.join(', ')}
 --token may also come from VERDICT_TOKEN. --timeout defaults to 600 seconds.
 `;
 
@@ -49,7 +48,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
   const token = values.token ?? env.VERDICT_TOKEN;
   if (token === undefined || token === '') throw new UsageError('--token (or VERDICT_TOKEN) is required');
   if (values.require === undefined) throw new UsageError('--require LEVEL is required');
-  if (!isRequirable(values.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(values.require)} (known: ${REQUIRABLE.join(', ')})`);
+  if (!isRequiredLevel(values.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(values.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);
   if ((values.protocol === undefined) === (values.history === undefined)) throw new UsageError('give exactly one of --protocol and --history');
   const timeoutS = values.timeout === undefined ? 600 : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`);

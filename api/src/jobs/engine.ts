@@ -1,25 +1,17 @@
 /**
- * Every call the service makes into the checker (parsing, checking) and into the simulator
- * (protocol runs) goes through this module, so the service meets those libraries in one place.
+ * What the service's jobs do with the checker and the simulator: the executor both runners call
+ * (check a stored history, or run a protocol and check what it did), and the submission-time
+ * pieces (inline ops parsed, a run spec validated before it is queued).
  */
-import type { Readable } from 'node:stream';
 import {
   checkHistory,
-  escapeXml,
-  isRequiredLevel,
   isTransactionalHistory,
-  meetsRequirement,
   parseHistory,
   readHistoryStream,
-  renderJunit,
-  renderText,
-  REQUIRABLE_LEVELS,
   resolveModel,
   type History,
   type HistoryFormat,
   type Report,
-  type RequiredLevel,
-  type Requirement,
 } from '@verdict/checker';
 import { PROTOCOLS, resolveRunSpec, run, type ClaimedJob, type Execution, type ExecutionContext, type JobExecutor, type JobProgress, type RunSpec } from '@verdict/workers';
 import { ApiError } from '../errors.js';
@@ -46,16 +38,6 @@ export interface ExecutorOptions {
   /** Checks of at least this many operations split by key when workers can share them. */
   splitThresholdOps: number;
   splitPartsMax: number;
-}
-
-/** Parses an upload (already decompressed) as it streams in; throws the checker's errors with their line. */
-export function parseUpload(stream: Readable, options: { format?: HistoryFormat; source?: string }): Promise<History> {
-  return readHistoryStream(stream, options);
-}
-
-/** Parses a history file's text held in memory. */
-export function parseHistoryText(text: string, options: { format?: HistoryFormat; source?: string }): History {
-  return parseHistory(text, options);
 }
 
 /** Parses a history given inline in a JSON request body (an array of op maps). */
@@ -138,30 +120,4 @@ function labelled(report: Report, spec: CheckSpec): Report {
   if (spec.source !== undefined) report.history.source = spec.source;
   if (spec.format !== undefined) report.history.format = spec.format;
   return report;
-}
-
-/** The levels `verdict gate --require` and `?require=` accept. */
-export const REQUIRABLE: readonly string[] = REQUIRABLE_LEVELS;
-
-export function isRequirable(level: string): level is RequiredLevel {
-  return isRequiredLevel(level);
-}
-
-/** Does the report meet the level? `unknown` is never a pass. */
-export function evaluateRequirement(report: Report, level: RequiredLevel): { result: Requirement; reason: string } {
-  return meetsRequirement(report, level);
-}
-
-export function reportAsText(report: Report): string {
-  return renderText(report);
-}
-
-/** JUnit XML: one test case per level and per anomaly, plus the requirement when given. */
-export function reportAsJunit(report: Report, options: { suite?: string; require?: RequiredLevel } = {}): string {
-  return renderJunit(report, options);
-}
-
-/** Escapes untrusted text for XML (JUnit written without a report). */
-export function xmlText(value: unknown): string {
-  return escapeXml(value);
 }

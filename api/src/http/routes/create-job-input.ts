@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import type { HistoryFormat } from '@verdict/checker';
+import { HISTORY_FORMATS, parseHistory, readHistoryStream, type HistoryFormat } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
-import { parseHistoryText, parseInlineOps, parseUpload, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
+import { parseInlineOps, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
 import type { NewJob } from '../../jobs/submit-job.js';
 import { autoGunzip } from '../plugins/uploads.js';
-import { FORMATS, type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
+import { type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
 
 /** Check options as strings (query string, multipart fields), before they are read. */
 type RawOptions = Partial<Record<'format' | 'model' | 'init' | 'source' | 'levels' | 'timeLimitMs' | 'maxAttempts', string | number | boolean>>;
@@ -22,7 +22,7 @@ export async function jobFromJson(body: unknown, query: UploadQuery): Promise<Ne
   const check = object as CheckBody;
   const spec: CheckSpec = compact({ model: check.model, init: check.init, source: check.source ?? 'upload', levels: check.levels, timeLimitMs: check.timeLimitMs, format: check.format });
   const history = typeof check.history === 'string'
-    ? parseHistoryText(check.history, compact({ format: check.format, source: spec.source }))
+    ? parseHistory(check.history, compact({ format: check.format, source: spec.source }))
     : parseInlineOps(check.history, spec.source!);
   return { kind: 'check', history, spec: { ...spec, format: spec.format ?? history.format }, ...(check.maxAttempts !== undefined ? { maxAttempts: check.maxAttempts } : {}) };
 }
@@ -30,7 +30,7 @@ export async function jobFromJson(body: unknown, query: UploadQuery): Promise<Ne
 /** A raw body holding the history file (any of the parser's formats, gzip or not). */
 export async function jobFromRawBody(stream: Readable, query: UploadQuery, historyBytesMax: number): Promise<NewJob> {
   const options = readOptions(query, 'querystring');
-  const history = await parseUpload(autoGunzip(stream, historyBytesMax), compact({ format: options.spec.format, source: options.spec.source ?? 'upload' }));
+  const history = await readHistoryStream(autoGunzip(stream, historyBytesMax), compact({ format: options.spec.format, source: options.spec.source ?? 'upload' }));
   return { kind: 'check', history, spec: { ...options.spec, source: options.spec.source ?? 'upload', format: options.spec.format ?? history.format }, ...maxAttempts(options) };
 }
 
@@ -52,7 +52,7 @@ export async function jobFromMultipart(request: FastifyRequest, query: UploadQue
     if (part.fieldname !== 'history') throw new ApiError('VRD_ERR_API_INVALID', 'the history file must be sent in a part named "history"', { field: `form.${part.fieldname}` });
     const options = readOptions(fields, 'form');
     const source = options.spec.source ?? part.filename ?? 'upload';
-    const history = await parseUpload(autoGunzip(part.file, historyBytesMax), compact({ format: options.spec.format, source }));
+    const history = await readHistoryStream(autoGunzip(part.file, historyBytesMax), compact({ format: options.spec.format, source }));
     job = { kind: 'check', history, spec: { ...options.spec, source, format: options.spec.format ?? history.format }, ...maxAttempts(options) };
   }
   if (job === undefined) throw new ApiError('VRD_ERR_API_INVALID', 'no file: send the history in a part named "history"', { field: 'form.history' });
@@ -76,7 +76,7 @@ function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: Ch
   let attempts: number | undefined;
   const field = (name: string): { field: string } => ({ field: `${where}.${name}` });
   if (raw.format !== undefined) {
-    if (!(FORMATS as readonly string[]).includes(String(raw.format))) throw new ApiError('VRD_ERR_API_INVALID', `must be one of ${FORMATS.join(', ')}`, field('format'));
+    if (!(HISTORY_FORMATS as readonly string[]).includes(String(raw.format))) throw new ApiError('VRD_ERR_API_INVALID', `must be one of ${HISTORY_FORMATS.join(', ')}`, field('format'));
     spec.format = String(raw.format) as HistoryFormat;
   }
   if (raw.model !== undefined) spec.model = String(raw.model);

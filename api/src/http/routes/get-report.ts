@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Report } from '@verdict/checker';
+import { isRequiredLevel, renderJunit, renderText, type Report } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
-import { isRequirable, reportAsJunit, reportAsText } from '../../jobs/engine.js';
 import { findVisibleJob } from '../../store/job-queries.js';
 import { partsOf, timelineSource } from '../../web/job-data.js';
 import { loadTimeline } from '../../web/timeline-window.js';
@@ -33,7 +32,7 @@ export function registerGetReport(app: FastifyInstance, deps: AppDeps): void {
     const json = await finishedReportJson(deps, principal, id);
     if (format === 'json') return reply.type('application/json; charset=utf-8').send(json);
     const report = JSON.parse(json) as Report;
-    if (format === 'text') return reply.type('text/plain; charset=utf-8').send(reportAsText(report));
+    if (format === 'text') return reply.type('text/plain; charset=utf-8').send(renderText(report));
     if (format === 'svg') {
       // The job page's drawing: read from the few history chunks around the witness, never the whole history.
       const job = await findVisibleJob(deps.prisma, principal, id);
@@ -42,7 +41,7 @@ export function registerGetReport(app: FastifyInstance, deps: AppDeps): void {
       if (timeline === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${id} has no stored history`);
       return reply.type('image/svg+xml').header('content-security-policy', SVG_CSP).send(timeline.svg);
     }
-    if (require !== undefined && !isRequirable(require)) throw new ApiError('VRD_ERR_API_INVALID', `unknown level ${JSON.stringify(require)}`, { field: 'querystring.require' });
-    return reply.type('application/xml; charset=utf-8').send(reportAsJunit(report, { suite: `verdict job ${id}`, ...(require !== undefined && isRequirable(require) ? { require } : {}) }));
+    if (require !== undefined && !isRequiredLevel(require)) throw new ApiError('VRD_ERR_API_INVALID', `unknown level ${JSON.stringify(require)}`, { field: 'querystring.require' });
+    return reply.type('application/xml; charset=utf-8').send(renderJunit(report, { suite: `verdict job ${id}`, ...(require !== undefined && isRequiredLevel(require) ? { require } : {}) }));
   });
 }

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { HISTORY_FORMATS } from '@verdict/checker';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export const OUTCOMES = ['ok', 'violated', 'unknown'] as const;
-export const FORMATS = ['edn', 'json', 'jsonl', 'porcupine-etcd', 'porcupine-kv'] as const;
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -46,7 +46,7 @@ export const JobListSchema = Type.Object({
 
 /** Options of a check, in a JSON body or (for raw and multipart uploads) in the query string. */
 const CheckOptions = {
-  format: Type.Optional(Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'Detected when absent' })),
+  format: Type.Optional(Type.Union(HISTORY_FORMATS.map((f) => Type.Literal(f)), { description: 'Detected when absent' })),
   model: Type.Optional(Type.String({ maxLength: 64, description: 'Checker model: register, cas-register, kv, ... (implied for Porcupine logs)' })),
   source: Type.Optional(Type.String({ maxLength: 256, description: 'A name for the history (a file name)' })),
   levels: Type.Optional(Type.Boolean({ description: 'Check every consistency level (sequential, session, user, eventual), not only linearizability (default false, as verdict check)' })),

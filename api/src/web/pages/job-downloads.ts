@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Report } from '@verdict/checker';
+import { renderJunit, renderText, type Report } from '@verdict/checker';
 import type { AppDeps } from '../../http/app-deps.js';
 import { principalOf } from '../../http/plugins/auth.js';
 import { finishedReportJson } from '../../http/report-cache.js';
 import { JobIdParamsSchema, type JobIdParams } from '../../http/schemas/common.js';
-import { reportAsJunit, reportAsText } from '../../jobs/engine.js';
 import { visibleHistoryStream } from '../../store/history-store.js';
 import { requireViewer } from '../session.js';
 
@@ -34,13 +33,13 @@ export function registerJobDownloads(app: FastifyInstance, deps: AppDeps): void 
 
   app.get('/ui/jobs/:id/report.txt', options, async (request, reply) => {
     const { json } = await finishedReport(request);
-    return data(reply, 'text/plain; charset=utf-8').send(reportAsText(JSON.parse(json) as Report));
+    return data(reply, 'text/plain; charset=utf-8').send(renderText(JSON.parse(json) as Report));
   });
 
   app.get('/ui/jobs/:id/junit.xml', options, async (request, reply) => {
     const { id, json } = await finishedReport(request);
     // An attachment: an XML document opened in the browser would be parsed as markup.
-    return data(reply, 'application/xml; charset=utf-8', `verdict-${id}.xml`).send(reportAsJunit(JSON.parse(json) as Report, { suite: `verdict job ${id}` }));
+    return data(reply, 'application/xml; charset=utf-8', `verdict-${id}.xml`).send(renderJunit(JSON.parse(json) as Report, { suite: `verdict job ${id}` }));
   });
 
   app.get('/ui/jobs/:id/history.jsonl', options, async (request, reply) => {
