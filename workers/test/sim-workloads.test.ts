@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientOp } from '../src/sim/client-driver.js';
 import { kvWorkload } from '../src/workloads/kv-workload.js';
@@ -79,5 +80,17 @@ describe('list-append workload', () => {
     const reads = listAppendWorkload({ ops: 1, seed: 1 }).finalReadOps(keys);
     expect(reads).toHaveLength(3);
     expect(reads.flatMap((r) => (r.value as unknown[][]).map((m) => m[1]))).toEqual(keys);
+  });
+});
+
+describe('workload streams', () => {
+  it('do not depend on fast-check\'s global configuration: one seed, one stream in any process', () => {
+    const before = [drain(kvWorkload({ ops: 500, seed: 3 })), drain(listAppendWorkload({ ops: 500, seed: 3 }))];
+    fc.configureGlobal({ randomType: 'mersenne', baseSize: 'xsmall', defaultSizeToMaxWhenMaxSpecified: false });
+    try {
+      expect([drain(kvWorkload({ ops: 500, seed: 3 })), drain(listAppendWorkload({ ops: 500, seed: 3 }))]).toEqual(before);
+    } finally {
+      fc.resetConfigureGlobal();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ClientOp } from '../sim/client-driver.js';
-import { KeyRotation, SampledStream, type Workload, type WorkloadOptions } from './workload.js';
+import { KeyRotation, sampleStream, type Workload, type WorkloadOptions } from './workload.js';
 
 /** The single-key operations a kv workload can issue. */
 export type KvF = 'read' | 'write' | 'cas';
@@ -39,7 +39,7 @@ export interface KvWorkloadOptions extends WorkloadOptions {
  */
 export function kvWorkload(options: KvWorkloadOptions): Workload {
   const keysActive = options.keysActive ?? 3;
-  const shapes = new SampledStream(fc.sample(kvShapeArbitrary(options.fs ?? KV_FS, keysActive), { seed: options.seed, numRuns: options.ops }));
+  const shapes = sampleStream(kvShapeArbitrary(options.fs ?? KV_FS, keysActive), options.seed, options.ops);
   const rotation = new KeyRotation(keysActive, options.opsPerKeyMax ?? 120);
   const lastValue = new Map<number, number>();
   return {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ClientOp } from '../sim/client-driver.js';
-import { KeyRotation, SampledStream, type Workload, type WorkloadOptions } from './workload.js';
+import { KeyRotation, sampleStream, type Workload, type WorkloadOptions } from './workload.js';
 
 /** One micro-op before values are assigned. */
 export interface MicroShape {
@@ -11,7 +11,7 @@ export interface MicroShape {
 /** Transactions of 1 to `microOpsMax` micro-ops, appends and reads alike. */
 export function txnShapeArbitrary(keysActive: number, microOpsMax: number): fc.Arbitrary<MicroShape[]> {
   const micro = fc.record({ f: fc.constantFrom<'r' | 'append'>('r', 'append'), slot: fc.nat({ max: keysActive - 1 }) });
-  return fc.array(micro, { minLength: 1, maxLength: microOpsMax });
+  return fc.array(micro, { minLength: 1, maxLength: microOpsMax, size: 'max' });
 }
 
 export interface ListAppendOptions extends WorkloadOptions {
@@ -29,7 +29,7 @@ const FINAL_READ_KEYS_MAX = 32;
  */
 export function listAppendWorkload(options: ListAppendOptions): Workload {
   const keysActive = options.keysActive ?? 4;
-  const shapes = new SampledStream(fc.sample(txnShapeArbitrary(keysActive, options.microOpsMax ?? 4), { seed: options.seed, numRuns: options.ops }));
+  const shapes = sampleStream(txnShapeArbitrary(keysActive, options.microOpsMax ?? 4), options.seed, options.ops);
   const rotation = new KeyRotation(keysActive, options.opsPerKeyMax ?? 200);
   const lastValue = new Map<number, number>();
   return {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { SimulationWorkload } from '../sim/simulation-config.js';
 
 /**
@@ -27,7 +28,17 @@ export interface WorkloadOptions {
   opsPerKeyMax?: number;
 }
 
-/** Arrays sampled from a fast-check arbitrary, replayed one at a time. */
+/**
+ * `count` values of `arbitrary` drawn from `seed`, replayed one at a time. The generator is named
+ * here, not left to fast-check's global configuration, so a process that configures fast-check (a
+ * test setup, say) cannot change what a seed generates; arbitraries pin their sizes for the same
+ * reason.
+ */
+export function sampleStream<T>(arbitrary: fc.Arbitrary<T>, seed: number, count: number): SampledStream<T> {
+  return new SampledStream(fc.sample(arbitrary, { seed, numRuns: count, randomType: 'xorshift128plus' }));
+}
+
+/** Values sampled from a fast-check arbitrary, replayed one at a time. */
 export class SampledStream<T> {
   private position = 0;
   constructor(private readonly items: readonly T[]) {}
