@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CONSISTENCY_LEVELS, ISOLATION_LEVELS, SESSION_GUARANTEES } from '@verdict/checker';
 import { PROTOCOL_NAMES } from '@verdict/workers';
 import { JOB_STATUSES, OUTCOMES } from '../http/schemas/job.js';
-import { html, type Html } from './html.js';
+import { html, link, type Html } from './html.js';
 
 /**
  * The pages' filter forms and their query strings. A form sends every field, empty ones as ""
@@ -68,3 +68,8 @@ export function textFilter(name: string, label: string, suggestions: readonly st
 <datalist id="${name}-options">${suggestions.map((s) => html`<option value="${s}">`)}</datalist></label>`;
 }
 
+/** The list's pager: back to the newest page (from any later one) and on to older ones, the filters kept. */
+export function pager(path: string, filters: Record<string, string | number | undefined>, cursor: string | undefined, nextCursor: string | null): Html {
+  return html`<div class="pager">${cursor !== undefined ? html`<a href="${link(path, filters)}">« newest</a>` : ''}
+${nextCursor !== null ? html`<a rel="next" href="${link(path, { ...filters, cursor: nextCursor })}">older »</a>` : ''}</div>`;
+}

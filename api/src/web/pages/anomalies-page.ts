@@ -3,9 +3,9 @@ import type { Anomaly } from '../../generated/prisma/client.js';
 import type { AppDeps } from '../../http/app-deps.js';
 import { principalOf } from '../../http/plugins/auth.js';
 import { listAnomalies, visibleTo } from '../../store/job-queries.js';
-import { ANOMALY_CATEGORIES, AnomaliesPageQuerySchema, KNOWN_ANOMALY_TYPES, KNOWN_LEVELS, KNOWN_PROTOCOLS, present, select, textFilter, type AnomaliesPageQuery } from '../filters.js';
+import { ANOMALY_CATEGORIES, AnomaliesPageQuerySchema, KNOWN_ANOMALY_TYPES, KNOWN_LEVELS, KNOWN_PROTOCOLS, pager, present, select, textFilter, type AnomaliesPageQuery } from '../filters.js';
 import { asArray, asRecord, when } from '../format.js';
-import { html, link, type Html } from '../html.js';
+import { html, type Html } from '../html.js';
 import { sendPage } from '../layout.js';
 import { edgesList, operationsTable, transactionsTable } from '../operations-view.js';
 import { requireViewer } from '../session.js';
@@ -35,8 +35,7 @@ ${query.jobId !== undefined ? html`<input type="hidden" name="jobId" value="${qu
 </form>
 ${query.jobId !== undefined ? html`<p class="small">Of <a href="/ui/jobs/${query.jobId}">job ${query.jobId}</a> only.</p>` : ''}
 ${page.items.length === 0 ? html`<p class="card muted">No anomalies${Object.keys(query).length > 0 ? ' match this search' : ' yet'}.</p>` : page.items.map((a) => anomalyCard(a, jobLabels.get(a.jobId)))}
-<div class="pager">${query.cursor !== undefined ? html`<a href="${link('/ui/anomalies', { ...filters, cursor: undefined })}">« newest</a>` : ''}
-${page.nextCursor !== null ? html`<a rel="next" href="${link('/ui/anomalies', { ...filters, cursor: page.nextCursor })}">older »</a>` : ''}</div>`;
+${pager('/ui/anomalies', filters, query.cursor, page.nextCursor)}`;
     return sendPage(reply, { title: 'Anomalies', principal, body });
   });
 }

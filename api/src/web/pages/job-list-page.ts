@@ -4,7 +4,7 @@ import type { AppDeps } from '../../http/app-deps.js';
 import { principalOf } from '../../http/plugins/auth.js';
 import { JOB_STATUSES, OUTCOMES } from '../../http/schemas/job.js';
 import { listJobs } from '../../store/job-queries.js';
-import { KNOWN_ANOMALY_TYPES, KNOWN_PROTOCOLS, JobListPageQuerySchema, present, select, textFilter, type JobListPageQuery } from '../filters.js';
+import { KNOWN_ANOMALY_TYPES, KNOWN_PROTOCOLS, JobListPageQuerySchema, pager, present, select, textFilter, type JobListPageQuery } from '../filters.js';
 import { asRecord, badge, when } from '../format.js';
 import { html, link, type Html } from '../html.js';
 import { sendPage } from '../layout.js';
@@ -37,8 +37,7 @@ ${textFilter('anomaly', 'anomaly type', KNOWN_ANOMALY_TYPES, query.anomaly)}
 <button type="submit" class="primary">Filter</button> <a href="/ui">clear</a>
 </form>
 ${page.items.length === 0 ? html`<p class="card muted">No jobs${Object.keys(query).length > 0 ? ' match these filters' : ' yet'}.</p>` : jobsTable(page.items, types)}
-<div class="pager">${query.cursor !== undefined ? html`<a href="${link('/ui', { ...filters, cursor: undefined })}">« newest</a>` : ''}
-${page.nextCursor !== null ? html`<a rel="next" href="${link('/ui', { ...filters, cursor: page.nextCursor })}">older »</a>` : ''}</div>`;
+${pager('/ui', filters, query.cursor, page.nextCursor)}`;
     return sendPage(reply, { title: 'Jobs', principal, body });
   });
 }
