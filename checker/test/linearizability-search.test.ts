@@ -80,4 +80,16 @@ describe('linearizability search', () => {
     // Unlimited, the same history is proved illegal.
     expect(checkSync(createModel('register', 0), h).outcome).toBe('illegal');
   });
+
+  it('keeps its memo within the memory limit, even inside one slice of steps', () => {
+    // 10,000 ops: each memo entry holds a 10,000-bit set, so the first slice alone would need
+    // several MiB; the memo stops growing at the limit instead.
+    const ops: Raw[] = [];
+    for (let v = 1; v <= 10_000; v++) ops.push(inv(0, 'write', v), ok(0, 'write', v));
+    const memoryLimitBytes = 2 * 1024 ** 2;
+    const r = checkSync(createModel('register', 0), historyFromOps(ops), { memoryLimitBytes });
+    expect(r.outcome).toBe('unknown');
+    expect(r.cause?.kind).toBe('memory-limit');
+    expect(r.stats.peakCacheBytes).toBeLessThanOrEqual(memoryLimitBytes);
+  });
 });

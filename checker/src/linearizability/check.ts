@@ -96,7 +96,7 @@ function finishScheduler(modelName: string, checked: number, scheduler: Partitio
   let counterexample: Counterexample | undefined;
   if (scheduler.illegal !== undefined && options.counterexample !== false) {
     const { part, search } = scheduler.illegal;
-    counterexample = buildCounterexample(part.key, part.model, part.operations, search, options.shrinkTimeMs ?? 2_000);
+    counterexample = buildCounterexample(part.key, part.model, part.operations, search, options.shrinkTimeMs ?? 2_000, options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
   }
   return assemble(modelName, checked, scheduler.results.filter((r): r is PartitionResult => r !== undefined), scheduler.cause, counterexample, {
     steps: scheduler.totalSteps, cacheEntries: scheduler.totalCacheEntries, peakCacheBytes: scheduler.peakCacheBytes, threads: 1,

@@ -7,15 +7,17 @@ import { WglSearch } from './wgl-search.js';
 
 /**
  * The counterexample for an illegal partition: the longest prefix and final paths of the full
- * search, plus a witness shrunk within `shrinkTimeMs`, explained by its own search.
+ * search, plus a witness shrunk within `shrinkTimeMs` (each candidate's memo within what the
+ * search's own leaves of `memoryLimitBytes`), explained by its own search.
  */
-export function buildCounterexample<S>(key: string, model: CompleteModel<S>, operations: readonly Operation[], search: WglSearch<S>, shrinkTimeMs: number): Counterexample | undefined {
+export function buildCounterexample<S>(key: string, model: CompleteModel<S>, operations: readonly Operation[], search: WglSearch<S>, shrinkTimeMs: number, memoryLimitBytes: number): Counterexample | undefined {
   const raw = search.counterexample();
   if (raw === undefined) return undefined;
   // Candidates get a few times the steps the proof took: enough for the honest ones.
   const stepsPerCheck = Math.min(2_000_000, Math.max(50_000, search.steps * 8));
-  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs, stepsPerCheck);
-  const witnessSearch = new WglSearch(model, shrunk.operations, { finalPathsMax: 1 });
+  const cacheBytesMax = memoryLimitBytes - search.cacheBytes;
+  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs, stepsPerCheck, cacheBytesMax);
+  const witnessSearch = new WglSearch(model, shrunk.operations, { finalPathsMax: 1, cacheBytesMax });
   witnessSearch.run(Number.MAX_SAFE_INTEGER);
   const witnessRaw = witnessSearch.counterexample();
   const explanation = witnessRaw === undefined

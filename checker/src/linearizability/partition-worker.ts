@@ -52,7 +52,7 @@ async function run(task: WorkerTask): Promise<void> {
   if (scheduler.illegal !== undefined && !toldIllegal) post({ type: 'illegal' });
   const illegal = scheduler.illegal;
   const counterexample = illegal !== undefined && task.counterexample
-    ? buildCounterexample(illegal.part.key, illegal.part.model, illegal.part.operations, illegal.search, task.shrinkTimeMs)
+    ? buildCounterexample(illegal.part.key, illegal.part.model, illegal.part.operations, illegal.search, task.shrinkTimeMs, task.memoryLimitBytes)
     : undefined;
   const done: WorkerMessage = {
     type: 'done',

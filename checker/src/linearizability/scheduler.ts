@@ -27,7 +27,8 @@ interface Active {
  * Interleaves the searches of independent partitions, smallest first, round-robin with a step
  * budget that doubles each round, and stops at the first illegal one. A hard partition (Porcupine's
  * kv/c50-bad keys 0 and 9) therefore cannot starve the easy ones that prove the history illegal.
- * Limits are checked between slices; the live searches' memoisation counts against the memory limit.
+ * Time and cancellation are checked between slices. The live searches' memoisation counts
+ * against the memory limit, and a search whose memo cannot grow within it stops at once.
  */
 export class PartitionScheduler {
   readonly results: (PartitionResult | undefined)[];
@@ -37,6 +38,8 @@ export class PartitionScheduler {
   illegal: { part: PreparedPartition; search: WglSearch<any> } | undefined;
   peakCacheBytes = 0;
   private liveBytes = 0;
+  /** A search stopped because its memo could not grow within the memory limit. */
+  private cacheFull = false;
   totalSteps = 0;
   totalCacheEntries = 0;
 
@@ -75,8 +78,11 @@ export class PartitionScheduler {
       const started = performance.now();
       const before = entry.search.steps;
       const bytesBefore = entry.search.cacheBytes;
+      // The memo may grow into what the other live searches leave; it stops rather than pass it.
+      entry.search.cacheBytesMax = this.limits.memoryLimitBytes - (this.liveBytes - bytesBefore);
       const status = entry.search.run(this.slice);
       this.liveBytes += entry.search.cacheBytes - bytesBefore;
+      if (entry.search.cacheFull) this.cacheFull = true;
       entry.elapsedMs += performance.now() - started;
       this.totalSteps += entry.search.steps - before;
       if (status === 'running') {
@@ -144,7 +150,7 @@ export class PartitionScheduler {
     if (this.limits.signal?.aborted === true) return 'cancelled';
     if (Date.now() > this.limits.deadline) return 'time-limit';
     if (this.liveBytes > this.peakCacheBytes) this.peakCacheBytes = this.liveBytes;
-    if (this.liveBytes > this.limits.memoryLimitBytes) return 'memory-limit';
+    if (this.liveBytes > this.limits.memoryLimitBytes || this.cacheFull) return 'memory-limit';
     return undefined;
   }
 }

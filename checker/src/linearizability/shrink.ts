@@ -18,17 +18,17 @@ export interface ShrinkResult {
  * each could have taken effect after the cut, or never), then delta debugging with the moves of
  * delta-debug.ts (drop reads, drop writes nobody could observe, weaken to `info`).
  */
-export function shrinkIllegal<S>(model: CompleteModel<S>, operations: readonly Operation[], timeBudgetMs: number, stepsPerCheck = 2_000_000): ShrinkResult {
+export function shrinkIllegal<S>(model: CompleteModel<S>, operations: readonly Operation[], timeBudgetMs: number, stepsPerCheck = 2_000_000, cacheBytesMax = Infinity): ShrinkResult {
   const deadline = performance.now() + timeBudgetMs;
   let complete = true;
-  // A candidate counts only when proved illegal within its step cap: weakening ops to `info`
-  // can make a search explode, and such a candidate is simply not taken.
+  // A candidate counts only when proved illegal within its step and memory caps: weakening ops
+  // to `info` can make a search explode, and such a candidate is simply not taken.
   const illegal = (ops: readonly Operation[]): boolean => {
-    const search = new WglSearch(model, ops, { trackCounterexample: false });
+    const search = new WglSearch(model, ops, { trackCounterexample: false, cacheBytesMax });
     for (let spent = 0; spent < stepsPerCheck; spent += CHECK_SLICE_STEPS) {
       const status = search.run(Math.min(CHECK_SLICE_STEPS, stepsPerCheck - spent));
       if (status !== 'running') return status === 'illegal';
-      if (performance.now() > deadline) break;
+      if (search.cacheFull || performance.now() > deadline) break;
     }
     complete = false;
     return false;

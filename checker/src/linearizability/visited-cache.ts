@@ -13,6 +13,10 @@ export class VisitedCache<S> {
   private arena: Uint32Array;
   private readonly states: S[] = [];
   private count = 0;
+  /** Bytes the cache may grow to: an add that would need more is refused and sets `full`. */
+  bytesMax = Infinity;
+  /** An add was refused for want of memory: the search cannot go on (nothing was added). */
+  full = false;
 
   constructor(
     private readonly words: number,
@@ -37,7 +41,8 @@ export class VisitedCache<S> {
 
   /**
    * Adds (bits, state) unless present; true when it was new. `h1`/`h2` hash the bitset, `stateHash`
-   * the state (equal states must hash alike).
+   * the state (equal states must hash alike). False also when the cache is `full`: the caller
+   * must then stop, not read it as explored.
    */
   add(bits: Uint32Array, h1: number, h2: number, state: S, stateHash: number): boolean {
     const key = (h1 ^ Math.imul(stateHash, 0x9e3779b1)) | 0;
@@ -48,8 +53,16 @@ export class VisitedCache<S> {
       if (this.keys[e] === key && this.hashes2[e] === h2 && this.sameBits(e, bits) && this.equal(this.states[e]!, state)) return false;
       slot = (slot + 1) & mask;
     }
-    const at = this.count++;
-    if (at >= this.keys.length) this.growEntries();
+    const at = this.count;
+    if (at >= this.keys.length) {
+      // Growing doubles the arrays (and the slots soon after).
+      if (2 * this.bytes > this.bytesMax) {
+        this.full = true;
+        return false;
+      }
+      this.growEntries();
+    }
+    this.count++;
     this.keys[at] = key;
     this.hashes2[at] = h2;
     this.arena.set(bits, at * this.words);

@@ -36,6 +36,8 @@ export interface WglSearchOptions {
   finalPathsMax?: number;
   /** Steps of each final path to keep, counted back from the blocked point. Default 10. */
   finalPathSteps?: number;
+  /** Bytes the memo may hold; past them `run` stops early and `cacheFull` is set. Default: no limit. */
+  cacheBytesMax?: number;
 }
 
 const NONE = -1;
@@ -128,6 +130,7 @@ export class WglSearch<S> {
     this.bits = new Uint32Array(words);
     ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
     this.cache = new VisitedCache<S>(words, model.equal);
+    this.cache.bytesMax = options.cacheBytesMax ?? Infinity;
     this.stack = new Int32Array(n);
     this.stackStates = new Array<S>(n);
     this.best = new Int32Array(this.track ? n : 0);
@@ -148,13 +151,27 @@ export class WglSearch<S> {
     return this.cache.size;
   }
 
+  /** Bytes the memo may grow to; the scheduler moves it as other searches take or free memory. */
+  set cacheBytesMax(bytes: number) {
+    this.cache.bytesMax = bytes;
+  }
+
+  /**
+   * The memo could not grow within `cacheBytesMax`: `run` stopped (at a clean point, `running`)
+   * and will make no progress until it may grow. The caller must not read this as a verdict.
+   */
+  get cacheFull(): boolean {
+    return this.cache.full;
+  }
+
   get result(): SearchStatus {
     return this.status;
   }
 
-  /** Runs at most `budget` steps; returns `running` when the budget ran out first. */
+  /** Runs at most `budget` steps; returns `running` when the budget ran out first (or the memo filled up: `cacheFull`). */
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
+    this.cache.full = false;
     const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head } = this;
     let e = this.cursor;
     let state = this.state;
@@ -200,6 +217,8 @@ export class WglSearch<S> {
             continue;
           }
           bits[w]! &= ~mask;
+          // Out of memory: stop before this call, as if the budget had run out.
+          if (this.cache.full) break;
         }
         e = next[e]!;
         continue;
