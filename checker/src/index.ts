@@ -9,8 +9,7 @@ export { detectFormat, parseHistory, readHistoryFile, readHistoryStream, type Pa
 export { HISTORY_FORMATS } from './history/line-parser.js';
 export { exportOps, historyToEdn, historyToJsonl, writeHistoryJsonl } from './history/write-history.js';
 
-export { Inconsistent, inconsistent, isInconsistent, type CompleteModel, type Model, type ModelSpec, type Partition } from './models/model.js';
-export { completeModel } from './models/complete-model.js';
+export { Inconsistent, inconsistent, isInconsistent, type Model, type ModelSpec, type Partition } from './models/model.js';
 export { MODEL_NAMES, createModel, describeModels } from './models/registry.js';
 export { registerModel, type RegisterOptions, type RegisterReading } from './models/register.js';
 export { kvModel, type KvOptions } from './models/kv.js';
