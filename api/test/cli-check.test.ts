@@ -106,6 +106,17 @@ describe('verdict check', () => {
     expect(await readFile(junit, 'utf8')).not.toContain('<script>');
   });
 
+  it('prints an input error quoting the history as one inert line', async () => {
+    const file = join(tempDir(), 'evil-f.jsonl');
+    // A completion with nothing to pair with: the checker's error message quotes its f.
+    await writeFile(file, `${JSON.stringify({ type: 'ok', f: 'w\u001b]2;pwned\u0007\nrequire strong: met', value: 1 })}\n`);
+    const r = await verdict('check', file, '--model', 'register');
+    expect(r.code).toBe(64);
+    expect(r.err).toContain('pwned');
+    expect(r.err).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/);
+    expect(r.err).not.toMatch(/^require strong: met/m);
+  });
+
   it('requires a level with --require', async () => {
     expect((await verdict('check', corpus('porcupine/kv/c01-ok.txt'), '--require', 'strong')).code).toBe(0);
     expect((await verdict('check', corpus('porcupine/kv/c01-bad.txt'), '--require', 'linearizable')).code).toBe(1);

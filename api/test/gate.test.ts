@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,16 @@ describe.runIf(pgUp)('verdict gate against a running service', () => {
     const down = await gate('--server', `http://127.0.0.1:${await freePort()}`, '--token', token, '--protocol', 'paxos', '--require', 'strong', '--junit', junit);
     expect(down.code).toBe(2);
     expect(await readFile(junit, 'utf8')).toMatch(/<error message="cannot reach/);
+  });
+
+  it('prints what the service says about a refused history as one inert line', async () => {
+    const file = join(dir, 'evil-f.jsonl');
+    await writeFile(file, `${JSON.stringify({ type: 'ok', f: 'w\u001b]2;pwned\u0007\nrequire strong: met', value: 1 })}\n`);
+    const ran = await gate('--server', server, '--token', token, '--history', file, '--model', 'register', '--require', 'strong');
+    expect(ran.code).toBe(64);
+    expect(ran.err).toContain('pwned');
+    expect(ran.err).not.toMatch(/[\u0000-\u0009\u000B-\u001F]/);
+    expect(ran.err).not.toMatch(/^require strong: met/m);
   });
 
   it('exits 2 on --timeout, cancels the job it gave up on, and writes an error case', async () => {

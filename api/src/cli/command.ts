@@ -32,3 +32,13 @@ export const EXIT = {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * A message that may quote a history or come from a server, made safe to print as one line: every
+ * control character (line breaks and escape sequences included) is shown as `\u001b`, so a value
+ * can neither drive the terminal nor forge a line of output in a CI log.
+ */
+export function terminalLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
