@@ -37,7 +37,7 @@ export interface Counterexample {
   /** The partition (key) that is not linearizable; `""` for an unpartitioned history. */
   partition: string;
   initialState: string;
-  /** The longest linearizable prefix found (the last `prefixShownMax` steps when longer). */
+  /** The longest linearizable prefix found: only its last steps when it is long (`prefixLength` counts them all). */
   prefix: StepView[];
   prefixLength: number;
   /** The operation that cannot follow that prefix. */
