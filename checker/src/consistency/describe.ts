@@ -7,6 +7,9 @@ import { showValue } from '../models/values.js';
 /** Witnesses show a handful of operations, not a history. */
 export const WITNESS_OPERATIONS_MAX = 8;
 
+/** Witnesses kept per guarantee or kind of violation, unless the caller says otherwise. */
+export const VIOLATIONS_MAX_DEFAULT = 5;
+
 /** A key as a sentence names it: `x`, or `key 3` for keys that are not plain names. */
 export function keyName(key: unknown): string {
   if (typeof key === 'string' && /^[A-Za-z_][\w.-]*$/.test(key)) return key;

@@ -1,6 +1,6 @@
 import type { Op, Operation } from '../history/op.js';
 import { showValue } from '../models/values.js';
-import { keyName, plural, valueAt, views } from './describe.js';
+import { keyName, plural, valueAt, VIOLATIONS_MAX_DEFAULT, views } from './describe.js';
 import { isFinalRead, lastHealTime, showDurationNs, type FinalReadsOptions } from './final-reads.js';
 import type { LevelResult, Violation } from './types.js';
 import type { VersionTable } from './version-table.js';
@@ -27,7 +27,7 @@ export interface EventualOptions {
  */
 export function eventualLevel(table: VersionTable, events: readonly Op[], options: EventualOptions = {}): LevelResult {
   const finalOpts = options.final ?? {};
-  const max = options.violationsMax ?? 5;
+  const max = options.violationsMax ?? VIOLATIONS_MAX_DEFAULT;
   const { ops, readOf, writeOf, keyOfOp, versionValue, versionWriter, versionDup, calls, rets, status } = table;
   const label = (key: number, value: unknown): string => valueAt(table.keys[key], value, table.kind);
   const scope = (op: Operation): string => `process ${String(op.process)}`;

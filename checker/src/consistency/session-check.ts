@@ -1,11 +1,9 @@
+import { VIOLATIONS_MAX_DEFAULT } from './describe.js';
 import { buildGuaranteeGraph } from './guarantee-graph.js';
 import { GUARANTEE_OF_EDGE, WitnessFinder } from './guarantee-witness.js';
 import { SESSION_GUARANTEES, type GuaranteeResult, type LevelResult, type SessionGuarantee, type Violation } from './types.js';
 import { contradictions, EdgeKind, stronglyConnected, type VersionGraph } from './version-graph.js';
 import type { VersionTable } from './version-table.js';
-
-/** Witnesses kept per guarantee. */
-export const VIOLATIONS_MAX_DEFAULT = 5;
 
 /**
  * The session guarantees per session (`level: 'session'`) or per user (`level: 'user'`).
