@@ -2,7 +2,7 @@ import type { History, Operation } from '../history/op.js';
 import { limitsOf, unknownMessage } from '../linearizability/check.js';
 import { prepareOperations } from '../linearizability/prepare.js';
 import type { CheckOutcome, Counterexample, UnknownCause } from '../linearizability/result.js';
-import type { SchedulerLimits } from '../linearizability/scheduler.js';
+import { FIRST_SLICE_STEPS, SLICE_STEPS_MAX, YIELD_EVERY_MS, type SchedulerLimits } from '../linearizability/scheduler.js';
 import type { Model } from '../models/model.js';
 import { programOrder, processUnit, scopeLevelOf, sessionUnit, type UnitOf } from './program-order.js';
 import { VersionGuard } from './version-guard.js';
@@ -38,10 +38,6 @@ export interface SequentialResult {
   counterexample?: Counterexample;
   stats: { steps: number; elapsedMs: number; cacheEntries: number; peakCacheBytes: number };
 }
-
-const FIRST_SLICE_STEPS = 4_096;
-const SLICE_STEPS_MAX = 262_144;
-const YIELD_EVERY_MS = 50;
 
 /** Sequential consistency, yielding to the event loop between slices. */
 export async function checkSequential(model: Model<any>, history: History | readonly Operation[], options: SequentialOptions = {}): Promise<SequentialResult> {

@@ -6,7 +6,7 @@ import { buildCounterexample } from './counterexample.js';
 import { runPartitionsInThreads } from './parallel.js';
 import { prepareOperations, type PreparedPartition } from './prepare.js';
 import type { Counterexample, LinearizabilityResult, PartitionResult, UnknownCause } from './result.js';
-import { PartitionScheduler, type SchedulerLimits } from './scheduler.js';
+import { PartitionScheduler, YIELD_EVERY_MS, type SchedulerLimits } from './scheduler.js';
 
 export interface CheckOptions {
   /** Stop with `unknown` (cause `time-limit`) after this many milliseconds. Default: no limit. */
@@ -35,7 +35,6 @@ export interface CheckProgress {
 
 const DEFAULT_MEMORY_LIMIT = 1.5 * 1024 ** 3;
 const DEFAULT_PARALLEL_THRESHOLD = 50_000;
-const YIELD_EVERY_MS = 50;
 
 /**
  * Is the history linearizable for the model? `ok`, `illegal` (with a counterexample) or

@@ -3,7 +3,7 @@ import { createModel } from '../models/registry.js';
 import { buildCounterexample } from './counterexample.js';
 import type { WorkerMessage, WorkerTask } from './parallel.js';
 import { prepareOperations } from './prepare.js';
-import { PartitionScheduler } from './scheduler.js';
+import { PartitionScheduler, YIELD_EVERY_MS } from './scheduler.js';
 
 /** A worker thread that searches a share of a history's partitions (see parallel.ts). */
 const port = parentPort;
@@ -39,7 +39,7 @@ async function run(task: WorkerTask): Promise<void> {
       toldIllegal = true;
       post({ type: 'illegal' });
     }
-    if (performance.now() - last > 50) {
+    if (performance.now() - last > YIELD_EVERY_MS) {
       post({ type: 'progress', partitionsDone: scheduler.partitionsDone, steps: scheduler.totalSteps });
       await new Promise((resolve) => setImmediate(resolve));
       last = performance.now();

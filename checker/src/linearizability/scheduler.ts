@@ -12,9 +12,11 @@ export interface SchedulerLimits {
   signal?: AbortSignal | undefined;
 }
 
-/** Steps a partition gets in its first turn; each round doubles it up to the cap. */
-const FIRST_SLICE_STEPS = 4_096;
-const SLICE_STEPS_MAX = 262_144;
+/** Steps a search gets in its first slice; each slice doubles it up to the cap. */
+export const FIRST_SLICE_STEPS = 4_096;
+export const SLICE_STEPS_MAX = 262_144;
+/** How long a search on the event loop's thread runs between yields to it. */
+export const YIELD_EVERY_MS = 50;
 
 interface Active {
   index: number;
