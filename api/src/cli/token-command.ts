@@ -98,7 +98,7 @@ async function viaDatabase(args: TokenArgs, io: CliIo): Promise<number> {
       const created = await tokens.create({ name: args.name!, scopes: args.scopes, team: args.team ?? null });
       printCreated(io, created);
     } else if (args.action === 'list') {
-      for (const t of await tokens.list()) io.out(`${t.id}  ${t.prefix}…  ${t.scopes.join(',').padEnd(17)} team=${t.team ?? '-'}  ${t.revokedAt !== null ? 'REVOKED' : 'active'}  ${t.name}\n`);
+      for (const t of await tokens.list()) io.out(tokenLine(t));
     } else {
       const n = await tokens.revoke(args.target!);
       if (n === 0) {
@@ -127,11 +127,23 @@ async function viaServer(args: TokenArgs, io: CliIo): Promise<number> {
   }
   if (args.action === 'create') printCreated(io, body as unknown as { secret: string; id: string; scopes: string[]; team: string | null });
   else if (args.action === 'list') {
-    for (const t of body.tokens as { id: string; prefix: string; scopes: string[]; team: string | null; revokedAt: string | null; name: string }[]) {
-      io.out(`${t.id}  ${t.prefix}…  ${t.scopes.join(',').padEnd(17)} team=${t.team ?? '-'}  ${t.revokedAt !== null ? 'REVOKED' : 'active'}  ${t.name}\n`);
-    }
+    for (const t of body.tokens as ListedToken[]) io.out(tokenLine(t));
   } else io.out(`revoked ${String(body.revoked)} token(s)\n`);
   return EXIT.ok;
+}
+
+/** A token as `verdict token list` shows it, from the database or from the API. */
+interface ListedToken {
+  id: string;
+  prefix: string;
+  scopes: readonly string[];
+  team: string | null;
+  revokedAt: Date | string | null;
+  name: string;
+}
+
+function tokenLine(t: ListedToken): string {
+  return `${t.id}  ${t.prefix}…  ${t.scopes.join(',').padEnd(17)} team=${t.team ?? '-'}  ${t.revokedAt !== null ? 'REVOKED' : 'active'}  ${t.name}\n`;
 }
 
 function printCreated(io: CliIo, t: { secret: string; id: string; scopes: readonly string[]; team: string | null }): void {
