@@ -88,6 +88,13 @@ describe('streamed history reads', () => {
     expect(h.operations[0]).toMatchObject({ input: 'héllo ✓ 𝄞', output: 'héllo ✓ 𝄞', status: 'ok' });
   });
 
+  it('reads a stream of a named format whose first chunk is only blank lines', async () => {
+    const chunks = ['\n', '\n{"process": 0, "type": "invoke", "f": "read", "value": null}\n', '{"process": 0, "type": "ok", "f": "read", "value": 1}\n'];
+    const h = await readHistoryStream(Readable.from(chunks.map((c) => Buffer.from(c))), { format: 'jsonl', source: 'upload' });
+    expect(h.operations[0]).toMatchObject({ f: 'read', output: 1, status: 'ok' });
+    expect(h.ops[0]!.line).toBe(3);
+  });
+
   it('detects the format of a stream from its first chunks and reads EDN in small pieces', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 4000; i++) lines.push(`{:process ${(i >> 1) % 8}, :type :${i % 2 === 0 ? 'invoke' : 'ok'}, :f :txn, :value [[:append ${i >> 1} ${i}] [:r ${i >> 1} nil]], :time ${i}}`);

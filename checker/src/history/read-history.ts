@@ -78,9 +78,10 @@ async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint:
       reading.splitter.pushText(text);
       continue;
     }
-    // Hold the start of the input until there is enough of it to tell the format.
+    // Hold the start of the input until it is more than blank and, unless the format is named,
+    // there is enough of it to tell the format.
     sample += text;
-    if (options.format !== undefined || (sample.length >= DETECT_SAMPLE_CHARS && /\S/.test(sample))) {
+    if ((options.format !== undefined || sample.length >= DETECT_SAMPLE_CHARS) && /\S/.test(sample)) {
       reading = startReading(sample, options, nameHint);
       sample = '';
     }
