@@ -81,7 +81,7 @@ export async function listAnomalies(prisma: PrismaClient, principal: Principal, 
 export async function cancelJob(prisma: PrismaClient, job: Job): Promise<Job> {
   const changed = await prisma.$executeRaw`
     UPDATE jobs SET status = 'cancelled', finished_at = now(), heartbeat_at = NULL, updated_at = now(),
-           error = ${JSON.stringify({ code: 'VRD_ERR_JOB_CANCELLED', message: 'the job was cancelled: by request', status: 409 })}::jsonb
+           error = ${JSON.stringify(new ApiError('VRD_ERR_JOB_CANCELLED', 'by request').toJSON())}::jsonb
     WHERE (id = ${job.id}::uuid OR parent_id = ${job.id}::uuid) AND status IN ('queued', 'running')`;
   const after = await prisma.job.findUniqueOrThrow({ where: { id: job.id } });
   if (changed === 0 || after.status !== 'cancelled') {

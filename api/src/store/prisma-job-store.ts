@@ -12,6 +12,7 @@ import type {
   RecoverableJob,
 } from '@verdict/workers';
 import type { Report } from '@verdict/checker';
+import { ApiError } from '../errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { writeHistory } from './history-store.js';
 import { anomalyRows, reportRow } from './report-rows.js';
@@ -51,8 +52,8 @@ export class PrismaJobStore implements JobStore {
     const row = rows[0];
     if (row === undefined) return { claimed: false, reason: await this.whyNot(jobId) };
     if (row.attempts > row.max_attempts) {
-      const error: JobErrorInfo = { code: 'VRD_ERR_JOB_ATTEMPTS', message: `no attempt finished in ${row.max_attempts} tries (its workers stopped or stalled)`, status: 500 };
-      await this.fail({ jobId, attempt: row.attempts, workerId }, error);
+      const { code, message, status } = new ApiError('VRD_ERR_JOB_ATTEMPTS', `no attempt finished in ${row.max_attempts} tries (its workers stopped or stalled)`);
+      await this.fail({ jobId, attempt: row.attempts, workerId }, { code, message, status });
       return { claimed: false, reason: 'attempts-exhausted' };
     }
     return { claimed: true, job: claimedJob(row) };
