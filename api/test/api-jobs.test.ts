@@ -184,4 +184,12 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     const html = await t.app.inject({ method: 'GET', url: '/docs' });
     expect([200, 302]).toContain(html.statusCode);
   });
+
+  it('keeps an uploaded file\'s name to 256 characters, as it keeps a source given as a field', async () => {
+    const long = `${'x'.repeat(1_000)}.txt`;
+    const form = multipart([{ name: 'history', value: corpus('porcupine/kv/c01-ok.txt'), filename: long }]);
+    const res = await post('/jobs', form.body, { 'content-type': form.contentType });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json().spec.source).toBe(long.slice(0, 256));
+  });
 });

@@ -8,6 +8,9 @@ import type { NewJob } from '../../jobs/submit-job.js';
 import { autoGunzip } from '../plugins/uploads.js';
 import { type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
 
+/** A history's name (`source`) is kept to this many characters, as the query string's schema says. */
+const SOURCE_CHARS_MAX = 256;
+
 /** Check options as strings (query string, multipart fields), before they are read. */
 type RawOptions = Partial<Record<'format' | 'model' | 'init' | 'source' | 'levels' | 'timeLimitMs' | 'maxAttempts', string | number | boolean>>;
 
@@ -51,7 +54,7 @@ export async function jobFromMultipart(request: FastifyRequest, query: UploadQue
     }
     if (part.fieldname !== 'history') throw new ApiError('VRD_ERR_API_INVALID', 'the history file must be sent in a part named "history"', { field: `form.${part.fieldname}` });
     const options = readOptions(fields, 'form');
-    const source = options.spec.source ?? part.filename ?? 'upload';
+    const source = options.spec.source ?? (part.filename !== undefined && part.filename !== '' ? part.filename.slice(0, SOURCE_CHARS_MAX) : 'upload');
     const history = await readHistoryStream(autoGunzip(part.file, historyBytesMax), compact({ format: options.spec.format, source }));
     job = { kind: 'check', history, spec: { ...options.spec, source, format: options.spec.format ?? history.format }, ...maxAttempts(options) };
   }
@@ -80,7 +83,7 @@ function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: Ch
     spec.format = String(raw.format) as HistoryFormat;
   }
   if (raw.model !== undefined) spec.model = String(raw.model);
-  if (raw.source !== undefined) spec.source = String(raw.source).slice(0, 256);
+  if (raw.source !== undefined) spec.source = String(raw.source).slice(0, SOURCE_CHARS_MAX);
   if (raw.init !== undefined) {
     try {
       spec.init = JSON.parse(String(raw.init));
