@@ -106,7 +106,7 @@ describe('verdict check', () => {
     expect(await readFile(junit, 'utf8')).not.toContain('<script>');
   });
 
-  it('prints an input error quoting the history as one inert line', async () => {
+  it('prints an input error quoting the history inertly', async () => {
     const file = join(tempDir(), 'evil-f.jsonl');
     // A completion with nothing to pair with: the checker's error message quotes its f.
     await writeFile(file, `${JSON.stringify({ type: 'ok', f: 'w\u001b]2;pwned\u0007\nrequire strong: met', value: 1 })}\n`);

@@ -88,7 +88,7 @@ describe.runIf(pgUp)('verdict gate against a running service', () => {
     expect(await readFile(junit, 'utf8')).toMatch(/<error message="cannot reach/);
   });
 
-  it('prints what the service says about a refused history as one inert line', async () => {
+  it('prints what the service says about a refused history inertly', async () => {
     const file = join(dir, 'evil-f.jsonl');
     await writeFile(file, `${JSON.stringify({ type: 'ok', f: 'w\u001b]2;pwned\u0007\nrequire strong: met', value: 1 })}\n`);
     const ran = await gate('--server', server, '--token', token, '--history', file, '--model', 'register', '--require', 'strong');

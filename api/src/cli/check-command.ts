@@ -16,7 +16,7 @@ import {
   type RequiredLevel,
   type Report,
 } from '@verdict/checker';
-import { EXIT, UsageError, terminalLine, type CliCommand, type CliIo } from './command.js';
+import { EXIT, UsageError, terminalText, type CliCommand, type CliIo } from './command.js';
 
 const USAGE = `Usage: verdict check FILE... [options]
 
@@ -157,7 +157,7 @@ async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, r
   } catch (e) {
     if (isVerdictError(e) || (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') {
       const message = (e as Error).message;
-      io.err(`verdict check: ${terminalLine(message.includes(file) ? message : `${file}: ${message}`)}\n`);
+      io.err(`verdict check: ${terminalText(message.includes(file) ? message : `${file}: ${message}`)}\n`);
       if (options.json) io.out(`${JSON.stringify({ source: file, error: isVerdictError(e) ? e.toJSON?.() ?? { message } : { message } })}\n`);
       return EXIT.usage;
     }

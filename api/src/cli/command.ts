@@ -34,11 +34,13 @@ export class UsageError extends Error {
 }
 
 /**
- * A message that may quote a history or come from a server, made safe to print as one line: every
- * control character (line breaks and escape sequences included) is shown as `\u001b`, so a value
- * can neither drive the terminal nor forge a line of output in a CI log.
+ * A message that may quote a history or come from a server, made safe to print: control
+ * characters are shown as `\u001b` (no escape sequence reaches the terminal) and the lines after
+ * the first are indented (a value cannot forge a line of output in a CI log, such as a gate's
+ * `require strong: met`); a simulator error's `reproduce:` line stays readable.
  */
-export function terminalLine(text: string): string {
+export function terminalText(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const visible = text.replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visible.replace(/\n/g, '\n  ');
 }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { escapeXml, meetsRequirement, renderJunit, renderText } from '@verdict/checker';
 import { GATE_USAGE, parseGateArgs, type GateOptions } from '../gate/gate-args.js';
 import { GateClient, GateHttpError, type GateJob } from '../gate/gate-client.js';
-import { EXIT, terminalLine, type CliCommand, type CliIo } from './command.js';
+import { EXIT, terminalText, type CliCommand, type CliIo } from './command.js';
 
 const POLL_MS = 1_000;
 const PROGRESS_LINE_MS = 1_000;
@@ -42,7 +42,7 @@ async function gate(options: GateOptions, io: CliIo): Promise<number> {
     const final = await followToEnd(client, job.id, io);
     if (final.status !== 'done') {
       const why = `job ${final.status}${final.error !== null ? `: ${final.error.code}: ${final.error.message}` : ''}`;
-      io.err(`verdict gate: ${terminalLine(why)}\n`);
+      io.err(`verdict gate: ${terminalText(why)}\n`);
       await writeErrorJunit(options, why);
       return EXIT.unknown;
     }
@@ -61,7 +61,7 @@ async function gate(options: GateOptions, io: CliIo): Promise<number> {
       return EXIT.unknown;
     }
     if (e instanceof GateHttpError) {
-      io.err(`verdict gate: the service refused: ${terminalLine(`${e.code}: ${e.message}`)}\n`);
+      io.err(`verdict gate: the service refused: ${terminalText(`${e.code}: ${e.message}`)}\n`);
       const refusal = e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
       await writeErrorJunit(options, `${e.code}: ${e.message}`);
       return refusal ? EXIT.usage : EXIT.unknown;
@@ -86,12 +86,12 @@ async function followToEnd(client: GateClient, id: string, io: CliIo): Promise<G
     await client.follow(id, (event, data) => {
       if (event === 'job') {
         const job = data as GateJob;
-        if (job.status !== lastStatus) io.err(`verdict gate: job ${terminalLine(job.status)}\n`);
+        if (job.status !== lastStatus) io.err(`verdict gate: job ${terminalText(job.status)}\n`);
         lastStatus = job.status;
       } else if (event === 'progress' && Date.now() - lastLine > PROGRESS_LINE_MS) {
         lastLine = Date.now();
         const p = data as { phase: string; done?: number; total?: number };
-        io.err(`verdict gate:   ${terminalLine(`${p.phase}${p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : ''}`)}\n`);
+        io.err(`verdict gate:   ${terminalText(`${p.phase}${p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : ''}`)}\n`);
       }
     });
   } catch (e) {

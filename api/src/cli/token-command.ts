@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SCOPES, TokenStore, type Scope } from '../auth/token-store.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { EXIT, UsageError, terminalLine, type CliCommand, type CliIo } from './command.js';
+import { EXIT, UsageError, terminalText, type CliCommand, type CliIo } from './command.js';
 
 const USAGE = `Usage: verdict token create --name NAME [--scopes submit,read] [--team TEAM]
        verdict token list
@@ -122,7 +122,7 @@ async function viaServer(args: TokenArgs, io: CliIo): Promise<number> {
       : await fetch(`${args.server}/tokens/${encodeURIComponent(args.target!)}`, { method: 'DELETE', headers });
   const body = (await res.json()) as Record<string, unknown>;
   if (!res.ok) {
-    io.err(`verdict token: ${terminalLine(`${String(body.message ?? res.statusText)} (${String(body.code ?? res.status)})`)}\n`);
+    io.err(`verdict token: ${terminalText(`${String(body.message ?? res.statusText)} (${String(body.code ?? res.status)})`)}\n`);
     return res.status === 401 || res.status === 403 || res.status === 404 || res.status === 400 ? EXIT.usage : EXIT.software;
   }
   if (args.action === 'create') printCreated(io, body as unknown as { secret: string; id: string; scopes: string[]; team: string | null });
