@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from '@verdict/workers';
 import { ApiError } from './errors.js';
 
 /**
@@ -60,8 +61,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServiceCon
     concurrency: int(env, 'VERDICT_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 1_024),
     leaseMs: int(env, 'VERDICT_LEASE_MS', 30_000, 200, 3_600_000),
     reconcileMs: int(env, 'VERDICT_RECONCILE_MS', 10_000, 100, 3_600_000),
-    queueName: env.VERDICT_QUEUE ?? 'verdict-jobs',
-    queuePrefix: env.VERDICT_QUEUE_PREFIX ?? 'verdict',
+    queueName: env.VERDICT_QUEUE ?? DEFAULT_QUEUE_NAME,
+    queuePrefix: env.VERDICT_QUEUE_PREFIX ?? DEFAULT_PREFIX,
     maxAttempts: int(env, 'VERDICT_MAX_ATTEMPTS', 3, 1, 100),
     splitThresholdOps: int(env, 'VERDICT_SPLIT_OPS', 200_000, 1, 1e12),
     splitPartsMax: int(env, 'VERDICT_SPLIT_PARTS', 8, 2, 1_024),
