@@ -6,10 +6,7 @@
  * docs/service.md lists them all; a test keeps that list and this one equal.
  */
 
-export interface ApiErrorSpec {
-  readonly message: string;
-  readonly status: number;
-}
+import type { ErrorLocation, ErrorSpec } from '@verdict/checker';
 
 export const apiErrors = {
   VRD_ERR_API_INVALID: { message: 'invalid request: %s', status: 400 },
@@ -36,35 +33,27 @@ export const apiErrors = {
   // Start-up.
   VRD_ERR_DB_MIGRATION: { message: 'cannot migrate the database: %s', status: 500 },
   VRD_ERR_CONFIG: { message: 'invalid configuration: %s', status: 500 },
-} as const satisfies Record<string, ApiErrorSpec>;
+} as const satisfies Record<string, ErrorSpec>;
 
 export type ApiErrorCode = keyof typeof apiErrors;
-
-/** Where in the request an error was found: the field (a JSON path) or the line of an upload. */
-export interface ApiErrorLocation {
-  field?: string;
-  line?: number;
-  file?: string;
-  opIndex?: number;
-}
 
 /** The body of every error response. */
 export interface ErrorBody {
   code: string;
   message: string;
   status: number;
-  location?: ApiErrorLocation;
+  location?: ErrorLocation;
 }
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly code: ApiErrorCode;
   readonly status: number;
-  readonly location: ApiErrorLocation;
+  readonly location: ErrorLocation;
   /** Extra response headers (Retry-After, WWW-Authenticate). */
   readonly headers: Record<string, string>;
 
-  constructor(code: ApiErrorCode, reason: string, location: ApiErrorLocation = {}, headers: Record<string, string> = {}) {
+  constructor(code: ApiErrorCode, reason: string, location: ErrorLocation = {}, headers: Record<string, string> = {}) {
     const spec = apiErrors[code];
     const where = location.field !== undefined ? `${location.field}: ` : location.line !== undefined ? `line ${location.line}: ` : '';
     super(where + spec.message.replace('%s', reason));
@@ -90,7 +79,7 @@ export function toErrorBody(e: unknown): ErrorBody {
     code?: unknown; status?: unknown; statusCode?: unknown; message?: unknown; location?: unknown; validation?: unknown; validationContext?: unknown;
   };
   if (typeof x.code === 'string' && x.code.startsWith('VRD_ERR_') && typeof x.status === 'number') {
-    return withLocation({ code: x.code, message: String(x.message), status: x.status }, x.location as ApiErrorLocation | undefined);
+    return withLocation({ code: x.code, message: String(x.message), status: x.status }, x.location as ErrorLocation | undefined);
   }
   if (isDatabaseDown(e)) return new ApiError('VRD_ERR_API_UNAVAILABLE', 'the database is not answering; retry later').toJSON();
   if (Array.isArray(x.validation)) return validationBody(x.validation as ValidationIssue[], String(x.validationContext ?? 'body'));
@@ -153,7 +142,7 @@ function stripFastifyPrefix(message: string): string {
   return message.replace(/^FST_[A-Z_]+:\s*/, '');
 }
 
-function withLocation(body: ErrorBody, location: ApiErrorLocation | undefined): ErrorBody {
+function withLocation(body: ErrorBody, location: ErrorLocation | undefined): ErrorBody {
   if (location !== undefined && Object.keys(location).length > 0) body.location = location;
   return body;
 }

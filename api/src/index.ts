@@ -1,7 +1,7 @@
 /**
  * @verdict/api: the service, named explicitly. Everything not listed here is internal.
  */
-export { ApiError, apiErrors, toErrorBody, type ApiErrorCode, type ApiErrorLocation, type ErrorBody } from './errors.js';
+export { ApiError, apiErrors, toErrorBody, type ApiErrorCode, type ErrorBody } from './errors.js';
 export { isEmbedded, loadConfig, type ServiceConfig } from './config.js';
 export { startService, type Service } from './service.js';
 export { wireService, type WiredService } from './wire-service.js';

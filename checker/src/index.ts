@@ -1,7 +1,7 @@
 /**
  * @verdict/checker: the public API, named explicitly. Everything not listed here is internal.
  */
-export { VerdictError, checkerErrors, isVerdictError, type CheckerErrorCode, type ErrorLocation } from './errors.js';
+export { VerdictError, checkerErrors, isVerdictError, type CheckerErrorCode, type ErrorLocation, type ErrorSpec } from './errors.js';
 
 export { NEMESIS_PROCESS, isNemesisOp, type History, type HistoryFormat, type Op, type OpType, type Operation, type ProcessId } from './history/op.js';
 export { HistoryBuilder, historyFromOps, type HistoryBuilderOptions } from './history/history-builder.js';

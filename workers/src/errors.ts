@@ -5,10 +5,7 @@
  * `code` (checker's `isVerdictError` recognises these too), not only `instanceof`.
  */
 
-export interface WorkersErrorSpec {
-  readonly message: string;
-  readonly status: number;
-}
+import type { ErrorSpec } from '@verdict/checker';
 
 export const workersErrors = {
   VRD_ERR_RUN_SPEC: { message: 'invalid run spec: %s', status: 400 },
@@ -19,7 +16,7 @@ export const workersErrors = {
   VRD_ERR_SIM_NODE: { message: 'a protocol node failed: %s', status: 500 },
   VRD_ERR_SIM_PROTOCOL: { message: 'the protocol definition is unusable: %s', status: 500 },
   VRD_ERR_SIM_BUDGET: { message: 'the simulation exceeded its budget: %s', status: 500 },
-} as const satisfies Record<string, WorkersErrorSpec>;
+} as const satisfies Record<string, ErrorSpec>;
 
 export type WorkersErrorCode = keyof typeof workersErrors;
 
