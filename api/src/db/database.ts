@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations, type MigrateResult } from './migrate.js';
+import { storedTextExtension } from './stored-text.js';
 
 export interface DatabaseOptions {
   /** Real Postgres; absent → embedded PGlite under `dataDir`. */
@@ -33,7 +34,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   pool.on('error', () => undefined);
   try {
     const migrations = options.migrate === false ? { applied: [], modified: [] } : await applyMigrations(pool);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    // A query-only extension leaves every method's signature as it was, so the client keeps its type.
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) }).$extends(storedTextExtension) as unknown as PrismaClient;
     return {
       prisma,
       pool,

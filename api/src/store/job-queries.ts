@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/token-store.js';
+import { decodeStoredJsonText } from '../db/stored-text.js';
 import { ApiError } from '../errors.js';
 import type { Anomaly, Job, JobKind, JobStatus, Outcome, Prisma, PrismaClient } from '../generated/prisma/client.js';
 
@@ -95,7 +96,7 @@ export async function reportJson(prisma: PrismaClient, jobId: string): Promise<{
   const rows = await prisma.$queryRaw<{ body: string; team: string | null }[]>`
     SELECT r.body::text AS body, j.team FROM reports r JOIN jobs j ON j.id = r.job_id WHERE r.job_id = ${jobId}::uuid`;
   const row = rows[0];
-  return row === undefined ? undefined : { json: row.body, team: row.team };
+  return row === undefined ? undefined : { json: decodeStoredJsonText(row.body), team: row.team };
 }
 
 function page<T extends { seq: number }>(rows: T[], limit: number): Page<T> {

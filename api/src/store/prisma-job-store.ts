@@ -12,6 +12,7 @@ import type {
   RecoverableJob,
 } from '@verdict/workers';
 import type { Report } from '@verdict/checker';
+import { decodeStored, encodeStored } from '../db/stored-text.js';
 import { ApiError } from '../errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { writeHistory } from './history-store.js';
@@ -75,7 +76,7 @@ export class PrismaJobStore implements JobStore {
   }
 
   async heartbeat(claim: JobClaim, progress?: JobProgress): Promise<'ok' | 'cancelled' | 'lost'> {
-    const progressJson = progress === undefined ? null : JSON.stringify(progress);
+    const progressJson = progress === undefined ? null : JSON.stringify(encodeStored(progress));
     const n = await this.prisma.$executeRaw`
       UPDATE jobs SET heartbeat_at = now(), progress = COALESCE(${progressJson}::jsonb, progress)
       WHERE id = ${claim.jobId}::uuid AND attempts = ${claim.attempt} AND status = 'running'`;
@@ -117,7 +118,7 @@ export class PrismaJobStore implements JobStore {
   async fail(claim: JobClaim, error: JobErrorInfo): Promise<CompleteResult> {
     return this.prisma.$transaction(async (tx) => {
       const n = await tx.$executeRaw`
-        UPDATE jobs SET status = 'failed', error = ${JSON.stringify(error)}::jsonb, finished_at = now(), heartbeat_at = NULL, updated_at = now()
+        UPDATE jobs SET status = 'failed', error = ${JSON.stringify(encodeStored(error))}::jsonb, finished_at = now(), heartbeat_at = NULL, updated_at = now()
         WHERE id = ${claim.jobId}::uuid AND attempts = ${claim.attempt} AND status = 'running'`;
       if (n !== 1) return { written: false };
       return this.parentReadiness(tx, claim.jobId);
@@ -219,7 +220,7 @@ function claimedJob(row: ClaimedRow): ClaimedJob {
     kind: row.kind,
     attempt: row.attempts,
     maxAttempts: row.max_attempts,
-    spec: (row.spec ?? {}) as Record<string, unknown>,
+    spec: decodeStored((row.spec ?? {}) as Record<string, unknown>),
     parentId: row.parent_id,
     partIndex: row.part_index,
   };
