@@ -85,6 +85,22 @@ describe.runIf(pgUp)('the in-process runner', () => {
     expect(most).toBeGreaterThan(1);
   });
 
+  it('fails a job after its last attempt, telling the reader what happened but not an internal message', async () => {
+    const r = runner(async () => {
+      throw new Error('Invalid `tx.report.create()` invocation in /srv/verdict/api/src/store/prisma-job-store.ts:97');
+    });
+    await r.start();
+    const j = await db.prisma.job.create({ data: { kind: 'check', spec: {}, maxAttempts: 2 } });
+    r.enqueue(j.id);
+    const [row] = await settled([j.id]);
+    await r.stop();
+    expect(row).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'VRD_ERR_JOB_ATTEMPTS', status: 500 } });
+    const message = (row!.error as { message: string }).message;
+    expect(message).toMatch(/^failed after 2 attempt\(s\): an internal error \(the worker log has its cause/);
+    expect(message).not.toContain('/srv/verdict');
+    expect(logged.some((l) => l === 'job attempt failed')).toBe(true);
+  });
+
   it('stops a running job that is cancelled, and writes nothing for it', async () => {
     let aborted = false;
     const r = runner(async (_j, context) => {

@@ -27,13 +27,19 @@ export class JobCancelledError extends Error {
  * deterministic, so a node that threw or a budget exceeded fails the same way every attempt).
  * Anything else is transient and retried.
  */
+const INTERNAL_MESSAGE = 'an internal error (the worker log has its cause, under the job id)';
+
 export function isPermanentJobError(e: unknown): boolean {
   const info = e as { code?: unknown; status?: unknown } | null;
   if (typeof info?.code !== 'string' || !info.code.startsWith('VRD_ERR_')) return false;
   return info.code.startsWith('VRD_ERR_SIM_') || (typeof info.status === 'number' && info.status >= 400 && info.status < 500);
 }
 
-/** The stored form of any error: code, message and, for the checker's errors, status and location. */
+/**
+ * The stored form of any error: code, message and, for the checker's errors, status and location.
+ * Anything else is an internal error whose message stays in the worker's log: it is shown to
+ * whoever reads the job, and a driver's or database's message names source paths and queries.
+ */
 export function toJobErrorInfo(e: unknown): JobErrorInfo {
   if (typeof e === 'object' && e !== null) {
     const x = e as { code?: unknown; message?: unknown; status?: unknown; location?: unknown };
@@ -46,6 +52,5 @@ export function toJobErrorInfo(e: unknown): JobErrorInfo {
       return info;
     }
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return { code: JOB_ERROR_CODES.internal, message, status: 500 };
+  return { code: JOB_ERROR_CODES.internal, message: INTERNAL_MESSAGE, status: 500 };
 }
