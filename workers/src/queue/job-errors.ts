@@ -27,13 +27,13 @@ export class JobCancelledError extends Error {
  * deterministic, so a node that threw or a budget exceeded fails the same way every attempt).
  * Anything else is transient and retried.
  */
-const INTERNAL_MESSAGE = 'an internal error (the worker log has its cause, under the job id)';
-
 export function isPermanentJobError(e: unknown): boolean {
   const info = e as { code?: unknown; status?: unknown } | null;
   if (typeof info?.code !== 'string' || !info.code.startsWith('VRD_ERR_')) return false;
   return info.code.startsWith('VRD_ERR_SIM_') || (typeof info.status === 'number' && info.status >= 400 && info.status < 500);
 }
+
+const INTERNAL_MESSAGE = 'an internal error (the worker log has its cause, under the job id)';
 
 /**
  * The stored form of any error: code, message and, for the checker's errors, status and location.
