@@ -1,3 +1,5 @@
+import { firstSlot, slotsFor } from '../linearizability/open-addressing.js';
+
 /**
  * Lowe's memoisation for the sequential search: the set of (frontier, model state) pairs already
  * explored. A frontier is keyed compactly, with variable length: which chains are finished and
@@ -39,7 +41,7 @@ export class FrontierMemo<S> {
   add(key: Uint32Array, length: number, h1: number, h2: number, state: S, stateHash: number): boolean {
     const hash = (h1 ^ Math.imul(stateHash, 0x9e3779b1)) | 0;
     const { slots, mask } = this;
-    let slot = (hash ^ (hash >>> 15)) & mask;
+    let slot = firstSlot(hash, mask);
     for (let e = slots[slot]!; e !== -1; e = slots[slot]!) {
       if (this.hashes[e] === hash && this.hashes2[e] === h2 && this.sameKey(e, key, length) && this.equal(this.states[e]!, state)) return false;
       slot = (slot + 1) & mask;
@@ -86,15 +88,7 @@ export class FrontierMemo<S> {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let e = 0; e < this.count; e++) {
-      const hash = this.hashes[e]!;
-      let slot = (hash ^ (hash >>> 15)) & mask;
-      while (slots[slot] !== -1) slot = (slot + 1) & mask;
-      slots[slot] = e;
-    }
-    this.slots = slots;
-    this.mask = mask;
+    this.slots = slotsFor(this.hashes, this.count, this.slots.length * 2);
+    this.mask = this.slots.length - 1;
   }
 }

@@ -1,3 +1,5 @@
+import { firstSlot, slotsFor } from './open-addressing.js';
+
 /**
  * Lowe's memoisation for the WGL search: the set of (linearized ops, model state) pairs already
  * explored. The linearized set is a bitset with an incremental Zobrist hash (two 32-bit words);
@@ -48,7 +50,7 @@ export class VisitedCache<S> {
     const key = (h1 ^ Math.imul(stateHash, 0x9e3779b1)) | 0;
     const slots = this.slots;
     const mask = this.mask;
-    let slot = (key ^ (key >>> 15)) & mask;
+    let slot = firstSlot(key, mask);
     for (let e = slots[slot]!; e !== -1; e = slots[slot]!) {
       if (this.keys[e] === key && this.hashes2[e] === h2 && this.sameBits(e, bits) && this.equal(this.states[e]!, state)) return false;
       slot = (slot + 1) & mask;
@@ -93,15 +95,7 @@ export class VisitedCache<S> {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let e = 0; e < this.count; e++) {
-      const key = this.keys[e]!;
-      let slot = (key ^ (key >>> 15)) & mask;
-      while (slots[slot] !== -1) slot = (slot + 1) & mask;
-      slots[slot] = e;
-    }
-    this.slots = slots;
-    this.mask = mask;
+    this.slots = slotsFor(this.keys, this.count, this.slots.length * 2);
+    this.mask = this.slots.length - 1;
   }
 }
