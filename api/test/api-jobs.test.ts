@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpus, gzip, multipart, sseEvents } from './support/http.js';
+import { WRITE_THEN_READ, corpus, gzip, multipart, sseEvents } from './support/http.js';
 import { databaseBackends } from './support/services.js';
 import { testApp, waitForJob, type TestApp } from './support/test-app.js';
 
 const backends = await databaseBackends();
-
-const OPS = [
-  { process: 0, type: 'invoke', f: 'write', value: 1 },
-  { process: 0, type: 'ok', f: 'write', value: 1 },
-  { process: 1, type: 'invoke', f: 'read', value: null },
-  { process: 1, type: 'ok', f: 'read', value: 1 },
-];
 
 describe.each(backends)('jobs through the API (%s)', (backend) => {
   let t: TestApp;
@@ -31,9 +24,9 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
 
   it('accepts a history in every form and judges each as the corpus expects', async () => {
     const submissions = {
-      jsonArray: await post('/jobs?model=register&init=0', OPS),
+      jsonArray: await post('/jobs?model=register&init=0', WRITE_THEN_READ),
       jsonText: await post('/jobs', { history: corpus('knossos/cas-register/bad/cas-failure.edn').toString(), model: 'cas-register', init: 0, source: 'cas-failure.edn' }),
-      jsonlGzipEncoded: await post('/jobs?model=register&init=0&format=jsonl', gzip(OPS.map((o) => JSON.stringify(o)).join('\n')), { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }),
+      jsonlGzipEncoded: await post('/jobs?model=register&init=0&format=jsonl', gzip(WRITE_THEN_READ.map((o) => JSON.stringify(o)).join('\n')), { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }),
       ednGzipFile: await post('/jobs?model=cas-register&init=0&source=memstress.edn.gz', gzip(corpus('knossos/cas-register/good/memstress3-1.edn')), { 'content-type': 'application/gzip' }),
       porcupineEtcd: await post('/jobs?source=etcd_000.log', corpus('porcupine/jepsen/etcd_000.log'), { 'content-type': 'text/plain' }),
     };
@@ -77,7 +70,7 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = res.body.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map(({ process, type, f, value }) => ({ process, type, f, value }))).toEqual(OPS);
+    expect(lines.map(({ process, type, f, value }) => ({ process, type, f, value }))).toEqual(WRITE_THEN_READ);
     const big = await get(`/jobs/${ids.jsonText}/history`);
     expect(big.body.trim().split('\n')).toHaveLength(590);
   });

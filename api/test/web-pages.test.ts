@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpus } from './support/http.js';
+import { WRITE_THEN_READ, corpus } from './support/http.js';
 import { databaseBackends } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
 import { hostileTxnOps, page, signIn, submitAndWait } from './support/web-fixtures.js';
 
 const backends = await databaseBackends();
-
-const OK_OPS = [
-  { process: 0, type: 'invoke', f: 'write', value: 1 },
-  { process: 0, type: 'ok', f: 'write', value: 1 },
-  { process: 1, type: 'invoke', f: 'read', value: null },
-  { process: 1, type: 'ok', f: 'read', value: 1 },
-];
 
 /** Job ids on a list page, in order. */
 function listedJobs(body: string): string[] {
@@ -29,8 +22,8 @@ describe.each(backends)('the web pages (%s)', (backend) => {
     cookie = await signIn(t.app, auth);
     const casFailure = { history: corpus('knossos/cas-register/bad/cas-failure.edn').toString(), model: 'cas-register', init: 0, source: 'cas-failure.edn' };
     ids.cas = (await submitAndWait(t, auth, '/jobs', casFailure)).id as string;
-    ids.ok1 = (await submitAndWait(t, auth, '/jobs?model=register&init=0&source=ok-1.json', OK_OPS)).id as string;
-    ids.ok2 = (await submitAndWait(t, auth, '/jobs?model=register&init=0&source=ok-2.json', OK_OPS)).id as string;
+    ids.ok1 = (await submitAndWait(t, auth, '/jobs?model=register&init=0&source=ok-1.json', WRITE_THEN_READ)).id as string;
+    ids.ok2 = (await submitAndWait(t, auth, '/jobs?model=register&init=0&source=ok-2.json', WRITE_THEN_READ)).id as string;
     ids.txn = (await submitAndWait(t, auth, '/jobs?source=dirty.json', hostileTxnOps())).id as string;
     ids.paxos = (await submitAndWait(t, auth, '/jobs', { protocol: 'paxos', nemesis: 'partition-halves', seed: 7, ops: 120 })).id as string;
     // Running, its lease renewed far ahead: no runner takes it over while the tests look at it.

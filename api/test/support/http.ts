@@ -2,6 +2,14 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 /** A corpus file's bytes (histories/ at the repository root). */
+/** A linearizable register history: a write of 1, then a read of it. */
+export const WRITE_THEN_READ = [
+  { process: 0, type: 'invoke', f: 'write', value: 1 },
+  { process: 0, type: 'ok', f: 'write', value: 1 },
+  { process: 1, type: 'invoke', f: 'read', value: null },
+  { process: 1, type: 'ok', f: 'read', value: 1 },
+];
+
 export function corpus(path: string): Buffer {
   return readFileSync(new URL(`../../../histories/${path}`, import.meta.url));
 }
