@@ -11,7 +11,9 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await testApp('api_jobs', {}, backend);
+    // No periodic recovery: the cancel test's job, put in the database by hand, must stay queued
+    // until the test cancels it (a reconciler tick would run it first).
+    t = await testApp('api_jobs', { reconcileMs: 3_600_000 }, backend);
     auth = await t.token(['submit']);
   });
   afterAll(async () => {
