@@ -2,7 +2,8 @@ import { checkHistory, historyFromOps, type History, type Report } from '@verdic
 import { SeededRng } from '../sim/rng.js';
 import { dbTestCommand, resolveDbTestSpec, type DbTestSpec, type ResolvedDbTestSpec } from './db-test-spec.js';
 import { runAgainstDatabase, type DbRunStats } from './db-runner.js';
-import { connectorFor, type SqlConnector } from './sql-session.js';
+import { WorkersError } from '../errors.js';
+import { connectorFor, type SqlConnector, type SqlSession } from './sql-session.js';
 import { createNamespace, dropNamespace, newNamespace } from './test-namespace.js';
 import { bankSql } from './workloads/bank-sql.js';
 import type { SqlWorkload } from './workloads/sql-workload.js';
@@ -51,7 +52,7 @@ export async function testDatabase(input: DbTestSpec | ResolvedDbTestSpec, optio
   const connect = options.connector ?? (await connectorFor(spec.target.dialect));
   const workload = sqlWorkload(spec);
   const namespace = newNamespace();
-  const admin = await connect(spec.target, { connectTimeoutMs: 5_000 });
+  const admin = await reach(connect, spec);
   let outcome: Awaited<ReturnType<typeof runAgainstDatabase>>;
   try {
     await createNamespace(admin, namespace);
@@ -124,6 +125,15 @@ function sqlWorkload(spec: ResolvedDbTestSpec): SqlWorkload {
       return predicateSql(options);
     case 'bank':
       return bankSql({ ops: spec.ops, seed, accounts: spec.keys });
+  }
+}
+
+/** The first connection: a target that cannot be reached is a clear error naming it (never its password). */
+async function reach(connect: SqlConnector, spec: ResolvedDbTestSpec): Promise<SqlSession> {
+  try {
+    return await connect(spec.target, { connectTimeoutMs: 5_000 });
+  } catch (e) {
+    throw new WorkersError('VRD_ERR_TARGET_CONNECT', `${spec.target.display}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 
