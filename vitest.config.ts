@@ -5,6 +5,10 @@ export default defineConfig({
     // Workspace packages resolve to their TypeScript sources (the "source" export condition).
     conditions: ['source'],
   },
+  // The same for modules loaded on the server side (the api's imports of @verdict/workers and
+  // @verdict/checker): without it they resolved to the packages' built dist, so a test ran
+  // yesterday's build whenever the sources had changed since the last `tsc -b`.
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['checker/test/**/*.test.ts', 'workers/test/**/*.test.ts', 'api/test/**/*.test.ts'],
     testTimeout: 60_000,

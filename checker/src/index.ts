@@ -18,6 +18,9 @@ export { setModel } from './models/set.js';
 export { fifoQueueModel, unorderedQueueModel } from './models/queue.js';
 export { mutexModel } from './models/mutex.js';
 export { counterModel } from './models/counter.js';
+export { bankModel, type Balances } from './models/bank.js';
+export { checkBankInvariant } from './invariants/bank-invariant.js';
+export type { InvariantResult, InvariantViolation } from './invariants/types.js';
 export { hashValue, showValue, stableStringify, valueEquals } from './models/values.js';
 
 export { check, checkSync, type CheckOptions, type CheckProgress } from './linearizability/check.js';

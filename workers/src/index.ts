@@ -43,3 +43,11 @@ export { BullmqDispatcher } from './queue/bullmq-dispatcher.js';
 export { BullmqJobWorker, type BullmqWorkerOptions } from './queue/bullmq-worker.js';
 export { BullmqJobEvents } from './queue/bullmq-events.js';
 export { Reconciler, type ReconcilerOptions } from './queue/reconciler.js';
+
+// Real databases (src/databases): workloads run against Postgres and MySQL/MariaDB over real connections.
+export { testDatabase, type DbTestFacts, type DbTestOptions, type DbTestResult } from './databases/db-test.js';
+export { resolveDbTestSpec, dbTestCommand, type DbTestSpec, type ResolvedDbTestSpec } from './databases/db-test-spec.js';
+export { SQL_ISOLATION_LEVELS, isSqlIsolationLevel, type SqlIsolationLevel } from './databases/isolation-levels.js';
+export { DB_WORKLOADS, isDbWorkloadName, type DbWorkloadName } from './databases/workloads/sql-workload.js';
+export { parseTarget, redact, type DbTarget, type Dialect } from './databases/target.js';
+export { runDbMatrix, renderDbMatrix, anomalyCounts, MATRIX_COLUMNS, type DbMatrixOptions, type DbMatrixResult, type DbMatrixRun } from './databases/db-matrix.js';

@@ -8,15 +8,16 @@ import { Redis } from 'ioredis';
 /** The machine's Postgres and Redis, as CI provides them. */
 export const POSTGRES_ADMIN_URL = process.env.VERDICT_TEST_POSTGRES ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.VERDICT_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+export const MARIADB_URL = process.env.VERDICT_TEST_MARIADB ?? 'mysql://root@127.0.0.1:3306/test';
 
 /**
  * Is a service the integration tests need reachable? In CI (VERDICT_CI=1) a missing service is
  * a failure; on a developer machine the tests that need it are skipped, loudly.
  */
-export async function requireService(name: 'postgres' | 'redis' | 'redis-server'): Promise<boolean> {
-  const ok = name === 'postgres' ? await postgresUp() : name === 'redis' ? await redisUp() : await redisServerInstalled();
+export async function requireService(name: 'postgres' | 'redis' | 'redis-server' | 'mariadb'): Promise<boolean> {
+  const ok = name === 'postgres' ? await postgresUp() : name === 'redis' ? await redisUp() : name === 'mariadb' ? await mariadbUp() : await redisServerInstalled();
   if (ok) return true;
-  const what = { postgres: `Postgres at ${POSTGRES_ADMIN_URL}`, redis: `Redis at ${REDIS_URL}`, 'redis-server': 'the redis-server binary' }[name];
+  const what = { postgres: `Postgres at ${POSTGRES_ADMIN_URL}`, redis: `Redis at ${REDIS_URL}`, 'redis-server': 'the redis-server binary', mariadb: `MariaDB at ${MARIADB_URL}` }[name];
   if (process.env.VERDICT_CI === '1') throw new Error(`${what} is not available, and VERDICT_CI=1: integration tests must run in CI`);
   console.warn(`\n*** SKIPPING tests that need ${what}: it is not available on this machine ***\n`);
   return false;
@@ -45,6 +46,19 @@ async function redisUp(): Promise<boolean> {
     return false;
   } finally {
     redis.disconnect();
+  }
+}
+
+async function mariadbUp(): Promise<boolean> {
+  const mysql = await import('mysql2/promise');
+  const url = new URL(MARIADB_URL);
+  try {
+    const c = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: url.username || 'root', password: decodeURIComponent(url.password), connectTimeout: 2_000 });
+    await c.query('SELECT 1');
+    await c.end();
+    return true;
+  } catch {
+    return false;
   }
 }
 

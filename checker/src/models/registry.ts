@@ -1,4 +1,5 @@
 import { VerdictError } from '../errors.js';
+import { bankModel } from './bank.js';
 import { counterModel } from './counter.js';
 import { kvModel } from './kv.js';
 import type { Model } from './model.js';
@@ -25,6 +26,7 @@ const MODELS: Record<string, ModelEntry> = {
   'fifo-queue': { description: 'FIFO queue: enqueue, dequeue', create: () => fifoQueueModel() },
   mutex: { description: 'lock: acquire, release', create: () => mutexModel() },
   counter: { description: 'counter: add / increment, read', create: (init) => counterModel(init ?? 0) },
+  bank: { description: "Jepsen's bank: transfer {from, to, amount}, read of every balance; init the opening balances {account: balance}", create: (init) => bankModel(init) },
 };
 
 export const MODEL_NAMES: readonly string[] = Object.keys(MODELS);

@@ -1,6 +1,7 @@
 import { VerdictError } from '../errors.js';
 import type { History } from '../history/op.js';
 import { checkLevels } from '../consistency/levels.js';
+import { checkInvariants } from '../invariants/registry.js';
 import { checkIsolation } from '../isolation/check-isolation.js';
 import { isTransactionalHistory } from '../isolation/micro-ops.js';
 import { check, type CheckOptions, type CheckProgress } from '../linearizability/check.js';
@@ -56,6 +57,8 @@ export async function checkHistory(history: History, options: CheckHistoryOption
     } else {
       report.linearizability = await check(model, history, limits);
     }
+    const invariants = model.spec !== undefined ? checkInvariants(model.spec.name, history, model.spec.init) : [];
+    if (invariants.length > 0) report.invariants = invariants;
   }
   report.verdict = summarize(report);
   report.elapsedMs = Math.round((performance.now() - started) * 10) / 10;

@@ -1,4 +1,5 @@
 import type { LevelsResult } from '../consistency/types.js';
+import type { InvariantResult } from '../invariants/types.js';
 import type { IsolationResult } from '../isolation/types.js';
 import type { Counterexample, LinearizabilityResult, OperationView } from '../linearizability/result.js';
 import type { Report } from './report.js';
@@ -15,6 +16,7 @@ export function renderText(report: Report): string {
   if (report.linearizability !== undefined) out.push('', ...linearizabilityText(report.linearizability));
   if (report.consistency !== undefined) out.push('', ...levelsText(report.consistency));
   if (report.isolation !== undefined) out.push('', ...isolationText(report.isolation));
+  for (const invariant of report.invariants ?? []) out.push('', ...invariantText(invariant));
   out.push('', `checked in ${formatMs(report.elapsedMs)}`);
   return sanitize(`${out.join('\n')}\n`);
 }
@@ -59,6 +61,13 @@ function opLine(op: OperationView): string {
   const span = `[${op.call}, ${op.ret ?? '…'}]`;
   const status = op.status === 'ok' ? '' : ` (${op.status === 'info' ? 'indeterminate' : 'failed'})`;
   return `#${op.id} process ${procName(op.process)} ${span.padEnd(14)} ${op.description}${status}`;
+}
+
+function invariantText(invariant: InvariantResult): string[] {
+  const out = [`Invariant ${invariant.name}: ${invariant.status} — ${invariant.checks} (${invariant.observations} reads)`];
+  for (const [kind, n] of Object.entries(invariant.counts)) out.push(`  ${kind}: ${n}`);
+  for (const v of invariant.violations) out.push(`    - ${v.sentence} (operation #${v.operations.join(', #')})`);
+  return out;
 }
 
 function levelsText(levels: LevelsResult): string[] {

@@ -1,5 +1,6 @@
 import type { LevelsResult } from '../consistency/types.js';
 import type { IsolationLevel, IsolationResult } from '../isolation/types.js';
+import type { InvariantResult } from '../invariants/types.js';
 import type { LinearizabilityResult } from '../linearizability/result.js';
 import type { ConsistencyLevel } from '../consistency/types.js';
 
@@ -27,6 +28,8 @@ export interface Report {
   linearizability?: LinearizabilityResult;
   consistency?: LevelsResult;
   isolation?: IsolationResult;
+  /** Invariants every read must keep, checked beside the model (the bank's constant total). */
+  invariants?: InvariantResult[];
   /** The headline: the strongest level of each lattice that holds. */
   verdict: {
     consistency?: ConsistencyLevel | 'none';

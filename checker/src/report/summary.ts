@@ -31,6 +31,10 @@ export function summarize(report: Report): Report['verdict'] {
     const types = [...new Set(report.isolation.anomalies.map((a) => a.type))];
     parts.push(`strongest isolation level that holds: ${report.isolation.strongest}${types.length > 0 ? ` (anomalies: ${types.join(', ')})` : ''}`);
   }
+  for (const invariant of report.invariants ?? []) {
+    violated ||= invariant.status === 'violated';
+    parts.push(`${invariant.name} invariant ${invariant.status === 'holds' ? 'holds' : `violated (${Object.entries(invariant.counts).map(([k, n]) => `${n} ${k}`).join(', ')})`}`);
+  }
   verdict.outcome = violated ? 'violated' : unknown ? 'unknown' : 'ok';
   verdict.summary = parts.join('; ');
   return verdict;

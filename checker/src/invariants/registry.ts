@@ -1,0 +1,14 @@
+import type { History } from '../history/op.js';
+import { checkBankInvariant } from './bank-invariant.js';
+import type { InvariantResult } from './types.js';
+
+/** The invariants checked beside a model's linearizability, by model name. */
+const INVARIANTS: Readonly<Record<string, (history: History, init: unknown) => InvariantResult>> = {
+  bank: checkBankInvariant,
+};
+
+/** Every invariant that applies to histories of this model. */
+export function checkInvariants(modelName: string, history: History, init: unknown): InvariantResult[] {
+  const check = INVARIANTS[modelName];
+  return check === undefined ? [] : [check(history, init)];
+}

@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabase, type DbTestResult, type DbTestSpec } from '../src/index.js';
+import { anomalyCounts } from '../src/databases/db-matrix.js';
+import { leftoverNamespaces, POSTGRES_TARGET, requireDatabase } from './support/databases.js';
+import { G1, expectNoneOf, findWithin } from './support/database-expect.js';
+
+const ready = await requireDatabase('postgres');
+
+/** Small, contended runs: enough for the anomalies each level lets through to show. */
+const base = { target: POSTGRES_TARGET, clients: 6, ops: 400, keys: 3, timeLimitS: 40 } satisfies Partial<DbTestSpec>;
+const namespaces: string[] = [];
+
+async function run(spec: Omit<DbTestSpec, 'target'>): Promise<DbTestResult> {
+  const result = await testDatabase({ ...base, ...spec });
+  namespaces.push(result.facts.namespace);
+  return result;
+}
+
+describe.skipIf(!ready)('PostgreSQL 15, measured', () => {
+  afterAll(async () => {
+    if (!ready) return;
+    // Every run worked in a schema of its own and dropped it.
+    const left = await leftoverNamespaces(POSTGRES_TARGET);
+    for (const n of namespaces) expect(left).not.toContain(n);
+  });
+
+  it('SERIALIZABLE: no anomaly on any workload, and the database refused what it had to', async () => {
+    for (const workload of ['list-append', 'rw-register', 'bank', 'predicate'] as const) {
+      const r = await run({ workload, isolation: 'serializable', seed: 11 });
+      expect(r.report.verdict.outcome, `${workload}: ${r.report.verdict.summary}`).toBe('ok');
+      expect(anomalyCounts(r.report), workload).toEqual({});
+      expect(r.facts.ok, workload).toBeGreaterThan(0);
+      expect(r.history.operations.filter((o) => o.phase === 'final').length, workload).toBeGreaterThan(0);
+    }
+  });
+
+  it('REPEATABLE READ is snapshot isolation: write skew (G2-item) shows, but no G-single and no lost update', async () => {
+    const found = await findWithin(3, (seed) => run({ workload: 'list-append', isolation: 'repeatable-read', seed }), (r) => (anomalyCounts(r.report)['G2-item'] ?? 0) > 0);
+    const counts = anomalyCounts(found.report);
+    expect(found.report.isolation?.levels.find((l) => l.level === 'snapshot-isolation')?.status).toBe('holds');
+    expectNoneOf(counts, ['G-single', 'lost-update', ...G1]);
+    // A concurrent update is refused, never lost: the bank keeps its total.
+    const bank = await run({ workload: 'bank', isolation: 'repeatable-read', seed: 5 });
+    expect(bank.report.invariants?.[0]?.status).toBe('holds');
+    expect(bank.facts.failReasons['serialization-failure'] ?? 0).toBeGreaterThan(0);
+  });
+
+  it('READ COMMITTED: read skew (G-single) or non-repeatable reads show, and lost updates; never a dirty read', async () => {
+    const found = await findWithin(3, (seed) => run({ workload: 'rw-register', isolation: 'read-committed', seed }), (r) => {
+      const c = anomalyCounts(r.report);
+      return (c['G-single'] ?? 0) + (c['non-repeatable-read'] ?? 0) > 0;
+    });
+    expectNoneOf(anomalyCounts(found.report), G1);
+    const bank = await run({ workload: 'bank', isolation: 'read-committed', seed: 5 });
+    expect(bank.report.invariants?.[0]?.status).toBe('violated');
+    const phantoms = await findWithin(3, (seed) => run({ workload: 'predicate', isolation: 'read-committed', seed }), (r) => (anomalyCounts(r.report)['phantom-read'] ?? 0) > 0);
+    expectNoneOf(anomalyCounts(phantoms.report), G1);
+  });
+
+  it('READ UNCOMMITTED runs as READ COMMITTED: still no dirty read, and the facts say so', async () => {
+    const r = await run({ workload: 'list-append', isolation: 'read-uncommitted', seed: 3, abortRate: 0.2 });
+    expectNoneOf(anomalyCounts(r.report), G1);
+    expect(r.facts.level.note).toMatch(/READ COMMITTED/);
+  });
+
+  it('killing its own connections mid-transaction gives info operations, never a false anomaly', async () => {
+    const r = await run({ workload: 'list-append', isolation: 'serializable', seed: 21, killEveryMs: 40, ops: 300 });
+    expect(r.facts.kills).toBeGreaterThan(0);
+    expect(r.facts.info).toBeGreaterThan(0);
+    expect(r.history.events.some((e) => e.f === 'kill-connection')).toBe(true);
+    expect(r.report.verdict.outcome, r.report.verdict.summary).toBe('ok');
+    // A client that got info went on under a fresh process (Jepsen's rule).
+    for (const info of r.history.operations.filter((o) => o.status === 'info')) {
+      expect(r.history.operations.filter((o) => o.process === info.process && o.call > info.call)).toHaveLength(0);
+    }
+  });
+
+  it('a client timeout is info: a transaction the client gave up on may have committed', async () => {
+    const r = await run({ workload: 'rw-register', isolation: 'serializable', seed: 8, txnTimeoutMs: 10, ops: 150 });
+    expect(r.facts.infoReasons['client-timeout'] ?? 0).toBeGreaterThan(0);
+    expect(r.report.verdict.outcome, r.report.verdict.summary).toBe('ok');
+  });
+});
