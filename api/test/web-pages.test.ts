@@ -81,15 +81,20 @@ describe.each(backends)('the web pages (%s)', (backend) => {
     expect(body).toContain('<tr class="witness">');
     expect(body).toMatch(/<section class="card" id="timeline">[\s\S]*<svg [^>]*aria-label="history timeline"/);
     expect(body).toMatch(/<rect class="[a-z]+ hl"/);
-    expect(body).toMatch(/Positions 3–531 of 590 history events;\s+the 17 operation\(s\) of the witness are outlined in red/);
-    expect(body.match(/<rect class="[a-z]+ hl"/g)).toHaveLength(17);
+    expect(body).toMatch(/Positions 3–531 of 590 history events; drawn: the witness&#39;s \d+ processes \(\d+ other operation\(s\) in this window left out\);\s+the 17 operation\(s\) of the witness are outlined in red, the one that cannot be linearized darkest/);
+    // The witness outlined, and the operation that cannot be linearized outlined apart.
+    expect(body.match(/<rect class="[a-z]+ hl( bl)?"/g)).toHaveLength(17);
+    expect(body.match(/<rect class="[a-z]+ hl bl"/g)).toHaveLength(1);
     // Tooltips number operations as the report does: #244 is the read that cannot be linearized.
-    expect(body).toContain('<td class="mono">#244</td>');
+    expect(body).toContain('<td class="mono nowrap">#244</td>');
     expect(body).toMatch(/<title>#244 process 70 read\nstatus: ok\ninvoked at 488, completed at 491/);
     for (const file of ['report.json', 'report.txt', 'junit.xml', 'history.jsonl']) expect(body).toContain(`href="/ui/jobs/${ids.cas}/${file}"`);
-    // The timeline's inline style is allowed by its hash, and nothing else inline is.
+    // The timeline's inline style is allowed by its hash, and nothing else inline is; the one script by its hash.
     const csp = String(res.headers['content-security-policy']);
-    expect(csp).toMatch(/^default-src 'none'; style-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/);
+    expect(csp).toMatch(/^default-src 'none'; style-src 'self' 'sha256-[A-Za-z0-9+/]+=*'; script-src 'sha256-[A-Za-z0-9+/]+=*'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'$/);
+    const script = /<script src="([^"]+)" integrity="(sha256-[^"]+)" defer><\/script>/.exec(body)!;
+    expect(csp).toContain(`script-src '${script[2]}'`);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['cache-control']).toBe('no-store');
   });

@@ -102,7 +102,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     const unnumbered = (await loadTimeline(counting, jobId, focus.map(({ id: _id, ...rest }) => rest)))!;
     expect(unnumbered.numbering).toBe('positions');
     expect(unnumbered.svg).toContain('#80006 process 3 write');
-    expect(timeline.svg.match(/class="ok hl"/g)).toHaveLength(2);
+    expect(timeline.svg.match(/class="ok hl( bl)?"/g)).toHaveLength(2);
     expect(timeline.svg).not.toContain('write 1000<');
   });
 
@@ -111,7 +111,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     const res = await page(t.app, `/ui/jobs/${jobId}`, cookie);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(`Positions ${80_006 - WINDOW_POSITIONS_MAX / 2}–${80_006 + WINDOW_POSITIONS_MAX / 2 - 1} of 120000 history events`);
-    expect(res.body).toContain("2 of the witness&#39;s 3 operation(s) found in this window and outlined");
+    expect(res.body).toContain("2 of the witness&#39;s 3 operation(s) found in this view and outlined");
     expect(res.body).toContain('centred on the operation that cannot be linearized');
   });
 
@@ -120,7 +120,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/svg+xml');
     expect(res.body).toContain('#40003 process 3 write');
-    expect(res.body.match(/class="ok hl"/g)).toHaveLength(2);
+    expect(res.body.match(/class="ok hl( bl)?"/g)).toHaveLength(2);
     expect(res.body).not.toContain('write 1000<');
   });
 
