@@ -51,10 +51,10 @@ button{cursor:pointer;background:#eef2f6}button.primary{background:var(--accent)
 .tl-views a.current{background:var(--accent);color:#fff}
 .tl-zoom{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.tl-zoom button{padding:1px 10px}
 #timeline.stepping{position:sticky;top:0;z-index:5;max-height:70vh;overflow:auto;box-shadow:0 4px 12px rgba(0,0,0,.12)}
-.lin-panel{margin-top:8px;border-top:1px solid var(--line);padding-top:6px}
+.lin-panel{margin:0 0 8px;border:1px solid var(--line);border-radius:4px;padding:6px 10px;background:#f7f9fc}
 .lin-panel p{margin:0 0 4px}.lin-panel ol{max-height:9em;overflow:auto;margin:0;padding-left:3.2em}
 .lin-panel li{overflow-wrap:anywhere}.lin-panel li.current{font-weight:700}
-.grid td{overflow-wrap:anywhere}.nowrap{white-space:nowrap}.wrap{overflow-wrap:anywhere}
+.grid td{overflow-wrap:anywhere}.grid td.nowrap,.nowrap{white-space:nowrap;overflow-wrap:normal}.wrap{overflow-wrap:anywhere}
 .table-fit{max-width:100%;overflow-x:auto}
 details.mops{margin:0}details.mops>summary{list-style:none}details.mops>summary::-webkit-details-marker{display:none}
 details.mops>summary .muted{text-decoration:underline dotted}
@@ -63,6 +63,8 @@ figure.cycle{margin:8px 0 10px;max-width:100%}
 figure.cycle svg{display:block;max-width:100%;height:auto;border:1px solid var(--line);border-radius:4px}
 figure.cycle figcaption{margin-top:4px}
 dl.facts dd{min-width:0;overflow-wrap:anywhere}
+.jobs .fact{display:inline-block;margin-left:6px;white-space:nowrap}
+.filters input{width:12em}.filters input[name=seed]{width:7em}
 .sentence{margin:4px 0 6px}
 .error-box{border-left:4px solid var(--bad);background:#fdecea;padding:8px 12px;border-radius:4px}
 .login{max-width:460px;margin:60px auto}

@@ -127,7 +127,8 @@ function nodeSvg(n: Node): string {
   const dash = status === undefined || status === 'ok' ? '' : ' stroke-dasharray="4 2"';
   const lines = n.lines.map((l, i) => `<text x="${r(x0 + 8)}" y="${r(y0 + 15 + i * LINE_PX)}"${i === 0 ? ' font-weight="700"' : ''} fill="${i === 0 ? '#1d232a' : '#333333'}">${escapeXml(l)}</text>`);
   const title = n.txn === undefined ? n.name : `${n.name}, process ${String(n.txn.process)}, ${n.txn.status}, positions ${n.txn.call}–${n.txn.ret ?? '…'}\n${n.txn.ops.map(showMop).join('\n')}`;
-  return `<g class="txn" data-name="${escapeXml(n.name)}"><rect x="${r(x0)}" y="${r(y0)}" width="${NODE_W}" height="${n.h}" rx="6" fill="#f7f9fb" stroke="${stroke}" stroke-width="1.5"${dash}/>${lines.join('')}<title>${escapeXml(title)}</title></g>`;
+  const process = n.txn === undefined ? '' : ` data-process="${escapeXml(String(n.txn.process))}"`;
+  return `<g class="txn" data-name="${escapeXml(n.name)}"${process}><rect x="${r(x0)}" y="${r(y0)}" width="${NODE_W}" height="${n.h}" rx="6" fill="#f7f9fb" stroke="${stroke}" stroke-width="1.5"${dash}/>${lines.join('')}<title>${escapeXml(title)}</title></g>`;
 }
 
 /** An edge as a quadratic curve between the two boxes, bent apart from its parallel and opposite edges. */

@@ -117,7 +117,7 @@ export function renderTimelineSvg(history: History, report?: Report, options: Ti
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="vt" ${size} viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet" font-family="ui-monospace, monospace" font-size="11" role="img" aria-label="history timeline"`
     + ` data-from="${window.from}" data-to="${window.to}" data-view-from="${shown.from}" data-view-to="${shown.to}" data-plot="${plotPx}" data-axis="${axisPx}" data-lanes-top="${lanesTop}" data-lanes-bottom="${lanesBottom}"${hasTimes ? ` data-times="${escapeXml(JSON.stringify(times))}"` : ''}>`);
   out.push(`<style>${STYLE}</style>`);
-  processes.forEach((p) => out.push(`<text class="lane" x="6" y="${laneTop.get(p)! + 13}">${escapeXml(fitCells(`process ${String(p)}`, 13))}<title>${escapeXml(`process ${String(p)}`)}</title></text>`));
+  processes.forEach((p) => out.push(`<text class="lane" data-process="${escapeXml(String(p))}" x="6" y="${laneTop.get(p)! + 13}">${escapeXml(fitCells(`process ${String(p)}`, 13))}<title>${escapeXml(`process ${String(p)}`)}</title></text>`));
   out.push(`<svg class="vt-plot" x="${LANE_LABEL_PX}" y="0" width="${plotPx}" height="${height}">`);
   out.push(`<g class="axis">${axisTicks(window, shown, scale, times, axisPx, lanesBottom).join('')}</g>`);
   out.push(`<g class="bands">${bands.map((b, i) => band(b, bandLabels[i]!, bandAnchor[i]!, bandRows[i]!, X, plotPx, window, bandTop, lanesBottom)).join('')}</g>`);

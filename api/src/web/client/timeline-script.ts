@@ -217,7 +217,17 @@ function readSteps() {
   }
   all.sort(function (a, b) { return a.n - b.n; });
   steps = all.filter(function (s) { return s.n <= upTo; });
-  drawSteps();
+  // Bring every chosen step that is drawn into view (zooming out as far as the drawing goes).
+  var lo = view.from, hi = view.to;
+  steps.forEach(function (s) {
+    if (!plot.querySelector('g.op[data-call="' + Number(s.call) + '"]')) return;
+    lo = Math.min(lo, Number(s.call));
+    hi = Math.max(hi, (s.ret === 'open' ? Number(s.call) : Number(s.ret)) + 1);
+  });
+  if (lo < view.from || hi > view.to) {
+    var pad = (hi - lo) * 14 / plotW; // room for the step markers at the edges
+    setView(lo - pad, hi + pad);
+  } else drawSteps();
   if (panel) showPanel(panel, seq, upTo, all);
   card.scrollIntoView({ block: 'nearest' });
 }
@@ -244,7 +254,7 @@ function drawSteps() {
     var at = s.blocked ? call + 0.5 : Math.min(Math.max(lp, call + 0.5), ret + 0.5);
     if (!s.blocked) lp = at;
     var x = X(at), y = num(rect, 'y') + 9;
-    var inView = x >= 7 && x <= plotW - 7;
+    var inView = x >= 0 && x <= plotW; // a marker at the edge is clipped by the plot, still inside the drawing
     var title = s.blocked ? 'cannot go next: ' + s.what : 'step ' + s.n + ': ' + s.what + '\nstate after: ' + s.state;
     if (!inView) { if (!s.blocked) points.push(Math.min(Math.max(x, 0), plotW).toFixed(1) + ',' + y); continue; }
     if (s.blocked) {
@@ -273,7 +283,7 @@ function showPanel(panel, seq, upTo, all) {
     var li = document.createElement('li');
     li.value = s.n;
     if (s.n === upTo) li.className = 'current';
-    li.textContent = s.blocked ? '✕ ' + s.what + ' cannot go next' : s.what + '  →  state ' + s.state;
+    li.textContent = s.blocked ? '✕ ' + s.what + ' cannot go next' : s.what + ' · state after: ' + s.state;
     if (!s.drawn) {
       var note = document.createElement('span');
       note.className = 'muted';

@@ -35,9 +35,9 @@ Hover a bar for the operation's details.</p>
 <div class="tl-bar">${viewLinks}
 <div class="tl-zoom" hidden><button type="button" data-zoom="out" aria-label="zoom out">−</button><button type="button" data-zoom="in" aria-label="zoom in">+</button><button type="button" data-zoom="fit">fit</button>
 <span class="small muted" data-zoom-level></span> <span class="small muted">drag, ←/→ or Shift+wheel to pan; +/−, double-click or Ctrl+wheel to zoom; 0 to fit</span></div></div>
-<div class="timeline" tabindex="0" aria-label="timeline: focus it to zoom and pan with the keyboard">${trustedSvg(t.svg)}</div>
 <div id="lin-panel" class="lin-panel" hidden><p><strong data-lin-title></strong> <a data-lin-prev href="#">◀ previous</a> <a data-lin-next href="#">next ▶</a> <a href="#timeline">clear</a></p>
 ${t.view !== 'all' && t.view !== 'key' ? html`<p class="small" data-lin-wider hidden>Some steps are on processes this view leaves out: <a data-href="${link(here, { timeline: views.includes('key') ? 'key' : 'all' })}" href="${link(here, { timeline: views.includes('key') ? 'key' : 'all' })}">draw ${views.includes('key') ? 'the key on every process' : 'every process'}</a>.</p>` : ''}
 <ol class="mono small"></ol></div>
+<div class="timeline" tabindex="0" aria-label="timeline: focus it to zoom and pan with the keyboard">${trustedSvg(t.svg)}</div>
 </section>`;
 }
