@@ -25,6 +25,8 @@ export interface TimelineRequest {
    * steps, the final paths): the window grows towards them up to WINDOW_POSITIONS_MAX.
    */
   context?: readonly Focus[];
+  /** Scale to the page's card (`width="100%"`); a download keeps its own width. */
+  fluid?: boolean;
 }
 
 export interface TimelineView {
@@ -99,7 +101,7 @@ export async function loadTimeline(prisma: PrismaClient, jobId: string, focus: r
   const windowHistory: History = { ops: ops.filter((o) => o.index >= from && o.index <= to), operations: selection.operations, events: paired.events };
   const note = view === 'all' ? undefined : `${selection.description}${selection.hidden > 0 ? ` (${selection.hidden} other operation(s) in this window not drawn)` : ''}`;
   const svg = renderTimelineSvg(windowHistory, undefined, {
-    highlight, ...(blocked !== undefined ? { blocked } : {}), window: { from, to }, view: { from: chosen.from, to: chosen.to }, operationsMax: WINDOW_POSITIONS_MAX * 2, fluid: true, ...(note !== undefined ? { note } : {}),
+    highlight, ...(blocked !== undefined ? { blocked } : {}), window: { from, to }, view: { from: chosen.from, to: chosen.to }, operationsMax: WINDOW_POSITIONS_MAX * 2, fluid: request.fluid === true, ...(note !== undefined ? { note } : {}),
   });
   return {
     svg, from, to, shown: { from: chosen.from, to: chosen.to }, events: history.events, outlined: highlight.size, focus: focus.length, clipped, chunksSkipped: skipped, numbering,

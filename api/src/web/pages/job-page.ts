@@ -41,7 +41,7 @@ export function registerJobPage(app: FastifyInstance, deps: AppDeps): void {
     const report = json === undefined ? undefined : (JSON.parse(json) as Report & { run?: unknown });
     const source = timelineSource(job, report, parts);
     const view = source.focus.length === 0 ? 'all' : asked;
-    const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, timelineRequest(report, view, asRecord(job.spec).init));
+    const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, { ...timelineRequest(report, view, asRecord(job.spec).init), fluid: true });
     const key = report?.linearizability?.counterexample?.partition;
     const processes = new Set(source.focus.map((f) => String(f.process))).size;
     const summary = jobSummary(job, history, { parent: job.parentId, parts });
