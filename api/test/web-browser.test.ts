@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { databaseBackends } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
-import { launchBrowser, requireChromium } from './support/web-browser.js';
+import { elementsWiderThanViewport, launchBrowser, requireChromium } from './support/web-browser.js';
 import { HOSTILE, hostileKvOps, hostileTxnOps, submitAndWait } from './support/web-fixtures.js';
 
 const chromiumHere = requireChromium();
@@ -110,6 +110,8 @@ describe.runIf(chromiumHere)(`the pages in Debian's Chromium (${backend})`, () =
     })`);
     // The timeline: its drawing and the plot clipped inside it.
     expect(injected).toEqual({ elements: 0, handlers: 0, svgs: 2 });
+    // Long hostile values wrap: nothing on the page is wider than the window.
+    expect(await elementsWiderThanViewport(tab)).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);

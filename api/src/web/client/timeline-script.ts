@@ -217,16 +217,15 @@ function readSteps() {
   }
   all.sort(function (a, b) { return a.n - b.n; });
   steps = all.filter(function (s) { return s.n <= upTo; });
-  // Bring every chosen step that is drawn into view (zooming out as far as the drawing goes).
-  var lo = view.from, hi = view.to;
-  steps.forEach(function (s) {
-    if (!plot.querySelector('g.op[data-call="' + Number(s.call) + '"]')) return;
-    lo = Math.min(lo, Number(s.call));
-    hi = Math.max(hi, (s.ret === 'open' ? Number(s.call) : Number(s.ret)) + 1);
-  });
-  if (lo < view.from || hi > view.to) {
-    var pad = (hi - lo) * 14 / plotW; // room for the step markers at the edges
-    setView(lo - pad, hi + pad);
+  // Follow the current step as a cursor: pan (keeping the zoom) when it is out of view.
+  var cur = steps[steps.length - 1];
+  if (cur && plot.querySelector('g.op[data-call="' + Number(cur.call) + '"]')) {
+    var lo = Number(cur.call), hi = (cur.ret === 'open' ? lo : Number(cur.ret)) + 1;
+    var span = view.to - view.from;
+    if (lo < view.from || hi > view.to) {
+      span = Math.max(span, (hi - lo) * 1.2);
+      setView((lo + hi) / 2 - span / 2, (lo + hi) / 2 + span / 2);
+    } else drawSteps();
   } else drawSteps();
   if (panel) showPanel(panel, seq, upTo, all);
   card.scrollIntoView({ block: 'nearest' });
