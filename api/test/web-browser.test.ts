@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { databaseBackends } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
-import { launchBrowser, requireChromium } from './support/web-browser.js';
+import { elementsWiderThanViewport, launchBrowser, requireChromium } from './support/web-browser.js';
 import { HOSTILE, hostileKvOps, hostileTxnOps, submitAndWait } from './support/web-fixtures.js';
 
 const chromiumHere = requireChromium();
@@ -83,15 +83,16 @@ describe.runIf(chromiumHere)(`the pages in Debian's Chromium (${backend})`, () =
     await counterexample.waitFor({ state: 'visible' });
     expect(await counterexample.locator('h3').first().textContent()).toMatch(/^Witness: \d+ operation\(s\)/);
     expect(await tab.locator('#linearizability h2').textContent()).toContain('not linearizable');
-    const svg = tab.locator('#timeline svg');
+    const svg = tab.locator('#timeline svg.vt');
     await svg.waitFor({ state: 'visible' });
     const box = (await svg.boundingBox())!;
     expect(box.width).toBeGreaterThan(100);
     expect(box.height).toBeGreaterThan(40);
-    // The timeline's own styles apply (its inline <style> is allowed by hash): the witness is outlined in red.
-    const outlined = tab.locator('#timeline rect.hl').first();
+    // The timeline's own styles apply (its inline <style> is allowed by hash): the witness (here the
+    // read alone, the operation that cannot be linearized) is outlined in dark red.
+    const outlined = tab.locator('#timeline rect.hl.bl').first();
     const stroke = await outlined.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(el).stroke);
-    expect(stroke).toBe('rgb(192, 57, 43)');
+    expect(stroke).toBe('rgb(123, 13, 13)');
     expect(await tab.locator('#timeline rect.hl').count()).toBeGreaterThan(0);
   });
 
@@ -103,11 +104,41 @@ describe.runIf(chromiumHere)(`the pages in Debian's Chromium (${backend})`, () =
     for (const target of await tab.locator('#timeline rect, #counterexample td').all()) await target.hover({ force: true });
     // Page functions are strings: the tests are typed without the DOM library.
     const injected = await tab.evaluate<{ elements: number; handlers: number; svgs: number }>(`({
-      elements: document.querySelectorAll('main img, main script, main iframe, main object, main embed, main b, script').length,
+      elements: document.querySelectorAll('main img, main script, main iframe, main object, main embed, main b, script:not([src^="/ui/static/timeline.js?v="])').length,
       handlers: document.querySelectorAll('[onerror], [onmouseover], [onload], [onclick]').length,
       svgs: document.querySelectorAll('svg').length,
     })`);
-    expect(injected).toEqual({ elements: 0, handlers: 0, svgs: 1 });
+    // The timeline: its drawing and the plot clipped inside it.
+    expect(injected).toEqual({ elements: 0, handlers: 0, svgs: 2 });
+    // Long hostile values wrap: nothing on the page is wider than the window.
+    expect(await elementsWiderThanViewport(tab)).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('runs its one script by hash, and the script writes history values back as text', async () => {
+    // The script ran (it shows the zoom controls), allowed by its hash alone.
+    await tab.locator('#timeline .tl-zoom').waitFor({ state: 'visible' });
+    // Stepping copies the prefix's values into the panel and the drawing: as text. The one step is
+    // a write by a process the witness (the read alone) leaves out, so the panel offers to widen.
+    await tab.goto(`${base}/ui/jobs/${kvJob}#lin-prefix-1`);
+    const panel = tab.locator('#lin-panel');
+    await panel.waitFor({ state: 'visible' });
+    expect(await panel.locator('li').textContent()).toContain('(not drawn in this view)');
+    await panel.locator('[data-lin-wider] a').click();
+    await tab.waitForURL(/\?timeline=key#lin-prefix-1$/);
+    await panel.waitFor({ state: 'visible' });
+    const steps = await panel.locator('li').allTextContents();
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toContain(HOSTILE.imgValue);
+    expect(steps[0]).toContain(HOSTILE.attrValue.replaceAll('"', '\\"'));
+    expect(await tab.locator('#timeline g.steps title').allTextContents()).toEqual([expect.stringContaining(HOSTILE.imgValue)]);
+    const injected = await tab.evaluate<{ elements: number; handlers: number }>(`({
+      elements: document.querySelectorAll('main img, main script, main iframe, main object, main embed, main b').length,
+      handlers: document.querySelectorAll('[onerror], [onmouseover], [onload], [onclick]').length,
+    })`);
+    expect(injected).toEqual({ elements: 0, handlers: 0 });
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);

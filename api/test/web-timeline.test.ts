@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyFromOps, type Op, type OperationView, type Report } from '@verdict/checker';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { writeHistory } from '../src/store/history-store.js';
-import { WINDOW_POSITIONS_MAX, chooseWindow, loadTimeline } from '../src/web/timeline-window.js';
+import { selectView } from '../src/web/timeline-view.js';
+import { WINDOW_POSITIONS_MAX, chooseWindow, extendWindow, loadTimeline } from '../src/web/timeline-window.js';
 import { requireService } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
 import { page, signIn } from './support/web-fixtures.js';
@@ -35,6 +36,39 @@ describe('the timeline window', () => {
     const wide = chooseWindow([{ process: 1, call: 5_000, ret: 5_001 }, { process: 2, call: 10, ret: 11 }], 9_999);
     expect(wide).toEqual({ from: 5_000 - WINDOW_POSITIONS_MAX / 2, to: 5_000 + WINDOW_POSITIONS_MAX / 2 - 1, clipped: true });
     expect(chooseWindow([{ process: 1, call: 9_990, ret: 9_991 }, { process: 2, call: 10, ret: 11 }], 9_999)).toEqual({ from: 10_000 - WINDOW_POSITIONS_MAX, to: 9_999, clipped: true });
+  });
+});
+
+describe('the timeline window grown towards the steps before the witness', () => {
+  it('takes the nearest steps first, and never grows past WINDOW_POSITIONS_MAX', () => {
+    const step = (call: number) => ({ process: 0, call, ret: call + 1 });
+    expect(extendWindow({ from: 1_000, to: 1_100 }, [step(990), step(950)], 5_000)).toEqual({ from: 948, to: 1_100 });
+    // The far step would make the window too wide: it is left out, the near one is taken.
+    expect(extendWindow({ from: 1_000, to: 1_100 }, [step(200), step(980)], 5_000)).toEqual({ from: 978, to: 1_100 });
+    expect(extendWindow({ from: 0, to: 10 }, [step(4_000)], 5_000)).toEqual({ from: 0, to: 10 });
+    expect(extendWindow({ from: 10, to: 20 }, [step(30)], 25)).toEqual({ from: 10, to: 25 });
+  });
+});
+
+describe('the timeline views', () => {
+  const ops = historyFromOps([
+    { process: 0, type: 'invoke', f: 'write', value: ['a', 1] }, { process: 0, type: 'ok', f: 'write', value: ['a', 1] },
+    { process: 1, type: 'invoke', f: 'write', value: ['b', 2] }, { process: 1, type: 'ok', f: 'write', value: ['b', 2] },
+    { process: 2, type: 'invoke', f: 'read', value: ['a', null] }, { process: 2, type: 'ok', f: 'read', value: ['a', 1] },
+    { process: 3, type: 'invoke', f: 'read', value: 'not a kv op' }, { process: 3, type: 'ok', f: 'read', value: 'not a kv op' },
+  ] as Omit<Op, 'index'>[]).operations;
+  const keyA = { model: 'kv', key: 'a' };
+
+  it('splits keys as the model does, and narrows to the witness\'s processes', () => {
+    expect(selectView(ops, 'focus', keyA, new Set(['2'])).operations.map((o) => o.id)).toEqual([2]);
+    expect(selectView(ops, 'focus', keyA, new Set(['2']))).toMatchObject({ hidden: 3, description: 'key "a" on the witness\'s 1 process', keyApplied: true });
+    expect(selectView(ops, 'key', keyA, new Set(['2'])).operations.map((o) => o.id)).toEqual([0, 2]);
+    expect(selectView(ops, 'all', keyA, new Set(['2'])).operations).toHaveLength(4);
+  });
+
+  it('leaves every key in when the model does not split', () => {
+    expect(selectView(ops, 'focus', { model: 'register', key: 'a' }, new Set(['0', '1']))).toMatchObject({ hidden: 2, description: 'the witness\'s 2 processes', keyApplied: false });
+    expect(selectView(ops, 'key', { model: 'no-such-model', key: 'a' }, new Set()).operations).toHaveLength(4);
   });
 });
 
@@ -102,7 +136,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     const unnumbered = (await loadTimeline(counting, jobId, focus.map(({ id: _id, ...rest }) => rest)))!;
     expect(unnumbered.numbering).toBe('positions');
     expect(unnumbered.svg).toContain('#80006 process 3 write');
-    expect(timeline.svg.match(/class="ok hl"/g)).toHaveLength(2);
+    expect(timeline.svg.match(/class="ok hl( bl)?"/g)).toHaveLength(2);
     expect(timeline.svg).not.toContain('write 1000<');
   });
 
@@ -111,7 +145,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     const res = await page(t.app, `/ui/jobs/${jobId}`, cookie);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(`Positions ${80_006 - WINDOW_POSITIONS_MAX / 2}–${80_006 + WINDOW_POSITIONS_MAX / 2 - 1} of 120000 history events`);
-    expect(res.body).toContain("2 of the witness&#39;s 3 operation(s) found in this window and outlined");
+    expect(res.body).toContain("2 of the witness&#39;s 3 operation(s) found in this view and outlined");
     expect(res.body).toContain('centred on the operation that cannot be linearized');
   });
 
@@ -120,7 +154,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/svg+xml');
     expect(res.body).toContain('#40003 process 3 write');
-    expect(res.body.match(/class="ok hl"/g)).toHaveLength(2);
+    expect(res.body.match(/class="ok hl( bl)?"/g)).toHaveLength(2);
     expect(res.body).not.toContain('write 1000<');
   });
 

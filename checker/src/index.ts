@@ -62,4 +62,5 @@ export { REQUIRABLE_LEVELS, isRequiredLevel, meetsRequirement, type RequiredLeve
 export { renderText } from './report/render-text.js';
 export { renderJunit } from './report/render-junit.js';
 export { renderTimelineSvg, type TimelineOptions } from './report/render-timeline-svg.js';
+export { renderCycleSvg, type CycleGraphInput } from './report/render-cycle-svg.js';
 export { escapeXml } from './report/escape.js';

@@ -7,7 +7,7 @@ describe('isolation: dirty reads', () => {
     const result = expectIsolation(serial(failed(w('x', 3)), ok(r('x', 3))), ['G1a'], 'read-uncommitted');
     expect(sentenceOf(result, 'G1a')).toBe('T2 read x=3, which T1 wrote and then aborted');
     expect(result.anomalies[0].transactions.map((t) => t.status)).toEqual(['fail', 'ok']);
-    expect(result.anomalies[0].edges).toEqual([{ from: 'T1', to: 'T2', kind: 'wr', key: 'x', why: 'T2 read x=3, which T1 wrote' }]);
+    expect(result.anomalies[0].edges).toEqual([{ from: 'T1', to: 'T2', kind: 'wr', key: 'x', value: 3, why: 'T2 read x=3, which T1 wrote' }]);
   });
 
   it('G1a in a list: the aborted element anywhere in the read', () => {

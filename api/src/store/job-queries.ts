@@ -15,6 +15,11 @@ export interface JobFilter {
   kind?: JobKind;
   protocol?: string;
   anomaly?: string;
+  /** A run's spec fields: its bug, scenario, nemesis and seed. */
+  bug?: string;
+  scenario?: string;
+  nemesis?: string;
+  seed?: number;
   parts?: boolean;
   limit?: number;
   cursor?: string;
@@ -52,11 +57,19 @@ export async function listJobs(prisma: PrismaClient, principal: Principal, filte
     ...(filter.kind !== undefined ? { kind: filter.kind } : {}),
     ...(filter.protocol !== undefined ? { protocol: filter.protocol } : {}),
     ...(filter.anomaly !== undefined ? { anomalies: { some: { type: filter.anomaly } } } : {}),
+    ...specFilter(filter),
     ...(filter.parts === true ? {} : { parentId: null }),
     ...(before !== undefined ? { seq: { lt: before } } : {}),
   };
   const rows = await prisma.job.findMany({ where, orderBy: { seq: 'desc' }, take: limit + 1 });
   return page(rows, limit);
+}
+
+/** Runs by fields of their spec (JSON path equality, one condition per field). */
+function specFilter(filter: JobFilter): Prisma.JobWhereInput {
+  const fields: [string, string | number | undefined][] = [['bug', filter.bug], ['scenario', filter.scenario], ['nemesis', filter.nemesis], ['seed', filter.seed]];
+  const conditions = fields.filter(([, v]) => v !== undefined).map(([path, v]) => ({ spec: { path: [path], equals: v! } }));
+  return conditions.length === 0 ? {} : { AND: conditions };
 }
 
 export async function listAnomalies(prisma: PrismaClient, principal: Principal, filter: AnomalyFilter): Promise<Page<Anomaly>> {

@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 
 /**
- * The pages' content security policy: no script at all, styles from our own stylesheet plus the
- * exact inline `<style>` blocks the page embeds (the SVG timeline's, allowed by hash), forms that
- * post only to us, no framing. Should escaping ever fail, nothing injected could run or load.
+ * The pages' content security policy: styles from our own stylesheet plus the exact inline
+ * `<style>` blocks the page embeds (the SVG timeline's, allowed by hash); scripts only by hash
+ * (our own files, loaded with a matching `integrity`; a page without one runs no script at all);
+ * forms that post only to us; no framing. Should escaping ever fail, nothing injected could run or
+ * load.
  */
-export function pageCsp(styleHashes: readonly string[] = []): string {
+export function pageCsp(styleHashes: readonly string[] = [], scriptHashes: readonly string[] = []): string {
   const styles = ["'self'", ...[...new Set(styleHashes)].map((h) => `'${h}'`)].join(' ');
-  return `default-src 'none'; style-src ${styles}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+  const scripts = [...new Set(scriptHashes)].map((h) => `'${h}'`).join(' ');
+  return `default-src 'none'; style-src ${styles};${scripts !== '' ? ` script-src ${scripts};` : ''} form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 }
 
 /**
@@ -20,9 +23,10 @@ export function styleHashesOf(svg: string): string[] {
 }
 
 /** Headers every HTML page and error page carries. */
-export function setPageHeaders(reply: FastifyReply, styleHashes: readonly string[] = []): void {
+export function setPageHeaders(reply: FastifyReply, styleHashes: readonly string[] = [], scriptHashes: readonly string[] = []): void {
   void reply
-    .header('content-security-policy', pageCsp(styleHashes))
+    .header('content-security-policy', pageCsp(styleHashes, scriptHashes))
+    .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'same-origin')
     // The pages show a team's private jobs: never kept by shared caches or the back/forward cache.

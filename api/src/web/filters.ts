@@ -19,6 +19,10 @@ export const JobListPageQuerySchema = Type.Object({
   kind: anyOr(oneOf(['check', 'run'] as const)),
   protocol: Type.Optional(Type.String({ maxLength: 64 })),
   anomaly: Type.Optional(Type.String({ maxLength: 64 })),
+  bug: Type.Optional(Type.String({ maxLength: 64 })),
+  scenario: Type.Optional(Type.String({ maxLength: 64 })),
+  nemesis: Type.Optional(Type.String({ maxLength: 64 })),
+  seed: anyOr(Type.String({ pattern: '^[0-9]{1,15}$' })),
   limit: Limit,
   cursor: Cursor,
 }, { additionalProperties: false });

@@ -5,7 +5,8 @@ import type { AppDeps } from '../http/app-deps.js';
 import { visibleTo } from '../store/job-queries.js';
 import { asArray, asRecord } from './format.js';
 import type { PartRow, StoredHistoryInfo } from './sections/job-summary.js';
-import type { Focus } from './timeline-window.js';
+import type { TimelineViewName } from './timeline-view.js';
+import type { Focus, TimelineRequest } from './timeline-window.js';
 
 export async function storedHistoryInfo(deps: AppDeps, jobId: string): Promise<StoredHistoryInfo | null> {
   return deps.prisma.history.findUnique({ where: { jobId }, select: { format: true, source: true, events: true, bytes: true, storedBytes: true } });
@@ -29,7 +30,7 @@ export async function partsOf(deps: AppDeps, principal: Principal, job: Job): Pr
  */
 export function focusOf(report: Report | undefined): Focus[] {
   const cx = report?.linearizability?.counterexample;
-  if (cx !== undefined) return [cx.blocked, ...cx.witness.operations.filter((o) => o.id !== cx.blocked.id)].map(toFocus);
+  if (cx !== undefined) return [{ ...toFocus(cx.blocked), blocked: true }, ...cx.witness.operations.filter((o) => o.id !== cx.blocked.id).map(toFocus)];
   const anomaly = report?.isolation?.anomalies[0];
   if (anomaly !== undefined) return anomaly.transactions.map(toFocus);
   const violation = report?.consistency?.levels.find((l) => (l.violations?.length ?? 0) > 0)?.violations?.[0];
@@ -39,6 +40,22 @@ export function focusOf(report: Report | undefined): Focus[] {
 
 function toFocus(o: { id?: number; process: number | string; call: number; ret: number | null }): Focus {
   return { ...(o.id !== undefined ? { id: o.id } : {}), process: o.process, call: o.call, ret: o.ret };
+}
+
+/**
+ * The failing partition and the operations of a linearization worth drawing beside the witness:
+ * the prefix's last steps and the final paths, so stepping through them shows them all.
+ */
+export function timelineRequest(report: Report | undefined, view: TimelineViewName, init?: unknown): TimelineRequest {
+  const cx = report?.linearizability?.counterexample;
+  if (cx === undefined) return { view };
+  const model = report?.linearizability?.model ?? report?.model;
+  const context = [...cx.prefix.map((s) => s.op), ...cx.finalPaths.flatMap((p) => [...p.steps.map((s) => s.op), p.blocked])].map(toFocus);
+  return {
+    view,
+    context,
+    ...(model !== undefined && cx.partition !== '' ? { partition: { model, key: cx.partition, ...(init !== undefined ? { init } : {}) } } : {}),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/token-store.js';
+import type { PageScript } from './client/static-scripts.js';
 import { setPageHeaders } from './csp.js';
 import { html, type Fragment, type Html } from './html.js';
 import { STYLESHEET_PATH } from './stylesheet.js';
@@ -13,11 +14,13 @@ export interface Page {
   styleHashes?: readonly string[];
   /** Reload after this many seconds (a job still running); a meta refresh needs no script. */
   refreshSeconds?: number;
+  /** Our own scripts the page loads (allowed by hash); the page works without them. */
+  scripts?: readonly PageScript[];
 }
 
 /** Sends a page with the headers every page carries (CSP, no caching, no framing). */
 export function sendPage(reply: FastifyReply, page: Page, status = 200): FastifyReply {
-  setPageHeaders(reply, page.styleHashes);
+  setPageHeaders(reply, page.styleHashes, (page.scripts ?? []).map((s) => s.hash));
   return reply.status(status).send(renderPage(page).value);
 }
 
@@ -30,6 +33,7 @@ export function renderPage(page: Page): Html {
 ${page.refreshSeconds !== undefined ? html`<meta http-equiv="refresh" content="${page.refreshSeconds}">` : ''}
 <title>${page.title} · Verdict</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
+${(page.scripts ?? []).map((s) => html`<script src="${s.src}" integrity="${s.hash}" defer></script>`)}
 </head>
 <body>
 <header class="top">

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../http/app-deps.js';
+import { registerScripts } from './client/static-scripts.js';
 import { handleWebError, registerWebNotFound } from './error-page.js';
 import { registerAnomaliesPage } from './pages/anomalies-page.js';
 import { registerJobDownloads } from './pages/job-downloads.js';
@@ -16,6 +17,7 @@ export async function registerWeb(app: FastifyInstance, deps: AppDeps): Promise<
   await app.register(async (web) => {
     web.setErrorHandler(handleWebError);
     registerStylesheet(web);
+    registerScripts(web);
     registerLoginPage(web, deps);
     registerJobListPage(web, deps);
     registerJobPage(web, deps);

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 
 /**
- * The pages' one stylesheet, served from /ui/static (CSP `style-src 'self'`). Class names avoid
- * the SVG timeline's own (`ok`, `fail`, `info`, `hl`, `fault`, `lane`): its `<style>` is inline
- * and applies to the whole page.
+ * The pages' one stylesheet, served from /ui/static (CSP `style-src 'self'`). The SVG timeline's
+ * own inline `<style>` scopes its rules under its root class `vt`.
  */
 const CSS = `
 :root{--fg:#1d232a;--muted:#5c6670;--line:#d8dde3;--bg:#f6f7f9;--card:#fff;--accent:#1f5fa8;--bad:#b3261e;--good:#2e7d32;--warn:#a15c00}
@@ -43,7 +42,29 @@ input,select,button{font:inherit;padding:4px 8px;border:1px solid #b8c0c8;border
 button{cursor:pointer;background:#eef2f6}button.primary{background:var(--accent);color:#fff;border-color:var(--accent)}
 .pager{display:flex;gap:16px;margin-top:12px}
 .links{display:flex;flex-wrap:wrap;gap:14px}
-.timeline{overflow-x:auto;border:1px solid var(--line);border-radius:4px;background:#fff;padding:4px}
+.timeline{overflow:hidden;border:1px solid var(--line);border-radius:4px;background:#fff;padding:4px;touch-action:pan-y}
+.timeline:focus{outline:2px solid var(--accent);outline-offset:1px}
+.timeline svg{display:block;max-width:100%;height:auto;user-select:none}
+.tl-bar{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin:0 0 8px}
+.tl-views{display:flex;flex-wrap:wrap;gap:0;border:1px solid #b8c0c8;border-radius:4px;overflow:hidden}
+.tl-views a{padding:3px 10px;border-left:1px solid #b8c0c8;color:var(--fg);font-size:13px}.tl-views a:first-child{border-left:0}
+.tl-views a.current{background:var(--accent);color:#fff}
+.tl-zoom{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.tl-zoom button{padding:1px 10px}
+#timeline.stepping{position:sticky;top:0;z-index:5;max-height:70vh;overflow:auto;box-shadow:0 4px 12px rgba(0,0,0,.12)}
+.lin-panel{margin:0 0 8px;border:1px solid var(--line);border-radius:4px;padding:6px 10px;background:#f7f9fc}
+.lin-panel p{margin:0 0 4px}.lin-panel ol{max-height:9em;overflow:auto;margin:0;padding-left:3.2em}
+.lin-panel li{overflow-wrap:anywhere}.lin-panel li.current{font-weight:700}
+.grid td{overflow-wrap:anywhere}.grid td.nowrap,.nowrap{white-space:nowrap;overflow-wrap:normal}.wrap{overflow-wrap:anywhere}
+.table-fit{max-width:100%;overflow-x:auto}
+details.mops{margin:0}details.mops>summary{list-style:none}details.mops>summary::-webkit-details-marker{display:none}
+details.mops>summary .muted{text-decoration:underline dotted}
+details.mops:not([open]) .fold-open,details.mops[open] .fold-head{display:none}
+figure.cycle{margin:8px 0 10px;max-width:100%}
+figure.cycle svg{display:block;max-width:100%;height:auto;border:1px solid var(--line);border-radius:4px}
+figure.cycle figcaption{margin-top:4px}
+dl.facts dd{min-width:0;overflow-wrap:anywhere}
+.jobs .fact{display:inline-block;margin-left:6px;white-space:nowrap}
+.filters input{width:12em}.filters input[name=seed]{width:7em}
 .sentence{margin:4px 0 6px}
 .error-box{border-left:4px solid var(--bad);background:#fdecea;padding:8px 12px;border-radius:4px}
 .login{max-width:460px;margin:60px auto}

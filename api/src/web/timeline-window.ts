@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { NEMESIS_PROCESS, renderTimelineSvg, type History, type Op, type Operation } from '@verdict/checker';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { selectView, type TimelinePartition, type TimelineViewName } from './timeline-view.js';
 
 /** An operation the timeline should centre on and outline (a witness, an anomaly's transaction). */
 export interface Focus {
@@ -10,6 +11,22 @@ export interface Focus {
   /** History positions of the invocation and of the completion (null: open). */
   call: number;
   ret: number | null;
+  /** The operation that cannot be linearized: outlined apart from the rest of the witness. */
+  blocked?: boolean;
+}
+
+/** What to draw of the window; by default everything in it. */
+export interface TimelineRequest {
+  view?: TimelineViewName;
+  /** The failing partition, for the `focus` and `key` views' key filter. */
+  partition?: TimelinePartition;
+  /**
+   * Operations worth having in the window when they fit beside the focus (the prefix's last
+   * steps, the final paths): the window grows towards them up to WINDOW_POSITIONS_MAX.
+   */
+  context?: readonly Focus[];
+  /** Scale to the page's card (`width="100%"`); a download keeps its own width. */
+  fluid?: boolean;
 }
 
 export interface TimelineView {
@@ -17,6 +34,8 @@ export interface TimelineView {
   /** The positions drawn, of `events` in the whole history. */
   from: number;
   to: number;
+  /** The positions shown at first (the witness, padded): the rest of the drawing is a pan or a zoom away. */
+  shown: { from: number; to: number };
   events: number;
   /** Focus operations found in the stored history and outlined. */
   outlined: number;
@@ -30,6 +49,15 @@ export interface TimelineView {
    * known without reading everything before the window, by their invocation's position.
    */
   numbering: 'history' | 'positions';
+  view: TimelineViewName;
+  /** What the view draws, in words. */
+  description: string;
+  /** Operations in the window the view leaves out. */
+  hidden: number;
+  /** The view could filter by the failing key (so offering a `key` view makes sense). */
+  keyApplied: boolean;
+  /** The operation that cannot be linearized is drawn (and marked). */
+  blockedDrawn: boolean;
 }
 
 /** Positions drawn at most (3 px each at the renderer's narrowest): wider is unreadable anyway. */
@@ -45,23 +73,40 @@ const CHUNK_BYTES_MAX = 16 << 20;
  * gzip chunks that hold that stretch of the history: memory and time depend on the window,
  * not on the history's size. Undefined when the job has no stored history (yet).
  */
-export async function loadTimeline(prisma: PrismaClient, jobId: string, focus: readonly Focus[]): Promise<TimelineView | undefined> {
+export async function loadTimeline(prisma: PrismaClient, jobId: string, focus: readonly Focus[], request: TimelineRequest = {}): Promise<TimelineView | undefined> {
   const history = await prisma.history.findUnique({ where: { jobId }, select: { id: true, events: true } });
   if (history === null || history.events === 0) return undefined;
   const last = history.events - 1;
-  const { from, to, clipped } = chooseWindow(focus, last);
+  const chosen = chooseWindow(focus, last);
+  const { from, to } = extendWindow(chosen, request.context ?? [], last);
+  const clipped = chosen.clipped;
   const loadFrom = Math.max(0, from - LOOKAROUND_LINES);
   const loadTo = Math.min(last, to + LOOKAROUND_LINES);
   const { ops, skipped } = await readLines(prisma, history.id, loadFrom, loadTo, { from, to });
   const paired = pair(ops);
   const matches = focus.map((f) => ({ f, op: paired.operations.find((o) => o.call === f.call && String(o.process) === String(f.process)) }));
   const numbering = renumber(paired.operations, matches, loadFrom === 0 && skipped === 0, skipped === 0);
-  const visible = paired.operations.filter((o) => o.call <= to && o.ret >= from);
+  const inWindow = paired.operations.filter((o) => o.call <= to && o.ret >= from);
+  const view = request.view ?? 'all';
+  const processes = new Set(focus.map((f) => String(f.process)));
+  const selection = selectView(inWindow, view, request.partition, processes);
+  const drawn = new Set(selection.operations);
   const highlight = new Set<number>();
-  for (const { op } of matches) if (op !== undefined && op.call <= to && op.ret >= from) highlight.add(op.id);
-  const windowHistory: History = { ops: [], operations: visible, events: paired.events };
-  const svg = renderTimelineSvg(windowHistory, undefined, { highlight, window: { from, to }, operationsMax: WINDOW_POSITIONS_MAX * 2 });
-  return { svg, from, to, events: history.events, outlined: highlight.size, focus: focus.length, clipped, chunksSkipped: skipped, numbering };
+  let blocked: number | undefined;
+  for (const { f, op } of matches) {
+    if (op === undefined || !drawn.has(op)) continue;
+    highlight.add(op.id);
+    if (f.blocked === true) blocked = op.id;
+  }
+  const windowHistory: History = { ops: ops.filter((o) => o.index >= from && o.index <= to), operations: selection.operations, events: paired.events };
+  const note = view === 'all' ? undefined : `${selection.description}${selection.hidden > 0 ? ` (${selection.hidden} other operation(s) in this window not drawn)` : ''}`;
+  const svg = renderTimelineSvg(windowHistory, undefined, {
+    highlight, ...(blocked !== undefined ? { blocked } : {}), window: { from, to }, view: { from: chosen.from, to: chosen.to }, operationsMax: WINDOW_POSITIONS_MAX * 2, fluid: request.fluid === true, ...(note !== undefined ? { note } : {}),
+  });
+  return {
+    svg, from, to, shown: { from: chosen.from, to: chosen.to }, events: history.events, outlined: highlight.size, focus: focus.length, clipped, chunksSkipped: skipped, numbering,
+    view, description: selection.description, hidden: selection.hidden, keyApplied: selection.keyApplied, blockedDrawn: blocked !== undefined,
+  };
 }
 
 /** The window around the focus, padded; capped at WINDOW_POSITIONS_MAX around the first focus. */
@@ -77,6 +122,24 @@ export function chooseWindow(focus: readonly Focus[], last: number): { from: num
   from = Math.max(0, Math.min(anchor.call - WINDOW_POSITIONS_MAX / 2, last - WINDOW_POSITIONS_MAX + 1));
   to = Math.min(last, from + WINDOW_POSITIONS_MAX - 1);
   return { from, to, clipped: true };
+}
+
+/**
+ * The window grown towards the context operations (nearest first) while it stays within
+ * WINDOW_POSITIONS_MAX positions: the steps before the blocked operation are worth seeing, but
+ * never at the cost of the witness.
+ */
+export function extendWindow(window: { from: number; to: number }, context: readonly Focus[], last: number): { from: number; to: number } {
+  let { from, to } = window;
+  const distance = (f: Focus): number => (f.call < from ? from - f.call : Math.max(0, (f.ret ?? f.call) - to));
+  for (const f of [...context].sort((a, b) => distance(a) - distance(b))) {
+    const lo = Math.max(0, Math.min(from, f.call - 2));
+    const hi = Math.min(last, Math.max(to, (f.ret ?? f.call) + 2));
+    if (hi - lo + 1 > WINDOW_POSITIONS_MAX) continue;
+    from = lo;
+    to = hi;
+  }
+  return { from, to };
 }
 
 /**

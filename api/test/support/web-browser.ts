@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's `chromium` package; CI installs it (.ci/run). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -25,9 +25,9 @@ export function requireChromium(path = CHROMIUM_PATH): boolean {
 }
 
 /** A browser with a fresh profile of its own; `close()` ends it and removes the profile. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'verdict-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true, timeout: 60_000 });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true, timeout: 60_000, viewport });
   return {
     context,
     async close() {
@@ -35,4 +35,28 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A browser context signed in with a session cookie (as the login form would leave it). */
+export async function signedInContext(context: BrowserContext, base: string, cookie: string): Promise<void> {
+  const [name, ...value] = cookie.split('=');
+  await context.addCookies([{ name: name!, value: value.join('='), url: `${base}/ui` }]);
+}
+
+/**
+ * Elements that reach past the viewport's sides (page functions are strings: the tests are typed
+ * without the DOM library). Hidden elements (no box) do not count.
+ */
+export async function elementsWiderThanViewport(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const w = document.documentElement.clientWidth;
+    const out = [];
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right > w + 0.5 || r.left < -0.5) out.push(e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || '') + ' [' + Math.round(r.left) + ', ' + Math.round(r.right) + ']');
+    }
+    if (document.documentElement.scrollWidth > w) out.push('document scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + w);
+    return out;
+  })()`);
 }

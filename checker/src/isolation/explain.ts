@@ -77,7 +77,25 @@ export class Explainer {
   edge(e: DraftEdge, name: (t: number) => string): DependencyEdge {
     const out: DependencyEdge = { from: name(e.from), to: name(e.to), kind: KIND_NAMES[e.kind], why: this.why(e, name) };
     if (e.key >= 0) out.key = this.table.keys[e.key];
+    const value = e.key >= 0 ? this.edgeValue(e) : undefined;
+    if (value !== undefined) out.value = value;
     return out;
+  }
+
+  /** The written value an edge is about (see `DependencyEdge.value`). */
+  private edgeValue(e: DraftEdge): unknown {
+    switch (e.kind) {
+      case E_WW:
+      case E_RW:
+      case E_RWP:
+        return this.writeOf(e.to, e.key);
+      case E_WR:
+        return this.table.keyKind[e.key] === KEY_LIST ? this.writeOf(e.from, e.key, true) : this.readFrom(e.to, e.key, e.from);
+      case E_WRP:
+        return this.writeOf(e.from, e.key, true);
+      default:
+        return undefined;
+    }
   }
 
   /** Why an edge exists, in a few words. */

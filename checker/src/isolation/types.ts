@@ -52,6 +52,12 @@ export interface DependencyEdge {
   kind: DependencyKind;
   /** The key the dependency is on, when there is one. */
   key?: unknown;
+  /**
+   * The value written that the dependency is about, when there is one: ww the later write (`to`'s),
+   * wr the write `to` read (`from`'s), rw the write `from` did not see (`to`'s); for the predicate
+   * forms, the write that put the key in (or out of) the scan. For drawing edges labelled with it.
+   */
+  value?: unknown;
   /** Why the edge exists, in a few words. */
   why?: string;
 }

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../http/app-deps.js';
 import { principalOf } from '../../http/plugins/auth.js';
 import { listAnomalies, visibleTo } from '../../store/job-queries.js';
 import { ANOMALY_CATEGORIES, AnomaliesPageQuerySchema, KNOWN_ANOMALY_TYPES, KNOWN_LEVELS, KNOWN_PROTOCOLS, pager, present, select, textFilter, type AnomaliesPageQuery } from '../filters.js';
+import { cycleFigure, cycleGraphSvg } from '../cycle-graph.js';
 import { asArray, asRecord, when } from '../format.js';
 import { html, type Html } from '../html.js';
 import { sendPage } from '../layout.js';
@@ -45,15 +46,15 @@ function anomalyCard(a: Anomaly, jobLabel: string | undefined): Html {
   return html`<article class="card anomaly">
 <h3><span class="badge st-violated">${a.type}</span> <span class="muted small">${a.category}${a.level !== null ? ` · rules out ${a.level}` : ''}${a.rulesOut.length > 1 ? ` (and ${a.rulesOut.filter((l) => l !== a.level).join(', ')})` : ''}</span></h3>
 <p class="sentence">${a.sentence}</p>
-${witnessView(a.category, witness)}
+${witnessView(a.category, a.type, a.sentence, witness)}
 <p class="small">in <a href="/ui/jobs/${a.jobId}">job ${a.jobId.slice(0, 8)}</a> <span class="mono">${jobLabel ?? ''}</span> · found ${when(a.createdAt)}</p>
 </article>`;
 }
 
-/** Isolation anomalies are shown by their transactions and edges; the rest by their operations. */
-function witnessView(category: string, witness: Record<string, unknown>): Html {
+/** Isolation anomalies are shown by their cycle graph, transactions and edges; the rest by their operations. */
+function witnessView(category: string, type: string, sentence: string, witness: Record<string, unknown>): Html {
   if (category === 'isolation') {
-    return html`${transactionsTable(asArray(witness.transactions).slice(0, WITNESS_SHOWN_MAX))}${edgesList(asArray(witness.edges).slice(0, WITNESS_SHOWN_MAX))}`;
+    return html`${cycleFigure(cycleGraphSvg(type, sentence, witness), undefined)}${transactionsTable(asArray(witness.transactions).slice(0, WITNESS_SHOWN_MAX))}${edgesList(asArray(witness.edges).slice(0, WITNESS_SHOWN_MAX))}`;
   }
   const ops = asArray(witness.operations);
   return html`${typeof witness.partition === 'string' && witness.partition !== '' ? html`<p class="small">key <code>${JSON.stringify(witness.partition)}</code></p>` : ''}

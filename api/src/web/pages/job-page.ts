@@ -1,3 +1,4 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Report } from '@verdict/checker';
 import type { AppDeps } from '../../http/app-deps.js';
@@ -6,46 +7,61 @@ import { principalOf } from '../../http/plugins/auth.js';
 import { visibleReportJson } from '../../http/report-cache.js';
 import { JobIdParamsSchema, type JobIdParams } from '../../http/schemas/common.js';
 import { findVisibleJob } from '../../store/job-queries.js';
+import { TIMELINE_SCRIPT_FILE } from '../client/static-scripts.js';
 import { styleHashesOf } from '../csp.js';
-import { badge } from '../format.js';
-import { html, trustedSvg, type Html } from '../html.js';
-import { partsOf, storedHistoryInfo, timelineSource } from '../job-data.js';
+import { asRecord, badge } from '../format.js';
+import { html, type Html } from '../html.js';
+import { partsOf, storedHistoryInfo, timelineRequest, timelineSource } from '../job-data.js';
 import { sendPage } from '../layout.js';
 import { isolationAnomaliesSection, violationsSection } from '../sections/anomalies-section.js';
 import { linearizabilitySection } from '../sections/counterexample-section.js';
 import { jobSummary } from '../sections/job-summary.js';
 import { runFactsSection } from '../sections/run-facts-section.js';
+import { timelineSection } from '../sections/timeline-section.js';
 import { verdictSection } from '../sections/verdict-section.js';
 import { requireViewer } from '../session.js';
-import { loadTimeline, type TimelineView } from '../timeline-window.js';
+import { TIMELINE_VIEWS } from '../timeline-view.js';
+import { loadTimeline } from '../timeline-window.js';
 
 /** A job still queued or running reloads itself this often (a meta refresh: no script needed). */
 const REFRESH_S = 5;
 
+const JobPageQuerySchema = Type.Object({
+  timeline: Type.Optional(Type.Union(TIMELINE_VIEWS.map((v) => Type.Literal(v)), { description: 'what the timeline draws (default focus: the witness\'s key and processes)' })),
+}, { additionalProperties: false });
+
 /** One job: what it checked, its verdict and every level, its witnesses, and their timeline. */
 export function registerJobPage(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/ui/jobs/:id', { schema: { hide: true, params: JobIdParamsSchema }, preHandler: requireViewer(deps.tokens) }, async (request, reply) => {
+  app.get('/ui/jobs/:id', { schema: { hide: true, params: JobIdParamsSchema, querystring: JobPageQuerySchema }, preHandler: requireViewer(deps.tokens) }, async (request, reply) => {
     const principal = principalOf(request);
     const { id } = request.params as JobIdParams;
+    const { timeline: asked = 'focus' } = request.query as Static<typeof JobPageQuerySchema>;
     const job = await findVisibleJob(deps.prisma, principal, id);
     const [json, history, parts] = await Promise.all([visibleReportJson(deps, principal, id), storedHistoryInfo(deps, id), partsOf(deps, principal, job)]);
     const report = json === undefined ? undefined : (JSON.parse(json) as Report & { run?: unknown });
     const source = timelineSource(job, report, parts);
-    const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus);
+    const view = source.focus.length === 0 ? 'all' : asked;
+    const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, { ...timelineRequest(report, view, asRecord(job.spec).init), fluid: true });
+    const key = report?.linearizability?.counterexample?.partition;
+    const processes = new Set(source.focus.map((f) => String(f.process))).size;
+    const summary = jobSummary(job, history, { parent: job.parentId, parts });
+    // A finished job opens on its answer (the verdict, the timeline, the witnesses); what was run comes after.
     const body = html`<h1>Job <span class="mono">${job.id}</span> ${badge(job.outcome ?? job.status)}</h1>
 ${links(job.id, report !== undefined, history !== null)}
-${jobSummary(job, history, { parent: job.parentId, parts })}
+${report === undefined ? summary : ''}
 ${report !== undefined ? verdictSection(report) : html`<section class="card"><p class="muted">No report yet: the job is ${job.status}.</p></section>`}
-${report?.run !== undefined ? runFactsSection(report.run) : ''}
-${timeline !== undefined ? timelineSection(timeline, source.jobId === job.id ? undefined : source.jobId) : ''}
+${timeline !== undefined ? timelineSection(timeline, { jobId: job.id, ...(source.jobId !== job.id ? { partId: source.jobId } : {}), ...(key !== undefined && key !== '' ? { key } : {}), processes }) : ''}
 ${report?.linearizability !== undefined ? linearizabilitySection(report.linearizability) : ''}
-${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation) : ''}
-${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}`;
+${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation, job.id) : ''}
+${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}
+${report?.run !== undefined ? runFactsSection(report.run) : ''}
+${report !== undefined ? summary : ''}`;
     return sendPage(reply, {
       title: `Job ${job.id.slice(0, 8)}`,
       principal,
       body,
       styleHashes: timeline !== undefined ? styleHashesOf(timeline.svg) : [],
+      ...(timeline !== undefined ? { scripts: [TIMELINE_SCRIPT_FILE] } : {}),
       ...(isFinished(job.status) ? {} : { refreshSeconds: REFRESH_S }),
     });
   });
@@ -58,21 +74,4 @@ ${hasReport ? html`<a href="${base}/report.json">JSON report</a><a href="${base}
 ${hasHistory ? html`<a href="${base}/history.jsonl">raw history (JSONL)</a>` : ''}
 <span class="muted">API: <code>GET /jobs/${id}/report</code> with a token</span>
 </nav>`;
-}
-
-function timelineSection(t: TimelineView, partId: string | undefined): Html {
-  const outlined = t.focus === 0
-    ? 'no witness to outline'
-    : t.outlined === t.focus
-      ? `the ${t.outlined} operation(s) of the witness are outlined in red`
-      : `${t.outlined} of the witness's ${t.focus} operation(s) found in this window and outlined`;
-  return html`<section class="card" id="timeline">
-<h2>Timeline</h2>
-<p class="small muted">Positions ${t.from}–${t.to} of ${t.events} history events${partId !== undefined ? html`, from <a href="/ui/jobs/${partId}">the part</a> that holds the failing key` : ''};
-${outlined}.${t.clipped ? ' The witness spans more than one window: this one is centred on the operation that cannot be linearized.' : ''}
-${t.chunksSkipped > 0 ? ' Part of this stretch of the history was too large to read here: download the history for all of it.' : ''}
-${t.numbering === 'positions' ? ' Operations are numbered by the position of their invocation here, not as in the report.' : ''}
-Hover a bar for the operation's details.</p>
-<div class="timeline">${trustedSvg(t.svg)}</div>
-</section>`;
 }

@@ -1,16 +1,18 @@
 import type { IsolationResult, LevelsResult } from '@verdict/checker';
+import { cycleDownloadPath, cycleFigure, cycleGraphSvg } from '../cycle-graph.js';
 import { html, type Html } from '../html.js';
 import { edgesList, operationsTable, transactionsTable } from '../operations-view.js';
 
 const ANOMALIES_SHOWN_MAX = 30;
 const VIOLATIONS_SHOWN_MAX = 10;
 
-/** Each isolation anomaly: its type, the levels it rules out, its sentence, transactions and edges. */
-export function isolationAnomaliesSection(iso: IsolationResult): Html {
+/** Each isolation anomaly: its type, the levels it rules out, its sentence, its cycle graph, transactions and edges. */
+export function isolationAnomaliesSection(iso: IsolationResult, jobId: string): Html {
   if (iso.anomalies.length === 0) return html``;
   const items = iso.anomalies.slice(0, ANOMALIES_SHOWN_MAX).map((a, i) => html`<div class="anomaly" id="anomaly-${i}">
 <h3>${a.type} <span class="muted small">rules out ${a.rulesOut.join(', ')}</span></h3>
 <p class="sentence">${a.sentence}</p>
+${cycleFigure(cycleGraphSvg(String(a.type), a.sentence, a), cycleDownloadPath(jobId, i))}
 ${transactionsTable(a.transactions)}
 ${edgesList(a.edges)}
 </div>`);
