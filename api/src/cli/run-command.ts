@@ -36,6 +36,14 @@ Options:
   --clients N        clients (default 5)
   --concurrency N    processes per client (default 1)
   --timeout-ms N     client timeout in virtual ms (default 1000)
+  --routing R        sticky (each client keeps to one node, to one replica per key where the
+                     protocol places keys) or roaming (a random node per operation); default the protocol's
+  --n N, --r R, --w W  replicas per key, replies per read, acknowledgements per write
+                     (protocols with tunable replication: eventual; default 3, 1, 1)
+  --resolve MODE     lww (last writer wins by timestamp and node) or siblings (version vectors,
+                     concurrent values returned together); default lww
+  --quorum Q         sloppy (stand-ins take writes with hints for unreachable replicas) or strict
+                     (only the key's N replicas count); default sloppy
   --out FILE         write the history as JSONL
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --json             print the result (report, run facts, availability) as JSON
@@ -166,6 +174,12 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
         clients: { type: 'string' },
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        routing: { type: 'string' },
+        n: { type: 'string' },
+        r: { type: 'string' },
+        w: { type: 'string' },
+        resolve: { type: 'string' },
+        quorum: { type: 'string' },
         out: { type: 'string' },
         require: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -187,7 +201,7 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
   if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['protocol', 'nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency'] as const) {
+    for (const flag of ['protocol', 'nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
     }
     if (v.seeds !== undefined) options.seeds = integer('--seeds', v.seeds, 1);
@@ -202,12 +216,27 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.nodes !== undefined) spec.nodes = integer('--nodes', v.nodes, 1);
   if (v.clients !== undefined) spec.clients = integer('--clients', v.clients, 1);
   if (v.concurrency !== undefined) spec.concurrency = integer('--concurrency', v.concurrency, 1);
+  readReplicationFlags(v, spec);
   if (v.out !== undefined) options.out = v.out;
   if (v.require !== undefined) {
     if (!isRequiredLevel(v.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(v.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);
     options.require = v.require;
   }
   return options;
+}
+
+/** `--routing`, `--n`, `--r`, `--w`, `--resolve`, `--quorum`: the spec's routing and replication fields. */
+function readReplicationFlags(v: Partial<Record<'routing' | 'n' | 'r' | 'w' | 'resolve' | 'quorum', string>>, spec: RunSpec): void {
+  const oneOf = <T extends string>(flag: string, text: string, choices: readonly T[]): T => {
+    if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected ${choices.join(' or ')}, got ${JSON.stringify(text)}`);
+    return text as T;
+  };
+  if (v.routing !== undefined) spec.routing = oneOf('routing', v.routing, ['sticky', 'roaming'] as const);
+  if (v.n !== undefined) spec.n = integer('--n', v.n, 1);
+  if (v.r !== undefined) spec.r = integer('--r', v.r, 1);
+  if (v.w !== undefined) spec.w = integer('--w', v.w, 1);
+  if (v.resolve !== undefined) spec.resolve = oneOf('resolve', v.resolve, ['lww', 'siblings'] as const);
+  if (v.quorum !== undefined) spec.sloppyQuorum = oneOf('quorum', v.quorum, ['sloppy', 'strict'] as const) === 'sloppy';
 }
 
 function integer(flag: string, text: string, min: number): number {
@@ -223,6 +252,6 @@ function flagOf(code: string, message: string): string {
   if (code === 'VRD_ERR_RUN_BUG') return '--bug: ';
   if (code === 'VRD_ERR_RUN_REQUIRE') return '--require: ';
   const field = /invalid run spec: (\w+)/.exec(message)?.[1];
-  const flags: Record<string, string> = { seed: '--seed', ops: '--ops', nodes: '--nodes', clients: '--clients', concurrency: '--concurrency', timeoutMs: '--timeout-ms', scenario: '--scenario' };
+  const flags: Record<string, string> = { seed: '--seed', ops: '--ops', nodes: '--nodes', clients: '--clients', concurrency: '--concurrency', timeoutMs: '--timeout-ms', scenario: '--scenario', n: '--n', r: '--r', w: '--w', resolve: '--resolve', sloppyQuorum: '--quorum', routing: '--routing' };
   return field !== undefined && flags[field] !== undefined ? `${flags[field]}: ` : '';
 }
