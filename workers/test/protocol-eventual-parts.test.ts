@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { MerkleTree, LEAVES, leafOf } from '../src/protocols/eventual/merkle.js';
+import { eventualParams } from '../src/protocols/eventual/params.js';
+import { targetsFor } from '../src/protocols/eventual/quorum.js';
+import { Ring } from '../src/protocols/eventual/ring.js';
+import { LWW, SIBLINGS, compareVv, BEFORE, CONCURRENT, type Version } from '../src/protocols/eventual/versions.js';
+
+/** The eventual store's pure parts: ring placement, quorum targets, version reconciliation, Merkle trees. */
+
+describe('the ring', () => {
+  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  it('places every key on N distinct replicas, the same on every node and in every run', () => {
+    const a = new Ring(nodes, 16);
+    const b = new Ring(nodes, 16);
+    for (let key = 0; key < 200; key++) {
+      const pref = a.preference(key);
+      expect([...pref].sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(b.preference(key)).toEqual(pref);
+      expect(a.replicas(key, 3)).toEqual(pref.slice(0, 3));
+    }
+    // Pinned down: placement is part of what a seed replays.
+    expect(a.replicas(5, 3)).toEqual([3, 2, 0]);
+  });
+
+  it('spreads keys: every node is a replica of some and no node of nearly all', () => {
+    const ring = new Ring(nodes, 16);
+    const count = new Array<number>(5).fill(0);
+    for (let key = 0; key < 1_000; key++) for (const i of ring.replicas(key, 3)) count[i]!++;
+    for (const c of count) expect(c).toBeGreaterThan(300);
+    for (const c of count) expect(c).toBeLessThan(900);
+  });
+});
+
+describe('quorum targets', () => {
+  const pref = [2, 0, 4, 1, 3];
+  it('strict: the N replicas, reachable or not', () => {
+    expect(targetsFor(pref, 3, false, (n) => n !== 0)).toEqual([{ node: 2, hintFor: -1 }, { node: 0, hintFor: -1 }, { node: 4, hintFor: -1 }]);
+  });
+
+  it('sloppy: the first N nodes believed up, a stand-in holding a hint for each replica down', () => {
+    expect(targetsFor(pref, 3, true, () => true)).toEqual([{ node: 2, hintFor: -1 }, { node: 0, hintFor: -1 }, { node: 4, hintFor: -1 }]);
+    expect(targetsFor(pref, 3, true, (n) => n !== 0 && n !== 4)).toEqual([{ node: 2, hintFor: -1 }, { node: 1, hintFor: 0 }, { node: 3, hintFor: 4 }]);
+    // Alone on its side of a partition, a node still takes the write (for a replica, with a hint).
+    expect(targetsFor(pref, 3, true, (n) => n === 3)).toEqual([{ node: 3, hintFor: 2 }]);
+  });
+});
+
+describe('last writer wins', () => {
+  const v = (value: number, ms: number, node: number): Version => ({ value, ms, node });
+  it('keeps the highest (timestamp, node), whatever the order of arrival', () => {
+    expect(LWW.merge([v(1, 10, 0)], [v(2, 9, 4)])).toEqual([v(1, 10, 0)]);
+    expect(LWW.merge([v(2, 9, 4)], [v(1, 10, 0)])).toEqual([v(1, 10, 0)]);
+    expect(LWW.merge([v(1, 10, 0)], [v(2, 10, 1)])).toEqual([v(2, 10, 1)]);
+    expect(LWW.covers([v(1, 10, 0)], [v(2, 9, 4)])).toBe(true);
+    expect(LWW.covers([v(2, 9, 4)], [v(1, 10, 0)])).toBe(false);
+  });
+
+  it('stamps a coordinator\'s writes strictly increasing, even when its clock stands still or steps back', () => {
+    expect(LWW.nextStamp([], 0, 100, 0)).toBe(100);
+    expect(LWW.nextStamp([], 0, 100, 100)).toBeGreaterThan(100);
+    expect(LWW.nextStamp([], 0, 90, 100)).toBeGreaterThan(100);
+  });
+});
+
+describe('version vectors with siblings', () => {
+  const v = (value: number, vv: number[]): Version => ({ value, node: 0, vv });
+  it('orders vectors, and keeps concurrent versions as siblings', () => {
+    expect(compareVv([1, 0], [1, 1])).toBe(BEFORE);
+    expect(compareVv([2, 0], [1, 1])).toBe(CONCURRENT);
+    const merged = SIBLINGS.merge([v(1, [1, 0, 0])], [v(2, [0, 1, 0])]);
+    expect(SIBLINGS.answer(merged)).toEqual([1, 2]);
+    expect(SIBLINGS.merge(merged, [v(3, [1, 1, 1])])).toEqual([v(3, [1, 1, 1])]);
+    // The same version twice is one sibling.
+    expect(SIBLINGS.merge([v(1, [1, 0, 0])], [v(1, [1, 0, 0])])).toEqual([v(1, [1, 0, 0])]);
+  });
+
+  it('makes a new write descend from every version its coordinator holds, with a counter never reused', () => {
+    const context = [v(1, [2, 0, 0]), v(2, [0, 3, 0])];
+    const stamp = SIBLINGS.nextStamp(context, 1, 0, 7);
+    expect(stamp).toBe(8);
+    const w = SIBLINGS.create(context, 9, 1, stamp, 3);
+    expect(w.vv).toEqual([2, 8, 0]);
+    expect(SIBLINGS.merge(context, [w])).toEqual([w]);
+    expect(SIBLINGS.nextStamp([v(1, [0, 12, 0])], 1, 0, 7)).toBe(13);
+  });
+});
+
+describe('Merkle trees', () => {
+  const entries = (n: number, changed = -1) => Array.from({ length: n }, (_, i) => ({ name: String(i), digest: i === changed ? 'other' : `d${i}` }));
+  it('have equal roots for equal contents, whatever the order, and differ down to the leaf that differs', () => {
+    const a = new MerkleTree(entries(40));
+    const b = new MerkleTree([...entries(40)].reverse());
+    expect(a.hash(0, 0)).toBe(b.hash(0, 0));
+    const c = new MerkleTree(entries(40, 7));
+    expect(c.hash(0, 0)).not.toBe(a.hash(0, 0));
+    const leaf = leafOf('7');
+    expect(c.hash(3, leaf)).not.toBe(a.hash(3, leaf));
+    for (let i = 0; i < LEAVES; i++) if (i !== leaf) expect(c.hash(3, i)).toBe(a.hash(3, i));
+  });
+});
+
+describe('params', () => {
+  it('refuse impossible quorums and unknown names, naming them', () => {
+    expect(() => eventualParams({ r: 4 })).toThrow('eventual: r (4) must be at most n (3)');
+    expect(() => eventualParams({ n: 6 }, 5)).toThrow("n (6) must be at most the cluster's 5 nodes");
+    expect(() => eventualParams({ siblings: 2 })).toThrow('siblings must be 0 or 1');
+    expect(() => eventualParams({ quorum: 2 })).toThrow(/unknown param "quorum"/);
+  });
+});
