@@ -9,17 +9,20 @@ import {
   evaluateRequirement,
   progressBar,
   renderMatrix,
+  renderReplicationSweep,
   renderRun,
   run,
   runMatrix,
+  runReplicationSweep,
   type MatrixResult,
+  type SweepResult,
   type RunResult,
   type RunSpec,
 } from '@verdict/workers';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
 
 const USAGE = `Usage: verdict run --protocol P [--nemesis N] [--seed S] [--ops N] [options]
-       verdict run --matrix [--seeds N] [--ops N] [--timeout-ms N] [--no-scenarios]
+       verdict run --matrix [--protocol P] [--seeds N] [--ops N] [--timeout-ms N] [--no-scenarios]
 
 Runs a protocol in the deterministic simulator, in-process, under a fault schedule, and checks
 the history it produced. The same seed always gives the same history.
@@ -47,7 +50,10 @@ Options:
   --out FILE         write the history as JSONL
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --json             print the result (report, run facts, availability) as JSON
-  --matrix           run every protocol × bug × nemesis and print the table of verdicts
+  --matrix           run every protocol × bug × nemesis and print the table of verdicts; for a
+                     store with tunable replication (eventual), then sweep N/R/W, resolve mode and
+                     routing and print where each setting lands on the lattice (CAP/BASE, measured).
+                     With --protocol P: that protocol's rows (and sweep) only
   --seeds N          with --matrix: seeds per cell (default 1; a scenario may run more)
   --no-scenarios     with --matrix: run every cell plainly, without the protocols' scenarios
   -h, --help         this text
@@ -66,6 +72,8 @@ interface RunCommandOptions {
   seeds: number;
   scenarios: boolean;
   help: boolean;
+  /** With --matrix and --protocol: the protocol whose rows to run. */
+  matrixProtocol?: string;
 }
 
 /** `verdict run`: simulate a protocol under faults, check it, print the full report. */
@@ -140,15 +148,38 @@ async function matrix(options: RunCommandOptions, io: CliIo): Promise<number> {
       scenarios: options.scenarios,
       ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
       ...(options.spec.timeoutMs !== undefined ? { timeoutMs: options.spec.timeoutMs } : {}),
+      ...(options.matrixProtocol !== undefined ? { protocols: [options.matrixProtocol] } : {}),
       ...(bar !== undefined ? { onRun: (cell, done, total) => bar.step(done, total, `${cell.protocol}${cell.bug !== null ? `/${cell.bug}` : ''} × ${cell.nemesis}`) } : {}),
     });
   } finally {
     bar?.stop();
   }
-  io.out(options.json ? `${JSON.stringify(result)}\n` : renderMatrix(result));
+  const sweeps = await replicationSweeps(options, io);
+  io.out(options.json ? `${JSON.stringify(sweeps.length > 0 ? { ...result, sweeps } : result)}\n` : [renderMatrix(result), ...sweeps.map(renderReplicationSweep)].join('\n'));
   // The matrix is a table to read, not a gate (3PC is meant to break under partitions; bugs are
   // meant to be caught): it fails only when a run could not finish.
   return result.cells.some((c) => c.errors.length > 0) ? EXIT.software : EXIT.ok;
+}
+
+/** The replication sweep of each protocol in the matrix whose replication is tunable. */
+async function replicationSweeps(options: RunCommandOptions, io: CliIo): Promise<SweepResult[]> {
+  const sweeps: SweepResult[] = [];
+  for (const name of options.matrixProtocol !== undefined ? [options.matrixProtocol] : Object.keys(PROTOCOLS)) {
+    const def = await PROTOCOLS[name]?.();
+    if (def?.replication === undefined) continue;
+    const bar = io.interactive && !options.json ? progressBar() : undefined;
+    try {
+      sweeps.push(await runReplicationSweep({
+        protocol: name,
+        seeds: options.seeds,
+        ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
+        ...(bar !== undefined ? { onRun: (label, done, total) => bar.step(done, total, label) } : {}),
+      }));
+    } finally {
+      bar?.stop();
+    }
+  }
+  return sweeps;
 }
 
 async function writeJsonl(path: string, result: RunResult): Promise<void> {
@@ -201,8 +232,12 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
   if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['protocol', 'nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const) {
+    for (const flag of ['nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
+    }
+    if (v.protocol !== undefined) {
+      if (!Object.prototype.hasOwnProperty.call(PROTOCOLS, v.protocol)) throw new UsageError(`--protocol: unknown protocol ${JSON.stringify(v.protocol)} (known: ${Object.keys(PROTOCOLS).join(', ')})`);
+      options.matrixProtocol = v.protocol;
     }
     if (v.seeds !== undefined) options.seeds = integer('--seeds', v.seeds, 1);
     return options;
