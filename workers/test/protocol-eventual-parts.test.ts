@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { NodeContext } from '../src/sim/node-context.js';
+import { AntiEntropy } from '../src/protocols/eventual/anti-entropy.js';
+import type { EventualMessage } from '../src/protocols/eventual/messages.js';
 import { MerkleTree, LEAVES, leafOf } from '../src/protocols/eventual/merkle.js';
+import { ReplicaStore } from '../src/protocols/eventual/replica-store.js';
 import { eventualParams } from '../src/protocols/eventual/params.js';
 import { targetsFor } from '../src/protocols/eventual/quorum.js';
 import { Ring } from '../src/protocols/eventual/ring.js';
@@ -107,3 +111,44 @@ describe('params', () => {
     expect(() => eventualParams({ quorum: 2 })).toThrow(/unknown param "quorum"/);
   });
 });
+
+describe('anti-entropy', () => {
+  /** Two replicas of every key, wired to each other directly: a round delivers messages until none is left. */
+  function pair(batchMax: number) {
+    const stores = [0, 1].map(() => {
+      const mem = new Map<string, unknown>();
+      return new ReplicaStore({ persist: (k: string, v: unknown) => mem.set(k, structuredClone(v)), load: (k: string) => mem.get(k) } as unknown as NodeContext, LWW);
+    });
+    const queue: [number, number, EventualMessage][] = [];
+    const ae = [0, 1].map((self) => new AntiEntropy({ self, nodes: 2, replicasOf: () => [0, 1], up: () => true, send: (to, m) => queue.push([self, to, m]) }, stores[self]!, LWW, batchMax));
+    const round = (): number => {
+      ae[0]!.round();
+      let messages = 0;
+      for (let m = queue.shift(); m !== undefined && messages < 100; m = queue.shift(), messages++) {
+        const [from, to, message] = m;
+        if (message.type === 'ae-tree') ae[to]!.onTree(from, message);
+        else if (message.type === 'ae-keys') ae[to]!.onKeys(from, message);
+      }
+      return messages;
+    };
+    return { stores, round };
+  }
+
+  it('brings a replica level with its peer in one exchange, and then says nothing but the root', () => {
+    const { stores, round } = pair(64);
+    for (let k = 0; k < 30; k++) stores[0]!.apply(k, [{ value: k, ms: k, node: 0 }]);
+    round();
+    for (let k = 0; k < 30; k++) expect(stores[1]!.get(k)).toEqual([{ value: k, ms: k, node: 0 }]);
+    expect(round()).toBe(1);
+  });
+
+  it('ships more differing keys than a message carries over successive rounds, even under one leaf', () => {
+    const { stores, round } = pair(2);
+    const sameLeaf: number[] = [];
+    for (let k = 0; sameLeaf.length < 7; k++) if (leafOf(String(k)) === leafOf('0')) sameLeaf.push(k);
+    for (const k of sameLeaf) stores[0]!.apply(k, [{ value: k, ms: 1, node: 0 }]);
+    for (let r = 0; r < 6; r++) round();
+    for (const k of sameLeaf) expect(stores[1]!.get(k), `key ${k}`).toEqual([{ value: k, ms: 1, node: 0 }]);
+  });
+});
+

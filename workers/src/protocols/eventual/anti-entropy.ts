@@ -24,6 +24,8 @@ export interface AeNode {
  */
 export class AntiEntropy {
   private nextPeer: number;
+  /** Where the next over-full key shipment starts. */
+  private rotation = 0;
 
   constructor(private readonly node: AeNode, private readonly store: ReplicaStore, private readonly resolver: Resolver, private readonly keysPerMessageMax: number) {
     this.nextPeer = (node.self + 1) % node.nodes;
@@ -66,15 +68,19 @@ export class AntiEntropy {
     return new MerkleTree(entries);
   }
 
-  /** This node's keys shared with `peer` under the given leaves, at most a message's worth. */
+  /**
+   * This node's keys shared with `peer` under the given leaves, at most a message's worth. When
+   * there are more, each message starts where the last one stopped, so every key is shipped in
+   * some round however many differ.
+   */
   private keysUnder(peer: number, leaves: readonly number[]): StoredKey[] {
     const wanted = new Set(leaves);
-    const out: StoredKey[] = [];
-    for (const entry of this.shared(peer)) {
-      if (out.length >= this.keysPerMessageMax) break;
-      if (wanted.has(leafOf(keyName(entry.key)))) out.push({ key: entry.key, versions: entry.versions });
-    }
-    return out;
+    const all: StoredKey[] = [];
+    for (const entry of this.shared(peer)) if (wanted.has(leafOf(keyName(entry.key)))) all.push({ key: entry.key, versions: entry.versions });
+    if (all.length <= this.keysPerMessageMax) return all;
+    const from = this.rotation % all.length;
+    this.rotation += this.keysPerMessageMax;
+    return [...all.slice(from), ...all.slice(0, from)].slice(0, this.keysPerMessageMax);
   }
 
   private *shared(peer: number): Generator<StoredKey> {
