@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeContext } from '../src/sim/node-context.js';
 import { AntiEntropy } from '../src/protocols/eventual/anti-entropy.js';
+import { HintedHandoff } from '../src/protocols/eventual/hinted-handoff.js';
 import type { EventualMessage } from '../src/protocols/eventual/messages.js';
 import { MerkleTree, LEAVES, leafOf } from '../src/protocols/eventual/merkle.js';
 import { ReplicaStore } from '../src/protocols/eventual/replica-store.js';
@@ -149,6 +150,29 @@ describe('anti-entropy', () => {
     for (const k of sameLeaf) stores[0]!.apply(k, [{ value: k, ms: 1, node: 0 }]);
     for (let r = 0; r < 6; r++) round();
     for (const k of sameLeaf) expect(stores[1]!.get(k), `key ${k}`).toEqual([{ value: k, ms: 1, node: 0 }]);
+  });
+});
+
+describe('hinted handoff', () => {
+  it('hands each hint to its replica once that replica is up, and forgets it on the acknowledgement', () => {
+    const mem = new Map<string, unknown>();
+    const store = new ReplicaStore({ persist: (k: string, v: unknown) => mem.set(k, structuredClone(v)), load: (k: string) => mem.get(k) } as unknown as NodeContext, LWW);
+    for (const target of [1, 2, 3]) store.hint(target, `k${target}`, [{ value: target, ms: 1, node: 0 }]);
+    const sent: number[] = [];
+    let up = new Set([2, 3]);
+    const handoff = new HintedHandoff({ up: (n) => up.has(n), send: (to) => sent.push(to), replicates: () => true }, store, LWW, 1);
+    // One hint per round; acknowledgements lost: the rounds still take turns.
+    for (let r = 0; r < 4; r++) handoff.round();
+    expect(sent).toEqual([2, 3, 2, 3]);
+    up = new Set([1, 2, 3]);
+    handoff.round();
+    expect(sent.at(-1)).toBe(1);
+    handoff.onAck(1, { type: 'handoff-ack', key: 'k1', digest: LWW.digest([{ value: 1, ms: 1, node: 0 }]) });
+    expect(store.hints().map((h) => h.target)).toEqual([2, 3]);
+    // A stale acknowledgement (the hint changed since) keeps the hint.
+    store.hint(2, 'k2', [{ value: 9, ms: 2, node: 0 }]);
+    handoff.onAck(2, { type: 'handoff-ack', key: 'k2', digest: LWW.digest([{ value: 2, ms: 1, node: 0 }]) });
+    expect(store.hints().map((h) => h.target)).toEqual([2, 3]);
   });
 });
 

@@ -17,15 +17,23 @@ export interface HandoffNode {
  * hint, unless newer hinted writes arrived meanwhile (those go in a later round).
  */
 export class HintedHandoff {
+  /** Where the next round starts among the hints held. */
+  private next = 0;
+
   constructor(private readonly node: HandoffNode, private readonly store: ReplicaStore, private readonly resolver: Resolver, private readonly batchMax: number) {}
 
   round(): void {
+    const hints = this.store.hints();
+    // Each round starts after the last hint sent, so hints whose acknowledgements keep getting lost
+    // cannot hold the others back.
+    const from = hints.length === 0 ? 0 : this.next % hints.length;
     let sent = 0;
-    for (const hint of this.store.hints()) {
-      if (sent >= this.batchMax) return;
+    for (let i = 0; i < hints.length && sent < this.batchMax; i++) {
+      const hint = hints[(from + i) % hints.length]!;
       if (!this.node.up(hint.target)) continue;
       this.node.send(hint.target, { type: 'handoff', key: hint.key, versions: hint.versions });
       sent++;
+      this.next = from + i + 1;
     }
   }
 
