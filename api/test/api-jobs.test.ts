@@ -156,6 +156,17 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     expect((await post('/jobs', { protocol: 'paxos', seed: 1, ops: 0 })).json()).toMatchObject({ code: 'VRD_ERR_API_INVALID', location: { field: 'body.ops' } });
   });
 
+  it('runs the eventual store in the shape the body gives, and refuses an impossible quorum by field', async () => {
+    const res = await post('/jobs', { protocol: 'eventual', nemesis: 'partition-halves', seed: 1, ops: 300, resolve: 'siblings', routing: 'sticky', n: 3, r: 1, w: 1 });
+    expect(res.statusCode, res.body).toBe(202);
+    const job = await waitForJob(t.app, auth, res.json().id);
+    expect(job).toMatchObject({ status: 'done', outcome: 'violated', consistency: 'session' });
+    const report = (await get(`/jobs/${res.json().id}/report`)).json();
+    expect(report.run.reproduce).toBe('verdict run --protocol eventual --nemesis partition-halves --seed 1 --ops 300 --n 3 --r 1 --w 1 --resolve siblings --routing sticky');
+    expect((await post('/jobs', { protocol: 'eventual', seed: 1, r: 5 })).json()).toMatchObject({ code: 'VRD_ERR_RUN_SPEC', status: 400, message: 'invalid run spec: r must be an integer between 1 and n (3), got 5' });
+    expect((await post('/jobs', { protocol: 'eventual', seed: 1, resolve: 'majority' })).json()).toMatchObject({ code: 'VRD_ERR_API_INVALID', status: 400 });
+  });
+
   it('answers health, metrics and the OpenAPI document without a token', async () => {
     const health = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.json()).toEqual({ status: 'ok', database: 'ok', queue: 'in-process', version: 'test' });

@@ -35,6 +35,24 @@ describe('verdict run', () => {
     expect(r.out).toContain('reproduce: verdict run --protocol 3pc --nemesis partition-halves --seed 1 --ops 300 --scenario partition-after-precommit');
   });
 
+  it('runs the eventual store in the shape its flags give, and replays with them', async () => {
+    const r = await verdict('run', '--protocol', 'eventual', '--nemesis', 'clock-skew', '--seed', '1', '--ops', '600', '--resolve', 'siblings', '--routing', 'sticky', '--require', 'session');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('reproduce: verdict run --protocol eventual --nemesis clock-skew --seed 1 --ops 600 --resolve siblings --routing sticky');
+    expect(r.out).toContain('replication: N=3 R=1 W=1, siblings, sloppy quorum; clients sticky; clocks start in step');
+    expect(r.out).toMatch(/require session: met/);
+  });
+
+  it('prints the matrix of one protocol with --matrix --protocol, and the replication sweep of a store that has one', async () => {
+    const r = await verdict('run', '--matrix', '--protocol', 'eventual', '--ops', '150', '--json');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.out) as { variants: { protocol: string }[]; sweeps: { protocol: string; rows: { label: string; cells: { nemesis: string }[] }[] }[] };
+    expect(new Set(m.variants.map((v) => v.protocol))).toEqual(new Set(['eventual']));
+    expect(m.sweeps).toHaveLength(1);
+    expect(m.sweeps[0]!.rows.map((row) => row.label)).toContain('N3 R2 W2 strict lww roaming');
+    expect(m.sweeps[0]!.rows[0]!.cells.map((c) => c.nemesis)).toEqual(['none', 'partition-halves', 'crash-minority', 'clock-skew', 'mixed']);
+  }, 120_000);
+
   it.each([
     [['--protocol', 'raft'], /--protocol: unknown protocol: "raft" \(known: .*paxos/],
     [['--protocol', '3pc', '--scenario', 'nope'], /--scenario: invalid run spec: scenario "nope" for 3pc \(known: partition-after-precommit, coordinator-dies-after-precommit\)/],
@@ -46,7 +64,14 @@ describe('verdict run', () => {
     [['--protocol', 'paxos', '--nodes', '99'], /--nodes: invalid run spec: nodes must be between 1 and 15/],
     [['--protocol', 'paxos', '--require', 'acid'], /--require: unknown level "acid"/],
     [['--nemesis', 'none'], /--protocol is required/],
-    [['--matrix', '--protocol', 'paxos'], /--protocol does not apply to --matrix/],
+    [['--matrix', '--protocol', 'raft'], /--protocol: unknown protocol "raft"/],
+    [['--matrix', '--resolve', 'lww'], /--resolve does not apply to --matrix/],
+    [['--protocol', 'eventual', '--resolve', 'majority'], /--resolve: expected lww or siblings, got "majority"/],
+    [['--protocol', 'eventual', '--quorum', 'loose'], /--quorum: expected sloppy or strict, got "loose"/],
+    [['--protocol', 'eventual', '--r', '4'], /--r: invalid run spec: r must be an integer between 1 and n \(3\), got 4/],
+    [['--protocol', 'eventual', '--n', '6'], /--n: invalid run spec: n must be an integer between 1 and the cluster's 5 nodes, got 6/],
+    [['--protocol', 'paxos', '--n', '3'], /--n: invalid run spec: n applies only to protocols with tunable replication \(paxos has none\)/],
+    [['--protocol', 'paxos', '--routing', 'anywhere'], /--routing: expected sticky or roaming, got "anywhere"/],
     [['--protocol', 'paxos', '--frobnicate'], /Unknown option '--frobnicate'/],
   ])('exits 64 on %j, naming the flag', async (args, message) => {
     const r = await verdict('run', ...args);

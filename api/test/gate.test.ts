@@ -69,6 +69,15 @@ describe.runIf(pgUp)('verdict gate against a running service', () => {
     expect(ran.out).toContain('require strong: met');
   });
 
+  it('gates an eventual store in the shape its flags give', async () => {
+    const ran = await gate('--server', server, '--token', token, '--protocol', 'eventual', '--nemesis', 'partition-halves', '--seed', '1', '--ops', '300', '--resolve', 'siblings', '--routing', 'sticky', '--require', 'session');
+    expect(ran.code, ran.err).toBe(0);
+    expect(ran.out).toContain('require session: met');
+    const roaming = await gate('--server', server, '--token', token, '--protocol', 'eventual', '--nemesis', 'partition-halves', '--seed', '1', '--quorum', 'sloppy', '--require', 'session');
+    expect(roaming.code, roaming.err).toBe(1);
+    expect((await gate('--server', server, '--token', token, '--protocol', 'eventual', '--quorum', 'loose', '--require', 'session')).code).toBe(64);
+  });
+
   it('exits 64 on bad usage, a bad token or input the service refuses; 2 when the service is unreachable', async () => {
     const base = ['--server', server, '--token', token];
     expect((await gate(...base, '--history', 'x.edn')).code).toBe(64);

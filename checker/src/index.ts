@@ -13,6 +13,7 @@ export { Inconsistent, inconsistent, isInconsistent, type Model, type ModelSpec,
 export { MODEL_NAMES, createModel, describeModels } from './models/registry.js';
 export { registerModel, type RegisterOptions, type RegisterReading } from './models/register.js';
 export { kvModel, type KvOptions } from './models/kv.js';
+export { kvSiblingsModel } from './models/kv-siblings.js';
 export { multiRegisterModel } from './models/multi-register.js';
 export { setModel } from './models/set.js';
 export { fifoQueueModel, unorderedQueueModel } from './models/queue.js';
@@ -50,6 +51,7 @@ export { checkLevels, checkLevelsSync, type LevelsOptions } from './consistency/
 export { checkSequential, checkSequentialSync, type SequentialOptions, type SequentialResult } from './consistency/sequential.js';
 export { checkEventual, checkSessionGuarantees, type EventualCheckOptions, type SessionCheckOptions } from './consistency/checks.js';
 export type { FinalReadsOptions } from './consistency/final-reads.js';
+export { checkFreshReads, type FreshReadsOptions, type FreshReadsResult } from './consistency/fresh-reads.js';
 export type { DataModelKind } from './consistency/version-table.js';
 export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationOptions, IsolationResult, TransactionView } from './isolation/types.js';
 export { checkIsolation } from './isolation/check-isolation.js';

@@ -114,3 +114,17 @@ describe('sequential consistency', () => {
     expect(() => seq([...write(0, 1)], register(), { timeLimitMs: -1 })).toThrow(/VRD_ERR_CHECK_OPTIONS|time limit/);
   });
 });
+
+describe('sequential counterexamples of long histories', () => {
+  it('explain a witness the shrinker had no time for with the check\'s own search, not a second one', () => {
+    // No shrinking time: the witness is the whole history, not minimal, and its explanation is the
+    // check's deepest point (searching the whole history again, unguarded, took seconds).
+    const ops = hardHistory(4);
+    const r = seq(ops, register(), { shrinkTimeMs: 0 });
+    expect(r.outcome).toBe('illegal');
+    const ce = r.counterexample!;
+    expect(ce.witness.minimal).toBe(false);
+    expect(ce.witness.operations).toHaveLength(ops.length / 2);
+    expect(ce.witness.explanation).toContain(`after the ${ce.prefixLength} operation(s) that can be put in one order`);
+  });
+});

@@ -13,12 +13,14 @@ export { runMatrix, type MatrixCell, type MatrixOptions, type MatrixResult, type
 export type { MatrixScenario } from './run/matrix-scenario.js';
 export { renderRun } from './run/render-run.js';
 export { renderMatrix } from './run/render-matrix.js';
+export { runReplicationSweep, settingLabel, SWEEP_NEMESES, SWEEP_SETTINGS, type SweepCell, type SweepOptions, type SweepResult, type SweepRow, type SweepSetting } from './run/replication-sweep.js';
+export { renderReplicationSweep } from './run/render-replication-sweep.js';
 export { progressBar, type ProgressBar } from './run/progress-bar.js';
 export { WorkersError, workersErrors, type WorkersErrorCode } from './errors.js';
 
 // Protocols and the contract they are written against.
 export { PROTOCOLS, PROTOCOL_NAMES } from './protocols/registry.js';
-export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolDefinition, ProtocolScenario, ScenarioSpec } from './protocols/protocol.js';
+export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolDefinition, ProtocolScenario, ReplicationSettings, ScenarioSpec } from './protocols/protocol.js';
 export type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './sim/node-context.js';
 
 // The simulator, for tests and benches that drive it directly.

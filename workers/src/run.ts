@@ -5,7 +5,7 @@ import { PROTOCOLS } from './protocols/registry.js';
 import { analyzeAvailability, type Availability } from './run/availability.js';
 import { checkRunHistory } from './run/check-run.js';
 import type { RunFacts, RunProgress, RunResult } from './run/result.js';
-import { reproduceCommand, resolveRunSpec, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
+import { reproduceCommand, resolveRunSpec, runParams, type ResolvedRunSpec, type RunSpec } from './run/spec.js';
 import { NodeFailure } from './sim/simulator.js';
 import { Simulation } from './sim/simulation.js';
 import { EVENTS_PER_OP_MAX, SIMULATION_DEFAULTS, type SimulationConfig } from './sim/simulation-config.js';
@@ -106,7 +106,7 @@ export function simulationConfig(spec: ResolvedRunSpec, protocol: ProtocolDefini
     seed: spec.seed,
     ...(spec.bug !== null ? { bug: spec.bug } : {}),
     ...(spec.nodes !== null ? { nodes: spec.nodes } : {}),
-    ...(Object.keys(spec.params).length > 0 ? { params: spec.params } : {}),
+    ...(Object.keys(runParams(spec)).length > 0 ? { params: runParams(spec) } : {}),
     nemesis: spec.nemesis,
     ...(Object.keys(spec.nemesisTiming).length > 0 ? { nemesisTiming: spec.nemesisTiming } : {}),
     ...(spec.nemesisTrigger !== null ? { nemesisTrigger: spec.nemesisTrigger } : {}),

@@ -9,17 +9,20 @@ import {
   evaluateRequirement,
   progressBar,
   renderMatrix,
+  renderReplicationSweep,
   renderRun,
   run,
   runMatrix,
+  runReplicationSweep,
   type MatrixResult,
+  type SweepResult,
   type RunResult,
   type RunSpec,
 } from '@verdict/workers';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
 
 const USAGE = `Usage: verdict run --protocol P [--nemesis N] [--seed S] [--ops N] [options]
-       verdict run --matrix [--seeds N] [--ops N] [--timeout-ms N] [--no-scenarios]
+       verdict run --matrix [--protocol P] [--seeds N] [--ops N] [--timeout-ms N] [--no-scenarios]
 
 Runs a protocol in the deterministic simulator, in-process, under a fault schedule, and checks
 the history it produced. The same seed always gives the same history.
@@ -36,10 +39,21 @@ Options:
   --clients N        clients (default 5)
   --concurrency N    processes per client (default 1)
   --timeout-ms N     client timeout in virtual ms (default 1000)
+  --routing R        sticky (each client keeps to one node, to one replica per key where the
+                     protocol places keys) or roaming (a random node per operation); default the protocol's
+  --n N, --r R, --w W  replicas per key, replies per read, acknowledgements per write
+                     (protocols with tunable replication: eventual; default 3, 1, 1)
+  --resolve MODE     lww (last writer wins by timestamp and node) or siblings (version vectors,
+                     concurrent values returned together); default lww
+  --quorum Q         sloppy (stand-ins take writes with hints for unreachable replicas) or strict
+                     (only the key's N replicas count); default sloppy
   --out FILE         write the history as JSONL
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --json             print the result (report, run facts, availability) as JSON
-  --matrix           run every protocol × bug × nemesis and print the table of verdicts
+  --matrix           run every protocol × bug × nemesis and print the table of verdicts; for a
+                     store with tunable replication (eventual), then sweep N/R/W, resolve mode and
+                     routing and print where each setting lands on the lattice (CAP/BASE, measured).
+                     With --protocol P: that protocol's rows (and sweep) only
   --seeds N          with --matrix: seeds per cell (default 1; a scenario may run more)
   --no-scenarios     with --matrix: run every cell plainly, without the protocols' scenarios
   -h, --help         this text
@@ -58,6 +72,8 @@ interface RunCommandOptions {
   seeds: number;
   scenarios: boolean;
   help: boolean;
+  /** With --matrix and --protocol: the protocol whose rows to run. */
+  matrixProtocol?: string;
 }
 
 /** `verdict run`: simulate a protocol under faults, check it, print the full report. */
@@ -132,15 +148,38 @@ async function matrix(options: RunCommandOptions, io: CliIo): Promise<number> {
       scenarios: options.scenarios,
       ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
       ...(options.spec.timeoutMs !== undefined ? { timeoutMs: options.spec.timeoutMs } : {}),
+      ...(options.matrixProtocol !== undefined ? { protocols: [options.matrixProtocol] } : {}),
       ...(bar !== undefined ? { onRun: (cell, done, total) => bar.step(done, total, `${cell.protocol}${cell.bug !== null ? `/${cell.bug}` : ''} × ${cell.nemesis}`) } : {}),
     });
   } finally {
     bar?.stop();
   }
-  io.out(options.json ? `${JSON.stringify(result)}\n` : renderMatrix(result));
+  const sweeps = await replicationSweeps(options, io);
+  io.out(options.json ? `${JSON.stringify(sweeps.length > 0 ? { ...result, sweeps } : result)}\n` : [renderMatrix(result), ...sweeps.map(renderReplicationSweep)].join('\n'));
   // The matrix is a table to read, not a gate (3PC is meant to break under partitions; bugs are
   // meant to be caught): it fails only when a run could not finish.
   return result.cells.some((c) => c.errors.length > 0) ? EXIT.software : EXIT.ok;
+}
+
+/** The replication sweep of each protocol in the matrix whose replication is tunable. */
+async function replicationSweeps(options: RunCommandOptions, io: CliIo): Promise<SweepResult[]> {
+  const sweeps: SweepResult[] = [];
+  for (const name of options.matrixProtocol !== undefined ? [options.matrixProtocol] : Object.keys(PROTOCOLS)) {
+    const def = await PROTOCOLS[name]?.();
+    if (def?.replication === undefined) continue;
+    const bar = io.interactive && !options.json ? progressBar() : undefined;
+    try {
+      sweeps.push(await runReplicationSweep({
+        protocol: name,
+        seeds: options.seeds,
+        ...(options.spec.ops !== undefined ? { ops: options.spec.ops } : {}),
+        ...(bar !== undefined ? { onRun: (label, done, total) => bar.step(done, total, label) } : {}),
+      }));
+    } finally {
+      bar?.stop();
+    }
+  }
+  return sweeps;
 }
 
 async function writeJsonl(path: string, result: RunResult): Promise<void> {
@@ -166,6 +205,12 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
         clients: { type: 'string' },
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        routing: { type: 'string' },
+        n: { type: 'string' },
+        r: { type: 'string' },
+        w: { type: 'string' },
+        resolve: { type: 'string' },
+        quorum: { type: 'string' },
         out: { type: 'string' },
         require: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -187,8 +232,12 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
   if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['protocol', 'nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency'] as const) {
+    for (const flag of ['nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
+    }
+    if (v.protocol !== undefined) {
+      if (!Object.prototype.hasOwnProperty.call(PROTOCOLS, v.protocol)) throw new UsageError(`--protocol: unknown protocol ${JSON.stringify(v.protocol)} (known: ${Object.keys(PROTOCOLS).join(', ')})`);
+      options.matrixProtocol = v.protocol;
     }
     if (v.seeds !== undefined) options.seeds = integer('--seeds', v.seeds, 1);
     return options;
@@ -202,12 +251,27 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.nodes !== undefined) spec.nodes = integer('--nodes', v.nodes, 1);
   if (v.clients !== undefined) spec.clients = integer('--clients', v.clients, 1);
   if (v.concurrency !== undefined) spec.concurrency = integer('--concurrency', v.concurrency, 1);
+  readReplicationFlags(v, spec);
   if (v.out !== undefined) options.out = v.out;
   if (v.require !== undefined) {
     if (!isRequiredLevel(v.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(v.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);
     options.require = v.require;
   }
   return options;
+}
+
+/** `--routing`, `--n`, `--r`, `--w`, `--resolve`, `--quorum`: the spec's routing and replication fields. */
+function readReplicationFlags(v: Partial<Record<'routing' | 'n' | 'r' | 'w' | 'resolve' | 'quorum', string>>, spec: RunSpec): void {
+  const oneOf = <T extends string>(flag: string, text: string, choices: readonly T[]): T => {
+    if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${flag}: expected ${choices.join(' or ')}, got ${JSON.stringify(text)}`);
+    return text as T;
+  };
+  if (v.routing !== undefined) spec.routing = oneOf('routing', v.routing, ['sticky', 'roaming'] as const);
+  if (v.n !== undefined) spec.n = integer('--n', v.n, 1);
+  if (v.r !== undefined) spec.r = integer('--r', v.r, 1);
+  if (v.w !== undefined) spec.w = integer('--w', v.w, 1);
+  if (v.resolve !== undefined) spec.resolve = oneOf('resolve', v.resolve, ['lww', 'siblings'] as const);
+  if (v.quorum !== undefined) spec.sloppyQuorum = oneOf('quorum', v.quorum, ['sloppy', 'strict'] as const) === 'sloppy';
 }
 
 function integer(flag: string, text: string, min: number): number {
@@ -223,6 +287,6 @@ function flagOf(code: string, message: string): string {
   if (code === 'VRD_ERR_RUN_BUG') return '--bug: ';
   if (code === 'VRD_ERR_RUN_REQUIRE') return '--require: ';
   const field = /invalid run spec: (\w+)/.exec(message)?.[1];
-  const flags: Record<string, string> = { seed: '--seed', ops: '--ops', nodes: '--nodes', clients: '--clients', concurrency: '--concurrency', timeoutMs: '--timeout-ms', scenario: '--scenario' };
+  const flags: Record<string, string> = { seed: '--seed', ops: '--ops', nodes: '--nodes', clients: '--clients', concurrency: '--concurrency', timeoutMs: '--timeout-ms', scenario: '--scenario', n: '--n', r: '--r', w: '--w', resolve: '--resolve', sloppyQuorum: '--quorum', routing: '--routing' };
   return field !== undefined && flags[field] !== undefined ? `${flags[field]}: ` : '';
 }

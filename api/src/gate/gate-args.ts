@@ -16,6 +16,7 @@ export interface GateOptions {
 
 export const GATE_USAGE = `Usage: verdict gate --server URL --token T --require LEVEL
                     (--protocol P [--nemesis N] [--bug B] [--seed S] [--ops N] [--nodes N]
+                     [--routing sticky|roaming] [--n N --r R --w W --resolve lww|siblings --quorum sloppy|strict]
                      | --history FILE [--model M] [--init JSON] [--format F])
                     [--junit out.xml] [--timeout S]
 
@@ -36,6 +37,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
     options: {
       server: { type: 'string' }, token: { type: 'string' }, require: { type: 'string' }, junit: { type: 'string' }, timeout: { type: 'string' },
       protocol: { type: 'string' }, nemesis: { type: 'string' }, bug: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' }, nodes: { type: 'string' },
+      routing: { type: 'string' }, n: { type: 'string' }, r: { type: 'string' }, w: { type: 'string' }, resolve: { type: 'string' }, quorum: { type: 'string' },
       history: { type: 'string' }, model: { type: 'string' }, init: { type: 'string' }, format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -60,7 +62,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
     }
   }
   const historyOnly = ['model', 'init', 'format'] as const;
-  const protocolOnly = ['nemesis', 'bug', 'seed', 'ops', 'nodes'] as const;
+  const protocolOnly = ['nemesis', 'bug', 'seed', 'ops', 'nodes', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const;
   for (const flag of values.protocol !== undefined ? historyOnly : protocolOnly) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --${values.protocol !== undefined ? 'history' : 'protocol'}`);
   }
@@ -74,6 +76,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
         ...(values.seed !== undefined ? { seed: intFlag('seed', values.seed) } : {}),
         ...(values.ops !== undefined ? { ops: intFlag('ops', values.ops) } : {}),
         ...(values.nodes !== undefined ? { nodes: intFlag('nodes', values.nodes) } : {}),
+        ...replicationSpec(values),
       },
     }
     : {
@@ -91,6 +94,19 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
     job,
     ...(values.junit !== undefined ? { junit: values.junit } : {}),
   };
+}
+
+/** The run spec's routing and replication fields from their flags (the service checks the values). */
+function replicationSpec(values: Partial<Record<'routing' | 'n' | 'r' | 'w' | 'resolve' | 'quorum', string>>): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  if (values.routing !== undefined) spec.routing = values.routing;
+  for (const f of ['n', 'r', 'w'] as const) if (values[f] !== undefined) spec[f] = intFlag(f, values[f]);
+  if (values.resolve !== undefined) spec.resolve = values.resolve;
+  if (values.quorum !== undefined) {
+    if (values.quorum !== 'sloppy' && values.quorum !== 'strict') throw new UsageError(`--quorum: expected sloppy or strict, got ${JSON.stringify(values.quorum)}`);
+    spec.sloppyQuorum = values.quorum === 'sloppy';
+  }
+  return spec;
 }
 
 function intFlag(name: string, raw: string): number {

@@ -17,7 +17,9 @@ export interface EventualOptions {
  *   returns the same value; earlier final reads may still be stale (a poll that catches up);
  * - no lost write: every acknowledged write is the converged value, or was overwritten by a later
  *   one. "Later" is real time: a converged value written by an op that completed before the
- *   acknowledged write was invoked (or the initial value) cannot have overwritten it;
+ *   acknowledged write was invoked (or the initial value) cannot have overwritten it. Where reads
+ *   return siblings, a write among the converged siblings is not lost, and one missing from them
+ *   is lost when every converged sibling was written before it began;
  * - no invented value: no read, final or not, returned a value nobody wrote (or only a failed
  *   write tried to write).
  * Convergence time runs from the later of the last heal and the last write to the completion of
@@ -88,13 +90,17 @@ export function eventualLevel(table: VersionTable, events: readonly Op[], option
     const k = keyOfOp[i]!;
     const c = converged[k]!;
     if (c < 0 || c === w || rets[i]! > finalFrom[k]!) continue;
-    if (versionDup[c] === 1 || versionDup[w] === 1) {
+    const set = table.members[c];
+    if (set !== undefined && set.includes(w)) continue;
+    if (versionDup[w] === 1 || (set ?? [c]).some((m) => versionDup[m] === 1)) {
       if (ambiguous[k] === 0) ambiguousKeys++;
       ambiguous[k] = 1;
       continue;
     }
-    const writer = versionWriter[c]!;
-    const older = writer === -1 || (status[writer] === 0 && rets[writer]! < calls[i]!);
+    const older = (set ?? [c]).every((m) => {
+      const writer = versionWriter[m]!;
+      return writer === -1 || (status[writer] === 0 && rets[writer]! < calls[i]!);
+    });
     if (older && (lostAt[k] === -1 || calls[lostAt[k]!]! < calls[i]!)) lostAt[k] = i;
   }
   for (let k = 0; k < keys; k++) {
@@ -103,13 +109,16 @@ export function eventualLevel(table: VersionTable, events: readonly Op[], option
     counts.lost++;
     if (counts.lost > max) continue;
     const c = converged[k]!;
+    const set = table.members[c];
     const writer = versionWriter[c]!;
-    const ending = writer === -1 ? `the initial value ${label(k, versionValue[c])}` : `${label(k, versionValue[c])}, written before it began`;
+    const ending = set !== undefined ? `the siblings ${label(k, versionValue[c])}, each written before it began`
+      : writer === -1 ? `the initial value ${label(k, versionValue[c])}` : `${label(k, versionValue[c])}, written before it began`;
+    const writers = (set ?? [c]).slice(0, 2).map((m) => versionWriter[m]!).filter((x) => x >= 0).map((x) => ops[x]);
     violations.push({
       kind: 'lost-write',
       scope: scope(ops[i]!),
       sentence: `${scope(ops[i]!)}'s acknowledged write of ${label(k, versionValue[writeOf[i]!])} is lost: every replica ended with ${ending} (lost write)`,
-      operations: views([ops[i], writer >= 0 ? ops[writer] : undefined, ...replicasOf[k]!.slice(0, 3).map((r) => ops[r])], table.model),
+      operations: views([ops[i], ...writers, ...replicasOf[k]!.slice(0, 3).map((r) => ops[r])], table.model),
     });
   }
 

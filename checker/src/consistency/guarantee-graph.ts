@@ -91,6 +91,7 @@ export function buildGuaranteeGraph(table: VersionTable, level: ScopeLevel, reus
     if (status[i] === 0) completions.push(i);
   }
   addInitialEdges(table, graph);
+  addSiblingEdges(table, graph);
   return { graph, scopes };
 }
 
@@ -223,8 +224,17 @@ function addInitialEdges(table: VersionTable, graph: VersionGraph): void {
   }
   for (let v = 0; v < table.versionKey.length; v++) {
     const key = table.versionKey[v]!;
-    if (observed[key] === 1 && table.versionWriter[v] !== -1) graph.addEdge(table.initVersion[key]!, v, EdgeKind.Initial, table.versionWriter[v]!);
+    // Written versions only: a set of siblings follows the initial value through its members.
+    if (observed[key] === 1 && table.versionWriter[v] >= 0) graph.addEdge(table.initVersion[key]!, v, EdgeKind.Initial, table.versionWriter[v]!);
   }
+}
+
+/** Each member of a set of siblings a read returned is no newer than the set. */
+function addSiblingEdges(table: VersionTable, graph: VersionGraph): void {
+  if (!table.siblings) return;
+  table.members.forEach((members, set) => {
+    if (members !== undefined) for (const m of members) graph.addEdge(m, set, EdgeKind.Sibling, -1);
+  });
 }
 
 /** Positions of the ops in invocation order (already so for a parsed history). */

@@ -125,7 +125,7 @@ export class WitnessFinder {
       const kind = graph.kind[e] as EdgeKind;
       if (kind === EdgeKind.Member) member = { version: graph.src[e]!, op: graph.op[e]! };
       else if (kind === EdgeKind.Advance) continue;
-      else if (kind === EdgeKind.Initial || kind === EdgeKind.Cas) out.push({ kind, from: graph.src[e]!, to: graph.dst[e]!, first: -1, second: graph.op[e]! });
+      else if (kind === EdgeKind.Initial || kind === EdgeKind.Cas || kind === EdgeKind.Sibling) out.push({ kind, from: graph.src[e]!, to: graph.dst[e]!, first: -1, second: graph.op[e]! });
       else out.push({ kind, from: member!.version, to: graph.dst[e]!, first: member!.op, second: graph.op[e]! });
     }
     const first = walk[0]!;
@@ -166,6 +166,7 @@ export class WitnessFinder {
   }
 
   private reason(h: Hop, label: (v: number) => string, bare: (v: number) => string): string {
+    if (h.kind === EdgeKind.Sibling) return `${label(h.from)} is one of the siblings ${bare(h.to)}`;
     const op = this.table.ops[h.second]!;
     const scope = h.kind === EdgeKind.Initial || h.kind === EdgeKind.Cas ? `process ${String(op.process)}` : scopeName(op, this.level)!;
     switch (h.kind) {

@@ -10,8 +10,15 @@ import { shrinkSequential } from './sequential-shrink.js';
 
 /** Steps of the final path shown before the point nothing can follow. */
 const FINAL_PATH_STEPS = 10;
-/** Steps the witness's unguarded search may take. */
+/** Steps the witness's unguarded search may take, and the guarded one after it. */
 const WITNESS_STEPS_MAX = 2_000_000;
+/**
+ * Steps the unguarded search may take on a witness the shrinker could not make minimal: such a
+ * witness is often the whole history (a search that proves one long history illegal can cost more
+ * than the shrink budget allows), where the unguarded search would spend its whole allowance —
+ * seconds — before the guarded one answers in a few steps.
+ */
+const WITNESS_STEPS_UNSHRUNK_MAX = 50_000;
 /** Refusals a witness sentence spells out. */
 const REASONS_SHOWN_MAX = 3;
 
@@ -39,13 +46,8 @@ export function sequentialCounterexample(
   // The witness is explained by a search without the version guard, so its prefix is the longest
   // legal one (the guard stops earlier, at moves that cannot be completed); the guard again if
   // that search is too long.
-  const order = programOrder(shrunk.operations, unitOf);
-  let witnessSearch = new SequentialSearch(order, searchModelFor(model, shrunk.operations));
-  if (witnessSearch.run(WITNESS_STEPS_MAX) === 'running') {
-    witnessSearch = new SequentialSearch(order, searchModelFor(model, shrunk.operations), { guard: VersionGuard.for(model, shrunk.operations, scopeLevelOf(unitOf)) });
-    witnessSearch.run(Number.MAX_SAFE_INTEGER);
-  }
-  const witnessRaw = witnessSearch.counterexample();
+  const unshrunk = !shrunk.minimal && shrunk.operations.length === ops.length && shrunk.operations.every((o, i) => o === ops[i]);
+  const witnessRaw = unshrunk ? raw : witnessCounterexample(model, shrunk, unitOf);
   return {
     partition: label,
     initialState: sm.describeState(sm.init),
@@ -65,6 +67,22 @@ export function sequentialCounterexample(
         : explain(model, shrunk.operations, witnessRaw, unitOf),
     },
   };
+}
+
+/**
+ * The witness explained by its own search. When the shrinker ran out of time before removing
+ * anything, the witness is the history itself: the check's own search explains it then, since
+ * searching it again would cost as much as the check did.
+ */
+function witnessCounterexample(model: CompleteModel<any>, shrunk: { operations: Operation[]; minimal: boolean }, unitOf: UnitOf): RawSequentialCounterexample<unknown> | undefined {
+  const order = programOrder(shrunk.operations, unitOf);
+  let witnessSearch = new SequentialSearch(order, searchModelFor(model, shrunk.operations));
+  if (witnessSearch.run(shrunk.minimal ? WITNESS_STEPS_MAX : WITNESS_STEPS_UNSHRUNK_MAX) === 'running') {
+    witnessSearch = new SequentialSearch(order, searchModelFor(model, shrunk.operations), { guard: VersionGuard.for(model, shrunk.operations, scopeLevelOf(unitOf)) });
+    // Bounded too: past it the explanation says only that no order exists, which the check proved.
+    witnessSearch.run(WITNESS_STEPS_MAX);
+  }
+  return witnessSearch.counterexample();
 }
 
 function explain(model: CompleteModel<any>, ops: readonly Operation[], raw: RawSequentialCounterexample<unknown>, unitOf: UnitOf): string {

@@ -9,6 +9,7 @@ import { VersionGuard } from './version-guard.js';
 import { searchModelFor } from './search-model.js';
 import { sequentialComponents } from './sequential-components.js';
 import { sequentialCounterexample } from './sequential-counterexample.js';
+import { multiSiblingRead, siblingCounterexample } from './sibling-reads.js';
 import { SequentialSearch } from './sequential-search.js';
 
 export interface SequentialOptions {
@@ -75,6 +76,8 @@ class SequentialRun {
   private search: SequentialSearch<any> | undefined;
   private budget = FIRST_SLICE_STEPS;
   private illegal: { ops: Operation[]; search: SequentialSearch<any> } | undefined;
+  /** An operation no order admits (a read of two siblings): the check is decided before any search. */
+  private readonly impossible: Operation | undefined;
   private cause: UnknownCause | undefined;
   private steps = 0;
   private cacheEntries = 0;
@@ -87,11 +90,12 @@ class SequentialRun {
     const kept = this.prepared.partitions.flatMap((p) => p.operations).sort((a, b) => a.call - b.call);
     this.components = sequentialComponents(this.prepared.model, kept, this.unitOf).sort((a, b) => a.length - b.length);
     this.units = new Set(kept.map(this.unitOf)).size;
+    this.impossible = multiSiblingRead(this.prepared.model, kept);
   }
 
   /** Runs one slice; true when the check is decided or stopped. */
   slice(): boolean {
-    if (this.illegal !== undefined || this.cause !== undefined) return true;
+    if (this.illegal !== undefined || this.cause !== undefined || this.impossible !== undefined) return true;
     if (this.search === undefined) {
       if (this.next >= this.components.length) return true;
       const ops = this.components[this.next]!;
@@ -128,7 +132,7 @@ class SequentialRun {
   }
 
   finish(): SequentialResult {
-    const outcome: CheckOutcome = this.illegal !== undefined ? 'illegal' : this.cause !== undefined ? 'unknown' : 'ok';
+    const outcome: CheckOutcome = this.illegal !== undefined || this.impossible !== undefined ? 'illegal' : this.cause !== undefined ? 'unknown' : 'ok';
     const result: SequentialResult = {
       outcome,
       model: this.prepared.model.name,
@@ -140,6 +144,7 @@ class SequentialRun {
     if (outcome === 'unknown') {
       result.cause = { kind: this.cause!, message: unknownMessage(this.cause!, this.components.length - this.next, this.components.length, 'component') };
     }
+    if (this.impossible !== undefined && this.options.counterexample !== false) result.counterexample = siblingCounterexample(this.prepared.model, this.impossible);
     if (this.illegal !== undefined && this.options.counterexample !== false) {
       const label = this.components.length > 1 ? `component ${this.next + 1} of ${this.components.length}` : '';
       const ce = sequentialCounterexample(this.prepared.model, this.illegal.ops, this.illegal.search, this.unitOf, label, this.options.shrinkTimeMs ?? 1_000);

@@ -21,12 +21,14 @@ export const EdgeKind = {
   Initial: 6,
   /** A cas replaced its expected version with its new one. */
   Cas: 7,
+  /** A version is one of the siblings a read returned: no newer than the set (the replica's state) it belongs to. */
+  Sibling: 8,
 } as const;
 
 export type EdgeKind = (typeof EdgeKind)[keyof typeof EdgeKind];
 
 export function isStrict(kind: EdgeKind): boolean {
-  return kind >= EdgeKind.MonotonicWrites;
+  return kind >= EdgeKind.MonotonicWrites && kind !== EdgeKind.Sibling;
 }
 
 export class VersionGraph {

@@ -42,6 +42,14 @@ export interface VersionTable {
   versionDup: Uint8Array;
   /** Per key id: its initial version. */
   initVersion: number[];
+  /**
+   * Reads return siblings (the `kv-siblings` model): a read of `[v]` names v's version, of `[]` the
+   * initial one, and of two or more values a version of its own standing for the set — the state a
+   * replica held — newer than each member (`versionWriter` -2, its member versions in `members`).
+   */
+  siblings: boolean;
+  /** Per version standing for a set of siblings: its members' versions, ascending; undefined otherwise. */
+  members: (readonly number[] | undefined)[];
   /** Positions of `ok` reads whose value names no version: read from a failed write, or invented. */
   unnamedReads: { op: number; value: unknown; failedWrite: boolean }[];
   /** How many writes repeated a value already written to their key (or its initial value). */
@@ -58,7 +66,7 @@ export interface VersionTableOptions {
 }
 
 const REGISTER_NAMES = new Set(['register', 'cas-register', 'etcd-register', 'cas-register (etcd reading)']);
-const KV_NAMES = new Set(['kv', 'kv-unpartitioned', 'kv (unpartitioned)']);
+const KV_NAMES = new Set(['kv', 'kv-unpartitioned', 'kv (unpartitioned)', 'kv-siblings']);
 
 /**
  * Which data model a model is, by its exact registry name (a look-alike custom model is not
@@ -99,6 +107,7 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
     calls: new Float64Array(n), rets: new Float64Array(n), status: new Uint8Array(n),
     keyOfOp: new Int32Array(n).fill(-1), readOf: new Int32Array(n).fill(-1), writeOf: new Int32Array(n).fill(-1), casFrom: new Int32Array(n).fill(-1),
     keys: [], versionKey: new Int32Array(0), versionValue: [], versionWriter: new Int32Array(0), versionDup: new Uint8Array(0), initVersion: [], unnamedReads: [], duplicates: 0, unsupported: undefined,
+    siblings: isSiblingsModel(model), members: [],
   };
   const keyIds = new Map<string, number>();
   const numericKeys = new Map<number, number>();
@@ -106,9 +115,10 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
   const failedValues: VersionIndex[] = [];
   const dup: number[] = [];
   const initOf = initialValueReader(complete, kind, options.initialValue);
-  // At most one version per write and one initial version per key: typed arrays, sized once.
-  const versionKey = new Int32Array(2 * n + 1);
-  const versionWriter = new Int32Array(2 * n + 1);
+  // At most one version per write and one initial version per key (and one set per sibling read): typed arrays, sized once.
+  const versionKey = new Int32Array((t.siblings ? 3 : 2) * n + 1);
+  const versionWriter = new Int32Array((t.siblings ? 3 : 2) * n + 1);
+  const sets: Map<string, number>[] = [];
   let versions = 0;
   const newVersion = (key: number, value: unknown, writer: number): number => {
     const id = versions++;
@@ -182,6 +192,10 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
     if (!access.observes) continue;
     const seen = access.observed;
     if (seen === undefined || (seen === null && nilIsNothing)) continue;
+    if (t.siblings && !access.writes) {
+      if (t.status[i] === 0) readSiblings(i, key, seen);
+      continue;
+    }
     const version = index[key]!.get(seen);
     if (access.writes) {
       // A cas: it replaced `seen` if it happened (ok, or info that took effect).
@@ -190,6 +204,38 @@ export function buildVersionTable(model: Model<any>, operations: readonly Operat
     } else if (t.status[i] !== 0) continue;
     if (version !== undefined) t.readOf[i] = version;
     else t.unnamedReads.push({ op: i, value: seen, failedWrite: failedValues[key]!.get(seen) !== undefined });
+  }
+  function readSiblings(i: number, key: number, seen: unknown): void {
+    const list = Array.isArray(seen) ? seen : [seen];
+    if (list.length === 0) {
+      t.readOf[i] = t.initVersion[key]!;
+      return;
+    }
+    const ids: number[] = [];
+    for (const value of list) {
+      const id = index[key]!.get(value);
+      if (id !== undefined) ids.push(id);
+      else t.unnamedReads.push({ op: i, value, failedWrite: failedValues[key]!.get(value) !== undefined });
+    }
+    if (ids.length < list.length) return;
+    const members = [...new Set(ids)].sort((a, b) => a - b);
+    if (members.length === 1) {
+      t.readOf[i] = members[0]!;
+      return;
+    }
+    const name = members.join(',');
+    const known = (sets[key] ??= new Map()).get(name);
+    if (known !== undefined) {
+      t.readOf[i] = known;
+      return;
+    }
+    const id = versions++;
+    versionKey[id] = key;
+    versionWriter[id] = -2;
+    t.versionValue.push(members.map((m) => t.versionValue[m]));
+    t.members[id] = members;
+    sets[key]!.set(name, id);
+    t.readOf[i] = id;
   }
   t.versionKey = versionKey.subarray(0, versions);
   t.versionWriter = versionWriter.subarray(0, versions);
@@ -229,6 +275,11 @@ function readAccess(op: Operation, kind: DataModelKind, a: Access): boolean {
   if (f === 'write' || f === 'put') { a.writes = true; a.written = value; return true; }
   if (f === 'cas') { const v = value as [unknown, unknown]; a.observes = true; a.observed = v[0]; a.writes = true; a.written = v[1]; return true; }
   return false; // append: versions are prefixes, not unique values
+}
+
+/** Whether the model is the store whose reads return siblings (by its exact registry name, as `dataModelOf`). */
+function isSiblingsModel(model: Model<any>): boolean {
+  return model.spec?.name === 'kv-siblings' || model.name === 'kv-siblings';
 }
 
 function initialValueReader(model: CompleteModel<any>, kind: DataModelKind, given: unknown): (key: unknown) => unknown {

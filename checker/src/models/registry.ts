@@ -2,6 +2,7 @@ import { VerdictError } from '../errors.js';
 import { bankModel } from './bank.js';
 import { counterModel } from './counter.js';
 import { kvModel } from './kv.js';
+import { kvSiblingsModel } from './kv-siblings.js';
 import type { Model } from './model.js';
 import { multiRegisterModel } from './multi-register.js';
 import { mutexModel } from './mutex.js';
@@ -21,6 +22,7 @@ const MODELS: Record<string, ModelEntry> = {
   'multi-register': { description: 'several registers read and written atomically by txn ops (Knossos)', create: (init) => multiRegisterModel(init ?? {}) },
   kv: { description: 'key-value store of independent registers with append, checked per key', create: (init) => kvModel({ init }) },
   'kv-unpartitioned': { description: 'key-value store checked as one state (for cross-checks)', create: (init) => kvModel({ init, partition: false }) },
+  'kv-siblings': { description: 'key-value store whose reads return siblings [k, [v…]] (Dynamo, Riak); every key starts empty', create: (init) => kvSiblingsModel(init) },
   set: { description: 'grow-only set: add, read', create: (init) => setModel(init ?? []) },
   'unordered-queue': { description: 'queue without order: enqueue, dequeue', create: () => unorderedQueueModel() },
   'fifo-queue': { description: 'FIFO queue: enqueue, dequeue', create: () => fifoQueueModel() },

@@ -66,6 +66,43 @@ export interface ProtocolDefinition {
   readonly marks?: Readonly<Record<string, string>>;
   /** Named run setups under which textbook behaviours and bugs show reliably (see ProtocolScenario). */
   readonly scenarios?: readonly ProtocolScenario[];
+  /**
+   * Run spec defaults for every run of this protocol, under a scenario's and the user's own fields:
+   * what the protocol assumes of its environment (the eventual store's clocks start in step, as
+   * NTP keeps a Dynamo cluster's; only the clock-skew nemesis, or `clockOffsetMsMax`, skews them).
+   */
+  readonly defaults?: ScenarioSpec;
+  /**
+   * For stores whose replication is tunable (the eventual store): the defaults of the run spec's
+   * `n`, `r`, `w`, `resolve` and `sloppyQuorum`. Only such protocols accept those fields; they reach
+   * the nodes as the params of the same names (`resolve` as `siblings` 0 or 1, `sloppyQuorum` as 0 or 1).
+   */
+  readonly replication?: ReplicationSettings;
+  /**
+   * The definition for one run, when what the simulator and the checker need depends on the run's
+   * params (the eventual store's checker model depends on its resolve mode, its final reads on N).
+   * Called once per run, with the params the nodes will get.
+   */
+  configure?(run: { params: Readonly<Record<string, number>> }): ProtocolDefinition;
+  /**
+   * For `pinned` clients of a store that places keys: the node client `client` sends `op` to — a
+   * token-aware driver that keeps to one replica of each key. Absent: entry node `client` mod k.
+   */
+  pinnedNode?(layout: ClusterLayout, op: { f: string; value: unknown }, client: number): NodeId;
+}
+
+/** A replicated store's tunable shape (see ProtocolDefinition.replication). */
+export interface ReplicationSettings {
+  /** Replicas per key. */
+  readonly n: number;
+  /** Replies a read waits for. */
+  readonly r: number;
+  /** Acknowledgements a write waits for. */
+  readonly w: number;
+  /** How concurrent writes reconcile: last writer wins, or version vectors with siblings returned to the client. */
+  readonly resolve: 'lww' | 'siblings';
+  /** Whether stand-ins past the N replicas take writes (with hints) and answer reads for unreachable ones. */
+  readonly sloppyQuorum: boolean;
 }
 
 /**
@@ -99,6 +136,7 @@ export interface ScenarioSpec {
   readonly timeoutMs?: number;
   readonly thinkMsMean?: number;
   readonly clockDriftPpmMax?: number;
+  readonly clockOffsetMsMax?: number;
 }
 
 export interface ProtocolBug {

@@ -7,6 +7,7 @@ export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   '2pc': async () => (await import('./two-phase-commit/index.js')).twoPhaseCommit,
   '3pc': async () => (await import('./three-phase-commit/index.js')).threePhaseCommit,
   paxos: async () => (await import('./paxos/index.js')).paxosProtocol,
+  eventual: async () => (await import('./eventual/index.js')).eventualProtocol,
 };
 
 export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);

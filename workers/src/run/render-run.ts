@@ -15,6 +15,7 @@ export function renderRun(result: RunResult): string {
   const out: string[] = [
     `seed ${f.seed} — reproduce with: ${f.reproduce}`,
     `protocol ${f.protocol}${f.bug !== null ? ` with bug ${f.bug}` : ''} on ${f.nodes.join(' ')}; nemesis ${f.nemesis}; ${f.workload} workload, ${f.operations.client} operations + ${f.operations.finalReads} final reads`,
+    ...replicationLines(result),
     ...scenarioLines(result),
     `simulated ${seconds(f.simulatedMs)} of virtual time (${f.events} events) in ${seconds(f.wallMs.simulate)}; checked in ${seconds(f.wallMs.check)}`,
     `messages: ${m.sent} sent, ${m.delivered} delivered, ${dropped} dropped (partition ${m.droppedPartition}, loss ${m.droppedLoss}, at a crashed node ${m.droppedDown}), ${m.duplicated} duplicated`,
@@ -33,6 +34,15 @@ export function renderRun(result: RunResult): string {
 }
 
 const FAULTS_SHOWN_MAX = 12;
+
+/** The shape of a store with tunable replication, and the clocks its last-writer-wins depends on. */
+function replicationLines(result: RunResult): string[] {
+  const spec = result.spec;
+  const r = spec.replication;
+  if (r === null) return [];
+  const clocks = spec.clockOffsetMsMax === 0 ? 'clocks start in step' : `clocks start up to ±${spec.clockOffsetMsMax} ms apart`;
+  return [`replication: N=${r.n} R=${r.r} W=${r.w}, ${r.resolve}, ${r.sloppyQuorum ? 'sloppy' : 'strict'} quorum; clients ${spec.routing}; ${clocks}`];
+}
 
 /** The scenario or protocol-timed nemesis a run used, if any: they explain its fault times. */
 function scenarioLines(result: RunResult): string[] {

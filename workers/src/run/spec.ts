@@ -1,5 +1,5 @@
 import { WorkersError } from '../errors.js';
-import type { ProtocolDefinition, ScenarioSpec } from '../protocols/protocol.js';
+import type { ProtocolDefinition, ReplicationSettings, ScenarioSpec } from '../protocols/protocol.js';
 import { triggerEvents } from '../sim/mark-trigger.js';
 import { isNemesisName, NEMESIS_NAMES, type NemesisName, type NemesisTiming } from '../sim/nemesis-schedule.js';
 import type { NetworkOptions } from '../sim/network.js';
@@ -59,6 +59,21 @@ export interface RunSpec {
   params?: Record<string, number>;
   /** Time allowed for each check; beyond it the verdict is `unknown`. Default 60,000 ms. */
   checkTimeLimitMs?: number;
+  /** Replicas per key (N), for stores with tunable replication (`eventual`). Default the protocol's. */
+  n?: number;
+  /** Replies a read waits for (R), 1..N. */
+  r?: number;
+  /** Acknowledgements a write waits for (W), 1..N. */
+  w?: number;
+  /** How replicas reconcile concurrent writes: `lww` (last writer wins) or `siblings` (version vectors, every sibling returned). */
+  resolve?: 'lww' | 'siblings';
+  /** Sloppy quorum with hinted handoff (true), or only the key's N replicas count (false). */
+  sloppyQuorum?: boolean;
+  /**
+   * How clients pick nodes: `sticky` — each client keeps to one node (to one replica of each key,
+   * where the protocol places keys) — or `roaming`, a random node per operation. Default the protocol's.
+   */
+  routing?: 'sticky' | 'roaming';
 }
 
 /** A validated spec with every default filled in. */
@@ -92,6 +107,13 @@ export interface ResolvedRunSpec {
   clockOffsetMsMax: number;
   params: Record<string, number>;
   checkTimeLimitMs: number;
+  /** The replication the run uses (given fields over the protocol's defaults); null for protocols without tunable replication. */
+  replication: ReplicationSettings | null;
+  /** The replication fields the spec gave (the rest are the protocol's defaults). */
+  replicationGiven: (keyof ReplicationSettings)[];
+  routing: 'sticky' | 'roaming';
+  /** Whether the spec gave `routing` (else it is the protocol's). */
+  routingGiven: boolean;
 }
 
 /** Bounds on spec numbers: [min, max], integers unless noted. */
@@ -131,7 +153,7 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
   if (scenarioName !== null && scenario === undefined) {
     throw specError('scenario', `${JSON.stringify(scenarioName)} for ${protocol.name} (known: ${(protocol.scenarios ?? []).map((x) => x.name).join(', ') || 'none'})`);
   }
-  const s: ScenarioSpec = scenario?.spec ?? {};
+  const s: ScenarioSpec = { ...(protocol.defaults ?? {}), ...(scenario?.spec ?? {}) };
   const nemesisTrigger = spec.nemesisTrigger ?? s.nemesisTrigger ?? null;
   const unknownEvent = nemesisTrigger === null ? undefined : triggerEvents(nemesisTrigger).find((e) => !Object.prototype.hasOwnProperty.call(protocol.marks ?? {}, e));
   if (unknownEvent !== undefined) {
@@ -143,8 +165,10 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
   const quietOps = int(spec, 'quietOps', Math.round(ops * SIMULATION_DEFAULTS.quietFraction));
   if (quietOps > ops) throw specError('quietOps', `must be at most ops (${ops}), got ${quietOps}`);
   const params = checkedParams(spec.params, protocol);
+  const replication = replicationOf(spec, protocol, params);
+  const routing = routingOf(spec, protocol);
   return {
-    protocol,
+    protocol: runDefinition(protocol, { ...replicationParams(replication.settings), ...params }, routing),
     spec: {
       protocol: spec.protocol,
       nemesis,
@@ -167,9 +191,13 @@ export async function resolveRunSpec(spec: RunSpec, registry: Readonly<Record<st
       nemesisTiming: { ...(s.nemesisTiming ?? {}), ...(spec.nemesisTiming ?? {}) },
       clockDriftPpmMax: num(spec, 'clockDriftPpmMax', s.clockDriftPpmMax ?? SIMULATION_DEFAULTS.clockDriftPpmMax),
       clockJumpMsMax: num(spec, 'clockJumpMsMax', SIMULATION_DEFAULTS.clockJumpMsMax),
-      clockOffsetMsMax: num(spec, 'clockOffsetMsMax', SIMULATION_DEFAULTS.clockOffsetMsMax),
+      clockOffsetMsMax: num(spec, 'clockOffsetMsMax', s.clockOffsetMsMax ?? SIMULATION_DEFAULTS.clockOffsetMsMax),
       params,
       checkTimeLimitMs: num(spec, 'checkTimeLimitMs', 60_000),
+      replication: replication.settings,
+      replicationGiven: replication.given,
+      routing,
+      routingGiven: spec.routing !== undefined,
     },
   };
 }
@@ -187,6 +215,7 @@ export function reproduceCommand(spec: ResolvedRunSpec): string {
   if (spec.clients !== SIMULATION_DEFAULTS.clients) parts.push(`--clients ${spec.clients}`);
   if (spec.concurrency !== SIMULATION_DEFAULTS.concurrency) parts.push(`--concurrency ${spec.concurrency}`);
   if (spec.timeoutMs !== (s.timeoutMs ?? SIMULATION_DEFAULTS.timeoutMs)) parts.push(`--timeout-ms ${spec.timeoutMs}`);
+  parts.push(...replicationFlags(spec));
   const extra: string[] = [];
   if (spec.nemesisTrigger !== (s.nemesisTrigger ?? null)) extra.push(`nemesisTrigger ${JSON.stringify(spec.nemesisTrigger)}`);
   if (Object.keys(spec.network).length > 0) extra.push(`network ${JSON.stringify(spec.network)}`);
@@ -194,7 +223,7 @@ export function reproduceCommand(spec: ResolvedRunSpec): string {
   if (Object.keys(spec.params).length > 0) extra.push(`params ${JSON.stringify(spec.params)}`);
   if (spec.quietOps !== Math.round(spec.ops * SIMULATION_DEFAULTS.quietFraction)) extra.push(`quietOps ${spec.quietOps}`);
   const numbers: [keyof ResolvedRunSpec & keyof typeof SIMULATION_DEFAULTS, number | undefined][] = [
-    ['thinkMsMean', s.thinkMsMean], ['clockDriftPpmMax', s.clockDriftPpmMax], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', undefined], ['settleMs', undefined],
+    ['thinkMsMean', s.thinkMsMean], ['clockDriftPpmMax', s.clockDriftPpmMax], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', s.clockOffsetMsMax], ['settleMs', undefined],
   ];
   for (const [field, fromScenario] of numbers) {
     if (spec[field] !== (fromScenario ?? SIMULATION_DEFAULTS[field])) extra.push(`${field} ${String(spec[field])}`);
@@ -237,4 +266,77 @@ function num(spec: RunSpec, field: NumericField, fallback: number): number {
 
 function specError(field: string, reason: string): WorkersError {
   return new WorkersError('VRD_ERR_RUN_SPEC', `${field} ${reason}`);
+}
+
+const REPLICATION_FIELDS = ['n', 'r', 'w', 'resolve', 'sloppyQuorum'] as const;
+
+/**
+ * The replication a run uses: the spec's `n`, `r`, `w`, `resolve` and `sloppyQuorum` over the
+ * protocol's defaults, each checked here so an error names the field. Only protocols with tunable
+ * replication take them; `params` of the same names count as given.
+ */
+function replicationOf(spec: RunSpec, protocol: ProtocolDefinition, params: Record<string, number>): { settings: ReplicationSettings | null; given: (keyof ReplicationSettings)[] } {
+  const given = REPLICATION_FIELDS.filter((f) => (spec as unknown as Record<string, unknown>)[f] !== undefined);
+  const defaults = protocol.replication;
+  if (defaults === undefined) {
+    if (given.length > 0) throw specError(given[0]!, `applies only to protocols with tunable replication (${protocol.name} has none)`);
+    return { settings: null, given };
+  }
+  for (const f of given) {
+    const asParam = f === 'resolve' ? 'siblings' : f;
+    if (params[asParam] !== undefined) throw specError(f, `is given twice: as a field and as params.${asParam}`);
+  }
+  const nodes = spec.nodes ?? protocol.cluster({}).nodes.length;
+  const n = spec.n ?? params.n ?? defaults.n;
+  if (!Number.isInteger(n) || n < 1 || n > nodes) throw specError('n', `must be an integer between 1 and the cluster's ${nodes} nodes, got ${JSON.stringify(spec.n ?? params.n)}`);
+  const quorum = (f: 'r' | 'w'): number => {
+    const value = spec[f] ?? params[f] ?? Math.min(defaults[f], n);
+    if (!Number.isInteger(value) || value < 1 || value > n) throw specError(f, `must be an integer between 1 and n (${n}), got ${JSON.stringify(spec[f] ?? params[f])}`);
+    return value;
+  };
+  const r = quorum('r');
+  const w = quorum('w');
+  const resolve = spec.resolve ?? (params.siblings === undefined ? defaults.resolve : params.siblings === 1 ? 'siblings' : 'lww');
+  if (resolve !== 'lww' && resolve !== 'siblings') throw specError('resolve', `must be "lww" or "siblings", got ${JSON.stringify(spec.resolve)}`);
+  const sloppyQuorum = spec.sloppyQuorum ?? (params.sloppyQuorum === undefined ? defaults.sloppyQuorum : params.sloppyQuorum === 1);
+  if (typeof sloppyQuorum !== 'boolean') throw specError('sloppyQuorum', `must be true or false, got ${JSON.stringify(spec.sloppyQuorum)}`);
+  return { settings: { n, r, w, resolve, sloppyQuorum }, given };
+}
+
+/** Replication as the nodes' params. */
+function replicationParams(settings: ReplicationSettings | null): Record<string, number> {
+  if (settings === null) return {};
+  return { n: settings.n, r: settings.r, w: settings.w, siblings: settings.resolve === 'siblings' ? 1 : 0, sloppyQuorum: settings.sloppyQuorum ? 1 : 0 };
+}
+
+function routingOf(spec: RunSpec, protocol: ProtocolDefinition): 'sticky' | 'roaming' {
+  if (spec.routing === undefined) return protocol.clients === 'roaming' ? 'roaming' : 'sticky';
+  if (spec.routing !== 'sticky' && spec.routing !== 'roaming') throw specError('routing', `must be "sticky" or "roaming", got ${JSON.stringify(spec.routing)}`);
+  return spec.routing;
+}
+
+/** The protocol as this run uses it: configured for its params, its clients routed as asked. */
+function runDefinition(protocol: ProtocolDefinition, params: Record<string, number>, routing: 'sticky' | 'roaming'): ProtocolDefinition {
+  const configured = protocol.configure?.({ params }) ?? protocol;
+  const clients = routing === 'sticky' ? 'pinned' : 'roaming';
+  return (configured.clients ?? 'pinned') === clients ? configured : { ...configured, clients };
+}
+
+/** The params the nodes get: the replication fields as params, then the spec's own params. */
+export function runParams(spec: ResolvedRunSpec): Record<string, number> {
+  return { ...replicationParams(spec.replication), ...spec.params };
+}
+
+/** The CLI flags for the replication fields and routing a spec gave. */
+function replicationFlags(spec: ResolvedRunSpec): string[] {
+  const r = spec.replication;
+  const flags: string[] = [];
+  if (r !== null) {
+    for (const f of spec.replicationGiven) {
+      if (f === 'sloppyQuorum') flags.push(`--quorum ${r.sloppyQuorum ? 'sloppy' : 'strict'}`);
+      else flags.push(`--${f} ${String(r[f])}`);
+    }
+  }
+  if (spec.routingGiven) flags.push(`--routing ${spec.routing}`);
+  return flags;
 }

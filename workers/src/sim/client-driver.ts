@@ -29,6 +29,8 @@ export interface ClientOptions {
   entryNodes: readonly number[];
   /** Clients are grouped into this many users (for per-user guarantees). Default ceil(clients / 2). */
   users?: number;
+  /** For `pinned` routing: the node index a client sends an operation to, when the protocol places keys (see ProtocolDefinition.pinnedNode). */
+  pinnedNode?: (op: ClientOp, client: number) => number;
 }
 
 interface Outstanding {
@@ -142,7 +144,8 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     }
     const client = this.clientOf(slot);
     const entries = this.options.entryNodes;
-    const node = this.options.routing === 'pinned' ? entries[client % entries.length]! : this.rngs[client]!.pick(entries);
+    const pinned = this.options.pinnedNode;
+    const node = this.options.routing === 'roaming' ? this.rngs[client]!.pick(entries) : pinned !== undefined ? pinned(op, client) : entries[client % entries.length]!;
     this.invoke(slot, this.processes[slot]!, op.f, op.value, node, false);
     this.spend(1);
   }
@@ -168,7 +171,7 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     const o: Outstanding = { slot, process, f, value, node, final };
     this.outstanding.set(id, o);
     this.recorder.record({ process, type: 'invoke', f, value, node: this.sim.peers[node]!, ...this.sessionOf(o) });
-    const request: ClientRequest = { id, f, value, process };
+    const request: ClientRequest = { id, f, value, process, ...(final ? { final: true as const } : {}) };
     this.sim.submit(node, request);
     this.sim.hookAfter(this.options.timeoutMs, this, TIMEOUT, id);
   }

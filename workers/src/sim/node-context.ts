@@ -33,6 +33,11 @@ export interface ClientRequest {
   value: unknown;
   /** The client's process id in the history. */
   process: number;
+  /**
+   * A read of the final phase, after faults healed and writes stopped: a replicated store answers
+   * it from this node's own copy, so the checker sees every replica's state. Absent otherwise.
+   */
+  final?: true;
 }
 
 /** How a node answers a client: the completion type and value the history will record. */

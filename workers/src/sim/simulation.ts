@@ -1,7 +1,7 @@
 import type { Op } from '@verdict/checker';
 import { WorkersError } from '../errors.js';
 import type { ClusterLayout } from '../protocols/protocol.js';
-import { ClientDriver } from './client-driver.js';
+import { ClientDriver, type ClientOp } from './client-driver.js';
 import type { ClockReading } from './clock.js';
 import type { EventHook } from './event-kinds.js';
 import { HistoryRecorder } from './history-recorder.js';
@@ -87,6 +87,7 @@ export class Simulation implements EventHook {
       thinkMsMean: config.thinkMsMean,
       routing: p.clients ?? 'pinned',
       entryNodes,
+      ...(p.pinnedNode !== undefined ? { pinnedNode: (op: ClientOp, client: number) => this.sim.index(p.pinnedNode!(this.layout, op, client)) } : {}),
     });
     this.sim.setClientEndpoint(this.clients);
     this.timing = { ...scaledTiming(config), ...config.nemesisTiming };

@@ -79,6 +79,12 @@ export const RunBodySchema = Type.Object({
   checkTimeLimitMs: Type.Optional(Type.Integer({ minimum: 1 })),
   params: Type.Optional(Type.Record(Type.String(), Type.Number())),
   maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+  routing: Type.Optional(Type.Union([Type.Literal('sticky'), Type.Literal('roaming')], { description: 'Clients keep to one node (one replica per key where keys are placed), or pick one per operation' })),
+  n: Type.Optional(Type.Integer({ minimum: 1, maximum: 15, description: 'Replicas per key (protocols with tunable replication: eventual)' })),
+  r: Type.Optional(Type.Integer({ minimum: 1, maximum: 15, description: 'Replies a read waits for' })),
+  w: Type.Optional(Type.Integer({ minimum: 1, maximum: 15, description: 'Acknowledgements a write waits for' })),
+  resolve: Type.Optional(Type.Union([Type.Literal('lww'), Type.Literal('siblings')], { description: 'Last writer wins, or version vectors with siblings returned to the client' })),
+  sloppyQuorum: Type.Optional(Type.Boolean({ description: 'Stand-ins take writes with hints for unreachable replicas (default true)' })),
 }, { additionalProperties: true, title: 'Run a protocol' });
 export type RunBody = Static<typeof RunBodySchema>;
 
