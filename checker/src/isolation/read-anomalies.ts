@@ -1,7 +1,6 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { E_WR } from './graph.js';
-import { RULES_OUT } from './levels.js';
 import { MOP_READ, valueKey } from './micro-ops.js';
 import { KEY_LIST, ST_FAIL, ST_OK, V_UNKNOWN, writtenValue, type TxnTable } from './txn-table.js';
 import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
@@ -54,7 +53,7 @@ function isUnknown(_table: TxnTable, vid: number): boolean {
 /** G1a: t's read g shows a write of the failed transaction w (`element`: the list element). */
 function aborted(table: TxnTable, explain: Explainer, sink: AnomalySink, t: number, g: number, w: number, element: unknown): void {
   const k = table.mopKey[g];
-  sink.add('G1a', RULES_OUT.G1a, () => ({
+  sink.add('G1a', () => ({
     txns: [w, t],
     key: k,
     edges: [{ from: w, to: t, kind: E_WR, key: k }],
@@ -65,7 +64,7 @@ function aborted(table: TxnTable, explain: Explainer, sink: AnomalySink, t: numb
 }
 
 function impossible(table: TxnTable, explain: Explainer, sink: AnomalySink, t: number, g: number, element: unknown): void {
-  sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({
+  sink.add('impossible-value', () => ({
     txns: [t],
     key: table.mopKey[g],
     sentence: (n) => (element === undefined
@@ -105,7 +104,7 @@ function intermediate(table: TxnTable, t: number, g: number, vid: number, explai
   const w = table.vTxn[vid];
   const k = table.mopKey[g];
   const list = table.keyKind[k] === KEY_LIST;
-  sink.add('G1b', RULES_OUT.G1b, () => ({
+  sink.add('G1b', () => ({
     txns: [w, t],
     key: k,
     edges: [{ from: w, to: t, kind: E_WR, key: k }],
@@ -122,7 +121,7 @@ function intermediate(table: TxnTable, t: number, g: number, vid: number, explai
 function incompatible(table: TxnTable, orders: VersionOrders, t: number, g: number, k: number, explain: Explainer, sink: AnomalySink): void {
   const longest = orders.longestMop[k];
   const other = txnOfMop(table, longest);
-  sink.add('incompatible-order', RULES_OUT['incompatible-order'], () => ({
+  sink.add('incompatible-order', () => ({
     txns: other === t ? [t] : [t, other],
     key: k,
     sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(rawRead(table, g, t))} but ${n(other)} read ${explain.key(k)}=${showEdn(rawRead(table, longest, other))}: no single order of appends gives both`,
@@ -140,5 +139,5 @@ function duplicate(table: TxnTable, g: number, explain: Explainer, sink: Anomaly
   if (repeated === undefined) return;
   const [key, count] = repeated;
   const element = read.find((x) => valueKey(x) === key);
-  sink.add('duplicate-value', RULES_OUT['duplicate-value'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, in which ${showEdn(element)} appears ${count} times, though it was appended once` }));
+  sink.add('duplicate-value', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, in which ${showEdn(element)} appears ${count} times, though it was appended once` }));
 }

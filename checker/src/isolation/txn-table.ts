@@ -165,8 +165,9 @@ function arenaBytes(n: number, mops: number, writes: number): number {
   return mops * perMop + writes * perWrite + index + edges + n * perTxn;
 }
 
+/** Elle's micro-op shapes: `[f key value]`, and a read without its value, `[r key]` (nil). */
 function checkShape(m: unknown, op: Operation): number {
-  if (!Array.isArray(m) || m.length !== 3) return badMop(op, `expected [f key value], got ${showValue(m)}`);
+  if (!Array.isArray(m) || !(m.length === 3 || (m.length === 2 && m[0] === 'r'))) return badMop(op, `expected [f key value] (or [r key]), got ${showValue(m)}`);
   const kind = mopKindOf(m[0]);
   if (kind < 0) return badMop(op, `unknown micro-op ${showValue(m[0])} (expected r, w, append or scan)`);
   if (kind === MOP_SCAN) {
