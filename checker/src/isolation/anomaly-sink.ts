@@ -1,5 +1,5 @@
 import { ISOLATION_LEVELS } from './levels.js';
-import { modelsRuledOutBy, weakestOf, type TxnModel } from './model-lattice.js';
+import { elleName, modelsRuledOutBy, weakestOf, type TxnModel } from './model-lattice.js';
 import type { AnomalyType, IsolationLevel } from './types.js';
 
 /** An edge of a draft anomaly, in transaction ids and a key id (-1: none). */
@@ -24,23 +24,6 @@ export interface Draft {
   /** Key id the anomaly is about. */
   key?: number;
   sentence: (name: (t: number) => string) => string;
-}
-
-/** Verdict's anomaly types under the names Elle's lattice knows them by, where they differ. */
-const ELLE_NAMES: Readonly<Record<string, string>> = {
-  'G-single': 'G-single-item',
-  'G-single-process': 'G-single-item-process',
-  'G-single-realtime': 'G-single-item-realtime',
-  'G-nonadjacent': 'G-nonadjacent-item',
-  'G-nonadjacent-process': 'G-nonadjacent-item-process',
-  'G-nonadjacent-realtime': 'G-nonadjacent-item-realtime',
-  'internal-inconsistency': 'internal',
-  'duplicate-value': 'duplicate-elements',
-};
-
-/** The name Elle's lattice knows an anomaly type by. */
-export function elleName(type: string): string {
-  return ELLE_NAMES[type] ?? type;
 }
 
 /** The seed's levels an anomaly (by its Elle name) rules out. */

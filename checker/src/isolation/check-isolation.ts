@@ -8,6 +8,7 @@ import { searchComponent } from './cycle-search.js';
 import { cycleSpecs, impliesType } from './cycle-specs.js';
 import { reportCyclicVersions } from './cyclic-versions.js';
 import { addDataEdges } from './data-edges.js';
+import { findDirtyUpdates } from './dirty-update.js';
 import { exactClaims } from './exact-claims.js';
 import { Explainer } from './explain.js';
 import { buildGraph, countKinds, EdgeBuffer, KIND_NAMES } from './graph.js';
@@ -79,6 +80,7 @@ export function checkIsolation(history: History | readonly Operation[], options:
   const explain = new Explainer(table);
   const sink = new AnomalySink(perTypeMax);
   findReadAnomalies(table, orders, explain, sink);
+  findDirtyUpdates(table, orders, explain, sink);
   findInternalAnomalies(table, explain, sink);
   findLostUpdates(table, explain, sink);
   findNonAtomicCommits(table, orders, explain, sink);
@@ -160,6 +162,7 @@ export function checkIsolation(history: History | readonly Operation[], options:
     valid: validity(expect, sink.found(), models, unknown.map((u) => u.type)),
     expected,
     anomalyCounts: Object.fromEntries(sink.counts),
+    elleNames: Object.fromEntries(sink.found()),
     models: models.map((m) => ({ ...m })),
     strongestModels: strongestHolding(models),
     ...boundary(models),

@@ -1,7 +1,6 @@
 import { VerdictError } from '../errors.js';
-import { elleName } from './anomaly-sink.js';
 import { showEdn } from './explain.js';
-import { anomaliesProhibitedBy, impliedAnomalies, knownAnomalies, modelNamed, type TxnModel } from './model-lattice.js';
+import { anomaliesProhibitedBy, elleName, impliedAnomalies, knownAnomalies, modelNamed, type TxnModel } from './model-lattice.js';
 import type { ModelVerdict } from './model-verdicts.js';
 import { SRC_FINAL, SRC_PROCESS, SRC_REALTIME, sourceNames, type RegisterOrders } from './register-versions.js';
 import { KEY_LIST, KEY_REGISTER, writtenValue, type TxnTable } from './txn-table.js';

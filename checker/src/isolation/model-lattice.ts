@@ -239,3 +239,30 @@ export function modelNamed(name: string): TxnModel | undefined {
   if ((TXN_MODELS as readonly string[]).includes(name)) return name as TxnModel;
   return MODEL_ALIASES[name];
 }
+
+/** Verdict's anomaly types under the names Elle's lattice knows them by, where they differ. */
+const ELLE_NAMES: Readonly<Record<string, string>> = {
+  'G-single': 'G-single-item',
+  'G-single-process': 'G-single-item-process',
+  'G-single-realtime': 'G-single-item-realtime',
+  'G-nonadjacent': 'G-nonadjacent-item',
+  'G-nonadjacent-process': 'G-nonadjacent-item-process',
+  'G-nonadjacent-realtime': 'G-nonadjacent-item-realtime',
+  'internal-inconsistency': 'internal',
+  'duplicate-value': 'duplicate-elements',
+};
+
+/** The name Elle's lattice knows an anomaly type by. */
+export function elleName(type: string): string {
+  return ELLE_NAMES[type] ?? type;
+}
+
+/** Whether `name` is a model of the lattice (by Elle's name or an alias). */
+export function isTxnModelName(name: string): boolean {
+  return modelNamed(name) !== undefined;
+}
+
+/** Whether `name` is an anomaly the lattice knows (Elle's name, or Verdict's). */
+export function isAnomalyName(name: string): boolean {
+  return knownAnomalies().has(elleName(name));
+}

@@ -72,8 +72,9 @@ export function judgeModels(inputs: ModelInputs): ModelVerdict[] {
       return cause === undefined ? { model, status: 'holds' } : { model, status: 'holds', cause };
     }
     const why = inputs.undecided.get(model) ?? NEVER_DIRECT[model] ?? 'not decided';
-    const stronger = strongestOf(TXN_MODELS.filter((m) => m !== model && impliedModels(m).has(model)));
-    return { model, status: 'unknown', cause: `${why}${NEVER_DIRECT[model] !== undefined && stronger.length > 0 ? `; it would hold if ${stronger.join(' or ')} did` : ''}` };
+    // The nearest models a search can decide that would carry it.
+    const stronger = weakestOf(TXN_MODELS.filter((m) => m !== model && NEVER_DIRECT[m] === undefined && impliedModels(m).has(model)));
+    return { model, status: 'unknown', cause: `${why}${NEVER_DIRECT[model] !== undefined && stronger.length > 0 ? `; it holds when ${stronger.join(' or ')} does` : ''}` };
   });
 }
 

@@ -30,6 +30,7 @@ export type AnomalyType =
   | 'incompatible-order'
   | 'lost-write'
   | 'future-read'
+  | 'dirty-update'
   | 'cyclic-versions'
   | 'no-serial-order'
   | 'no-serial-order-process'
@@ -147,6 +148,8 @@ export interface IsolationResult {
   expected?: IsolationLevel;
   /** How many anomalies of each type were found (the list is capped per type). */
   anomalyCounts?: Record<string, number>;
+  /** Each anomaly type found under the names Elle's lattice gives it (G-single is Elle's G-single-item, ...). */
+  elleNames?: Record<string, string[]>;
   /** Every model of Elle's finer lattice (read-atomic, cursor-stability, strong-session-...): its verdict. */
   models?: ModelResult[];
   /** The strongest models of the finer lattice that hold (several when incomparable). */
