@@ -2,7 +2,7 @@ import { VerdictError } from '../errors.js';
 import { operationsOf, type History, type Operation } from '../history/op.js';
 import { AnomalySink } from './anomaly-sink.js';
 import { Budget } from './budget.js';
-import { assumptions, expectation, partialOrderCause, validity, versionOrderSummary } from './claims.js';
+import { ambiguousCreatorCause, assumptions, expectation, partialOrderCause, validity, versionOrderSummary } from './claims.js';
 import { addCycle, namedCycle } from './cycle-anomalies.js';
 import { searchComponent } from './cycle-search.js';
 import { cycleSpecs, impliesType } from './cycle-specs.js';
@@ -11,7 +11,7 @@ import { addDataEdges } from './data-edges.js';
 import { findDirtyUpdates } from './dirty-update.js';
 import { exactClaims } from './exact-claims.js';
 import { Explainer } from './explain.js';
-import { buildGraph, countKinds, EdgeBuffer, KIND_NAMES } from './graph.js';
+import { buildGraph, countKinds, E_WRP, EdgeBuffer, KIND_NAMES } from './graph.js';
 import { findInternalAnomalies } from './internal-anomalies.js';
 import { levelCycles, levelGraphs } from './level-cycles.js';
 import { levelWitness } from './level-witness.js';
@@ -20,7 +20,7 @@ import { findLostUpdates } from './lost-update.js';
 import type { TxnModel } from './model-lattice.js';
 import { boundary, judgeModels, strongestHolding } from './model-verdicts.js';
 import { findNonAtomicCommits } from './non-atomic-commit.js';
-import { analysePredicates } from './predicates.js';
+import { analysePredicates, type PredicateFacts } from './predicates.js';
 import { findReadAnomalies } from './read-anomalies.js';
 import { RegisterEdges } from './register-edges.js';
 import { inferRegisterOrders } from './register-versions.js';
@@ -38,6 +38,10 @@ const DEFAULT_EXACT_MEMORY_BYTES = 1024 ** 3;
 const NEEDS_VERSION_ORDER: readonly TxnModel[] = [
   'strict-serializable', 'strong-session-serializable', 'serializable', 'strong-snapshot-isolation',
   'strong-session-snapshot-isolation', 'snapshot-isolation', 'repeatable-read', 'consistent-view',
+];
+/** Models whose graphs have read dependencies: a scan's unknown creator leaves them undecided. */
+const NEEDS_READ_DEPENDENCIES: readonly TxnModel[] = [
+  ...NEEDS_VERSION_ORDER, 'strong-read-committed', 'strong-session-read-committed', 'read-committed',
 ];
 const REALTIME_MODELS: readonly TxnModel[] = ['strict-serializable', 'strong-snapshot-isolation', 'strong-read-committed', 'strong-read-uncommitted'];
 const PROCESS_MODELS: readonly TxnModel[] = ['strong-session-serializable', 'strong-session-snapshot-isolation', 'strong-session-read-committed', 'strong-session-read-uncommitted'];
@@ -89,7 +93,7 @@ export function checkIsolation(history: History | readonly Operation[], options:
 
   const edges = new EdgeBuffer(EdgeBuffer.capacityFor(table.n, table.mopKind.length), table.arena);
   addDataEdges(table, orders, new RegisterEdges(table, registers), edges);
-  analysePredicates(table, orders, explain, edges, sink);
+  const predicateFacts = analysePredicates(table, orders, explain, edges, sink);
   if (realtime) addRealtimeEdges(table, edges);
   if (process) addProcessEdges(table, edges);
   const graph = buildGraph(table.n, edges, table.arena);
@@ -135,7 +139,14 @@ export function checkIsolation(history: History | readonly Operation[], options:
   if (table.scans.length > 0) undecided.set('consistent-view', 'a cycle with one predicate anti-dependency is not searched for exhaustively');
   const gSingleCut = unknown.find((u) => u.type === 'G-single');
   if (gSingleCut !== undefined) undecided.set('consistent-view', `the G-single search was cut short (${gSingleCut.cause})`);
-  const partial = partialOrderCause(table, registers);
+  const ambiguous = ambiguousCreatorCause(table, predicateFacts);
+  if (ambiguous !== undefined) {
+    // With every possible creator's read dependency added, a graph that stays acyclic is acyclic whichever it was.
+    const all = withEveryCreator(edges, predicateFacts);
+    const over = levelCycles(buildGraph(table.n, all), graphs);
+    for (const m of NEEDS_READ_DEPENDENCIES) if (!undecided.has(m) && (over.get(m)?.cyclic ?? true)) undecided.set(m, ambiguous);
+  }
+  const partial = partialOrderCause(table, registers) ?? ambiguous;
   let exact: ReturnType<typeof exactClaims> | undefined;
   if (partial !== undefined) {
     for (const m of NEEDS_VERSION_ORDER) if (!undecided.has(m)) undecided.set(m, partial);
@@ -143,9 +154,9 @@ export function checkIsolation(history: History | readonly Operation[], options:
     const why = table.n > txnsMax ? `the exact search takes at most ${txnsMax} transactions, and there are ${table.n}` : undefined;
     if (why === undefined) {
       exact = exactClaims(table, sink, { process, realtime, timeLimitMs, memoryLimitBytes: options.exactMemoryLimitBytes ?? DEFAULT_EXACT_MEMORY_BYTES });
-      for (const [m, cause] of exact.unknown) undecided.set(m, `${partial}; ${cause}`);
+      for (const [m, cause] of exact.unknown) undecided.set(m, `${undecided.get(m) ?? partial}; ${cause}`);
     } else {
-      for (const m of ['serializable', 'strong-session-serializable', 'strict-serializable'] as const) if (undecided.get(m) === partial) undecided.set(m, `${partial}; ${why}`);
+      for (const m of ['serializable', 'strong-session-serializable', 'strict-serializable'] as const) if (undecided.has(m)) undecided.set(m, `${undecided.get(m)}; ${why}`);
     }
     mark = lap('exactSearch', mark);
   }
@@ -176,6 +187,14 @@ export function checkIsolation(history: History | readonly Operation[], options:
   }
   lap('judge', mark);
   return result;
+}
+
+/** The edges plus a predicate read dependency from every transaction that may have created a key a scan saw. */
+function withEveryCreator(edges: EdgeBuffer, facts: PredicateFacts): EdgeBuffer {
+  const out = new EdgeBuffer(edges.size + facts.ambiguous.reduce((n, a) => n + a.writers.length, 0) + 16);
+  for (let i = 0; i < edges.size; i++) out.push(edges.src[i], edges.dst[i], edges.kind[i], edges.key[i]);
+  for (const a of facts.ambiguous) for (const w of a.writers) out.push(w, a.scanner, E_WRP, a.key);
+  return out;
 }
 
 function txnCounts(status: Uint8Array): Record<string, number> {

@@ -2,6 +2,7 @@ import { VerdictError } from '../errors.js';
 import { showEdn } from './explain.js';
 import { anomaliesProhibitedBy, elleName, impliedAnomalies, knownAnomalies, modelNamed, type TxnModel } from './model-lattice.js';
 import type { ModelVerdict } from './model-verdicts.js';
+import type { PredicateFacts } from './predicates.js';
 import { SRC_FINAL, SRC_PROCESS, SRC_REALTIME, sourceNames, type RegisterOrders } from './register-versions.js';
 import { KEY_LIST, KEY_REGISTER, writtenValue, type TxnTable } from './txn-table.js';
 import type { VersionOrderSummary } from './types.js';
@@ -35,6 +36,14 @@ export function partialOrderCause(table: TxnTable, registers: RegisterOrders): s
   const more = registers.partial.length > 1 ? ` (and ${registers.partial.length - 1} more key${registers.partial.length > 2 ? 's' : ''})` : '';
   return `the version order of register key ${showEdn(table.keys[first.key])} is unknown: nothing in the history orders ${show(first.a)} and ${show(first.b)}${more}; `
     + 'the dependency graph cannot show a model with anti-dependencies holds (--linearizable-keys or --sequential-keys add real-time or process order, if the store guarantees it per key)';
+}
+
+/** Why the models with read dependencies cannot be decided from the graph (a scan saw a key of unknown creator), or undefined. */
+export function ambiguousCreatorCause(table: TxnTable, facts: PredicateFacts): string | undefined {
+  const first = facts.ambiguous[0];
+  if (first === undefined) return undefined;
+  return `a scan saw key ${showEdn(table.keys[first.key])}, which any of ${first.writers.length} transactions may have created, and nothing shows which: `
+    + 'the dependency graph cannot show a model with read dependencies holds';
 }
 
 /** What the verdicts rest on, one sentence each. */

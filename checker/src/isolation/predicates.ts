@@ -18,19 +18,27 @@ import type { VersionOrders } from './version-orders.js';
  * transaction's item reads, or misses the insert of a committed transaction whose other writes
  * the transaction read (that insert is in its snapshot).
  */
-export function analysePredicates(table: TxnTable, orders: VersionOrders, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): void {
-  if (table.scans.length === 0) return;
+export function analysePredicates(table: TxnTable, orders: VersionOrders, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): PredicateFacts {
+  const facts: PredicateFacts = { ambiguous: [] };
+  if (table.scans.length === 0) return facts;
   const inserts = keyInserts(table, orders);
   const keyIds = new Map<unknown, number>(table.keys.map((k, i) => [valueKey(k), i]));
   for (const scan of table.scans) {
     if (table.status[scan.txn] !== ST_OK || scan.result === null) continue;
-    scanEdgesAndReads(table, inserts, keyIds, scan, explain, edges, sink);
+    scanEdgesAndReads(table, inserts, keyIds, scan, explain, edges, sink, facts);
   }
   const withScans = new Set(table.scans.map((s) => s.txn));
   for (const t of withScans) if (table.status[t] === ST_OK) phantomsWithin(table, inserts, keyIds, t, explain, sink);
+  return facts;
 }
 
-function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unknown, number>, scan: ScanRead, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): void {
+/** What the scans leave open. */
+export interface PredicateFacts {
+  /** Keys a scan saw whose creator is one of several transactions: the read dependency is on one of them, unknown which. */
+  ambiguous: { key: number; scanner: number; writers: number[] }[];
+}
+
+function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unknown, number>, scan: ScanRead, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink, facts: PredicateFacts): void {
   const t = scan.txn;
   const range = `[${showEdn(scan.lo)} ${showEdn(scan.hi)}]`;
   const shown = new Set<number>();
@@ -48,6 +56,8 @@ function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unk
       continue;
     }
     if (inserts.inserter[k] >= 0) edges.push(inserts.inserter[k], t, E_WRP, k);
+    // Its creator is one of several: the scan read-depends on one of them, unknown which (unless its own insert explains it).
+    else if (inserts.after[k] !== undefined && !insertedBefore(table, t, k, scan.mop)) facts.ambiguous.push({ key: k, scanner: t, writers: inserts.after[k]! });
   }
   for (const k of keysInRange(table, inserts.sorted, scan.lo, scan.hi)) {
     if (shown.has(k) || inserts.onlyFailed[k] === 1) continue;

@@ -40,6 +40,38 @@ export function findReadAnomalies(table: TxnTable, orders: VersionOrders, explai
     }
   }
   for (const g of orders.duplicates) duplicate(table, g, explain, sink);
+  for (let k = 0; k < table.keys.length; k++) {
+    if (table.keyKind[k] === KEY_LIST && orders.longestMop[k] >= 0) skippedAppend(table, orders.longestMop[k], explain, sink);
+  }
+  for (const g of orders.incompatible) skippedAppend(table, g, explain, sink);
+}
+
+/**
+ * A list read that shows a transaction's append but not the append that transaction made to the
+ * same key just before it (or shows it later): no state of the list ever looked like that, since
+ * a transaction's appends land in its order. Reads that are prefixes of their key's longest read
+ * are covered by checking that one.
+ */
+function skippedAppend(table: TxnTable, g: number, explain: Explainer, sink: AnomalySink): void {
+  const t = txnOfMop(table, g);
+  const k = table.mopKey[g];
+  const read = rawRead(table, g, t);
+  const at = new Map<number, number>();
+  for (let i = 0; i < read.length; i++) {
+    const vid = table.values.get(k, read[i]);
+    if (vid >= 0 && !at.has(vid)) at.set(vid, i);
+  }
+  for (const [vid, i] of at) {
+    const previous = table.vPrevious[vid];
+    if (previous < 0 || (at.get(previous) ?? Infinity) < i) continue;
+    const w = table.vTxn[vid];
+    sink.add('impossible-value', () => ({
+      txns: [t, w],
+      key: k,
+      sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${n(w)}'s append of ${showEdn(read[i])} but not, before it, ${n(w)}'s earlier append of ${showEdn(writtenValue(table, previous))}: no state of ${explain.key(k)} ever looked like that`,
+    }));
+    return;
+  }
 }
 
 function isFailedWrite(table: TxnTable, vid: number): boolean {

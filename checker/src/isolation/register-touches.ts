@@ -1,5 +1,5 @@
-import { MOP_READ, MOP_WRITE } from './micro-ops.js';
-import { KEY_REGISTER, ST_INFO, ST_OK, V_INIT, type TxnTable } from './txn-table.js';
+import { MOP_READ, MOP_WRITE, valueKey } from './micro-ops.js';
+import { KEY_REGISTER, ST_FAIL, ST_INFO, ST_OK, V_INIT, type TxnTable } from './txn-table.js';
 import type { VersionOrders } from './version-orders.js';
 
 /** A register version node within its key: a value id, or V_INIT for the initial (nil) version. */
@@ -31,6 +31,7 @@ export function registerTouches(table: TxnTable, orders: VersionOrders): Registe
     const w = table.vTxn[v];
     if (orders.vObserved[v] === 1 && table.status[w] === ST_INFO) happened[w] = 1;
   }
+  for (const w of insertsSeenByScans(table)) if (table.status[w] === ST_INFO) happened[w] = 1;
   const live = new Uint8Array(table.vCount);
   for (let v = 0; v < table.vCount; v++) {
     if (table.keyKind[table.vKey[v]] !== KEY_REGISTER || table.vIntermediate[v] === 1) continue;
@@ -88,6 +89,31 @@ export function registerTouches(table: TxnTable, orders: VersionOrders): Registe
 }
 
 const ABSENT = -6;
+
+/**
+ * Transactions a committed scan proves took effect: a scan that shows a key only one transaction
+ * (that did not fail) wrote shows that transaction's write.
+ */
+function insertsSeenByScans(table: TxnTable): number[] {
+  if (table.scans.length === 0) return [];
+  const keyIds = new Map<unknown, number>(table.keys.map((k, i) => [valueKey(k), i]));
+  const onlyWriter = new Int32Array(table.keys.length).fill(-1);
+  for (let v = 0; v < table.vCount; v++) {
+    const w = table.vTxn[v];
+    if (table.status[w] === ST_FAIL) continue;
+    const k = table.vKey[v];
+    onlyWriter[k] = onlyWriter[k] === -1 || onlyWriter[k] === w ? w : -2;
+  }
+  const out: number[] = [];
+  for (const scan of table.scans) {
+    if (table.status[scan.txn] !== ST_OK || scan.result === null) continue;
+    for (const key of scan.result) {
+      const k = keyIds.get(valueKey(key));
+      if (k !== undefined && onlyWriter[k] >= 0) out.push(onlyWriter[k]);
+    }
+  }
+  return out;
+}
 
 /** The version node a committed read shows, or NO_NODE when it shows no existing version. */
 export function readNode(live: Uint8Array, value: number): number {
