@@ -168,3 +168,29 @@ describe('dirty update (Elle\'s list-append check)', () => {
     expect(result.not).toEqual(['read-committed']);
   });
 });
+
+describe('regressions the exact search found (graph claims it must not make)', () => {
+  it('a list read showing a transaction\'s later append without its earlier one is impossible', () => {
+    const h = serial(ok(['scan', [0, 0], []]), ok(['append', 2, 1], ['append', 2, 2], r(0, [])), ok(r(2, [2])));
+    const result = expectIsolation(h, ['impossible-value'], 'none');
+    expect(sentenceOf(result, 'impossible-value')).toBe('T1 read 2=[2], which shows T2\'s append of 2 but not, before it, T2\'s earlier append of 1: no state of 2 ever looked like that');
+  });
+
+  it('an indeterminate transaction whose key a scan saw took effect: its other writes are versions', () => {
+    const txns = [ok(['scan', [1, 1], [1]], r('r0', null)), info(['append', 1, 1], w('r0', 2))];
+    const result = checkIsolation(scheduled(txns, [['i', 1], ['i', 0], ['c', 0], ['c', 1]]));
+    // T1 saw T2's insert of key 1 but not its write of r0: no serial order.
+    expect(model(result, 'serializable')?.status).toBe('violated');
+  });
+
+  it('a scan that saw a key one of several transactions created: read dependencies are unknown where either choice matters', () => {
+    const h = concurrent(ok(['append', 3, 1], r(4, [3])), ok(['scan', [1, 3], [3]], ['append', 3, 2]), ok(['append', 4, 3], ['scan', [0, 3], [3]]));
+    const result = checkIsolation(h);
+    expect(model(result, 'serializable')?.status).toBe('violated');
+    expect(typesOf(result)).toContain('no-serial-order');
+    expect(model(result, 'read-committed')).toMatchObject({ status: 'unknown' });
+    expect(model(result, 'read-committed')?.cause).toMatch(/^a scan saw key 3, which any of 2 transactions may have created/);
+    // Where no choice of creator closes a cycle, it holds.
+    expect(model(checkIsolation(concurrent(ok(['append', 1, 1]), ok(['append', 1, 2]), ok(['scan', [0, 1], [1]]))), 'read-committed')?.status).toBe('holds');
+  });
+});
