@@ -1,4 +1,3 @@
-import type { Operation } from '../history/op.js';
 import type { Counterexample } from '../linearizability/result.js';
 import type { AnomalySink } from './anomaly-sink.js';
 import { exactSearch, type ExactModel, type ExactOutcome } from './exact-search.js';
@@ -26,12 +25,13 @@ export interface ExactClaims {
 }
 
 /**
- * Runs the exact searches for the serializable models nothing has ruled out yet, weakest first:
- * serializable (no order constraint), then strict (real time), then strong session (process
- * order) unless strict already proved it. A search that finds no order adds a `no-serial-order`
- * anomaly (with the suffix of the order it kept) whose transactions are the shrunk witness: no
- * order of those alone works, so none of the whole history does. The searches share one time
- * budget; past it, or past the memory limit, a model stays unknown.
+ * Runs the exact searches for the serializable models nothing has ruled out yet: strict (real
+ * time) first, which proves the others when it holds; else serializable (no order constraint),
+ * and strong session (process order) unless serializable already failed. The weakest order none
+ * works for adds a `no-serial-order` anomaly (with the suffix of the order it kept) whose
+ * transactions are the shrunk witness: no order of those alone works, so none of the whole
+ * history does. The searches share one time budget; past it, or past the memory limit, a model
+ * stays unknown.
  */
 export function exactClaims(
   table: TxnTable,
@@ -52,20 +52,23 @@ export function exactClaims(
     out.outcomes.push(result);
     if (result.outcome === 'ok') out.proven.set(model, `decided by the exact search over every order of the ${table.n} transactions`);
     else if (result.outcome === 'unknown') out.unknown.set(model, result.cause ?? 'the exact search did not finish');
-    else if (result.counterexample !== undefined) addWitness(table, sink, model, result.counterexample);
     return result;
   };
-  const serializable = run('serializable');
-  if (serializable?.outcome === 'illegal') return out;
+  // Strict first: real time guides its search (WGL's), and when it holds it carries the rest.
+  // Of the orders none works for, only the weakest is reported: it implies the others.
   const strict = options.realtime ? run('strict-serializable') : undefined;
-  if (options.process && strict?.outcome !== 'ok') run('strong-session-serializable');
+  if (strict?.outcome !== 'ok') {
+    const serializable = run('serializable');
+    const session = serializable?.outcome !== 'illegal' && options.process ? run('strong-session-serializable') : undefined;
+    const weakest = [serializable, session, strict].find((r) => r?.outcome === 'illegal');
+    if (weakest?.counterexample !== undefined) addWitness(table, sink, weakest.model, weakest.counterexample);
+  }
   return out;
 }
 
 function addWitness(table: TxnTable, sink: AnomalySink, model: ExactModel, cx: Counterexample): void {
-  const byCall = new Map<number, number>();
-  table.operations.forEach((op: Operation, t) => byCall.set(op.call, t));
-  const txns = cx.witness.operations.map((o) => byCall.get(o.call)).filter((t): t is number => t !== undefined);
+  // The search's operations are numbered by position in the table's.
+  const txns = cx.witness.operations.map((o) => o.id).filter((t) => t >= 0 && t < table.n);
   sink.add(ANOMALY[model], () => ({
     txns,
     sentence: (n) => `No order of ${txns.map(n).join(', ')}${KEEPING[model]} lets every read see the latest write before it (an exact search over every order of these transactions, shrunk from the whole history)`,
