@@ -41,9 +41,21 @@ export function findReadAnomalies(table: TxnTable, orders: VersionOrders, explai
   }
   for (const g of orders.duplicates) duplicate(table, g, explain, sink);
   for (let k = 0; k < table.keys.length; k++) {
-    if (table.keyKind[k] === KEY_LIST && orders.longestMop[k] >= 0) skippedAppend(table, orders.longestMop[k], explain, sink);
+    if (table.keyKind[k] === KEY_LIST && orders.longestMop[k] >= 0 && skipsAppendInOrder(table, orders, k)) skippedAppend(table, orders.longestMop[k], explain, sink);
   }
   for (const g of orders.incompatible) skippedAppend(table, g, explain, sink);
+}
+
+/** Whether key k's order (its longest read) shows an append without the same transaction's append just before it. */
+function skipsAppendInOrder(table: TxnTable, orders: VersionOrders, k: number): boolean {
+  const start = orders.orderStart[k];
+  for (let p = 0; p < orders.orderStart[k + 1] - start; p++) {
+    const vid = orders.orderVids[start + p];
+    if (vid < 0 || orders.vPos[vid] !== p) continue;
+    const previous = table.vPrevious[vid];
+    if (previous >= 0 && !(orders.vPos[previous] >= 0 && orders.vPos[previous] < p)) return true;
+  }
+  return false;
 }
 
 /**

@@ -25,6 +25,10 @@ export interface RegisterTouches {
 }
 
 export function registerTouches(table: TxnTable, orders: VersionOrders): RegisterTouches {
+  if (!table.keyKind.subarray(0, table.keys.length).includes(KEY_REGISTER)) {
+    // No register keys (a list-append history): nothing to touch.
+    return { touchStart: new Int32Array(table.n + 1), touchKey: new Int32Array(0), touchFirst: new Int32Array(0), touchLast: new Int32Array(0), live: new Uint8Array(table.vCount), happened: new Uint8Array(0) };
+  }
   const happened = new Uint8Array(table.n);
   for (let t = 0; t < table.n; t++) if (table.status[t] === ST_OK) happened[t] = 1;
   for (let v = 0; v < table.vCount; v++) {
