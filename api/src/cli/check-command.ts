@@ -35,7 +35,7 @@ Options:
   --consistency-models M,...
                      transactions: exit 0 only when these models (Elle's names, e.g.
                      serializable,snapshot-isolation,read-atomic) all hold; default
-                     strict-serializable (none when only --anomalies is given)
+                     strict-serializable (none when only --anomalies is given, or for nil)
   --anomalies A,...  transactions: these anomalies (and any that imply them) fail the check too,
                      e.g. G1,G-single,lost-update
   --linearizable-keys  assume each register key is linearizable (real time orders its versions)
@@ -164,7 +164,8 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
   if (v.junit !== undefined) options.junit = v.junit;
   if (v.svg !== undefined) options.svg = v.svg;
   if (v['consistency-models'] !== undefined) {
-    options.consistencyModels = names(v['consistency-models']);
+    // `nil` (Elle's :consistency-models nil): judge no model, only --anomalies.
+    options.consistencyModels = names(v['consistency-models']).filter((m) => m !== 'nil');
     const unknown = options.consistencyModels.filter((m) => !isTxnModelName(m));
     if (unknown.length > 0) throw new UsageError(`--consistency-models: unknown model ${JSON.stringify(unknown[0])} (known: ${TXN_MODELS.join(', ')})`);
   }
