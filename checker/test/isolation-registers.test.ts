@@ -196,3 +196,25 @@ describe('regressions the exact search found (graph claims it must not make)', (
     expect(model(checkIsolation(concurrent(ok(['append', 1, 1]), ok(['append', 1, 2]), ok(['scan', [0, 1], [1]]))), 'read-committed')?.status).toBe('holds');
   });
 });
+
+describe('list appends no read shows', () => {
+  it('two transactions\' unobserved appends to one key: snapshot isolation is not claimed, since either order has a G-single', () => {
+    const a = (k: string, v: number): ['append', string, number] => ['append', k, v];
+    const h = concurrent(
+      ok(a('x', 1)), ok(r('x', [1])),
+      ok(a('x', 2), r('w', [1]), a('v', 1)), // U1
+      ok(a('x', 3), r('z', []), a('u', 1)), // U2
+      ok(a('z', 1), a('w', 1)), // Y: U2 misses its z, U1 reads its w
+      ok(r('v', [1]), r('u', [])), // X: reads U1's v, misses U2's u
+    );
+    const result = checkIsolation(h);
+    expect(model(result, 'serializable')?.status).toBe('violated');
+    expect(typesOf(result)).toEqual(['G2-item']);
+    for (const m of ['snapshot-isolation', 'consistent-view']) {
+      expect(model(result, m)?.status, m).toBe('unknown');
+      expect(model(result, m)?.cause, m).toMatch(/^no read shows the appends of 2 and 3 to list key x \(by two transactions\)/);
+    }
+    // Repeatable read and read committed are plain graphs: unaffected.
+    expect(model(result, 'read-committed')?.status).toBe('holds');
+  });
+});

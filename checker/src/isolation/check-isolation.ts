@@ -2,7 +2,7 @@ import { VerdictError } from '../errors.js';
 import { operationsOf, type History, type Operation } from '../history/op.js';
 import { AnomalySink } from './anomaly-sink.js';
 import { Budget } from './budget.js';
-import { ambiguousCreatorCause, assumptions, expectation, partialOrderCause, validity, versionOrderSummary } from './claims.js';
+import { ambiguousCreatorCause, assumptions, expectation, partialOrderCause, unorderedAppendsCause, validity, versionOrderSummary } from './claims.js';
 import { addCycle, namedCycle } from './cycle-anomalies.js';
 import { searchComponent } from './cycle-search.js';
 import { cycleSpecs, impliesType } from './cycle-specs.js';
@@ -139,6 +139,10 @@ export function checkIsolation(history: History | readonly Operation[], options:
   if (table.scans.length > 0) undecided.set('consistent-view', 'a cycle with one predicate anti-dependency is not searched for exhaustively');
   const gSingleCut = unknown.find((u) => u.type === 'G-single');
   if (gSingleCut !== undefined) undecided.set('consistent-view', `the G-single search was cut short (${gSingleCut.cause})`);
+  const unorderedAppends = unorderedAppendsCause(table, orders);
+  if (unorderedAppends !== undefined) {
+    for (const m of ['strong-snapshot-isolation', 'strong-session-snapshot-isolation', 'snapshot-isolation', 'consistent-view'] as const) if (!undecided.has(m)) undecided.set(m, unorderedAppends);
+  }
   const ambiguous = ambiguousCreatorCause(table, predicateFacts);
   if (ambiguous !== undefined) {
     // With every possible creator's read dependency added, a graph that stays acyclic is acyclic whichever it was.

@@ -4,7 +4,8 @@ import { anomaliesProhibitedBy, elleName, impliedAnomalies, knownAnomalies, mode
 import type { ModelVerdict } from './model-verdicts.js';
 import type { PredicateFacts } from './predicates.js';
 import { SRC_FINAL, SRC_PROCESS, SRC_REALTIME, sourceNames, type RegisterOrders } from './register-versions.js';
-import { KEY_LIST, KEY_REGISTER, writtenValue, type TxnTable } from './txn-table.js';
+import { KEY_LIST, KEY_REGISTER, ST_FAIL, ST_INFO, writtenValue, type TxnTable } from './txn-table.js';
+import type { VersionOrders } from './version-orders.js';
 import type { VersionOrderSummary } from './types.js';
 
 const PARTIAL_SHOWN_MAX = 8;
@@ -44,6 +45,33 @@ export function ambiguousCreatorCause(table: TxnTable, facts: PredicateFacts): s
   if (first === undefined) return undefined;
   return `a scan saw key ${showEdn(table.keys[first.key])}, which any of ${first.writers.length} transactions may have created, and nothing shows which: `
     + 'the dependency graph cannot show a model with read dependencies holds';
+}
+
+/**
+ * Why snapshot isolation and consistent view cannot be shown to hold from the graph when two
+ * transactions' appends to one list key no read shows (their order is unknown), or undefined.
+ * The plain graphs are not affected: their edges can be ordered along a topological order of
+ * the graph (nothing reads those appends), so an acyclic graph stays acyclic; but "no cycle
+ * with one anti-dependency" and "no cycle without two adjacent ones" can fail either way.
+ */
+export function unorderedAppendsCause(table: TxnTable, orders: VersionOrders): string | undefined {
+  const happened = new Uint8Array(table.n);
+  for (let v = 0; v < table.vCount; v++) if (orders.vObserved[v] === 1) happened[table.vTxn[v]] = 1;
+  for (let k = 0; k < table.keys.length; k++) {
+    if (table.keyKind[k] !== KEY_LIST) continue;
+    let first = -1;
+    for (let i = orders.keyVidStart[k]; i < orders.keyVidStart[k + 1]; i++) {
+      const vid = orders.keyVids[i];
+      const w = table.vTxn[vid];
+      if (orders.vPos[vid] >= 0 || table.status[w] === ST_FAIL || (table.status[w] === ST_INFO && happened[w] === 0)) continue;
+      if (first < 0) first = vid;
+      else if (w !== table.vTxn[first]) {
+        return `no read shows the appends of ${showEdn(writtenValue(table, first))} and ${showEdn(writtenValue(table, vid))} to list key ${showEdn(table.keys[k])} (by two transactions), so their order is unknown; `
+          + 'snapshot isolation and consistent view can fail in every order while the graph shows no such cycle';
+      }
+    }
+  }
+  return undefined;
 }
 
 /** What the verdicts rest on, one sentence each. */
