@@ -59,7 +59,7 @@ function within(small: LevelGraph, big: LevelGraph): boolean {
 
 export interface LevelCycles {
   graph: LevelGraph;
-  /** Null when a larger acyclic graph already proved this one acyclic. */
+  /** Null when a larger acyclic graph already proved this one acyclic, or the model was settled. */
   components: Components | null;
   cyclic: boolean;
 }
@@ -67,16 +67,23 @@ export interface LevelCycles {
 /**
  * Decides, exactly and in linear time per graph, which models' dependency graphs have a cycle:
  * a cycle exists iff a strongly connected component has two or more nodes (there are no
- * self-edges). Subgraph inclusions skip work: a graph inside one already found acyclic is
- * acyclic too (if the biggest is, so is every other).
+ * self-edges). Subgraph inclusions skip work: a graph inside one already found acyclic (or in
+ * `known`, acyclic graphs decided before) is acyclic too (if the biggest is, so is every other);
+ * and a model `settled` says is ruled out already is reported cyclic without a search (with no
+ * components).
  */
-export function levelCycles(graph: Graph, graphs: readonly LevelGraph[], arena?: Arena): Map<TxnModel, LevelCycles> {
+export function levelCycles(graph: Graph, graphs: readonly LevelGraph[], arena?: Arena, known: readonly LevelGraph[] = [], settled?: (model: TxnModel) => boolean): Map<TxnModel, LevelCycles> {
   const out = new Map<TxnModel, LevelCycles>();
   const workspace = new SccWorkspace(2 * graph.n, arena);
-  const acyclic: LevelGraph[] = [];
+  const acyclic: LevelGraph[] = [...known];
   for (const g of graphs) {
     if (acyclic.some((big) => within(g, big))) {
       out.set(g.model, { graph: g, components: null, cyclic: false });
+      continue;
+    }
+    // A model an anomaly already rules out needs no verdict from its graph.
+    if (settled?.(g.model) === true) {
+      out.set(g.model, { graph: g, components: null, cyclic: true });
       continue;
     }
     const components = stronglyConnected(graph, g.layering, workspace, arena);
