@@ -2,22 +2,24 @@
  * Isolation checker benchmark (`npm run bench -- isolation`): list-append histories of 100,000
  * and 1,000,000 transactions (10 micro-ops each, 1,000 live keys, retired after 32 appends as
  * Elle's generator does; at 100,000 also 1,000 keys that are never retired) analysed in full,
- * with time and peak RSS, plus Elle's huge-scc.edn. Each run is a worker thread: the analysis is
+ * with time and peak RSS, plus Elle's huge-scc.edn; and register histories whose version orders
+ * only the exact search (or --linearizable-keys) settles. Each run is a worker thread: the analysis is
  * synchronous, so the main thread is free to sample `process.memoryUsage().rss` (the whole
  * process) every 10 ms. Targets: 100k under 10 s and 2 GiB; 1M under 2 minutes.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { checkIsolation, readHistoryFile } from '../checker/src/index.js';
+import { checkIsolation, readHistoryFile, type IsolationOptions } from '../checker/src/index.js';
 import type { BenchHistoryOptions } from '../checker/test/support/isolation-bench-history.js';
 import type { BenchRunResult } from '../checker/test/support/isolation-bench-worker.js';
 
 const MiB = 2 ** 20;
 const base = { mopsPerTxn: 10, keys: 1000, appendsPerKeyMax: 32, processes: 32, seed: 20240601, failRate: 0.01, infoRate: 0.005 };
+const registers = { mopsPerTxn: 4, keys: 10, appendsPerKeyMax: 256, processes: 10, seed: 20240601, failRate: 0.01, infoRate: 0.005, registers: true };
 
 interface Run {
   label: string;
-  options: BenchHistoryOptions;
+  options: BenchHistoryOptions & { check?: IsolationOptions };
   targetMs: number;
   targetRssMiB?: number;
 }
@@ -27,6 +29,12 @@ const RUNS: Run[] = [
   { label: '100,000 txns over exactly 1,000 keys (never retired: reads of ~250 elements)', options: { ...base, transactions: 100_000, appendsPerKeyMax: Infinity }, targetMs: 10_000, targetRssMiB: 2048 },
   { label: '100,000 txns, 0.1% stale reads', options: { ...base, transactions: 100_000, staleReadRate: 0.001 }, targetMs: 10_000, targetRssMiB: 2048 },
   { label: '1,000,000 txns', options: { ...base, transactions: 1_000_000 }, targetMs: 120_000 },
+  // Registers (Elle's rw-register shape): nothing orders blind writes, so the serializable models
+  // go to the exact search (strict first); past its 10,000 transactions they are unknown, even
+  // with --linearizable-keys (concurrent blind writes stay unordered).
+  { label: 'registers: 10,000 txns (4 micro-ops, 10 live keys; versions unordered: exact search)', options: { ...registers, transactions: 10_000 }, targetMs: 30_000 },
+  { label: 'registers: 100,000 txns, no per-key order (past the exact search: unknown)', options: { ...registers, transactions: 100_000 }, targetMs: 10_000 },
+  { label: 'registers: 100,000 txns with --linearizable-keys', options: { ...registers, transactions: 100_000, check: { linearizableKeys: true } }, targetMs: 10_000 },
 ];
 
 export async function bench(): Promise<void> {
@@ -35,7 +43,7 @@ export async function bench(): Promise<void> {
   for (const run of RUNS) {
     const { result, peakRss } = await inWorker(run.options);
     const s = result.stats;
-    const phases = ['index', 'directAnomalies', 'graph', 'components', 'cycleSearch', 'witnesses']
+    const phases = ['index', 'directAnomalies', 'graph', 'components', 'cycleSearch', 'witnesses', 'exactSearch']
       .filter((p) => s[`${p}Ms`] !== undefined).map((p) => `${p} ${seconds(s[`${p}Ms`])}`).join(', ');
     const edges = Object.entries(s).filter(([k]) => k.startsWith('edges.')).reduce((sum, [, v]) => sum + v, 0);
     const anomalies = Object.entries(result.anomalyCounts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
@@ -43,6 +51,7 @@ export async function bench(): Promise<void> {
     const rssOk = run.targetRssMiB === undefined || peakRss <= run.targetRssMiB * MiB;
     console.log(`${run.label}: check ${seconds(result.checkMs)} (${phases}); generate ${seconds(result.generateMs)}; peak RSS ${mib(peakRss)}`);
     console.log(`  ${edges.toLocaleString('en')} edges, ${result.distinctKeys.toLocaleString('en')} keys, arena ${s.arenaMiB} MiB; strongest ${result.strongest}; anomalies: ${anomalies}${result.unknown > 0 ? `; ${result.unknown} unknown` : ''}`);
+    if (run.options.registers === true) console.log(`  serializable ${result.serializable}, strict serializable ${result.strict}${result.exactSearch !== '' ? `; exact search: ${result.exactSearch}` : ''}`);
     console.log(`  target: check under ${seconds(run.targetMs)}${run.targetRssMiB !== undefined ? ` and ${run.targetRssMiB / 1024} GiB` : ''}: ${timeOk && rssOk ? 'met' : 'MISSED'}`);
   }
   const file = fileURLToPath(new URL('../histories/elle/huge-scc.edn', import.meta.url));

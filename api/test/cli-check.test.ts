@@ -134,6 +134,44 @@ describe('verdict check', () => {
     expect((await verdict('check', file, '--require', 'strong')).code).toBe(2);
   });
 
+  it('judges transactions by Elle\'s --consistency-models and --anomalies, and takes per-key order assumptions', async () => {
+    const file = corpus('elle/registers/stale-read-one-process.edn');
+    const strict = await verdict('check', file);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toContain('no-serial-order-process');
+    expect(strict.out).toContain('exact search for serializable: an order exists');
+    expect(strict.out).toContain('Models (Elle\'s lattice): strongest that hold: serializable, strong-read-committed');
+    const serializable = await verdict('check', file, '--consistency-models', 'serializable,:read-atomic');
+    expect(serializable.code).toBe(0);
+    expect(serializable.out).toContain('VERDICT: OK');
+    expect((await verdict('check', file, '--consistency-models', 'nil', '--anomalies', 'G1')).code).toBe(0);
+    expect((await verdict('check', file, '--anomalies', 'G2')).code).toBe(0);
+    const sequential = await verdict('check', file, '--sequential-keys', '--consistency-models', 'read-uncommitted');
+    expect(sequential.code).toBe(1);
+    expect(sequential.out).toContain('cyclic-versions');
+    // Unknown, never a pass: snapshot isolation in real time cannot be decided on this order.
+    expect((await verdict('check', file, '--consistency-models', 'strong-snapshot-isolation')).code).toBe(2);
+    const bad = await verdict('check', file, '--consistency-models', 'stricct-serializable');
+    expect(bad.code).toBe(64);
+    expect(bad.err).toContain('--consistency-models: unknown model "stricct-serializable"');
+    expect((await verdict('check', file, '--anomalies', 'G9')).code).toBe(64);
+  });
+
+  it('reads [:r :x] without a value, and names a bad micro-op instead of asking for a model', async () => {
+    const dir = tempDir();
+    const good = join(dir, 'bare-read.edn');
+    await writeFile(good, '{:process 0 :type :invoke :f :txn :value [[:r :x]]}\n{:process 0 :type :ok :f :txn :value [[:r :x]]}\n');
+    const r = await verdict('check', good);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('strongest level that holds: strict-serializable');
+    const bad = join(dir, 'bad-mop.edn');
+    await writeFile(bad, '{:process 0 :type :invoke :f :txn :value [[:incr :x 1]]}\n{:process 0 :type :ok :f :txn :value [[:incr :x 1]]}\n');
+    const e = await verdict('check', bad);
+    expect(e.code).toBe(64);
+    expect(e.err).toContain('unknown micro-op "incr"');
+    expect(e.err).not.toContain('needs a model');
+  });
+
   it('reports every consistency level with --levels', async () => {
     const r = await verdict('check', corpus('knossos/cas-register/bad/rethink-fail-minimal.edn'), '--model', 'cas-register', '--init', '0', '--levels');
     expect(r.code).toBe(1);

@@ -54,6 +54,8 @@ export type { FinalReadsOptions } from './consistency/final-reads.js';
 export { checkFreshReads, type FreshReadsOptions, type FreshReadsResult } from './consistency/fresh-reads.js';
 export type { DataModelKind } from './consistency/version-table.js';
 export type { Anomaly, AnomalyType, DependencyEdge, DependencyKind, IsolationLevel, IsolationOptions, IsolationResult, TransactionView } from './isolation/types.js';
+export type { ModelResult, VersionOrderSummary } from './isolation/types.js';
+export { TXN_MODELS, isAnomalyName, isTxnModelName, type TxnModel } from './isolation/model-lattice.js';
 export { checkIsolation } from './isolation/check-isolation.js';
 export { ISOLATION_LEVELS } from './isolation/levels.js';
 export type { Report } from './report/report.js';

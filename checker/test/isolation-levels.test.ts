@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIsolation, historyFromOps, isVerdictError } from '../src/index.js';
-import { andStronger, ISOLATION_LEVELS, judgeLevels } from '../src/isolation/levels.js';
+import { andStronger, ISOLATION_LEVELS, seedLevels } from '../src/isolation/levels.js';
+import { judgeModels } from '../src/isolation/model-verdicts.js';
 import { isTransactionalHistory } from '../src/isolation/micro-ops.js';
 import { expectIsolation } from './support/isolation-expect.js';
 import { a, concurrent, failed, info, ok, r, scan, scheduled, serial, w } from './support/isolation-histories.js';
@@ -33,13 +34,15 @@ describe('isolation levels: the lattice', () => {
   });
 
   it('names both incomparable levels when both hold, and unknown is never a pass', () => {
-    const both = judgeLevels({ anomalies: [{ type: 'G2', rulesOut: ['strict-serializable', 'serializable'] }], undecided: new Map() });
+    const judge = (found: [string, string[]][], undecided: [string, string][] = []) => seedLevels(judgeModels({ found: new Map(found), undecided: new Map(undecided) as never, proven: new Map() }));
+    const both = judge([['G2', ['G2']]]);
     expect(both.strongest).toBe('snapshot-isolation');
     expect(both.maximal).toEqual(['snapshot-isolation', 'repeatable-read']);
-    const undecided = judgeLevels({ anomalies: [], undecided: new Map([['strict-serializable', 'not checked']]) });
+    const undecided = judge([], [['strict-serializable', 'not checked']]);
     expect(undecided.levels[0]).toEqual({ level: 'strict-serializable', status: 'unknown', cause: 'not checked' });
     expect(undecided.strongest).toBe('serializable');
-    expect(judgeLevels({ anomalies: [{ type: 'G0', rulesOut: andStronger('read-uncommitted') }], undecided: new Map() }).strongest).toBe('none');
+    expect(judge([['G0', ['G0']]]).strongest).toBe('none');
+    expect(andStronger('read-uncommitted')).toEqual(ISOLATION_LEVELS);
   });
 });
 

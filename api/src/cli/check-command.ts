@@ -12,6 +12,9 @@ import {
   renderText,
   renderTimelineSvg,
   REQUIRABLE_LEVELS,
+  TXN_MODELS,
+  isAnomalyName,
+  isTxnModelName,
   type HistoryFormat,
   type RequiredLevel,
   type Report,
@@ -29,13 +32,22 @@ Options:
   --format F         skip detection: ${HISTORY_FORMATS.join(', ')}
   --levels           check every consistency level (strong, sequential, session, user, eventual)
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
+  --consistency-models M,...
+                     transactions: exit 0 only when these models (Elle's names, e.g.
+                     serializable,snapshot-isolation,read-atomic) all hold; default
+                     strict-serializable (none when only --anomalies is given, or for nil)
+  --anomalies A,...  transactions: these anomalies (and any that imply them) fail the check too,
+                     e.g. G1,G-single,lost-update
+  --linearizable-keys  assume each register key is linearizable (real time orders its versions)
+  --sequential-keys    assume each register key is sequentially consistent (process order does)
   --time-limit S     give up after S seconds per file, with verdict unknown
   --json             print each report as one line of JSON
   --junit FILE       write JUnit XML (one test case per level and anomaly)
   --svg FILE         write an SVG timeline around the counterexample (first file)
   -h, --help         this text
 
-Exit: 0 linearizable (strict serializable for transactions; or LEVEL holds), 1 not, 2 unknown,
+Exit: 0 linearizable (for transactions: strict serializable, or the --consistency-models hold
+and no --anomalies appear; or LEVEL holds), 1 not, 2 unknown,
 64 bad usage or input.
 With several files, the worst: bad input, then violated, then unknown.
 `;
@@ -85,6 +97,10 @@ interface CheckCommandOptions {
   junit?: string;
   svg?: string;
   help: boolean;
+  consistencyModels?: string[];
+  anomalies?: string[];
+  linearizableKeys: boolean;
+  sequentialKeys: boolean;
 }
 
 function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
@@ -104,13 +120,20 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
         junit: { type: 'string' },
         svg: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        'consistency-models': { type: 'string' },
+        anomalies: { type: 'string' },
+        'linearizable-keys': { type: 'boolean', default: false },
+        'sequential-keys': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const v = parsed.values;
-  const options: CheckCommandOptions = { files: parsed.positionals, levels: v.levels === true, json: v.json === true, help: v.help === true };
+  const options: CheckCommandOptions = {
+    files: parsed.positionals, levels: v.levels === true, json: v.json === true, help: v.help === true,
+    linearizableKeys: v['linearizable-keys'] === true, sequentialKeys: v['sequential-keys'] === true,
+  };
   if (options.help) return options;
   if (options.files.length === 0) throw new UsageError('no history file given');
   if (v.model !== undefined) {
@@ -140,7 +163,23 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
   }
   if (v.junit !== undefined) options.junit = v.junit;
   if (v.svg !== undefined) options.svg = v.svg;
+  if (v['consistency-models'] !== undefined) {
+    // `nil` (Elle's :consistency-models nil): judge no model, only --anomalies.
+    options.consistencyModels = names(v['consistency-models']).filter((m) => m !== 'nil');
+    const unknown = options.consistencyModels.filter((m) => !isTxnModelName(m));
+    if (unknown.length > 0) throw new UsageError(`--consistency-models: unknown model ${JSON.stringify(unknown[0])} (known: ${TXN_MODELS.join(', ')})`);
+  }
+  if (v.anomalies !== undefined) {
+    options.anomalies = names(v.anomalies);
+    const unknown = options.anomalies.filter((a) => !isAnomalyName(a));
+    if (unknown.length > 0) throw new UsageError(`--anomalies: unknown anomaly ${JSON.stringify(unknown[0])} (e.g. G0, G1, G1c, G-single, G2-item, G2, internal, lost-update, cyclic-versions)`);
+  }
   return options;
+}
+
+/** A comma- or space-separated list, Elle's leading colons allowed (:serializable). */
+function names(list: string): string[] {
+  return list.split(/[\s,]+/).filter((n) => n.length > 0).map((n) => n.replace(/^:/, ''));
 }
 
 async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, reports: Report[]): Promise<number> {
@@ -152,6 +191,12 @@ async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, r
       ...(options.init !== undefined ? { init: options.init } : {}),
       ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
       levels: options.levels,
+      isolation: {
+        ...(options.consistencyModels !== undefined ? { consistencyModels: options.consistencyModels } : {}),
+        ...(options.anomalies !== undefined ? { anomalies: options.anomalies } : {}),
+        linearizableKeys: options.linearizableKeys,
+        sequentialKeys: options.sequentialKeys,
+      },
     });
     if (options.svg !== undefined && reports.length === 0) await writeFile(options.svg, renderTimelineSvg(history, report));
   } catch (e) {
@@ -165,8 +210,12 @@ async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, r
   }
   reports.push(report);
   io.out(options.json ? `${JSON.stringify(report)}\n` : renderText(report));
-  // Without --require the exit code answers the classic question: linearizable? (strict
-  // serializable, for transactions), whatever else --levels reports.
+  // Without --require the exit code answers the classic question: linearizable? For transactions:
+  // do the --consistency-models hold (strict serializable by default), with no --anomalies?
+  if (options.require === undefined && report.isolation !== undefined) {
+    const valid = report.isolation.valid;
+    return valid === true ? EXIT.ok : valid === false ? EXIT.violated : EXIT.unknown;
+  }
   const required = options.require ?? defaultRequirement(report);
   const met = meetsRequirement(report, required);
   if (!options.json && options.require !== undefined) io.out(`require ${required}: ${met.result === 'yes' ? 'met' : met.result === 'no' ? 'NOT met' : 'unknown'} — ${met.reason}\n`);

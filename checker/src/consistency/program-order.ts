@@ -37,6 +37,8 @@ export type UnitOf = (op: Operation) => string;
 /** A session, or the process when the op names no session. */
 export const sessionUnit: UnitOf = (op) => (op.session !== undefined ? `session ${String(op.session)}` : `process ${String(op.process)}`);
 export const processUnit: UnitOf = (op) => `process ${String(op.process)}`;
+/** Every operation a unit of its own: no program order at all. */
+export const operationUnit: UnitOf = (op) => `operation ${op.call}`;
 
 /** The session checks' scope that matches a unit function (the same order, so the same demands). */
 export function scopeLevelOf(unitOf: UnitOf): 'session' | 'process' {

@@ -4,7 +4,7 @@ import { prepareOperations } from '../linearizability/prepare.js';
 import type { CheckOutcome, Counterexample, UnknownCause } from '../linearizability/result.js';
 import { FIRST_SLICE_STEPS, SLICE_STEPS_MAX, YIELD_EVERY_MS, type SchedulerLimits } from '../linearizability/scheduler.js';
 import type { Model } from '../models/model.js';
-import { programOrder, processUnit, scopeLevelOf, sessionUnit, type UnitOf } from './program-order.js';
+import { operationUnit, programOrder, processUnit, scopeLevelOf, sessionUnit, type UnitOf } from './program-order.js';
 import { VersionGuard } from './version-guard.js';
 import { searchModelFor } from './search-model.js';
 import { sequentialComponents } from './sequential-components.js';
@@ -17,8 +17,11 @@ export interface SequentialOptions {
   timeLimitMs?: number;
   /** Stop with `unknown` (cause `memory-limit`) when the search memo passes this. Default 1.5 GiB. */
   memoryLimitBytes?: number;
-  /** Program order per session (default: the `session` field, else the process) or per process. */
-  order?: 'session' | 'process';
+  /**
+   * Program order per session (default: the `session` field, else the process), per process, or
+   * `none`: every operation on its own, so any total order will do (serializability).
+   */
+  order?: 'session' | 'process' | 'none';
   /** Build the counterexample when the history is not sequentially consistent (default true). */
   counterexample?: boolean;
   /** Time for shrinking the counterexample's witness. Default 1,000 ms. */
@@ -86,7 +89,7 @@ class SequentialRun {
   constructor(model: Model<any>, history: History | readonly Operation[], private readonly options: SequentialOptions) {
     this.limits = limitsOf(options);
     this.prepared = prepareOperations(model, history);
-    this.unitOf = options.order === 'process' ? processUnit : sessionUnit;
+    this.unitOf = options.order === 'process' ? processUnit : options.order === 'none' ? operationUnit : sessionUnit;
     const kept = this.prepared.partitions.flatMap((p) => p.operations).sort((a, b) => a.call - b.call);
     this.components = sequentialComponents(this.prepared.model, kept, this.unitOf).sort((a, b) => a.length - b.length);
     this.units = new Set(kept.map(this.unitOf)).size;

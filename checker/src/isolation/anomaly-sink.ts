@@ -1,3 +1,5 @@
+import { ISOLATION_LEVELS } from './levels.js';
+import { elleName, modelsRuledOutBy, weakestOf, type TxnModel } from './model-lattice.js';
 import type { AnomalyType, IsolationLevel } from './types.js';
 
 /** An edge of a draft anomaly, in transaction ids and a key id (-1: none). */
@@ -14,7 +16,9 @@ export interface DraftEdge {
  */
 export interface Draft {
   type: AnomalyType;
+  /** The seed's levels it rules out, and the weakest models of the finer lattice it rules out. */
   rulesOut: readonly IsolationLevel[];
+  not: readonly TxnModel[];
   txns: number[];
   edges?: DraftEdge[];
   /** Key id the anomaly is about. */
@@ -22,34 +26,47 @@ export interface Draft {
   sentence: (name: (t: number) => string) => string;
 }
 
+/** The seed's levels an anomaly (by its Elle name) rules out. */
+export function levelsRuledOutBy(elle: string): IsolationLevel[] {
+  const models = modelsRuledOutBy(elle);
+  return ISOLATION_LEVELS.filter((l) => models.includes(l));
+}
+
 /**
  * Collects anomalies: counts every one, keeps the first `perTypeMax` of each type (a history with
  * one aborted write read a thousand times needs a few witnesses, not a thousand), and builds a
- * draft only when it is kept.
+ * draft only when it is kept. What an anomaly rules out comes from the lattice, by its Elle name
+ * (a cycle through a predicate read is named by its own edges, so it passes its name).
  */
 export class AnomalySink {
   readonly counts = new Map<string, number>();
   readonly drafts: Draft[] = [];
-  /** Every level some anomaly rules out, with the types that do: listed or not. */
-  readonly ruledOut = new Map<string, Set<IsolationLevel>>();
+  /** Every anomaly type found, with the Elle names its anomalies stand for. */
+  readonly names = new Map<string, Set<string>>();
 
   constructor(private readonly perTypeMax: number) {}
 
-  add(type: AnomalyType, rulesOut: readonly IsolationLevel[], make: () => Omit<Draft, 'type' | 'rulesOut'>): void {
+  add(type: AnomalyType, make: () => Omit<Draft, 'type' | 'rulesOut' | 'not'>, elle = elleName(type)): void {
     const count = (this.counts.get(type) ?? 0) + 1;
     this.counts.set(type, count);
-    let levels = this.ruledOut.get(type);
-    if (levels === undefined) this.ruledOut.set(type, levels = new Set());
-    for (const l of rulesOut) levels.add(l);
-    if (count <= this.perTypeMax) this.drafts.push({ type, rulesOut, ...make() });
+    let names = this.names.get(type);
+    if (names === undefined) this.names.set(type, names = new Set());
+    names.add(elle);
+    if (count <= this.perTypeMax) this.drafts.push({ type, rulesOut: levelsRuledOutBy(elle), not: weakestOf(modelsRuledOutBy(elle)), ...make() });
   }
 
   has(type: AnomalyType): boolean {
     return this.counts.has(type);
   }
 
-  /** Each type with the union of the levels its anomalies rule out. */
-  summary(): { type: AnomalyType; rulesOut: IsolationLevel[] }[] {
-    return [...this.ruledOut].map(([type, levels]) => ({ type, rulesOut: [...levels] }));
+  /** Each type found with the Elle names it stands for. */
+  found(): Map<string, string[]> {
+    return new Map([...this.names].map(([type, names]) => [type, [...names]]));
+  }
+
+  /** Whether some anomaly found rules out `model`. */
+  rulesOut(model: TxnModel): boolean {
+    for (const names of this.names.values()) for (const n of names) if (modelsRuledOutBy(n).includes(model)) return true;
+    return false;
   }
 }

@@ -15,7 +15,7 @@ const LABELS: Readonly<Record<string, string>> = {
 /** Adds a found cycle to the sink, with its transactions, edges and one sentence. */
 export function addCycle(cycle: FoundCycle, explain: Explainer, sink: AnomalySink): void {
   const txns = cycle.steps.map((s) => s.from);
-  sink.add(cycle.type, cycle.rulesOut, () => ({
+  sink.add(cycle.type, () => ({
     txns,
     edges: cycle.steps,
     sentence: (n) => {
@@ -25,11 +25,11 @@ export function addCycle(cycle: FoundCycle, explain: Explainer, sink: AnomalySin
       const because = cycle.steps.map((s) => explain.why(s, n)).join('; ');
       return `${LABELS[base] ?? base}${variant}: ${chain}, because ${because}`;
     },
-  }));
+  }), cycle.elle);
 }
 
 /** A cycle named by its own edges (for witnesses found outside the typed search). */
 export function namedCycle(steps: CycleStep[]): FoundCycle {
   const named = classifyCycle(steps.map((s) => s.kind));
-  return { type: named.type, rulesOut: named.rulesOut, steps };
+  return { type: named.type, elle: named.elle, steps };
 }

@@ -5,7 +5,6 @@ import type { Graph } from './graph.js';
 import { edgeSources, localGraph, type LocalGraph } from './local-graph.js';
 import { reachability } from './reachability.js';
 import { maskLayering, stronglyConnected } from './scc.js';
-import type { IsolationLevel } from './types.js';
 
 /** One step of a cycle, in global ids: transaction → transaction over a dependency on `key` (-1: none). */
 export interface CycleStep {
@@ -17,7 +16,8 @@ export interface CycleStep {
 
 export interface FoundCycle {
   type: string;
-  rulesOut: IsolationLevel[];
+  /** Its name in Elle's lattice. */
+  elle: string;
   steps: CycleStep[];
 }
 
@@ -63,7 +63,7 @@ export function searchComponent(graph: Graph, members: Int32Array, specs: readon
     if (best !== null) {
       const steps = best.map((e) => ({ from: local.members[src[e]], to: local.members[local.dst[e]], kind: local.kind[e], key: local.key[e] }));
       const named = classifyCycle(steps.map((s) => s.kind));
-      cycles.push({ type: named.type, rulesOut: named.rulesOut, steps });
+      cycles.push({ type: named.type, elle: named.elle, steps });
       found.push(spec);
     } else if (cut) {
       cutShort.push(spec.type);

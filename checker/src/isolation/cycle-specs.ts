@@ -1,6 +1,4 @@
 import { E_PROCESS, E_REALTIME, E_RW, E_RWP, E_WR, E_WRP, M_DATA, M_PROCESS, M_REALTIME, M_RW_ITEM, M_WR, M_WW } from './graph.js';
-import { andStronger, RULES_OUT } from './levels.js';
-import type { IsolationLevel } from './types.js';
 
 export type CycleBase = 'G0' | 'G1c' | 'G-single' | 'G-nonadjacent' | 'G2-item' | 'G2';
 export type CycleVariant = '' | 'process' | 'realtime';
@@ -80,7 +78,8 @@ export function impliesType(found: string, candidate: string): boolean {
 
 export interface CycleClass {
   type: string;
-  rulesOut: IsolationLevel[];
+  /** The name Elle's lattice gives it (a predicate cycle with one anti-dependency is Elle's G-single). */
+  elle: string;
 }
 
 /** Names a cycle by its edge kinds (in cycle order), as Elle's cycle explainer does. */
@@ -108,8 +107,8 @@ export function classifyCycle(kinds: readonly number[]): CycleClass {
     : rw === 1 ? 'G-single'
       : rw > 1 ? (adjacent ? 'G2-item' : 'G-nonadjacent')
         : wr ? 'G1c' : 'G0';
-  if (realtime || process) return { type: `${base}-${realtime ? 'realtime' : 'process'}`, rulesOut: ['strict-serializable'] };
-  // A predicate cycle whose anti-dependencies never follow one another still breaks SI.
-  const rulesOut = base === 'G2' && rw >= 1 && !adjacent ? andStronger('snapshot-isolation', 'serializable') : [...RULES_OUT[base]];
-  return { type: base, rulesOut };
+  const elleBase = !predicate ? (base === 'G-single' || base === 'G-nonadjacent' ? `${base}-item` : base)
+    : rw === 1 ? 'G-single' : adjacent ? 'G2' : 'G-nonadjacent';
+  const suffix = realtime ? '-realtime' : process ? '-process' : '';
+  return { type: `${base}${suffix}`, elle: `${elleBase}${suffix}` };
 }

@@ -1,6 +1,7 @@
 import { E_RW, E_WR, E_WW, type EdgeBuffer } from './graph.js';
 import { MOP_APPEND, MOP_READ, MOP_WRITE } from './micro-ops.js';
-import { KEY_LIST, KEY_REGISTER, ST_FAIL, ST_INFO, ST_OK, V_INIT, type TxnTable } from './txn-table.js';
+import type { RegisterEdges } from './register-edges.js';
+import { KEY_LIST, ST_FAIL, ST_OK, type TxnTable } from './txn-table.js';
 import { committedWriterAt, type VersionOrders } from './version-orders.js';
 
 /**
@@ -11,15 +12,13 @@ import { committedWriterAt, type VersionOrders } from './version-orders.js';
  * version, which says nothing about other transactions (internal checks look at those).
  * List keys follow the prefix order; appends no read shows follow the last element any read
  * shows, unordered among themselves (so they get ww from that element's writer and rw from its
- * readers, as in Elle). Register keys follow nil < every version < the agreed final version.
+ * readers, as in Elle). Register keys follow their inferred version orders (register-edges.ts).
  */
-export function addDataEdges(table: TxnTable, orders: VersionOrders, edges: EdgeBuffer): void {
+export function addDataEdges(table: TxnTable, orders: VersionOrders, registers: RegisterEdges, edges: EdgeBuffer): void {
   const keyCount = table.keys.length;
   const unobserved = unobservedWriters(table, orders);
-  for (let k = 0; k < keyCount; k++) {
-    if (table.keyKind[k] === KEY_LIST) addListWriteEdges(table, orders, unobserved, k, edges);
-    else if (table.keyKind[k] === KEY_REGISTER) addRegisterWriteEdges(table, orders, unobserved, k, edges);
-  }
+  for (let k = 0; k < keyCount; k++) if (table.keyKind[k] === KEY_LIST) addListWriteEdges(table, orders, unobserved, k, edges);
+  registers.addWriteEdges(edges);
   const writtenBy = new Int32Array(keyCount).fill(-1);
   for (let t = 0; t < table.n; t++) {
     if (table.status[t] !== ST_OK) continue;
@@ -31,16 +30,15 @@ export function addDataEdges(table: TxnTable, orders: VersionOrders, edges: Edge
       const vid = table.mopValue[g];
       if (vid >= 0 && table.status[table.vTxn[vid]] !== ST_FAIL) edges.push(table.vTxn[vid], t, E_WR, k);
       if (table.keyKind[k] === KEY_LIST) addListReadEdge(table, orders, unobserved, t, g, k, edges);
-      else addRegisterReadEdges(table, orders, unobserved, t, vid, k, edges);
+      else registers.addReadEdges(t, vid, k, edges);
     }
   }
 }
 
 /**
- * Per key, the writers (transaction ids) of versions no ordering places: for list keys the
- * appends no read shows, for register keys every version but the final one. Only `ok` writers,
- * and `info` writers some read proved to have happened; an unobserved `info` write may never
- * have happened, and an edge out of it could close a cycle that never existed.
+ * Per list key, the writers (transaction ids) of the appends no read shows: they follow every
+ * append some read shows, in an unknown order among themselves. An unobserved `info` append is
+ * a sink in the graph (nothing follows it), so it is safe to include.
  */
 interface Unplaced { start: Int32Array; txns: Int32Array }
 
@@ -50,18 +48,12 @@ function unobservedWriters(table: TxnTable, orders: VersionOrders): Unplaced {
   const picked: number[] = [];
   for (let k = 0; k < keyCount; k++) {
     start[k] = picked.length;
-    const list = table.keyKind[k] === KEY_LIST;
+    if (table.keyKind[k] !== KEY_LIST) continue;
     for (let i = orders.keyVidStart[k]; i < orders.keyVidStart[k + 1]; i++) {
       const vid = orders.keyVids[i];
       const w = table.vTxn[vid];
-      const status = table.status[w];
-      if (status === ST_FAIL || table.vIntermediate[vid] === 1) continue;
-      if (list) {
-        // An unobserved info append is a sink in the graph (nothing follows it), so it is safe.
-        if (orders.vPos[vid] < 0) picked.push(w);
-      } else if (vid !== orders.finalVid[k] && (status === ST_OK || (status === ST_INFO && orders.vObserved[vid] === 1))) {
-        picked.push(w);
-      }
+      if (table.status[w] === ST_FAIL || table.vIntermediate[vid] === 1) continue;
+      if (orders.vPos[vid] < 0) picked.push(w);
     }
   }
   start[keyCount] = picked.length;
@@ -92,21 +84,4 @@ function addListReadEdge(table: TxnTable, orders: VersionOrders, unplaced: Unpla
     return;
   }
   for (let i = unplaced.start[k]; i < unplaced.start[k + 1]; i++) edges.push(t, unplaced.txns[i], E_RW, k);
-}
-
-function addRegisterWriteEdges(table: TxnTable, orders: VersionOrders, unplaced: Unplaced, k: number, edges: EdgeBuffer): void {
-  const last = orders.finalVid[k];
-  if (last < 0 || table.status[table.vTxn[last]] === ST_FAIL) return;
-  const w = table.vTxn[last];
-  for (let i = unplaced.start[k]; i < unplaced.start[k + 1]; i++) edges.push(unplaced.txns[i], w, E_WW, k);
-}
-
-function addRegisterReadEdges(table: TxnTable, orders: VersionOrders, unplaced: Unplaced, t: number, vid: number, k: number, edges: EdgeBuffer): void {
-  const last = orders.finalVid[k];
-  if (vid === V_INIT) {
-    for (let i = unplaced.start[k]; i < unplaced.start[k + 1]; i++) edges.push(t, unplaced.txns[i], E_RW, k);
-    if (last >= 0 && table.status[table.vTxn[last]] !== ST_FAIL) edges.push(t, table.vTxn[last], E_RW, k);
-  } else if (vid >= 0 && last >= 0 && vid !== last && table.status[table.vTxn[last]] !== ST_FAIL) {
-    edges.push(t, table.vTxn[last], E_RW, k);
-  }
 }

@@ -1,7 +1,6 @@
 import { valueEquals } from '../models/values.js';
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
-import { RULES_OUT } from './levels.js';
 import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE } from './micro-ops.js';
 import { KEY_LIST, ST_OK, type TxnTable } from './txn-table.js';
 
@@ -79,12 +78,12 @@ function writesOf(table: TxnTable, explain: Explainer, t: number, k: number, fro
 
 function notOwn(sink: AnomalySink, explain: Explainer, t: number, k: number, read: unknown, ownWrites: unknown[], list: boolean): void {
   const wrote = list ? `appended ${ownWrites.map(showEdn).join(', ')} to` : `wrote ${showEdn(ownWrites[ownWrites.length - 1])} to`;
-  sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} ${wrote} ${explain.key(k)} and then read ${explain.key(k)}=${showEdn(read)}, which does not show its own write` }));
+  sink.add('internal-inconsistency', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} ${wrote} ${explain.key(k)} and then read ${explain.key(k)}=${showEdn(read)}, which does not show its own write` }));
 }
 
 function fuzzy(sink: AnomalySink, t: number, k: number, before: unknown, after: unknown, explain: Explainer, ownBetween: boolean): void {
   const between = ownBetween ? 'with only its own appends in between, which do not explain the difference' : 'without writing it in between';
-  sink.add('non-repeatable-read', RULES_OUT['non-repeatable-read'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(before)} and later ${explain.key(k)}=${showEdn(after)}, ${between}` }));
+  sink.add('non-repeatable-read', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(before)} and later ${explain.key(k)}=${showEdn(after)}, ${between}` }));
 }
 
 /** The first later micro-op of t that writes a value the read at g already shows, or -1. */
@@ -99,7 +98,7 @@ function futureWrite(table: TxnTable, explain: Explainer, t: number, g: number, 
 }
 
 function futureRead(sink: AnomalySink, explain: Explainer, t: number, k: number, read: unknown, value: unknown): void {
-  sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${showEdn(value)}, a write ${n(t)} only makes later (a future read)` }));
+  sink.add('future-read', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${showEdn(value)}, a write ${n(t)} only makes later (a future read)` }));
 }
 
 function contains(list: readonly unknown[], value: unknown): boolean {

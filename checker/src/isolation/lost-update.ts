@@ -1,18 +1,19 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
-import { RULES_OUT } from './levels.js';
-import { MOP_APPEND, MOP_READ, MOP_WRITE } from './micro-ops.js';
-import { KEY_LIST, ST_OK, V_INIT, type TxnTable } from './txn-table.js';
+import { MOP_APPEND, MOP_READ, MOP_WRITE, valueKey } from './micro-ops.js';
+import { KEY_LIST, ST_OK, V_INIT, V_UNKNOWN, type TxnTable } from './txn-table.js';
 import { txnOfMop } from './version-orders.js';
 
 /**
  * Lost update (Adya's H_lu, Elle's direct check): two committed transactions read the same
  * version of a key and both then wrote that key, so one wrote over a state the other had already
  * changed. Found directly, in linear time, by grouping committed transactions by (key, version
- * read before their first write of it); the version order need not be known.
+ * read before their first write of it); the version order need not be known. A value no
+ * transaction wrote counts as a version too: two transactions that both read it and wrote the key
+ * lost an update whatever that value's origin (it is also reported as an impossible value).
  */
 export function findLostUpdates(table: TxnTable, explain: Explainer, sink: AnomalySink): void {
-  const groups = new Map<number, number[]>();
+  const groups = new Map<unknown, number[]>();
   const stride = table.vCount + 1;
   const firstRead = new Int32Array(table.keys.length).fill(-1);
   const readBy = new Int32Array(table.keys.length).fill(-1);
@@ -30,8 +31,8 @@ export function findLostUpdates(table: TxnTable, explain: Explainer, sink: Anoma
       wroteBy[k] = t;
       if (readBy[k] !== t) continue;
       const version = table.mopValue[firstRead[k]];
-      if (version < V_INIT) continue; // a value nobody wrote: reported elsewhere
-      const id = k * stride + version + 1;
+      if (version < V_UNKNOWN) continue; // a read without a result
+      const id = version >= V_INIT ? k * stride + version + 1 : `${k}\u0000${String(valueKey(readValue(table, t, firstRead[k])))}`;
       const group = groups.get(id);
       if (group === undefined) groups.set(id, [firstRead[k]]); else group.push(firstRead[k]);
     }
@@ -43,7 +44,7 @@ export function findLostUpdates(table: TxnTable, explain: Explainer, sink: Anoma
     const shown = `${explain.key(k)}=${showEdn(explain.mop(txns[0], reads[0])[2])}`;
     const verb = table.keyKind[k] === KEY_LIST ? 'appended to' : 'wrote';
     const listed = txns.slice(0, 4);
-    sink.add('lost-update', RULES_OUT['lost-update'], () => ({
+    sink.add('lost-update', () => ({
       txns: listed,
       key: k,
       sentence: (n) => (txns.length === 2
@@ -51,4 +52,9 @@ export function findLostUpdates(table: TxnTable, explain: Explainer, sink: Anoma
         : `${listed.map(n).join(', ')}${txns.length > listed.length ? ` and ${txns.length - listed.length} more` : ''} all read ${shown} and then ${verb} ${explain.key(k)}: all but one of these updates were made to a state that was already gone`),
     }));
   }
+}
+
+/** The value a read micro-op returned, as recorded (a list read: the whole list). */
+function readValue(table: TxnTable, t: number, g: number): unknown {
+  return (table.mops[t][g - table.mopStart[t]] as unknown[])[2];
 }

@@ -22,22 +22,24 @@ export function mopsOf(op: Operation): unknown {
   return op.status === 'ok' ? op.output : op.input;
 }
 
-function isMicroOp(m: unknown): boolean {
-  return Array.isArray(m) && m.length === 3 && mopKindOf(m[0]) >= 0;
-}
+/** Knossos's multi-register micro-op names: such a history needs `--model multi-register`. */
+const KNOSSOS_MOPS = new Set(['read', 'write']);
 
 /**
- * True when the history is in Elle's transaction form: it has client operations and every one
- * is `f: "txn"` with a list of micro-ops (`r`, `w`, `append`, `scan`).
+ * True when the history is in Elle's transaction form: it has client operations and every one is
+ * `f: "txn"` with a list of micro-ops, and they are not all Knossos's multi-register ones
+ * (`read`, `write`). A micro-op that is not Elle's (`r`, `w`, `append`, `scan`) is then an error
+ * the isolation checker names, rather than a reason to ask for a model.
  */
 export function isTransactionalHistory(history: History | readonly Operation[]): boolean {
   const operations = operationsOf(history);
   if (operations.length === 0) return false;
+  let knossos = true;
   for (const o of operations) {
     if (o.f !== 'txn' || !Array.isArray(o.input)) return false;
-    for (const m of o.input as unknown[]) if (!isMicroOp(m)) return false;
+    for (const m of o.input as unknown[]) if (!(Array.isArray(m) && KNOSSOS_MOPS.has(m[0] as string))) knossos = false;
   }
-  return true;
+  return !knossos;
 }
 
 /**

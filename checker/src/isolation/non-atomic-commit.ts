@@ -2,7 +2,6 @@ import { valueEquals } from '../models/values.js';
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { E_REALTIME, E_RW, E_WR } from './graph.js';
-import { RULES_OUT } from './levels.js';
 import { MOP_APPEND, MOP_READ } from './micro-ops.js';
 import { KEY_LIST, ST_FAIL, ST_OK, writtenValue, type TxnTable } from './txn-table.js';
 import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
@@ -53,7 +52,7 @@ export function findNonAtomicCommits(table: TxnTable, orders: VersionOrders, exp
     if (table.status[t] === ST_OK) {
       const lost = lacking[0];
       const f = txnOfMop(table, lost.g);
-      sink.add('lost-write', RULES_OUT['lost-write'], () => ({
+      sink.add('lost-write', () => ({
         txns: [t, f],
         key: lost.k,
         edges: [{ from: t, to: f, kind: E_REALTIME, key: -1 }, { from: f, to: t, kind: E_RW, key: lost.k }],
@@ -66,7 +65,7 @@ export function findNonAtomicCommits(table: TxnTable, orders: VersionOrders, exp
     const shown = visible.find((v) => v.k !== lack.k)!;
     const f = txnOfMop(table, lack.g);
     const witness = readShowing(table, orders, shown.k, shown.vid);
-    sink.add('non-atomic-commit', RULES_OUT['non-atomic-commit'], () => ({
+    sink.add('non-atomic-commit', () => ({
       txns: witness === undefined ? [t, f] : [t, witness.t, f],
       key: lack.k,
       edges: [...(witness === undefined || witness.t === t ? [] : [{ from: t, to: witness.t, kind: E_WR, key: shown.k }]), { from: f, to: t, kind: E_RW, key: lack.k }],

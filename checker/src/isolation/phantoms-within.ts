@@ -1,6 +1,5 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
-import { RULES_OUT } from './levels.js';
 import { inRange, MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, valueKey } from './micro-ops.js';
 import { keysInRange, type KeyInserts } from './key-inserts.js';
 import { KEY_LIST, V_INIT, type TxnTable } from './txn-table.js';
@@ -27,7 +26,7 @@ export function phantomsWithin(table: TxnTable, inserts: KeyInserts, keyIds: Map
     const before = sightings.get(k);
     sightings.set(k, { present, g, scan, own: false });
     if (before === undefined || before.own || before.present === present || (!before.scan && !scan)) return;
-    sink.add('phantom-read', RULES_OUT['phantom-read'], () => ({
+    sink.add('phantom-read', () => ({
       txns: [t],
       key: k,
       sentence: (n) => `${n(t)}: ${describe(table, explain, t, k, before)}, but later ${describe(table, explain, t, k, { present, g, scan, own: false })}, and ${n(t)} wrote nothing to ${explain.key(k)} in between`,

@@ -1,7 +1,6 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { E_RWP, E_WR, E_WRP, type EdgeBuffer } from './graph.js';
-import { RULES_OUT } from './levels.js';
 import { inRange, MOP_APPEND, MOP_READ, MOP_WRITE, valueKey } from './micro-ops.js';
 import { phantomsWithin } from './phantoms-within.js';
 import { keyInserts, keysInRange, type KeyInserts } from './key-inserts.js';
@@ -19,19 +18,27 @@ import type { VersionOrders } from './version-orders.js';
  * transaction's item reads, or misses the insert of a committed transaction whose other writes
  * the transaction read (that insert is in its snapshot).
  */
-export function analysePredicates(table: TxnTable, orders: VersionOrders, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): void {
-  if (table.scans.length === 0) return;
+export function analysePredicates(table: TxnTable, orders: VersionOrders, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): PredicateFacts {
+  const facts: PredicateFacts = { ambiguous: [] };
+  if (table.scans.length === 0) return facts;
   const inserts = keyInserts(table, orders);
   const keyIds = new Map<unknown, number>(table.keys.map((k, i) => [valueKey(k), i]));
   for (const scan of table.scans) {
     if (table.status[scan.txn] !== ST_OK || scan.result === null) continue;
-    scanEdgesAndReads(table, inserts, keyIds, scan, explain, edges, sink);
+    scanEdgesAndReads(table, inserts, keyIds, scan, explain, edges, sink, facts);
   }
   const withScans = new Set(table.scans.map((s) => s.txn));
   for (const t of withScans) if (table.status[t] === ST_OK) phantomsWithin(table, inserts, keyIds, t, explain, sink);
+  return facts;
 }
 
-function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unknown, number>, scan: ScanRead, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink): void {
+/** What the scans leave open. */
+export interface PredicateFacts {
+  /** Keys a scan saw whose creator is one of several transactions: the read dependency is on one of them, unknown which. */
+  ambiguous: { key: number; scanner: number; writers: number[] }[];
+}
+
+function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unknown, number>, scan: ScanRead, explain: Explainer, edges: EdgeBuffer, sink: AnomalySink, facts: PredicateFacts): void {
   const t = scan.txn;
   const range = `[${showEdn(scan.lo)} ${showEdn(scan.hi)}]`;
   const shown = new Set<number>();
@@ -39,21 +46,23 @@ function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unk
     const k = keyIds.get(valueKey(key));
     if (!inRange(key, scan.lo, scan.hi) || k === undefined || (inserts.inserter[k] < 0 && inserts.after[k] === undefined && inserts.onlyFailed[k] === 0)) {
       const why = !inRange(key, scan.lo, scan.hi) ? 'outside that range' : 'which no transaction inserted';
-      sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({ txns: [t], sentence: (n) => `${n(t)}'s scan of ${range} returned key ${showEdn(key)}, ${why}` }));
+      sink.add('impossible-value', () => ({ txns: [t], sentence: (n) => `${n(t)}'s scan of ${range} returned key ${showEdn(key)}, ${why}` }));
       continue;
     }
     shown.add(k);
     if (inserts.onlyFailed[k] === 1) {
       const w = firstWriter(table, k);
-      sink.add('G1a', RULES_OUT.G1a, () => ({ txns: [w, t], key: k, edges: [{ from: w, to: t, kind: E_WRP, key: k }], sentence: (n) => `${n(t)}'s scan of ${range} saw key ${explain.key(k)}, which only ${n(w)} wrote, and ${n(w)} aborted` }));
+      sink.add('G1a', () => ({ txns: [w, t], key: k, edges: [{ from: w, to: t, kind: E_WRP, key: k }], sentence: (n) => `${n(t)}'s scan of ${range} saw key ${explain.key(k)}, which only ${n(w)} wrote, and ${n(w)} aborted` }));
       continue;
     }
     if (inserts.inserter[k] >= 0) edges.push(inserts.inserter[k], t, E_WRP, k);
+    // Its creator is one of several: the scan read-depends on one of them, unknown which (unless its own insert explains it).
+    else if (inserts.after[k] !== undefined && !insertedBefore(table, t, k, scan.mop)) facts.ambiguous.push({ key: k, scanner: t, writers: inserts.after[k]! });
   }
   for (const k of keysInRange(table, inserts.sorted, scan.lo, scan.hi)) {
     if (shown.has(k) || inserts.onlyFailed[k] === 1) continue;
     if (insertedBefore(table, t, k, scan.mop)) {
-      sink.add('internal-inconsistency', RULES_OUT['internal-inconsistency'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} wrote key ${explain.key(k)} and then its scan of ${range} missed it: it does not see its own insert` }));
+      sink.add('internal-inconsistency', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} wrote key ${explain.key(k)} and then its scan of ${range} missed it: it does not see its own insert` }));
       continue;
     }
     for (const u of inserts.after[k] ?? []) edges.push(t, u, E_RWP, k);
@@ -62,7 +71,7 @@ function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, keyIds: Map<unk
     const seen = readOfWriter(table, t, u);
     if (seen >= 0) {
       const k2 = table.mopKey[seen];
-      sink.add('phantom-read', RULES_OUT['phantom-read'], () => ({
+      sink.add('phantom-read', () => ({
         txns: [u, t],
         key: k,
         edges: [{ from: u, to: t, kind: E_WR, key: k2 }, { from: t, to: u, kind: E_RWP, key: k }],

@@ -1,7 +1,6 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
 import { E_WR } from './graph.js';
-import { RULES_OUT } from './levels.js';
 import { MOP_READ, valueKey } from './micro-ops.js';
 import { KEY_LIST, ST_FAIL, ST_OK, V_UNKNOWN, writtenValue, type TxnTable } from './txn-table.js';
 import { rawRead, txnOfMop, type VersionOrders } from './version-orders.js';
@@ -41,6 +40,50 @@ export function findReadAnomalies(table: TxnTable, orders: VersionOrders, explai
     }
   }
   for (const g of orders.duplicates) duplicate(table, g, explain, sink);
+  for (let k = 0; k < table.keys.length; k++) {
+    if (table.keyKind[k] === KEY_LIST && orders.longestMop[k] >= 0 && skipsAppendInOrder(table, orders, k)) skippedAppend(table, orders.longestMop[k], explain, sink);
+  }
+  for (const g of orders.incompatible) skippedAppend(table, g, explain, sink);
+}
+
+/** Whether key k's order (its longest read) shows an append without the same transaction's append just before it. */
+function skipsAppendInOrder(table: TxnTable, orders: VersionOrders, k: number): boolean {
+  const start = orders.orderStart[k];
+  for (let p = 0; p < orders.orderStart[k + 1] - start; p++) {
+    const vid = orders.orderVids[start + p];
+    if (vid < 0 || orders.vPos[vid] !== p) continue;
+    const previous = table.vPrevious[vid];
+    if (previous >= 0 && !(orders.vPos[previous] >= 0 && orders.vPos[previous] < p)) return true;
+  }
+  return false;
+}
+
+/**
+ * A list read that shows a transaction's append but not the append that transaction made to the
+ * same key just before it (or shows it later): no state of the list ever looked like that, since
+ * a transaction's appends land in its order. Reads that are prefixes of their key's longest read
+ * are covered by checking that one.
+ */
+function skippedAppend(table: TxnTable, g: number, explain: Explainer, sink: AnomalySink): void {
+  const t = txnOfMop(table, g);
+  const k = table.mopKey[g];
+  const read = rawRead(table, g, t);
+  const at = new Map<number, number>();
+  for (let i = 0; i < read.length; i++) {
+    const vid = table.values.get(k, read[i]);
+    if (vid >= 0 && !at.has(vid)) at.set(vid, i);
+  }
+  for (const [vid, i] of at) {
+    const previous = table.vPrevious[vid];
+    if (previous < 0 || (at.get(previous) ?? Infinity) < i) continue;
+    const w = table.vTxn[vid];
+    sink.add('impossible-value', () => ({
+      txns: [t, w],
+      key: k,
+      sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, which shows ${n(w)}'s append of ${showEdn(read[i])} but not, before it, ${n(w)}'s earlier append of ${showEdn(writtenValue(table, previous))}: no state of ${explain.key(k)} ever looked like that`,
+    }));
+    return;
+  }
 }
 
 function isFailedWrite(table: TxnTable, vid: number): boolean {
@@ -54,7 +97,7 @@ function isUnknown(_table: TxnTable, vid: number): boolean {
 /** G1a: t's read g shows a write of the failed transaction w (`element`: the list element). */
 function aborted(table: TxnTable, explain: Explainer, sink: AnomalySink, t: number, g: number, w: number, element: unknown): void {
   const k = table.mopKey[g];
-  sink.add('G1a', RULES_OUT.G1a, () => ({
+  sink.add('G1a', () => ({
     txns: [w, t],
     key: k,
     edges: [{ from: w, to: t, kind: E_WR, key: k }],
@@ -65,7 +108,7 @@ function aborted(table: TxnTable, explain: Explainer, sink: AnomalySink, t: numb
 }
 
 function impossible(table: TxnTable, explain: Explainer, sink: AnomalySink, t: number, g: number, element: unknown): void {
-  sink.add('impossible-value', RULES_OUT['impossible-value'], () => ({
+  sink.add('impossible-value', () => ({
     txns: [t],
     key: table.mopKey[g],
     sentence: (n) => (element === undefined
@@ -105,7 +148,7 @@ function intermediate(table: TxnTable, t: number, g: number, vid: number, explai
   const w = table.vTxn[vid];
   const k = table.mopKey[g];
   const list = table.keyKind[k] === KEY_LIST;
-  sink.add('G1b', RULES_OUT.G1b, () => ({
+  sink.add('G1b', () => ({
     txns: [w, t],
     key: k,
     edges: [{ from: w, to: t, kind: E_WR, key: k }],
@@ -122,7 +165,7 @@ function intermediate(table: TxnTable, t: number, g: number, vid: number, explai
 function incompatible(table: TxnTable, orders: VersionOrders, t: number, g: number, k: number, explain: Explainer, sink: AnomalySink): void {
   const longest = orders.longestMop[k];
   const other = txnOfMop(table, longest);
-  sink.add('incompatible-order', RULES_OUT['incompatible-order'], () => ({
+  sink.add('incompatible-order', () => ({
     txns: other === t ? [t] : [t, other],
     key: k,
     sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(rawRead(table, g, t))} but ${n(other)} read ${explain.key(k)}=${showEdn(rawRead(table, longest, other))}: no single order of appends gives both`,
@@ -140,5 +183,5 @@ function duplicate(table: TxnTable, g: number, explain: Explainer, sink: Anomaly
   if (repeated === undefined) return;
   const [key, count] = repeated;
   const element = read.find((x) => valueKey(x) === key);
-  sink.add('duplicate-value', RULES_OUT['duplicate-value'], () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, in which ${showEdn(element)} appears ${count} times, though it was appended once` }));
+  sink.add('duplicate-value', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} read ${explain.key(k)}=${showEdn(read)}, in which ${showEdn(element)} appears ${count} times, though it was appended once` }));
 }

@@ -63,6 +63,8 @@ export interface TxnTable {
   vMop: Int32Array;
   /** 1 when the writer wrote the same key again later in the same transaction. */
   vIntermediate: Uint8Array;
+  /** The writer's previous write or append to the same key in the same transaction, or -1. */
+  vPrevious: Int32Array;
   /** (key id, written value) → vid. */
   values: ValueIndex;
   /** Where the analysis's big typed arrays come from. */
@@ -99,7 +101,7 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
     status: arena.uint8(n), final: arena.uint8(n), process: arena.int32(n), processNames: [],
     mopKind: arena.uint8(total), mopKey: arena.int32(total), mopValue: arena.int32(total, V_NONE), mopLen: arena.int32(total),
     keys: [], keyKind: new Uint8Array(16), vCount: 0,
-    vKey: arena.int32(writes), vTxn: arena.int32(writes), vMop: arena.int32(writes), vIntermediate: arena.uint8(writes),
+    vKey: arena.int32(writes), vTxn: arena.int32(writes), vMop: arena.int32(writes), vIntermediate: arena.uint8(writes), vPrevious: arena.int32(writes, -1),
     values: new ValueIndex(writes, arena), arena, scans: [],
   };
   const keyIds = new Map<unknown, number>();
@@ -143,7 +145,7 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
       if (m[2] === null || m[2] === undefined) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `${String(m[0])} of nil to key ${showValue(m[1])}`, { opIndex: op.call, field: 'value' });
       const vid = internWrite(table, k, m[2], t, g, op);
       table.mopValue[g] = vid;
-      if (lastWriteTxn[k] === t + 1) table.vIntermediate[lastWriteVid[k]] = 1;
+      if (lastWriteTxn[k] === t + 1) { table.vIntermediate[lastWriteVid[k]] = 1; table.vPrevious[vid] = lastWriteVid[k]; }
       lastWriteTxn[k] = t + 1;
       lastWriteVid[k] = vid;
     }
@@ -158,15 +160,16 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
  */
 function arenaBytes(n: number, mops: number, writes: number): number {
   const perMop = 13 + 1;
-  const perWrite = 13 + 4 + 1 + 4 + 4;
+  const perWrite = 13 + 4 + 1 + 4 + 4 + 4;
   const index = ValueIndex.slotsFor(writes) * 12;
   const edges = EdgeBuffer.capacityFor(n, mops) * (13 + 9);
   const perTxn = 6 + 16 + 9 + 8 + SccWorkspace.bytesPer * 2 + 4 * 4;
   return mops * perMop + writes * perWrite + index + edges + n * perTxn;
 }
 
+/** Elle's micro-op shapes: `[f key value]`, and a read without its value, `[r key]` (nil). */
 function checkShape(m: unknown, op: Operation): number {
-  if (!Array.isArray(m) || m.length !== 3) return badMop(op, `expected [f key value], got ${showValue(m)}`);
+  if (!Array.isArray(m) || !(m.length === 3 || (m.length === 2 && m[0] === 'r'))) return badMop(op, `expected [f key value] (or [r key]), got ${showValue(m)}`);
   const kind = mopKindOf(m[0]);
   if (kind < 0) return badMop(op, `unknown micro-op ${showValue(m[0])} (expected r, w, append or scan)`);
   if (kind === MOP_SCAN) {

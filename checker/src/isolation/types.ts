@@ -29,6 +29,12 @@ export type AnomalyType =
   | 'G-nonadjacent'
   | 'incompatible-order'
   | 'lost-write'
+  | 'future-read'
+  | 'dirty-update'
+  | 'cyclic-versions'
+  | 'no-serial-order'
+  | 'no-serial-order-process'
+  | 'no-serial-order-realtime'
   | (string & {});
 
 /** `wrp`/`rwp`: the predicate (scan) forms of `wr`/`rw`. */
@@ -66,6 +72,8 @@ export interface Anomaly {
   type: AnomalyType;
   /** The levels this anomaly rules out. */
   rulesOut: IsolationLevel[];
+  /** The weakest models of Elle's finer lattice it rules out (every stronger one goes too). */
+  not?: string[];
   transactions: TransactionView[];
   edges: DependencyEdge[];
   /** One plain sentence, e.g. "T2 read x=3, which T1 wrote and then aborted". */
@@ -88,6 +96,43 @@ export interface IsolationOptions {
   expected?: IsolationLevel;
   /** At most this many anomalies of one type are listed (default 8); `anomalyCounts` has them all. */
   anomaliesPerTypeMax?: number;
+  /**
+   * The models (Elle's names, e.g. `serializable`, `snapshot-isolation`) `valid` is judged
+   * against: valid when they all hold, invalid when an anomaly they forbid is found. Default:
+   * `expected`'s level; none when only `anomalies` is given.
+   */
+  consistencyModels?: readonly string[];
+  /** Anomalies (Elle's or Verdict's names) that make the history invalid too, with every anomaly that implies one. */
+  anomalies?: readonly string[];
+  /** Assume each register key is linearizable: real-time order orders its versions (Elle's `:linearizable-keys?`). */
+  linearizableKeys?: boolean;
+  /** Assume each register key is sequentially consistent: process order orders its versions (Elle's `:sequential-keys?`). */
+  sequentialKeys?: boolean;
+  /** Transactions above which the exact serializability search is not tried (default 10,000). */
+  exactTxnsMax?: number;
+  /** Memory for the exact search's memo, in bytes (default 1 GiB). */
+  exactMemoryLimitBytes?: number;
+}
+
+/** One model of Elle's finer lattice: holds, violated (by these anomaly types) or unknown (with why). */
+export interface ModelResult {
+  model: string;
+  status: 'holds' | 'violated' | 'unknown';
+  ruledOutBy?: string[];
+  /** Why it is unknown; for a model that holds, what proved it when not the dependency graph. */
+  cause?: string;
+}
+
+/** What the version orders of the history's keys are known to be, and from what. */
+export interface VersionOrderSummary {
+  registerKeys: number;
+  /** Register keys whose versions form one known chain (so the graph is exact for them). */
+  knownKeys: number;
+  /** Some register keys whose order is only partly known, each with two versions left unordered. */
+  partialKeys: { key: unknown; unordered: [unknown, unknown] }[];
+  partialKeyCount: number;
+  /** Elle's names for the sources the orders came from (initial-state, wfr-keys, ...). */
+  sources: string[];
 }
 
 export interface IsolationResult {
@@ -109,5 +154,21 @@ export interface IsolationResult {
   expected?: IsolationLevel;
   /** How many anomalies of each type were found (the list is capped per type). */
   anomalyCounts?: Record<string, number>;
+  /** Each anomaly type found under the names Elle's lattice gives it (G-single is Elle's G-single-item, ...). */
+  elleNames?: Record<string, string[]>;
+  /** Every model of Elle's finer lattice (read-atomic, cursor-stability, strong-session-...): its verdict. */
+  models?: ModelResult[];
+  /** The strongest models of the finer lattice that hold (several when incomparable). */
+  strongestModels?: string[];
+  /** Elle's boundary: the weakest models ruled out, and the other ruled-out ones. */
+  not?: string[];
+  alsoNot?: string[];
+  /** The models `valid` was judged against. */
+  consistencyModels?: string[];
+  /** What the claims rest on, one plain sentence each. */
+  assumptions?: string[];
+  versionOrders?: VersionOrderSummary;
+  /** The exact serializability searches run (when version orders left models undecided). */
+  exactSearch?: { model: string; outcome: 'ok' | 'illegal' | 'unknown'; cause?: string; steps: number; elapsedMs: number }[];
   stats?: Record<string, number>;
 }

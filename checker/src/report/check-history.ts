@@ -4,6 +4,7 @@ import { checkLevels } from '../consistency/levels.js';
 import { checkInvariants } from '../invariants/registry.js';
 import { checkIsolation } from '../isolation/check-isolation.js';
 import { isTransactionalHistory } from '../isolation/micro-ops.js';
+import type { IsolationOptions } from '../isolation/types.js';
 import { check, type CheckOptions, type CheckProgress } from '../linearizability/check.js';
 import type { Model } from '../models/model.js';
 import { createModel } from '../models/registry.js';
@@ -22,6 +23,8 @@ export interface CheckHistoryOptions {
   threads?: CheckOptions['threads'];
   signal?: AbortSignal;
   onProgress?: (progress: CheckProgress) => void;
+  /** For transactional histories: the models and anomalies judged, and version-order assumptions. */
+  isolation?: Pick<IsolationOptions, 'consistencyModels' | 'anomalies' | 'linearizableKeys' | 'sequentialKeys'>;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function checkHistory(history: History, options: CheckHistoryOption
   };
   if (options.model === undefined && isTransactionalHistory(history)) {
     report.kind = 'transactional';
-    report.isolation = checkIsolation(history, options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {});
+    report.isolation = checkIsolation(history, { ...options.isolation, ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}) });
   } else {
     const model = resolveModel(history, options);
     report.model = model.name;
@@ -71,7 +74,9 @@ export function resolveModel(history: History, options: Pick<CheckHistoryOptions
   if (typeof options.model === 'string') return createModel(options.model, options.init);
   if (history.format === 'porcupine-etcd') return createModel('etcd-register', options.init ?? null);
   if (history.format === 'porcupine-kv') return createModel('kv', options.init ?? '');
-  throw new VerdictError('VRD_ERR_CHECK_OPTIONS', `${history.source ?? 'this history'} needs a model: name one with --model (e.g. --model cas-register --init 0)`);
+  const txn = history.operations.length > 0 && history.operations.every((o) => o.f === 'txn');
+  const example = txn ? '--model multi-register, for Knossos\'s [read|write key value] transactions' : '--model cas-register --init 0';
+  throw new VerdictError('VRD_ERR_CHECK_OPTIONS', `${history.source ?? 'this history'} needs a model: name one with --model (e.g. ${example})`);
 }
 
 function historyFacts(history: History): Report['history'] {

@@ -85,7 +85,8 @@ function levelsText(levels: LevelsResult): string[] {
 
 function isolationText(iso: IsolationResult): string[] {
   const out = [`Isolation (${iso.transactions} transactions; strongest level that holds: ${iso.strongest}):`];
-  for (const l of iso.levels) out.push(`  ${l.level.padEnd(20)} ${l.status}${l.ruledOutBy !== undefined && l.ruledOutBy.length > 0 ? ` — ruled out by ${l.ruledOutBy.join(', ')}` : ''}`);
+  for (const l of iso.levels) out.push(`  ${l.level.padEnd(20)} ${l.status}${l.ruledOutBy !== undefined && l.ruledOutBy.length > 0 ? ` — ruled out by ${l.ruledOutBy.join(', ')}` : ''}${l.status === 'unknown' && l.cause !== undefined ? ` — ${l.cause}` : ''}`);
+  out.push(...modelsText(iso));
   if (iso.anomalies.length > 0) out.push('  Anomalies:');
   for (const a of iso.anomalies.slice(0, 20)) {
     out.push(`  - ${a.type}: ${a.sentence}`);
@@ -94,6 +95,31 @@ function isolationText(iso: IsolationResult): string[] {
   }
   if (iso.anomalies.length > 20) out.push(`  … ${iso.anomalies.length - 20} more (see --json)`);
   for (const u of iso.unknown) out.push(`  unknown: ${u.type} — ${u.cause}`);
+  for (const e of iso.exactSearch ?? []) out.push(`  exact search for ${e.model}: ${e.outcome === 'ok' ? 'an order exists' : e.outcome === 'illegal' ? 'no order exists' : 'unknown'} (${e.steps} steps, ${formatMs(e.elapsedMs)})${e.cause !== undefined ? ` — ${e.cause}` : ''}`);
+  if ((iso.assumptions?.length ?? 0) > 0) {
+    out.push('  Assuming:');
+    for (const a of iso.assumptions!) out.push(`    - ${a}`);
+  }
+  return out;
+}
+
+/** Elle's finer lattice, briefly: the strongest models that hold, the boundary, and the unknown ones by cause. */
+function modelsText(iso: IsolationResult): string[] {
+  if (iso.models === undefined) return [];
+  const out = [`  Models (Elle's lattice): strongest that hold: ${(iso.strongestModels ?? []).join(', ') || 'none'}`];
+  if ((iso.not?.length ?? 0) > 0) out.push(`    not: ${iso.not!.join(', ')}${(iso.alsoNot?.length ?? 0) > 0 ? `; also not: ${iso.alsoNot!.join(', ')}` : ''}`);
+  const byCause = new Map<string, string[]>();
+  for (const m of iso.models) {
+    if (m.status !== 'unknown') continue;
+    const list = byCause.get(m.cause ?? '');
+    if (list === undefined) byCause.set(m.cause ?? '', [m.model]); else list.push(m.model);
+  }
+  for (const [cause, models] of byCause) out.push(`    unknown: ${models.join(', ')}${cause !== '' ? ` — ${cause}` : ''}`);
+  const orders = iso.versionOrders;
+  if (orders !== undefined && orders.partialKeyCount > 0) {
+    const shown = orders.partialKeys.map((p) => `${JSON.stringify(p.key)} (${p.unordered.map((v) => JSON.stringify(v)).join(' vs ')})`).join(', ');
+    out.push(`    register version orders: ${orders.knownKeys} of ${orders.registerKeys} keys known; partial: ${shown}${orders.partialKeyCount > orders.partialKeys.length ? ', …' : ''}`);
+  }
   return out;
 }
 

@@ -25,11 +25,20 @@ export function summarize(report: Report): Report['verdict'] {
     }
   }
   if (report.isolation !== undefined) {
-    verdict.isolation = report.isolation.strongest;
-    violated ||= report.isolation.anomalies.length > 0;
-    unknown ||= report.isolation.unknown.length > 0;
-    const types = [...new Set(report.isolation.anomalies.map((a) => a.type))];
-    parts.push(`strongest isolation level that holds: ${report.isolation.strongest}${types.length > 0 ? ` (anomalies: ${types.join(', ')})` : ''}`);
+    const iso = report.isolation;
+    verdict.isolation = iso.strongest;
+    // Judged against the models asked for (strict serializable by default, which every anomaly rules out).
+    if (iso.valid !== undefined) {
+      violated ||= iso.valid === false;
+      unknown ||= iso.valid === 'unknown';
+    } else {
+      violated ||= iso.anomalies.length > 0;
+      unknown ||= iso.unknown.length > 0;
+    }
+    const types = [...new Set(iso.anomalies.map((a) => a.type))];
+    parts.push(`strongest isolation level that holds: ${iso.strongest}${types.length > 0 ? ` (anomalies: ${types.join(', ')})` : ''}`);
+    const undecided = (iso.consistencyModels ?? []).filter((m) => iso.models?.find((v) => v.model === m)?.status === 'unknown');
+    if (undecided.length > 0) parts.push(`${undecided.join(', ')} unknown`);
   }
   for (const invariant of report.invariants ?? []) {
     violated ||= invariant.status === 'violated';

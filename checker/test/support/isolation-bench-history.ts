@@ -21,6 +21,8 @@ export interface BenchHistoryOptions {
   /** Fractions of transactions that fail (nothing happens) or end `info` (half of them happen). */
   failRate?: number;
   infoRate?: number;
+  /** Register transactions (`r`, `w`) instead of list appends; `appendsPerKeyMax` bounds writes per key. */
+  registers?: boolean;
 }
 
 /** xorshift32: small, fast, seeded. */
@@ -57,7 +59,7 @@ export function listAppendHistory(o: BenchHistoryOptions): { operations: Operati
       const input: unknown[] = [];
       for (let i = 0; i < o.mopsPerTxn; i++) {
         const k = live[Math.floor(random() * live.length)];
-        input.push(random() < 0.5 ? ['r', k, null] : ['append', k, value++]);
+        input.push(random() < 0.5 ? ['r', k, null] : [o.registers === true ? 'w' : 'append', k, value++]);
       }
       const created: Operation = { id: operations.length, process: processId[p], f: 'txn', input, output: undefined, status: 'info', call: index++, ret: Infinity };
       operations.push(created);
@@ -75,7 +77,8 @@ export function listAppendHistory(o: BenchHistoryOptions): { operations: Operati
       const k = m[1];
       if (m[0] === 'r') {
         const list = state[k];
-        output.push(['r', k, stale > 0 && list.length > 0 && random() < stale ? list.slice(0, -1) : list.slice()]);
+        const seen = stale > 0 && list.length > 0 && random() < stale ? list.slice(0, -1) : list.slice();
+        output.push(['r', k, o.registers === true ? (seen.length > 0 ? seen[seen.length - 1] : null) : seen]);
         continue;
       }
       state[k].push(m[2] as number);
