@@ -1,5 +1,6 @@
 import { VerdictError } from '../errors.js';
 import type { History } from '../history/op.js';
+import { jsonSafe } from '../history/value-json.js';
 import { checkLevels } from '../consistency/levels.js';
 import { checkIsolation } from '../isolation/check-isolation.js';
 import { isTransactionalHistory } from '../isolation/micro-ops.js';
@@ -25,7 +26,8 @@ export interface CheckHistoryOptions {
 
 /**
  * The one entry point the CLI and the service use: checks a parsed history with everything that
- * applies to it and returns the report.
+ * applies to it and returns the report. The report is JSON-safe: a value beyond 2^53 in it (an
+ * operation's input or output) is the string of its digits, and its descriptions print it exactly.
  */
 export async function checkHistory(history: History, options: CheckHistoryOptions = {}): Promise<Report> {
   const started = performance.now();
@@ -59,7 +61,8 @@ export async function checkHistory(history: History, options: CheckHistoryOption
   }
   report.verdict = summarize(report);
   report.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
-  return report;
+  // Reports are JSON for every reader: integers beyond 2^53 in the witnesses become their digits.
+  return jsonSafe(report);
 }
 
 /** The model a history is checked against: named, or implied by its format. */
