@@ -6,7 +6,7 @@ import type { LineParser, TextParser } from './line-parser.js';
 import type { Op, OpType } from './op.js';
 import { describe, fieldError, opFromRecord, parseError, type RecordPlace } from './op-record.js';
 import type { OpSink } from './op-sink.js';
-import { tooDeep } from './value-depth.js';
+import { tooDeep, VALUE_DEPTH_MAX } from './value-depth.js';
 
 /**
  * `... jepsen.util - <message>` (Porcupine's logs) or `... [thread] jepsen.util: <message>`
@@ -85,7 +85,8 @@ function valueOf(text: string, at: RecordPlace): unknown {
   if (text === 'nil' || text === '') return null;
   if (INTEGER.test(text)) return exactInteger(text);
   try {
-    return parseEdnValue(text);
+    // The log line is the op's first level, as an op map is in EDN: its value may nest one less.
+    return parseEdnValue(text, VALUE_DEPTH_MAX - 1);
   } catch (e) {
     if (isVerdictError(e) && e.code === 'VRD_ERR_HISTORY_TOO_DEEP') throw tooDeep(at);
     throw fieldError('value', isVerdictError(e) ? (e as { reason: string }).reason : (e as Error).message, at);
