@@ -7,6 +7,7 @@ import {
   isVerdictError,
   meetsRequirement,
   MODEL_NAMES,
+  parseJsonExact,
   readHistoryFile,
   renderJunit,
   renderText,
@@ -119,7 +120,8 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
   }
   if (v.init !== undefined) {
     try {
-      options.init = JSON.parse(v.init);
+      // Exact: an integer beyond 2^53 in the initial state stays exact, as in the history.
+      options.init = parseJsonExact(v.init);
     } catch (e) {
       throw new UsageError(`--init: not valid JSON (${(e as Error).message}): ${v.init}`);
     }

@@ -7,7 +7,9 @@ import { VerdictError } from '../errors.js';
 import { DETECT_SAMPLE_CHARS, detectFormat } from './detect-format.js';
 import { createTextParser, type TextParser } from './line-parser.js';
 import type { History, HistoryFormat } from './op.js';
+import { opFromRecord } from './op-record.js';
 import { OpSink } from './op-sink.js';
+import { nestsDeeperThan, tooDeep } from './value-depth.js';
 
 export { detectFormat } from './detect-format.js';
 
@@ -45,6 +47,21 @@ export function parseHistory(text: string, options: ParseHistoryOptions = {}): H
   const parser = createTextParser(format, sink, { source: options.source, lineLengthMax: Infinity });
   parser.push(text);
   parser.end();
+  return sink.finish();
+}
+
+/**
+ * Builds a history from op maps already decoded (a JSON request body's array): the rules and
+ * errors of parsing JSON text, each op named by its position. Nesting deeper than
+ * VALUE_DEPTH_MAX is VRD_ERR_HISTORY_TOO_DEEP, checked without recursion.
+ */
+export function historyFromRecords(records: readonly unknown[], options: ParseHistoryOptions = {}): History {
+  const sink = new OpSink({ source: options.source, format: options.format ?? 'json', keepOps: options.keepOps });
+  for (let i = 0; i < records.length; i++) {
+    const at = { source: options.source, opIndex: i };
+    if (nestsDeeperThan(records[i])) throw tooDeep(at);
+    sink.add(opFromRecord(records[i], at));
+  }
   return sink.finish();
 }
 

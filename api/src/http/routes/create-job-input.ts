@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { HISTORY_FORMATS, parseHistory, readHistoryStream, type HistoryFormat } from '@verdict/checker';
+import { HISTORY_FORMATS, parseHistory, parseJsonExact, readHistoryStream, type HistoryFormat } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import { parseInlineOps, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
 import type { NewJob } from '../../jobs/submit-job.js';
+import { holdsBigInt } from '../plugins/exact-json.js';
 import { autoGunzip } from '../plugins/uploads.js';
 import { type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
 
@@ -90,6 +91,7 @@ function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: Ch
     } catch {
       throw new ApiError('VRD_ERR_API_INVALID', 'must be JSON text, e.g. 0, "x" or {"a":1}', field('init'));
     }
+    if (holdsBigInt(parseJsonExact(String(raw.init)))) throw new ApiError('VRD_ERR_API_INVALID', 'an integer beyond ±(2^53 − 1) cannot be kept exact in init; send it within a history instead', field('init'));
   }
   if (raw.levels !== undefined) {
     if (!['true', 'false'].includes(String(raw.levels))) throw new ApiError('VRD_ERR_API_INVALID', 'must be true or false', field('levels'));
