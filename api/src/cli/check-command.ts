@@ -148,7 +148,8 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
 async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, reports: Report[]): Promise<number> {
   let report: Report;
   try {
-    const history = await readHistoryFile(file, options.format !== undefined ? { format: options.format } : {});
+    // The checks and the timeline need the paired operations only: not keeping the raw ops saves their memory.
+    const history = await readHistoryFile(file, { keepOps: false, ...(options.format !== undefined ? { format: options.format } : {}) });
     report = await checkHistory(history, {
       ...(options.model !== undefined ? { model: options.model } : {}),
       ...(options.init !== undefined ? { init: options.init } : {}),

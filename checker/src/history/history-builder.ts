@@ -38,16 +38,14 @@ export class HistoryBuilder {
   add(op: Op): void {
     if (this.finished) throw new Error('HistoryBuilder.add after finish');
     const opIndex = this.count;
-    // Only errors need the place: built on demand, not for every op.
-    const at = (): ErrorLocation => ({ file: this.options.source, line: op.line, opIndex });
     if (!OP_TYPES.has(op.type)) {
-      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `unknown type ${describe(op.type)} (expected invoke, ok, fail or info)`, { ...at(), field: 'type' });
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `unknown type ${describe(op.type)} (expected invoke, ok, fail or info)`, { ...this.place(op, opIndex), field: 'type' });
     }
     if (typeof op.f !== 'string' || op.f.length === 0) {
-      throw new VerdictError('VRD_ERR_HISTORY_FIELD', 'missing or empty f', { ...at(), field: 'f' });
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', 'missing or empty f', { ...this.place(op, opIndex), field: 'f' });
     }
     if (typeof op.process !== 'number' && typeof op.process !== 'string') {
-      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `process must be an integer or a name, got ${describe(op.process)}`, { ...at(), field: 'process' });
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `process must be an integer or a name, got ${describe(op.process)}`, { ...this.place(op, opIndex), field: 'process' });
     }
     op.index = this.count++;
     if (this.options.keepOps !== false) this.ops.push(op);
@@ -60,12 +58,12 @@ export class HistoryBuilder {
       if (this.crashed.has(op.process)) {
         const line = this.crashed.get(op.process);
         throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-          `process ${String(op.process)} invokes again after an info completion${line !== undefined ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, at());
+          `process ${String(op.process)} invokes again after an info completion${line !== undefined ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, this.place(op, opIndex));
       }
       const pending = this.open.get(op.process);
       if (pending !== undefined) {
         throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-          `process ${String(op.process)} invokes ${op.f} while its ${pending.f} invoked at operation ${pending.call} is still open`, at());
+          `process ${String(op.process)} invokes ${op.f} while its ${pending.f} invoked at operation ${pending.call} is still open`, this.place(op, opIndex));
       }
       const operation: Operation = {
         id: this.operations.length,
@@ -86,11 +84,11 @@ export class HistoryBuilder {
     const operation = this.open.get(op.process);
     if (operation === undefined) {
       throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-        `${op.type} ${op.f} by process ${String(op.process)} has no open invocation`, at());
+        `${op.type} ${op.f} by process ${String(op.process)} has no open invocation`, this.place(op, opIndex));
     }
     if (operation.f !== op.f) {
       throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-        `completion f ${JSON.stringify(op.f)} does not match the invocation's ${JSON.stringify(operation.f)} (operation ${operation.call})`, { ...at(), field: 'f' });
+        `completion f ${JSON.stringify(op.f)} does not match the invocation's ${JSON.stringify(operation.f)} (operation ${operation.call})`, { ...this.place(op, opIndex), field: 'f' });
     }
     this.open.delete(op.process);
     operation.status = op.type as Operation['status'];
@@ -104,6 +102,11 @@ export class HistoryBuilder {
       operation.ret = op.index;
       operation.output = op.value;
     }
+  }
+
+  /** Where an op being added is, for an error (built only then: not for every op). */
+  private place(op: Op, opIndex: number): ErrorLocation {
+    return { file: this.options.source, line: op.line, opIndex };
   }
 
   finish(): History {

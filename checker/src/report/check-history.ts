@@ -77,7 +77,7 @@ export function resolveModel(history: History, options: Pick<CheckHistoryOptions
 function historyFacts(history: History): Report['history'] {
   const processes = new Set(history.operations.map((o) => o.process)).size;
   const facts: Report['history'] = {
-    events: history.ops.length > 0 ? history.ops.length : history.operations.length * 2 + history.events.length,
+    events: history.ops.length > 0 ? history.ops.length : completedEvents(history),
     operations: history.operations.length,
     processes,
     faults: history.events.length,
@@ -86,4 +86,11 @@ function historyFacts(history: History): Report['history'] {
   if (history.format !== undefined) facts.format = history.format;
   if (history.warnings !== undefined && history.warnings.length > 0) facts.warnings = [...history.warnings];
   return facts;
+}
+
+/** The raw events of a history read without its ops: an invocation, its completion if any, the faults. */
+function completedEvents(history: History): number {
+  let n = history.events.length;
+  for (const o of history.operations) n += o.completionIndex === undefined ? 1 : 2;
+  return n;
 }
