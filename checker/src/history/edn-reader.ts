@@ -1,42 +1,12 @@
 import { VerdictError } from '../errors.js';
-import { charToken, CLASS, endsToken, numberToken, propertyName, untag, WS } from './edn-tokens.js';
-import { parseError } from './op-record.js';
-import { tooDeep, VALUE_DEPTH_MAX } from './value-depth.js';
+import { DISCARD, EdnForms, LIST, MAP, SET, TAG, VECTOR, type EdnFormsOptions, type EdnValueHandler } from './edn-forms.js';
+import { charToken, CLASS, endsToken, numberToken, WS } from './edn-tokens.js';
 
-/** Receives one top-level EDN value, as plain data, and the line it starts on. */
-export type EdnValueHandler = (value: unknown, line: number) => void;
+export type { EdnValueHandler } from './edn-forms.js';
 
-export interface EdnReaderOptions {
-  /** Names the input in errors. */
-  source?: string;
-  /**
-   * `history` (default): a leading `[` or `(` holds the whole history and is taken off, so each
-   * op comes out as soon as it is read; `values`: every top-level form is a value.
-   */
-  outer?: 'history' | 'values';
-  /** Deepest nesting accepted (default VALUE_DEPTH_MAX). */
-  depthMax?: number;
+export interface EdnReaderOptions extends EdnFormsOptions {
   /** Longest single token or string accepted, in characters (default 128 Mi). */
   tokenLengthMax?: number;
-}
-
-const enum Kind { Vector, List, Set, Map, Tag, Discard, History }
-const OPENERS = ['[', '(', '#{', '{', '#', '#_', '['] as const;
-
-/** One open form; reused by depth, so reading allocates only the values themselves. */
-class Frame {
-  kind: Kind = Kind.Vector;
-  /** Elements so far; reused by the next form at this depth (the value is an exact-size copy). */
-  items: unknown[] = [];
-  count = 0;
-  map: Record<string, unknown> = {};
-  key: unknown = undefined;
-  hasKey = false;
-  /** `#:ns{…}`: keyword keys get this namespace. */
-  ns: string | undefined = undefined;
-  /** The closer expected (`]`, `)` or `}`); 93 for the history vector, 41 for its list. */
-  closer = 0;
-  line = 0;
 }
 
 const enum Mode { Normal, String, Comment }
@@ -55,17 +25,13 @@ const INTERNED_SLOTS = 4096;
  * `#object[…]`), namespaced maps `#:ns{…}`, `##Inf`/`##NaN`, regexes (as their text), `;` comments,
  * `#_` discards and commas as whitespace. Keywords and symbols become strings (`:invoke` →
  * "invoke"), nil null, sets and lists arrays, maps plain objects (non-string keys as their text).
- * Nesting is bounded by `depthMax` (VRD_ERR_HISTORY_TOO_DEEP); the stack is explicit, so no input
- * can overflow the call stack.
+ * The forms open are an explicit stack (edn-forms.ts), so no input can overflow the call stack;
+ * nesting is bounded by `depthMax` (VRD_ERR_HISTORY_TOO_DEEP).
  */
 export class EdnReader {
-  private readonly frames: Frame[] = [];
-  private depth = 0;
-  private readonly depthMax: number;
+  private readonly forms: EdnForms;
   private readonly tokenLengthMax: number;
   private line = 1;
-  /** Line where the top-level form being read started. */
-  private formLine = 0;
   private mode = Mode.Normal;
   /** Text of an unfinished token carried to the next chunk. */
   private carry = '';
@@ -73,14 +39,11 @@ export class EdnReader {
   private stringLength = 0;
   private stringLine = 0;
   private stringIsRegex = false;
-  private history: 'start' | 'none' | 'open' | 'closed';
-  private keywordKey = false;
   private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERNED_SLOTS).fill(undefined);
 
-  constructor(private readonly onValue: EdnValueHandler, private readonly options: EdnReaderOptions = {}) {
-    this.depthMax = options.depthMax ?? VALUE_DEPTH_MAX;
+  constructor(onValue: EdnValueHandler, private readonly options: EdnReaderOptions = {}) {
+    this.forms = new EdnForms(onValue, options);
     this.tokenLengthMax = options.tokenLengthMax ?? 128 * 1024 * 1024;
-    this.history = options.outer === 'values' ? 'none' : 'start';
   }
 
   /** Reads the next chunk of text. */
@@ -95,14 +58,7 @@ export class EdnReader {
     const s = this.carry;
     this.carry = '';
     if (s.length > 0) this.scan(s, true);
-    const base = this.history === 'open' ? 1 : 0;
-    const formStart = this.depth > base ? this.frames[base]!.line : this.stringLine;
-    if (this.mode === Mode.String) throw this.error(`unterminated string in the form starting at line ${formStart}`, this.line);
-    if (this.depth > base) throw this.error(`unclosed form starting at line ${formStart}`, this.line);
-    if (this.history === 'open') {
-      const outer = this.frames[0]!;
-      throw this.error(`the ${outer.closer === 93 ? '[' : '('} opened at line ${outer.line} is never closed`, this.line);
-    }
+    this.forms.end(this.line, this.mode === Mode.String, this.stringLine);
   }
 
   private scan(s: string, final: boolean): void {
@@ -130,10 +86,10 @@ export class EdnReader {
           i = nl;
           continue;
         }
-        case 123: this.open(Kind.Map, 125); i++; continue; // {
-        case 91: this.open(Kind.Vector, 93); i++; continue; // [
-        case 40: this.open(Kind.List, 41); i++; continue; // (
-        case 93: case 41: case 125: this.close(c); i++; continue;
+        case 123: this.forms.open(MAP, 125, this.line); i++; continue; // {
+        case 91: this.forms.open(VECTOR, 93, this.line); i++; continue; // [
+        case 40: this.forms.open(LIST, 41, this.line); i++; continue; // (
+        case 93: case 41: case 125: this.forms.close(c, this.line); i++; continue;
         case 34: // "
           this.beginString();
           i = this.readString(s, i + 1, final, false);
@@ -153,8 +109,7 @@ export class EdnReader {
           const name = s.slice(i + 1, end);
           const ch = name.length === 0 ? undefined : charToken(name);
           if (ch === undefined) throw this.error(`unsupported character literal \\${name.slice(0, 20)}`, this.line);
-          this.beginValue();
-          this.deliver(ch);
+          this.forms.value(ch, this.line);
           i = end;
           continue;
         }
@@ -168,9 +123,7 @@ export class EdnReader {
           }
           if (end >= n && !final) { this.carry = this.checkCarry(s, i); return; }
           if (end === start) throw this.error('a lone : is not a keyword', this.line);
-          this.beginValue();
-          this.keywordKey = true;
-          this.deliver(this.intern(s, start, end, hash));
+          this.forms.value(this.intern(s, start, end, hash), this.line, true);
           i = end;
           continue;
         }
@@ -189,15 +142,13 @@ export class EdnReader {
           const digits = end - digitsStart;
           if (digits > 0 && digits <= 15 && (end < n ? endsToken(s.charCodeAt(end)) : final)
             && !(digits > 1 && s.charCodeAt(digitsStart) === 48)) {
-            this.beginValue();
-            this.deliver(negative ? 0 - v || 0 : v);
+            this.forms.value(negative ? 0 - v || 0 : v, this.line);
             i = end;
             continue;
           }
           while (end < n && !endsToken(s.charCodeAt(end))) end++;
           if (end >= n && !final) { this.carry = this.checkCarry(s, i); return; }
-          this.beginValue();
-          this.deliver(this.atom(s.slice(i, end), digits > 0));
+          this.forms.value(this.atom(s.slice(i, end), digits > 0), this.line);
           i = end;
         }
       }
@@ -243,8 +194,8 @@ export class EdnReader {
       throw this.error('# at the end of the input', this.line);
     }
     const c = s.charCodeAt(i + 1);
-    if (c === 123) { this.open(Kind.Set, 125); return i + 2; } // #{
-    if (c === 95) { this.open(Kind.Discard, 0); return i + 2; } // #_
+    if (c === 123) { this.forms.open(SET, 125, this.line); return i + 2; } // #{
+    if (c === 95) { this.forms.open(DISCARD, 0, this.line); return i + 2; } // #_
     if (c === 34) { // #"regex": its text
       this.beginString();
       return this.readString(s, i + 2, final, true);
@@ -256,17 +207,15 @@ export class EdnReader {
     if (name.startsWith('#')) { // ##Inf ##-Inf ##NaN
       const v = name === '#Inf' ? Infinity : name === '#-Inf' ? -Infinity : name === '#NaN' ? NaN : undefined;
       if (v === undefined) throw this.error(`unknown symbolic value #${name.slice(0, 20)}`, this.line);
-      this.beginValue();
-      this.deliver(v);
+      this.forms.value(v, this.line);
       return end;
     }
     if (name.startsWith(':')) { // #:ns{...}
-      this.open(Kind.Tag, 0);
-      this.frames[this.depth - 1]!.ns = name.slice(1);
+      this.forms.open(TAG, 0, this.line, name.slice(1));
       return end;
     }
     if (name.length === 0 || !/^[A-Za-z]/.test(name)) throw this.error(`unsupported dispatch #${s.slice(i + 1, Math.min(n, i + 3))}`, this.line);
-    this.open(Kind.Tag, 0);
+    this.forms.open(TAG, 0, this.line);
     return end;
   }
 
@@ -286,7 +235,7 @@ export class EdnReader {
         const text = this.stringParts.length === 1 ? this.stringParts[0]! : this.stringParts.join('');
         this.stringParts = [];
         this.mode = Mode.Normal;
-        this.deliver(text.length >= 13 ? ownString(text) : text);
+        this.forms.deliver(text.length >= 13 ? ownString(text) : text, this.line);
         return i + 1;
       }
       if (c === 10) this.line++;
@@ -339,140 +288,19 @@ export class EdnReader {
   }
 
   private beginString(): void {
-    this.beginValue();
+    this.forms.begin(this.line);
     this.stringParts = [];
     this.stringLength = 0;
     this.stringLine = this.line;
   }
 
-  /** Before a value or an opening bracket: notes where a top-level form starts. */
-  private beginValue(): void {
-    this.keywordKey = false;
-    if (this.history === 'start') {
-      this.history = 'none';
-    } else if (this.history === 'closed') {
-      throw this.error(`content after the closing ${this.frames[0]!.closer === 93 ? ']' : ')'} of the history`, this.line);
-    }
-    if (this.depth === 0 || (this.depth === 1 && this.history === 'open')) this.formLine = this.line;
-  }
-
-  private open(kind: Kind, closer: number): void {
-    if (this.history === 'start' && (kind === Kind.Vector || kind === Kind.List)) {
-      this.history = 'open';
-      const f = this.frame(0);
-      f.kind = Kind.History;
-      f.closer = closer;
-      f.line = this.line;
-      this.depth = 1;
-      return;
-    }
-    this.beginValue();
-    const nesting = this.history === 'open' ? this.depth : this.depth + 1;
-    if (nesting > this.depthMax) throw tooDeep({ source: this.options.source, line: this.line }, this.depthMax);
-    const f = this.frame(this.depth++);
-    f.kind = kind;
-    f.closer = closer;
-    f.line = this.line;
-    // The map of a `#:ns{…}` gives its keyword keys that namespace.
-    const parent = this.frames[this.depth - 2];
-    f.ns = kind === Kind.Map && parent !== undefined && parent.kind === Kind.Tag ? parent.ns : undefined;
-    if (kind === Kind.Map) {
-      f.map = {};
-      f.hasKey = false;
-      f.key = undefined;
-    } else if (kind !== Kind.Tag && kind !== Kind.Discard) {
-      f.count = 0;
-    }
-  }
-
-  private frame(at: number): Frame {
-    let f = this.frames[at];
-    if (f === undefined) this.frames[at] = f = new Frame();
-    return f;
-  }
-
-  private close(c: number): void {
-    const closer = String.fromCharCode(c);
-    if (this.depth === 0) {
-      if (this.history === 'closed') throw this.error(`content after the closing ${this.frames[0]!.closer === 93 ? ']' : ')'} of the history`, this.line);
-      throw this.error(`unbalanced ${closer}`, this.line);
-    }
-    const f = this.frames[this.depth - 1]!;
-    if (f.kind === Kind.Tag || f.kind === Kind.Discard) throw this.error(`${closer} where a value was expected after ${f.kind === Kind.Discard ? '#_' : 'a tag'}`, this.line);
-    if (f.closer !== c) {
-      const opener = f.kind === Kind.History ? (f.closer === 93 ? '[' : '(') : OPENERS[f.kind];
-      throw this.error(`${closer} does not close the ${opener} opened at line ${f.line}`, this.line);
-    }
-    this.depth--;
-    this.keywordKey = false;
-    switch (f.kind) {
-      case Kind.History:
-        this.history = 'closed';
-        return;
-      case Kind.Map: {
-        if (f.hasKey) throw this.error(`the map opened at line ${f.line} has a key without a value`, this.line);
-        this.deliver(f.map);
-        return;
-      }
-      default: {
-        // An exact-size copy: a growing array keeps spare capacity, which a history would keep too.
-        this.deliver(f.items.slice(0, f.count));
-      }
-    }
-  }
-
-  /** Hands a finished value to the form it is in, or out of the reader at top level. */
-  private deliver(value: unknown): void {
-    let v = value;
-    for (;;) {
-      const f = this.frames[this.depth - 1];
-      if (f === undefined || f.kind === Kind.History) {
-        this.onValue(v, this.formLine);
-        return;
-      }
-      switch (f.kind) {
-        case Kind.Map:
-          if (!f.hasKey) {
-            f.key = f.ns !== undefined && this.keywordKey && typeof v === 'string' ? namespacedKey(f.ns, v) : v;
-            f.hasKey = true;
-          } else {
-            const name = propertyName(f.key);
-            // A key named __proto__ in untrusted input must stay data, not become a prototype.
-            if (name === '__proto__') Object.defineProperty(f.map, name, { value: v, enumerable: true, writable: true, configurable: true });
-            else f.map[name] = v;
-            f.hasKey = false;
-          }
-          this.keywordKey = false;
-          return;
-        case Kind.Tag:
-          this.depth--;
-          if (f.ns === undefined) v = untag(v);
-          else if (v === null || typeof v !== 'object' || Array.isArray(v)) throw this.error(`#:${f.ns} must be followed by a map`, this.line);
-          continue;
-        case Kind.Discard:
-          this.depth--;
-          return;
-        default:
-          f.items[f.count++] = v;
-          this.keywordKey = false;
-          return;
-      }
-    }
-  }
-
   private error(reason: string, line: number): VerdictError {
-    return parseError(`malformed EDN: ${reason}`, { source: this.options.source, line });
+    return this.forms.error(reason, line);
   }
 
   private tooLarge(): VerdictError {
     return new VerdictError('VRD_ERR_HISTORY_TOO_LARGE', `a token or string longer than ${this.tokenLengthMax} characters`, { file: this.options.source, line: this.line });
   }
-}
-
-/** A keyword key of a `#:ns{…}` map: `:a` → "ns/a", `:other/a` stays, `:_/a` → "a". */
-function namespacedKey(ns: string, key: string): string {
-  if (key.startsWith('_/')) return key.slice(2);
-  return key.includes('/') ? key : `${ns}/${key}`;
 }
 
 /**

@@ -8,6 +8,12 @@ export interface HistoryBuilderOptions {
   format?: HistoryFormat;
   /** Keep the raw ops (default true). Huge streamed histories can drop them to save memory. */
   keepOps?: boolean;
+  /**
+   * The ops' values belong to the builder (parsed from text): a completion's value may share the
+   * parts equal to its invocation's (a transaction's appends), which saves memory on large
+   * histories. Off for ops a caller hands in, whose values must stay as given.
+   */
+  shareValues?: boolean;
 }
 
 const OP_TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
@@ -100,7 +106,7 @@ export class HistoryBuilder {
       this.crashed.set(op.process, op.line);
     } else {
       operation.ret = op.index;
-      operation.output = op.value;
+      operation.output = this.options.shareValues === true ? (op.value = shareEqualParts(operation.input, op.value)) : op.value;
     }
   }
 
@@ -125,6 +131,34 @@ function copyMeta(from: Op, to: Operation): void {
   if (from.session !== undefined) to.session = from.session;
   if (from.user !== undefined) to.user = from.user;
   if (from.phase !== undefined) to.phase = from.phase;
+}
+
+/**
+ * A completion's value with the parts equal to the invocation's replaced by the invocation's own:
+ * `[[:append 9 1] [:r 8 [1 2]]]` after `[[:append 9 1] [:r 8 nil]]` keeps one `[:append 9 1]`;
+ * a value equal throughout is the invocation's value. Only flat parts (arrays of scalars) are
+ * compared, so the cost stays a few comparisons per micro-op.
+ */
+function shareEqualParts(input: unknown, output: unknown): unknown {
+  if (!Array.isArray(input) || !Array.isArray(output) || input.length !== output.length) return output;
+  let all = true;
+  for (let i = 0; i < output.length; i++) {
+    const a: unknown = input[i];
+    const b: unknown = output[i];
+    if (a === b) continue;
+    if (Array.isArray(a) && Array.isArray(b) && flatEqual(a, b)) output[i] = a;
+    else all = false;
+  }
+  return all ? input : output;
+}
+
+function flatEqual(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== b[i] || (x !== null && typeof x === 'object')) return false;
+  }
+  return true;
 }
 
 /** Builds a validated history from ops already in memory (tests, generators, the simulator). */
