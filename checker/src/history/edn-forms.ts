@@ -61,6 +61,8 @@ export class EdnForms {
   private history: 'start' | 'none' | 'open' | 'closed';
   /** The value being delivered is a keyword (a `#:ns{…}` map namespaces keyword keys only). */
   private keyword = false;
+  /** The depth of top-level values: 1 inside the history's bracket (and after it closed), else 0. */
+  private top = 0;
 
   constructor(private readonly onValue: EdnValueHandler, private readonly options: EdnFormsOptions = {}) {
     this.depthMax = options.depthMax ?? VALUE_DEPTH_MAX;
@@ -77,12 +79,17 @@ export class EdnForms {
   /** Before a value that is finished later (a string): notes where a top-level form starts. */
   begin(line: number): void {
     this.keyword = false;
+    if (this.depth <= this.top) this.beginTopLevel(line);
+  }
+
+  /** A value starts at top level (outside any form, or right inside the history's bracket). */
+  private beginTopLevel(line: number): void {
     if (this.history === 'start') {
       this.history = 'none';
     } else if (this.history === 'closed') {
       throw this.error(`content after the closing ${this.frames[0]!.closer === 93 ? ']' : ')'} of the history`, line);
     }
-    if (this.depth === 0 || (this.depth === 1 && this.history === 'open')) this.formLine = line;
+    this.formLine = line;
   }
 
   /** Opens a form of a kind, closed by `closer` (a code unit; 0 for a tag or a discard). */
@@ -94,6 +101,7 @@ export class EdnForms {
       f.closer = closer;
       f.line = line;
       this.depth = 1;
+      this.top = 1;
       return;
     }
     this.begin(line);
@@ -145,8 +153,7 @@ export class EdnForms {
         this.deliver(f.map, line);
         return;
       default:
-        // An exact-size copy: a growing array keeps spare capacity, which a history would keep too.
-        this.deliver(f.items.slice(0, f.count), line);
+        this.deliver(exactCopy(f.items, f.count), line);
     }
   }
 
@@ -210,4 +217,21 @@ export class EdnForms {
 function namespacedKey(ns: string, key: string): string {
   if (key.startsWith('_/')) return key.slice(2);
   return key.includes('/') ? key : `${ns}/${key}`;
+}
+
+/**
+ * The first `n` items as an array of exactly that size: a growing array keeps spare capacity,
+ * which a history would keep too. Short ones (micro-ops, kv pairs) come from array literals,
+ * whose allocation sites V8 sees surviving and so allocates in the old generation directly
+ * (pretenuring), sparing the young generation's copying: about a tenth of the time of reading.
+ */
+function exactCopy(items: readonly unknown[], n: number): unknown[] {
+  switch (n) {
+    case 0: return [];
+    case 1: return [items[0]];
+    case 2: return [items[0], items[1]];
+    case 3: return [items[0], items[1], items[2]];
+    case 4: return [items[0], items[1], items[2], items[3]];
+    default: return items.slice(0, n);
+  }
 }

@@ -127,8 +127,17 @@ export class EdnReader {
           i = end;
           continue;
         }
+        case 110: // n: nil, read without cutting it out (it is in every invocation)
+          if (i + 3 < n && s.charCodeAt(i + 1) === 105 && s.charCodeAt(i + 2) === 108 && endsToken(s.charCodeAt(i + 3))) {
+            this.forms.value(null, this.line);
+            i += 3;
+            continue;
+          }
+          i = this.token(s, i, final);
+          if (i < 0) return;
+          continue;
         default: {
-          // A number, nil/true/false, or a symbol. The common case, a short decimal integer, is
+          // A number, true/false, or a symbol. The common case, a short decimal integer, is
           // read here without slicing.
           let end = i;
           let negative = false;
@@ -146,13 +155,24 @@ export class EdnReader {
             i = end;
             continue;
           }
-          while (end < n && !endsToken(s.charCodeAt(end))) end++;
-          if (end >= n && !final) { this.carry = this.checkCarry(s, i); return; }
-          this.forms.value(this.atom(s.slice(i, end), digits > 0), this.line);
-          i = end;
+          i = this.token(s, i, final, digits > 0);
+          if (i < 0) return;
         }
       }
     }
+  }
+
+  /** A token from `i` to the next delimiter; -1 when the chunk ended first (carried). */
+  private token(s: string, i: number, final: boolean, numeric = false): number {
+    const n = s.length;
+    let end = i + 1;
+    while (end < n && !endsToken(s.charCodeAt(end))) end++;
+    if (end >= n && !final) {
+      this.carry = this.checkCarry(s, i);
+      return -1;
+    }
+    this.forms.value(this.atom(s.slice(i, end), numeric), this.line);
+    return end;
   }
 
   /** An unfinished token to carry over, unless it is already too long. */
