@@ -42,6 +42,14 @@ describe.runIf(pgUp)('deeply nested values through the API: a 4xx with a named c
     expect((res.json() as { message: string }).message).toContain('values may nest at most 1000 levels deep');
   });
 
+  it('a deep init is 422 VRD_ERR_HISTORY_TOO_DEEP naming the field', async () => {
+    const ops = '[{"process":1,"type":"invoke","f":"read","value":null},{"process":1,"type":"ok","f":"read","value":1}]';
+    const body = await post('/jobs', `{"model":"register","init":${DEEP},"history":${ops}}`, 'application/json');
+    expect(body.json()).toMatchObject({ status: 422, code: 'VRD_ERR_HISTORY_TOO_DEEP', location: { field: 'body.init' } });
+    const form = multipart([{ name: 'model', value: 'register' }, { name: 'init', value: DEEP }, { name: 'history', value: EDN, filename: 'h.edn' }]);
+    expect((await post('/jobs', form.body, form.contentType)).json()).toMatchObject({ status: 422, code: 'VRD_ERR_HISTORY_TOO_DEEP', location: { field: 'form.init' } });
+  });
+
   it('checks integers beyond 2^53 exactly, whichever way the history is sent', async () => {
     const ops = '[{"process":0,"type":"invoke","f":"write","value":9007199254740993},{"process":0,"type":"ok","f":"write","value":9007199254740993},'
       + '{"process":1,"type":"invoke","f":"read","value":null},{"process":1,"type":"ok","f":"read","value":9007199254740992}]';
@@ -82,5 +90,13 @@ describe('deeply nested values through the CLI', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toContain(`${file}, line`);
     expect(r.err).toContain('a value nests too deeply: values may nest at most 1000 levels deep');
+  });
+
+  it('a deep --init: exit 64, the error on its first line (then the usage, as for every usage error)', async () => {
+    const file = join(tempDir(), 'ok.jsonl');
+    await writeFile(file, '{"process":1,"type":"invoke","f":"read","value":null}\n{"process":1,"type":"ok","f":"read","value":1}\n');
+    const r = await verdict('check', file, '--model', 'register', '--init', DEEP);
+    expect(r.code).toBe(64);
+    expect(r.err.split('\n')[0]).toMatch(/^verdict check: --init: not valid JSON \(values may nest at most 1000 levels deep .*…$/);
   });
 });

@@ -9,7 +9,7 @@ export { detectFormat, parseHistory, readHistoryFile, readHistoryStream, type Pa
 export { historyFromRecords } from './history/read-history.js';
 export { parseJsonExact } from './history/exact-json.js';
 export { jsonSafe, valueToJson } from './history/value-json.js';
-export { VALUE_DEPTH_MAX } from './history/value-depth.js';
+export { VALUE_DEPTH_MAX, nestsDeeperThan } from './history/value-depth.js';
 export { HISTORY_FORMATS } from './history/line-parser.js';
 export { exportOps, historyToEdn, historyToJsonl, writeHistoryJsonl } from './history/write-history.js';
 

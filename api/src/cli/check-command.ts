@@ -123,7 +123,7 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
       // Exact: an integer beyond 2^53 in the initial state stays exact, as in the history.
       options.init = parseJsonExact(v.init);
     } catch (e) {
-      throw new UsageError(`--init: not valid JSON (${(e as Error).message}): ${v.init}`);
+      throw new UsageError(`--init: not valid JSON (${(e as Error).message}): ${v.init.length > 60 ? `${v.init.slice(0, 60)}…` : v.init}`);
     }
   }
   if (v.format !== undefined) {
