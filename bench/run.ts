@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 
-const SUITES = ['linearizability', 'consistency', 'isolation', 'simulation', 'service', 'databases', 'web'] as const;
+const SUITES = ['linearizability', 'consistency', 'isolation', 'parsing', 'simulation', 'service', 'databases', 'web'] as const;
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !(SUITES as readonly string[]).includes(w));

@@ -17,6 +17,7 @@ export const checkerErrors = {
   VRD_ERR_HISTORY_PAIRING: { message: 'invalid invoke/completion pairing: %s', status: 422 },
   VRD_ERR_HISTORY_EMPTY: { message: 'history has no operations: %s', status: 422 },
   VRD_ERR_HISTORY_TOO_LARGE: { message: 'history exceeds a size limit: %s', status: 413 },
+  VRD_ERR_HISTORY_TOO_DEEP: { message: 'a value nests too deeply: %s', status: 422 },
   VRD_ERR_MODEL_UNKNOWN: { message: 'unknown model: %s', status: 400 },
   VRD_ERR_MODEL_INIT: { message: 'invalid initial state for model: %s', status: 400 },
   VRD_ERR_MODEL_OPERATION: { message: 'operation not understood by the model: %s', status: 422 },

@@ -130,11 +130,11 @@ describe('EDN histories', () => {
       ['an unclosed map', `[${OK}\n {:process 0, :type :ok`, 'unclosed form starting at line 2'],
       ['an unterminated string', `${OK}\n{:process 0 :type :ok :f :read :value "abc}\n`, 'unterminated string in the form starting at line 2'],
       ['a vector never closed', `[${OK}\n`, 'the [ opened at line 1 is never closed'],
-      ['a stray closing bracket', `${OK}\n]\n`, 'h.edn, line 2: cannot parse history: malformed EDN: unbalanced closing bracket'],
+      ['a stray closing bracket', `${OK}\n]\n`, 'h.edn, line 2: cannot parse history: malformed EDN: unbalanced ]'],
       ['a stray closing paren', `${OK}\n)\n${OK}`, 'h.edn, line 2: cannot parse history: malformed EDN: unbalanced )'],
-      ['content after the closing bracket', `[${OK}]\n${OK}`, 'h.edn, line 2: cannot parse history: content after the closing ]'],
+      ['content after the closing bracket', `[${OK}]\n${OK}`, 'h.edn, line 2: cannot parse history: malformed EDN: content after the closing ] of the history'],
       ['a value that is not a map', `[${OK}\n 42]`, 'h.edn, line 2: cannot parse history: expected an operation map, got 42'],
-      ['a bad string escape', `${OK}\n\n{:process 0 :type :ok :f :read :value "a\\q"}`, 'h.edn, line 3: cannot parse history: malformed EDN: Unexpected escape character'],
+      ['a bad string escape', `${OK}\n\n{:process 0 :type :ok :f :read :value "a\\q"}`, 'h.edn, line 3: cannot parse history: malformed EDN: unexpected escape character \\q in a string'],
     ])('%s', (_name, text, message) => {
       const e = parseFailure(text);
       expect(e.code).toBe('VRD_ERR_HISTORY_PARSE');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHistory, type History, type VerdictError } from '../src/index.js';
+import { checkHistory, parseHistory, type History, type VerdictError } from '../src/index.js';
 
 const line = (process: string | number, type: string, f: string, value: string) => `INFO  jepsen.util - ${process}\t:${type}\t:${f}\t${value}`;
 const etcd = (text: string): History => parseHistory(text, { format: 'porcupine-etcd', source: 'etcd.log' });
@@ -83,6 +83,62 @@ describe('Porcupine etcd logs', () => {
     const afterInfo = parseFailure([line(0, 'invoke', 'write', '1'), line(0, 'info', 'write', ':timed-out'), line(0, 'invoke', 'read', 'nil')].join('\n'), 'porcupine-etcd');
     expect(afterInfo.code).toBe('VRD_ERR_HISTORY_PAIRING');
     expect(afterInfo.message).toContain('line 3');
+  });
+});
+
+describe('Porcupine etcd logs: any whitespace, and no op line ever dropped', () => {
+  /** The same op line with its columns split by spaces (as Porcupine's own parser accepts). */
+  const spaced = (process: string | number, type: string, f: string, value: string) => `INFO  jepsen.util - ${process}   :${type} :${f}  ${value}`;
+  const verdict = async (text: string) => (await checkHistory(etcd(text))).linearizability!.outcome;
+
+  it('reads space- and mixed-whitespace-separated columns like tab-separated ones', () => {
+    const tabs = etcd([line(0, 'invoke', 'cas', '[4 1]'), line(0, 'ok', 'cas', '[4 1]'), line(':nemesis', 'info', 'start', 'nil')].join('\n'));
+    const spaces = etcd([spaced(0, 'invoke', 'cas', '[4 1]'), spaced(0, 'ok', 'cas', '[4 1]'), spaced(':nemesis', 'info', 'start', 'nil')].join('\n'));
+    const mixed = etcd(['INFO  jepsen.util - 0 \t:invoke\t :cas [4 1]', 'INFO  jepsen.util - 0\t\t:ok  \t:cas\t[4 1]  ', 'INFO  jepsen.util - :nemesis :info\t:start nil'].join('\n'));
+    for (const h of [spaces, mixed]) {
+      expect(h.operations).toEqual(tabs.operations);
+      expect(h.events.map((e) => [e.process, e.f, e.value])).toEqual([['nemesis', 'start', null]]);
+    }
+  });
+
+  it('detects a space-separated log as a Porcupine etcd log', () => {
+    const h = parseHistory([spaced(0, 'invoke', 'read', 'nil'), spaced(0, 'ok', 'read', 'nil')].join('\n'));
+    expect(h.format).toBe('porcupine-etcd');
+    expect(h.operations).toHaveLength(1);
+  });
+
+  it('keeps a space-separated read that makes the history illegal (dropping it would give a false ok)', async () => {
+    const log = [line(0, 'invoke', 'write', '1'), line(0, 'ok', 'write', '1'), spaced(1, 'invoke', 'read', 'nil'), spaced(1, 'ok', 'read', '2')].join('\n');
+    expect(etcd(log).operations).toHaveLength(2);
+    expect(await verdict(log)).toBe('illegal');
+  });
+
+  it('keeps a space-separated write that makes the history legal (dropping it would give a false illegal)', async () => {
+    const log = [line(0, 'invoke', 'write', '1'), line(0, 'ok', 'write', '1'), spaced(2, 'invoke', 'write', '2'), spaced(2, 'ok', 'write', '2'),
+      line(1, 'invoke', 'read', 'nil'), line(1, 'ok', 'read', '2')].join('\n');
+    expect(etcd(log).operations).toHaveLength(3);
+    expect(await verdict(log)).toBe('ok');
+  });
+
+  it('rejects, naming the line, an op-shaped line it cannot read instead of skipping it', () => {
+    const missingF = parseFailure([line(0, 'invoke', 'read', 'nil'), 'INFO  jepsen.util - 0 :ok 3'].join('\n'), 'porcupine-etcd');
+    expect(missingF.message).toContain('etcd.log, line 2: cannot parse history: malformed jepsen.util op line');
+    const otherLogger = parseFailure([line(0, 'invoke', 'read', 'nil'), 'INFO  jepsen.core - 0 :ok :read 3'].join('\n'), 'porcupine-etcd');
+    expect(otherLogger.message).toContain('line 2: cannot parse history: looks like an op, but logged by jepsen.core');
+    const okay = parseFailure('INFO  jepsen.util - 0 :okay :read nil', 'porcupine-etcd');
+    expect(okay.message).toContain('line 1, field type: invalid operation field: unknown type "okay"');
+  });
+
+  it('reads a fail without its value (:fail :cas :timed-out) as observing nothing, like :fail :read :timed-out', async () => {
+    // The register holds 0. Read as "the compare ran and saw another value", the failed cas of
+    // 0 would be illegal; it timed out, so it observed nothing, and a fail did not happen.
+    const timedOut = [line(0, 'invoke', 'write', '0'), line(0, 'ok', 'write', '0'), line(1, 'invoke', 'cas', '[0 1]'), line(1, 'fail', 'cas', ':timed-out'),
+      line(2, 'invoke', 'read', 'nil'), line(2, 'fail', 'read', ':timed-out'), line(2, 'invoke', 'read', 'nil'), line(2, 'ok', 'read', '0')].join('\n');
+    expect(etcd(timedOut).operations[1]).toMatchObject({ status: 'fail', output: null, error: 'timed-out' });
+    expect(await verdict(timedOut)).toBe('ok');
+    // A fail that carries its value did observe: the cas of 0 failed while the register held 0.
+    const observed = timedOut.replace(`${line(1, 'fail', 'cas', ':timed-out')}`, line(1, 'fail', 'cas', '[0 1]'));
+    expect(await verdict(observed)).toBe('illegal');
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHistory, readHistoryFile, readHistoryStream, type History } from '../src/index.js';
+import { checkHistory, parseHistory, readHistoryFile, readHistoryStream, type History } from '../src/index.js';
 
 const OPS_TOTAL = 200_000;
 const PROCESSES = 16;
@@ -61,6 +61,16 @@ describe('streamed history reads', () => {
     const full = await readHistoryFile(path);
     expect(lean.ops).toHaveLength(0);
     expect(fingerprint(lean)).toBe(fingerprint(full));
+  });
+
+  it('a report counts the same events whether the raw ops were kept or not', async () => {
+    // An info completion, an invocation left open by the end, and a fault: each counts as read.
+    const text = ['{"process":0,"type":"invoke","f":"write","value":1}', '{"process":0,"type":"info","f":"write","value":1}',
+      '{"process":"nemesis","type":"info","f":"start","value":null}', '{"process":1,"type":"invoke","f":"read","value":null}'].join('\n');
+    for (const keepOps of [true, false]) {
+      const report = await checkHistory(parseHistory(text, { format: 'jsonl', keepOps }), { model: 'register' });
+      expect(report.history).toMatchObject({ events: 4, operations: 2, faults: 1 });
+    }
   });
 
   it('stops at the first bad line without reading the rest of an endless stream', async () => {

@@ -7,6 +7,7 @@ import {
   isVerdictError,
   meetsRequirement,
   MODEL_NAMES,
+  parseJsonExact,
   readHistoryFile,
   renderJunit,
   renderText,
@@ -142,9 +143,10 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
   }
   if (v.init !== undefined) {
     try {
-      options.init = JSON.parse(v.init);
+      // Exact: an integer beyond 2^53 in the initial state stays exact, as in the history.
+      options.init = parseJsonExact(v.init);
     } catch (e) {
-      throw new UsageError(`--init: not valid JSON (${(e as Error).message}): ${v.init}`);
+      throw new UsageError(`--init: not valid JSON (${(e as Error).message}): ${v.init.length > 60 ? `${v.init.slice(0, 60)}…` : v.init}`);
     }
   }
   if (v.format !== undefined) {
@@ -185,7 +187,8 @@ function names(list: string): string[] {
 async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, reports: Report[]): Promise<number> {
   let report: Report;
   try {
-    const history = await readHistoryFile(file, options.format !== undefined ? { format: options.format } : {});
+    // The checks and the timeline need the paired operations only: not keeping the raw ops saves their memory.
+    const history = await readHistoryFile(file, { keepOps: false, ...(options.format !== undefined ? { format: options.format } : {}) });
     report = await checkHistory(history, {
       ...(options.model !== undefined ? { model: options.model } : {}),
       ...(options.init !== undefined ? { init: options.init } : {}),

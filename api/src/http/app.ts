@@ -3,6 +3,7 @@ import type { AppDeps } from './app-deps.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerExactJson } from './plugins/exact-json.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerUploads } from './plugins/uploads.js';
 import { registerCancelJob } from './routes/cancel-job.js';
@@ -41,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, { rateLimitPerMinute: deps.config.rateLimitPerMinute, ...(deps.redis !== undefined ? { redis: deps.redis } : {}) });
   registerAuth(app, deps.tokens);
   await registerUploads(app, { bodyLimitBytes: deps.config.bodyLimitBytes, historyBytesMax: deps.config.historyBytesMax });
+  registerExactJson(app);
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');
     if (!request.url.startsWith('/docs') && !reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', API_CSP);

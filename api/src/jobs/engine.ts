@@ -5,8 +5,8 @@
  */
 import {
   checkHistory,
+  historyFromRecords,
   isTransactionalHistory,
-  parseHistory,
   readHistoryStream,
   resolveModel,
   type History,
@@ -40,9 +40,9 @@ export interface ExecutorOptions {
   splitPartsMax: number;
 }
 
-/** Parses a history given inline in a JSON request body (an array of op maps). */
+/** Reads a history given inline in a JSON request body (an array of op maps, however deep). */
 export function parseInlineOps(ops: readonly unknown[], source: string): History {
-  return parseHistory(JSON.stringify(ops), { format: 'json', source });
+  return historyFromRecords(ops, { format: 'json', source });
 }
 
 /** The executor both runners call: check a stored history, or run a protocol and check its history. */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Op } from '@verdict/checker';
+import { valueToJson, type Op } from '@verdict/checker';
 
 /** A run of consecutive JSONL lines, gzip-compressed: one `history_chunks` row. */
 export interface HistoryChunkData {
@@ -57,7 +57,8 @@ export function encodeHistory(ops: Iterable<Op>): EncodedHistory {
 /** One op as a JSON line: its recorded fields, without the parser's `line` bookkeeping. */
 export function opToJson(op: Op): string {
   const { line: _line, ...rest } = op;
-  return JSON.stringify(rest);
+  // Exact: an integer beyond 2^53 (a bigint) is written as its digits.
+  return valueToJson(rest);
 }
 
 /** The JSONL text of chunks read one after another (`next` returns undefined after the last). */

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { NEMESIS_PROCESS, renderTimelineSvg, type History, type Op, type Operation } from '@verdict/checker';
+import { NEMESIS_PROCESS, parseJsonExact, renderTimelineSvg, type History, type Op, type Operation } from '@verdict/checker';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { selectView, type TimelinePartition, type TimelineViewName } from './timeline-view.js';
 
@@ -182,7 +182,8 @@ const OP_TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 function parseOp(line: string, position: number): Op | undefined {
   if (line === '') return undefined;
   try {
-    const raw = JSON.parse(line) as Partial<Op>;
+    // Exact: the timeline shows an integer beyond 2^53 as it was recorded.
+    const raw = parseJsonExact(line) as Partial<Op>;
     if (!OP_TYPES.has(String(raw.type)) || typeof raw.f !== 'string' || (typeof raw.process !== 'number' && typeof raw.process !== 'string')) return undefined;
     return { ...raw, index: position } as Op;
   } catch {

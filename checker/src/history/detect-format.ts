@@ -5,7 +5,7 @@ import type { HistoryFormat } from './op.js';
 export const DETECT_SAMPLE_CHARS = 64 * 1024;
 const SIGNIFICANT_LINES_MAX = 20;
 
-const ETCD_OP_LINE = /\bjepsen\.util(?:\s+-|:)\s+\S+\t:/;
+const ETCD_OP_LINE = /\bjepsen\.util(?:\s+-|:)\s+\S+\s+:(?:invoke|ok|fail|info)\s+:/;
 const KV_FUNCTION = /:f\s+:(?:get|put|append)\b/;
 const KV_KEY = /:key[\s,]/;
 

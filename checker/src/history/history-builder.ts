@@ -1,4 +1,5 @@
-import { VerdictError } from '../errors.js';
+import { VerdictError, type ErrorLocation } from '../errors.js';
+import { describe } from './op-record.js';
 import { NEMESIS_PROCESS, type History, type HistoryFormat, type Op, type Operation, type ProcessId } from './op.js';
 
 export interface HistoryBuilderOptions {
@@ -7,6 +8,12 @@ export interface HistoryBuilderOptions {
   format?: HistoryFormat;
   /** Keep the raw ops (default true). Huge streamed histories can drop them to save memory. */
   keepOps?: boolean;
+  /**
+   * The ops' values belong to the builder (parsed from text): a completion's value may share the
+   * parts equal to its invocation's (a transaction's appends), which saves memory on large
+   * histories. Off for ops a caller hands in, whose values must stay as given.
+   */
+  shareValues?: boolean;
 }
 
 const OP_TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
@@ -36,15 +43,15 @@ export class HistoryBuilder {
 
   add(op: Op): void {
     if (this.finished) throw new Error('HistoryBuilder.add after finish');
-    const at = { file: this.options.source, line: op.line, opIndex: this.count };
+    const opIndex = this.count;
     if (!OP_TYPES.has(op.type)) {
-      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `unknown type ${JSON.stringify(op.type)} (expected invoke, ok, fail or info)`, { ...at, field: 'type' });
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `unknown type ${describe(op.type)} (expected invoke, ok, fail or info)`, { ...this.place(op, opIndex), field: 'type' });
     }
     if (typeof op.f !== 'string' || op.f.length === 0) {
-      throw new VerdictError('VRD_ERR_HISTORY_FIELD', 'missing or empty f', { ...at, field: 'f' });
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', 'missing or empty f', { ...this.place(op, opIndex), field: 'f' });
     }
     if (typeof op.process !== 'number' && typeof op.process !== 'string') {
-      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `process must be an integer or a name, got ${JSON.stringify(op.process)}`, { ...at, field: 'process' });
+      throw new VerdictError('VRD_ERR_HISTORY_FIELD', `process must be an integer or a name, got ${describe(op.process)}`, { ...this.place(op, opIndex), field: 'process' });
     }
     op.index = this.count++;
     if (this.options.keepOps !== false) this.ops.push(op);
@@ -57,12 +64,12 @@ export class HistoryBuilder {
       if (this.crashed.has(op.process)) {
         const line = this.crashed.get(op.process);
         throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-          `process ${String(op.process)} invokes again after an info completion${line !== undefined ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, at);
+          `process ${String(op.process)} invokes again after an info completion${line !== undefined ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, this.place(op, opIndex));
       }
       const pending = this.open.get(op.process);
       if (pending !== undefined) {
         throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-          `process ${String(op.process)} invokes ${op.f} while its ${pending.f} invoked at operation ${pending.call} is still open`, at);
+          `process ${String(op.process)} invokes ${op.f} while its ${pending.f} invoked at operation ${pending.call} is still open`, this.place(op, opIndex));
       }
       const operation: Operation = {
         id: this.operations.length,
@@ -83,11 +90,11 @@ export class HistoryBuilder {
     const operation = this.open.get(op.process);
     if (operation === undefined) {
       throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-        `${op.type} ${op.f} by process ${String(op.process)} has no open invocation`, at);
+        `${op.type} ${op.f} by process ${String(op.process)} has no open invocation`, this.place(op, opIndex));
     }
     if (operation.f !== op.f) {
       throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-        `completion f ${JSON.stringify(op.f)} does not match the invocation's ${JSON.stringify(operation.f)} (operation ${operation.call})`, { ...at, field: 'f' });
+        `completion f ${JSON.stringify(op.f)} does not match the invocation's ${JSON.stringify(operation.f)} (operation ${operation.call})`, { ...this.place(op, opIndex), field: 'f' });
     }
     this.open.delete(op.process);
     operation.status = op.type as Operation['status'];
@@ -99,8 +106,13 @@ export class HistoryBuilder {
       this.crashed.set(op.process, op.line);
     } else {
       operation.ret = op.index;
-      operation.output = op.value;
+      operation.output = this.options.shareValues === true ? (op.value = shareEqualParts(operation.input, op.value)) : op.value;
     }
+  }
+
+  /** Where an op being added is, for an error (built only then: not for every op). */
+  private place(op: Op, opIndex: number): ErrorLocation {
+    return { file: this.options.source, line: op.line, opIndex };
   }
 
   finish(): History {
@@ -119,6 +131,34 @@ function copyMeta(from: Op, to: Operation): void {
   if (from.session !== undefined) to.session = from.session;
   if (from.user !== undefined) to.user = from.user;
   if (from.phase !== undefined) to.phase = from.phase;
+}
+
+/**
+ * A completion's value with the parts equal to the invocation's replaced by the invocation's own:
+ * `[[:append 9 1] [:r 8 [1 2]]]` after `[[:append 9 1] [:r 8 nil]]` keeps one `[:append 9 1]`;
+ * a value equal throughout is the invocation's value. Only flat parts (arrays of scalars) are
+ * compared, so the cost stays a few comparisons per micro-op.
+ */
+function shareEqualParts(input: unknown, output: unknown): unknown {
+  if (!Array.isArray(input) || !Array.isArray(output) || input.length !== output.length) return output;
+  let all = true;
+  for (let i = 0; i < output.length; i++) {
+    const a: unknown = input[i];
+    const b: unknown = output[i];
+    if (a === b) continue;
+    if (Array.isArray(a) && Array.isArray(b) && flatEqual(a, b)) output[i] = a;
+    else all = false;
+  }
+  return all ? input : output;
+}
+
+function flatEqual(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== b[i] || (x !== null && typeof x === 'object')) return false;
+  }
+  return true;
 }
 
 /** Builds a validated history from ops already in memory (tests, generators, the simulator). */

@@ -36,11 +36,15 @@ export function opFromRecord(record: unknown, at: RecordPlace): Op {
   const value = r.value === undefined ? null : r.value;
   let f = r.f;
   if (f === undefined && isMicroOpList(value)) f = 'txn';
-  const op: Op = { index: 0, process: r.process as ProcessId, type: r.type as OpType, f: f as string, value };
+  // A process id beyond 2^53 stays exact as its digits: pairing only compares ids.
+  const process = typeof r.process === 'bigint' ? r.process.toString() : r.process;
+  const op: Op = { index: 0, process: process as ProcessId, type: r.type as OpType, f: f as string, value };
   if (at.line !== undefined) op.line = at.line;
   if (r.time !== undefined && r.time !== null) {
-    if (typeof r.time !== 'number' || !Number.isFinite(r.time)) throw fieldError('time', `time must be a number, got ${describe(r.time)}`, at);
-    op.time = r.time;
+    // Times order and label operations; one beyond 2^53 ns (an epoch timestamp) is rounded to a double.
+    const time = typeof r.time === 'bigint' ? Number(r.time) : r.time;
+    if (typeof time !== 'number' || !Number.isFinite(time)) throw fieldError('time', `time must be a number, got ${describe(r.time)}`, at);
+    op.time = time;
   }
   if (r.node !== undefined && r.node !== null) op.node = idField('node', r.node, at);
   if (r.session !== undefined && r.session !== null) op.session = idField('session', r.session, at);
@@ -57,6 +61,7 @@ export function opFromRecord(record: unknown, at: RecordPlace): Op {
 
 function idField(field: string, v: unknown, at: RecordPlace): string | number {
   if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'bigint') return v.toString();
   throw fieldError(field, `${field} must be a name or a number, got ${describe(v)}`, at);
 }
 

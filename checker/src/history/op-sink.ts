@@ -21,7 +21,8 @@ export class OpSink {
   private named = false;
 
   constructor(private readonly options: HistoryBuilderOptions = {}) {
-    this.builder = new HistoryBuilder(options);
+    // Parsed values belong to the history: a completion may share its invocation's equal parts.
+    this.builder = new HistoryBuilder({ ...options, shareValues: true });
   }
 
   add(op: Op): void {

@@ -1,21 +1,35 @@
+import type { VerdictError } from '../errors.js';
+import { JsonTooDeepError, parseJsonExact } from './exact-json.js';
 import type { LineParser } from './line-parser.js';
-import { opFromRecord, parseError } from './op-record.js';
+import { opFromRecord, parseError, type RecordPlace } from './op-record.js';
 import type { OpSink } from './op-sink.js';
+import { tooDeep } from './value-depth.js';
 
 const BLANK = /^\s*$/;
+
+/**
+ * JSON text read exactly (integers beyond 2^53 as bigints, nesting bounded), with errors that
+ * name the place: `VRD_ERR_HISTORY_PARSE`, or `VRD_ERR_HISTORY_TOO_DEEP`.
+ */
+function readJson(text: string, at: RecordPlace, lineOf?: (position: number) => number | undefined): unknown {
+  try {
+    return parseJsonExact(text);
+  } catch (e) {
+    if (e instanceof JsonTooDeepError) throw tooDeep({ ...at, line: lineOf?.(e.position) ?? at.line }, e.depthMax);
+    const message = (e as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const line = position !== null && lineOf !== undefined ? lineOf(Number(position[1])) : at.line;
+    throw parseError(`malformed JSON: ${message}`, { ...at, line });
+  }
+}
 
 /** JSONL: one op object a line; blank lines are skipped. Streams: holds one line at a time. */
 export function jsonlParser(sink: OpSink, source?: string): LineParser {
   return {
     line(text, lineNo) {
       if (text.length === 0 || (text.charCodeAt(0) !== 123 /* { */ && BLANK.test(text))) return;
-      let record: unknown;
-      try {
-        record = JSON.parse(text);
-      } catch (e) {
-        throw parseError(`malformed JSON: ${(e as Error).message}`, { source, line: lineNo });
-      }
-      sink.add(opFromRecord(record, { source, line: lineNo }));
+      const at = { source, line: lineNo };
+      sink.add(opFromRecord(readJson(text, at), at));
     },
     end() {},
   };
@@ -33,20 +47,14 @@ export function jsonArrayParser(sink: OpSink, source?: string): LineParser {
       lines.push(text);
     },
     end() {
-      const perLine = recordsByLine(lines);
+      const perLine = recordsByLine(lines, source);
       if (perLine !== undefined) {
         for (const { record, line } of perLine) sink.add(opFromRecord(record, { source, line }));
         return;
       }
       const text = lines.join('\n');
       lines.length = 0;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (e) {
-        const message = (e as Error).message;
-        throw parseError(`malformed JSON: ${message}`, { source, line: lineOfPosition(text, message) });
-      }
+      const doc = readJson(text, { source }, (position) => lineOfPosition(text, position));
       if (!Array.isArray(doc)) throw parseError('expected a JSON array of op objects', { source, line: 1 });
       for (let i = 0; i < doc.length; i++) sink.add(opFromRecord(doc[i], { source, opIndex: i }));
     },
@@ -54,7 +62,7 @@ export function jsonArrayParser(sink: OpSink, source?: string): LineParser {
 }
 
 /** The records of an array laid out one object a line, or undefined for any other layout. */
-function recordsByLine(lines: readonly string[]): { record: unknown; line: number }[] | undefined {
+function recordsByLine(lines: readonly string[], source: string | undefined): { record: unknown; line: number }[] | undefined {
   let first = 0;
   while (first < lines.length && BLANK.test(lines[first]!)) first++;
   let last = lines.length - 1;
@@ -78,20 +86,20 @@ function recordsByLine(lines: readonly string[]): { record: unknown; line: numbe
     if (expectMore) t = t.slice(0, -1);
     if (t[0] !== '{') return undefined;
     try {
-      out.push({ record: JSON.parse(t), line: i + 1 });
-    } catch {
+      out.push({ record: readJson(t, { source, line: i + 1 }), line: i + 1 });
+    } catch (e) {
+      // Too deep is the answer whatever the layout; anything else may parse as one document.
+      if ((e as VerdictError).code === 'VRD_ERR_HISTORY_TOO_DEEP') throw e;
       return undefined;
     }
   }
   return expectMore && out.length > 0 ? undefined : out;
 }
 
-/** V8 names the failing character's position; turn it into a 1-based line. */
-function lineOfPosition(text: string, message: string): number | undefined {
-  const m = /position (\d+)/.exec(message);
-  if (m === null) return undefined;
-  const position = Math.min(Number(m[1]), text.length);
+/** The 1-based line of a position in the text. */
+function lineOfPosition(text: string, position: number): number {
+  const end = Math.min(position, text.length);
   let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) line++;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }

@@ -1,23 +1,36 @@
-import { EdnStreamReader } from './edn-reader.js';
+import { isVerdictError } from '../errors.js';
+import { exactInteger } from '../models/values.js';
+import { EdnReader } from './edn-reader.js';
 import { parseEdnValue } from './edn-values.js';
-import type { LineParser } from './line-parser.js';
+import type { LineParser, TextParser } from './line-parser.js';
 import type { Op, OpType } from './op.js';
 import { describe, fieldError, opFromRecord, parseError, type RecordPlace } from './op-record.js';
 import type { OpSink } from './op-sink.js';
+import { tooDeep, VALUE_DEPTH_MAX } from './value-depth.js';
 
 /**
  * `... jepsen.util - <message>` (Porcupine's logs) or `... [thread] jepsen.util: <message>`
  * (Jepsen's logback layout): the logger Jepsen printed each op with.
  */
 const JEPSEN_UTIL = /\bjepsen\.util(?:\s+-|:)\s(.*)$/;
-/** `<process>\t:<type>\t:<f>\t<value>` */
-const OP_MESSAGE = /^\s*(\S+)\t:([^\t\s]+)\t:([^\t\s]+)(?:\t(.*))?$/;
+/**
+ * A jepsen.util message that starts like an op: a process, then a keyword (its type; the builder
+ * says whether the type is one it knows). Plain messages ("Relative time begins now") do not.
+ */
+const OP_LIKE = /^\s*\S+\s+:[^\s:]/;
+/** Another logger's message that starts like an op: a process, then `:invoke`, `:ok`, `:fail` or `:info`. */
+const OP_LIKE_ELSEWHERE = /^\s*\S+\s+:(?:invoke|ok|fail|info)(?=\s|$)/;
+/**
+ * `<process> :<type> :<f> <value>`, the columns separated by any whitespace (Jepsen prints tabs;
+ * Porcupine's own parser takes any whitespace, and so do we). The value is the rest of the line.
+ */
+const OP_MESSAGE = /^\s*(\S+)\s+:(\S+)\s+:(\S+)(?:\s+(.*?))?\s*$/;
 /**
  * Log noise, and only that: a record of another logger (`[time] LEVEL logger - message`), or a
  * Java exception and its stack trace. Any other line is an error rather than silently skipped, since a
  * skipped op would change the verdict.
  */
-const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s+(?:\[[^\]]*\]\s+)?[\w.$-]+(?:\s+-|:)\s/;
+const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\s+(?:\[[^\]]*\]\s+)?([\w.$-]+)(?:\s+-|:)\s(.*)$/;
 const STACK_TRACE = /^\s+at\s|^\s*Caused by:|^\s*\.\.\.\s\d+\s+more\s*$|^[\w$.]+(?:Exception|Error)(?::\s.*)?$/;
 const BLANK = /^\s*$/;
 const INTEGER = /^-?\d+$/;
@@ -25,24 +38,32 @@ const INTEGER = /^-?\d+$/;
 /**
  * Porcupine's etcd logs (Jepsen 0.x console output). A keyword in the value column of a `fail`
  * or `info` completion is its error, not its value: `:info :cas :timed-out` has an unknown
- * outcome, `:fail :read :timed-out` is a failed read whose value is null.
+ * outcome, `:fail :read :timed-out` and `:fail :cas :timed-out` failed without observing anything
+ * (see the register model's etcd reading).
+ *
+ * Never drops an op: a jepsen.util message that starts like one (a process, then `:invoke`,
+ * `:ok`, `:fail` or `:info`) must parse as one, and another logger's message that does is an
+ * error too.
  */
 export function porcupineEtcdParser(sink: OpSink, source?: string): LineParser {
   return {
     line(text, lineNo) {
       const at: RecordPlace = { source, line: lineNo };
-      const util = JEPSEN_UTIL.exec(text);
-      const message = util?.[1];
-      if (message === undefined || !message.includes('\t')) {
-        // jepsen.util also logs plain messages (no tab columns): those are noise as well.
-        if (util !== null || BLANK.test(text) || LOG_RECORD.test(text) || STACK_TRACE.test(text)) return;
-        throw parseError('not a jepsen.util op line, and not recognisable log noise', at);
+      const message = JEPSEN_UTIL.exec(text)?.[1];
+      if (message === undefined) {
+        if (BLANK.test(text) || STACK_TRACE.test(text)) return;
+        const record = LOG_RECORD.exec(text);
+        if (record === null) throw parseError('not a jepsen.util op line, and not recognisable log noise', at);
+        if (OP_LIKE_ELSEWHERE.test(record[2]!)) throw parseError(`looks like an op, but logged by ${record[1]}, not jepsen.util`, at);
+        return;
       }
+      // jepsen.util also logs plain messages ("Relative time begins now"): those are noise.
+      if (!OP_LIKE.test(message)) return;
       const m = OP_MESSAGE.exec(message);
-      if (m === null) throw parseError('malformed jepsen.util op line (expected process, :type, :f and value separated by tabs)', at);
+      if (m === null) throw parseError('malformed jepsen.util op line (expected process, :type, :f and value separated by whitespace)', at);
       const type = m[2] as OpType;
       const op: Op = { index: 0, process: processOf(m[1]!, at), type, f: m[3]!, value: null, line: lineNo };
-      const raw = (m[4] ?? 'nil').trim();
+      const raw = m[4] ?? 'nil';
       if (raw.startsWith(':') && (type === 'fail' || type === 'info')) op.error = raw.slice(1);
       else op.value = valueOf(raw, at);
       sink.add(op);
@@ -52,18 +73,23 @@ export function porcupineEtcdParser(sink: OpSink, source?: string): LineParser {
 }
 
 function processOf(text: string, at: RecordPlace): number | string {
-  if (INTEGER.test(text)) return Number(text);
+  if (INTEGER.test(text)) {
+    const n = exactInteger(text);
+    return typeof n === 'bigint' ? n.toString() : n;
+  }
   if (text.startsWith(':') && text.length > 1) return text.slice(1);
   throw fieldError('process', `process must be an integer or a keyword, got ${describe(text)}`, at);
 }
 
 function valueOf(text: string, at: RecordPlace): unknown {
   if (text === 'nil' || text === '') return null;
-  if (INTEGER.test(text)) return Number(text);
+  if (INTEGER.test(text)) return exactInteger(text);
   try {
-    return parseEdnValue(text);
+    // The log line is the op's first level, as an op map is in EDN: its value may nest one less.
+    return parseEdnValue(text, VALUE_DEPTH_MAX - 1);
   } catch (e) {
-    throw fieldError('value', (e as Error).message, at);
+    if (isVerdictError(e) && e.code === 'VRD_ERR_HISTORY_TOO_DEEP') throw tooDeep(at);
+    throw fieldError('value', isVerdictError(e) ? (e as { reason: string }).reason : (e as Error).message, at);
   }
 }
 
@@ -71,14 +97,14 @@ function valueOf(text: string, at: RecordPlace): unknown {
  * Porcupine's kv logs: one EDN map a line with `:key` and `:value` beside Jepsen's fields.
  * The op's value becomes `[key, value]`, the form the kv model reads.
  */
-export function porcupineKvParser(sink: OpSink, source?: string): LineParser {
-  const reader = new EdnStreamReader((record, line) => {
+export function porcupineKvReader(sink: OpSink, options: { source?: string; tokenLengthMax?: number }): TextParser {
+  const { source } = options;
+  return new EdnReader((record, line) => {
     const at: RecordPlace = { source, line };
     const op = opFromRecord(record, at);
     const key = (record as Record<string, unknown>).key;
     if (key === undefined || key === null) throw fieldError('key', 'missing key', at);
     op.value = [key, (record as Record<string, unknown>).value ?? null];
     sink.add(op);
-  }, source);
-  return { line: (text, lineNo) => reader.line(text, lineNo), end: () => reader.end() };
+  }, options);
 }

@@ -1,13 +1,15 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { VerdictError } from '../errors.js';
 import { DETECT_SAMPLE_CHARS, detectFormat } from './detect-format.js';
-import { createLineParser, type LineParser } from './line-parser.js';
-import { LineSplitter, forEachLine } from './line-splitter.js';
+import { createTextParser, type TextParser } from './line-parser.js';
 import type { History, HistoryFormat } from './op.js';
+import { opFromRecord } from './op-record.js';
 import { OpSink } from './op-sink.js';
+import { nestsDeeperThan, tooDeep } from './value-depth.js';
 
 export { detectFormat } from './detect-format.js';
 
@@ -42,15 +44,31 @@ export function parseHistory(text: string, options: ParseHistoryOptions = {}): H
   if (!/\S/.test(text)) throw emptyInput(options.source);
   const format = options.format ?? detectFormat(text.slice(0, DETECT_SAMPLE_CHARS), options.source);
   const sink = new OpSink({ source: options.source, format, keepOps: options.keepOps });
-  const parser = createLineParser(format, sink, options.source);
-  forEachLine(text, (line, lineNo) => parser.line(line, lineNo));
+  const parser = createTextParser(format, sink, { source: options.source, lineLengthMax: Infinity });
+  parser.push(text);
   parser.end();
   return sink.finish();
 }
 
 /**
- * Reads a history file as a stream: JSONL, EDN and Porcupine logs are parsed line by line, so
- * memory holds the history being built and never the file's text (a JSON array is read whole).
+ * Builds a history from op maps already decoded (a JSON request body's array): the rules and
+ * errors of parsing JSON text, each op named by its position. Nesting deeper than
+ * VALUE_DEPTH_MAX is VRD_ERR_HISTORY_TOO_DEEP, checked without recursion.
+ */
+export function historyFromRecords(records: readonly unknown[], options: ParseHistoryOptions = {}): History {
+  const sink = new OpSink({ source: options.source, format: options.format ?? 'json', keepOps: options.keepOps });
+  for (let i = 0; i < records.length; i++) {
+    const at = { source: options.source, opIndex: i };
+    if (nestsDeeperThan(records[i])) throw tooDeep(at);
+    sink.add(opFromRecord(records[i], at));
+  }
+  return sink.finish();
+}
+
+/**
+ * Reads a history file as a stream: EDN is read as it arrives whatever its layout, JSONL and
+ * Porcupine logs line by line, so memory holds the history being built and never the file's
+ * text (a JSON array is read whole).
  * A path ending in `.gz` is decompressed. `options.source` defaults to the path.
  */
 export async function readHistoryFile(path: string, options: ReadHistoryOptions = {}): Promise<History> {
@@ -69,13 +87,13 @@ export async function readHistoryStream(stream: Readable, options: ReadHistoryOp
 }
 
 async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint: string | undefined): Promise<History> {
-  const decoder = new StringDecoder('utf8');
+  const decoder = new Utf8Decoder();
   let sample = '';
-  let reading: { splitter: LineSplitter; parser: LineParser; sink: OpSink } | undefined;
+  let reading: { parser: TextParser; sink: OpSink } | undefined;
   for await (const chunk of stream) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     if (reading !== undefined) {
-      reading.splitter.pushText(text);
+      reading.parser.push(text);
       continue;
     }
     // Hold the start of the input until it is more than blank and, unless the format is named,
@@ -88,22 +106,42 @@ async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint:
   }
   const tail = decoder.end();
   if (reading === undefined) reading = startReading(sample + tail, options, nameHint);
-  else if (tail.length > 0) reading.splitter.pushText(tail);
-  reading.splitter.end();
+  else if (tail.length > 0) reading.parser.push(tail);
   reading.parser.end();
   return reading.sink.finish();
 }
 
-function startReading(sample: string, options: ReadHistoryOptions, nameHint: string | undefined): { splitter: LineSplitter; parser: LineParser; sink: OpSink } {
+function startReading(sample: string, options: ReadHistoryOptions, nameHint: string | undefined): { parser: TextParser; sink: OpSink } {
   if (!/\S/.test(sample)) throw emptyInput(options.source);
   const format = options.format ?? detectFormat(sample.slice(0, DETECT_SAMPLE_CHARS), nameHint);
   const sink = new OpSink({ source: options.source, format, keepOps: options.keepOps });
-  const parser = createLineParser(format, sink, options.source);
-  const splitter = new LineSplitter((line, lineNo) => parser.line(line, lineNo), { source: options.source, lineLengthMax: options.lineLengthMax });
-  splitter.pushText(sample);
-  return { splitter, parser, sink };
+  const parser = createTextParser(format, sink, { source: options.source, lineLengthMax: options.lineLengthMax });
+  parser.push(sample);
+  return { parser, sink };
 }
 
 function emptyInput(source: string | undefined): VerdictError {
   return new VerdictError('VRD_ERR_HISTORY_EMPTY', 'the input is empty', { file: source });
+}
+
+/**
+ * UTF-8 bytes to text, chunk by chunk. Histories are nearly always ASCII, which decodes as a plain
+ * copy (latin1), several times faster than UTF-8 decoding; a chunk with other bytes, or after a
+ * chunk that ended inside a multi-byte character, goes through a StringDecoder.
+ */
+class Utf8Decoder {
+  private readonly decoder = new StringDecoder('utf8');
+  /** True when the decoder holds no partial character (the last byte it saw was ASCII). */
+  private clean = true;
+
+  write(chunk: Buffer): string {
+    if (this.clean && isAscii(chunk)) return chunk.toString('latin1');
+    const text = this.decoder.write(chunk);
+    this.clean = chunk.length === 0 ? this.clean : chunk[chunk.length - 1]! < 0x80;
+    return text;
+  }
+
+  end(): string {
+    return this.decoder.end();
+  }
 }

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { toEDNString, type EDNVal } from 'edn-data';
+import { keywordOr, toEdn } from './edn-writer.js';
 import type { History, Op } from './op.js';
+import { valueToJson } from './value-json.js';
 
 /**
  * The ops of a history, in index order, for export. A history read with `keepOps: false` has
@@ -38,7 +39,7 @@ export function opToJson(op: Op): string {
   if (op.user !== undefined) out.user = op.user;
   if (op.phase !== undefined) out.phase = op.phase;
   if (op.error !== undefined) out.error = op.error;
-  return JSON.stringify(out);
+  return valueToJson(out);
 }
 
 /** The history as JSONL: one op a line, ending with a newline. */
@@ -81,43 +82,25 @@ export async function writeHistoryJsonl(ops: Iterable<Op> | AsyncIterable<Op>, w
  * (`:nemesis`) and the micro-op names of `txn` values are keywords; other strings stay strings.
  */
 export function historyToEdn(history: History): string {
-  const lines = exportOps(history).map((op) => toEDNString(opToEdn(op)));
+  const lines = exportOps(history).map(opToEdn);
   return `[${lines.join('\n ')}]\n`;
 }
 
-const KEYWORD = /^[A-Za-z_*!?<>=][A-Za-z0-9_*+!?<>=.\-/]*$/;
-
-function keywordOr(s: string): EDNVal {
-  return KEYWORD.test(s) ? { key: s } : s;
-}
-
-function opToEdn(op: Op): EDNVal {
-  const map: [EDNVal, EDNVal][] = [
-    [{ key: 'index' }, op.index],
-    [{ key: 'process' }, typeof op.process === 'string' ? keywordOr(op.process) : op.process],
-    [{ key: 'type' }, { key: op.type }],
-    [{ key: 'f' }, keywordOr(op.f)],
-    [{ key: 'value' }, op.f === 'txn' && Array.isArray(op.value) ? op.value.map(microOpToEdn) : toEdnData(op.value)],
+function opToEdn(op: Op): string {
+  const parts = [
+    `:index ${op.index}`,
+    `:process ${typeof op.process === 'string' ? keywordOr(op.process) : toEdn(op.process)}`,
+    `:type :${op.type}`,
+    `:f ${keywordOr(op.f)}`,
+    `:value ${op.f === 'txn' && Array.isArray(op.value) ? `[${op.value.map(microOpToEdn).join(' ')}]` : toEdn(op.value)}`,
   ];
   for (const field of ['time', 'node', 'session', 'user', 'phase', 'error'] as const) {
-    if (op[field] !== undefined) map.push([{ key: field }, toEdnData(op[field])]);
+    if (op[field] !== undefined) parts.push(`:${field} ${toEdn(op[field])}`);
   }
-  return { map };
+  return `{${parts.join(' ')}}`;
 }
 
-function microOpToEdn(m: unknown): EDNVal {
-  if (!Array.isArray(m) || typeof m[0] !== 'string') return toEdnData(m);
-  return [keywordOr(m[0]), ...m.slice(1).map(toEdnData)];
-}
-
-function toEdnData(v: unknown): EDNVal {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return v;
-  if (Array.isArray(v)) return v.map(toEdnData);
-  if (typeof v === 'object') {
-    return { map: Object.entries(v as Record<string, unknown>).map(([k, x]): [EDNVal, EDNVal] => [keywordOr(k), toEdnData(x)]) };
-  }
-  return String(v);
+function microOpToEdn(m: unknown): string {
+  if (!Array.isArray(m) || typeof m[0] !== 'string') return toEdn(m);
+  return `[${[keywordOr(m[0]), ...m.slice(1).map(toEdn)].join(' ')}]`;
 }

@@ -1,3 +1,4 @@
+import { valueToJson } from '../history/value-json.js';
 import type { Draft, DraftEdge } from './anomaly-sink.js';
 import { E_PROCESS, E_REALTIME, E_RW, E_RWP, E_WR, E_WRP, E_WW, KIND_NAMES } from './graph.js';
 import { inRange, MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE } from './micro-ops.js';
@@ -12,7 +13,7 @@ export function showEdn(v: unknown): string {
     const items = v.length > 8 ? [...v.slice(0, 3).map(showEdn), '…', ...v.slice(-3).map(showEdn)] : v.map(showEdn);
     return `[${items.join(' ')}]`;
   }
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'object') return valueToJson(v);
   return String(v);
 }
 

@@ -55,14 +55,14 @@ export function compareKeys(a: unknown, b: unknown): number {
   const ra = keyRank(a);
   const rb = keyRank(b);
   if (ra !== rb) return ra - rb;
-  if (ra === 0) return (a as number) - (b as number);
+  if (ra === 0) return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0; // numbers and bigints compare exactly
   const sa = ra === 1 ? (a as string) : stableStringify(a);
   const sb = rb === 1 ? (b as string) : stableStringify(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
 function keyRank(k: unknown): number {
-  return typeof k === 'number' ? 0 : typeof k === 'string' ? 1 : 2;
+  return typeof k === 'number' || typeof k === 'bigint' ? 0 : typeof k === 'string' ? 1 : 2;
 }
 
 /** Whether key k lies in the scan range [lo, hi] (both ends included; nil: unbounded). */

@@ -5,7 +5,9 @@ import { showValue, valueEquals } from './values.js';
 /**
  * How a register history reads its `fail`s and `nil`s.
  * - `knossos`: a `fail` never happened; a read that completes with nil observed nothing.
- * - `etcd` (Porcupine's etcd logs): a failed cas ran and found another value; a failed read has
+ * - `etcd` (Porcupine's etcd logs): a failed cas that carries its value (`:fail :cas [1 2]`) ran
+ *   and found another value; a `fail` without a value (`:fail :cas :timed-out`, whose value column
+ *   holds the error) observed nothing and, as every `fail`, did not take effect; a failed read has
  *   an unknown result; a read of nil observed the empty register.
  */
 export type RegisterReading = 'knossos' | 'etcd';
@@ -56,7 +58,7 @@ function registerFootprint(reading: RegisterReading): Footprint {
       }
       if (op.f === 'cas') {
         // A failed cas (etcd reading) saw "anything but expected": it depends on every value.
-        if (op.status === 'fail') return reading === 'etcd';
+        if (op.status === 'fail') return reading === 'etcd' && !observedNothing(op);
         return valueEquals((op.input as unknown[])[0], value);
       }
       return false;
@@ -92,6 +94,7 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
         return matches ? next : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the register holds ${showValue(state)}`);
       }
       if (status === 'fail') {
+        if (observedNothing(op)) return state;
         return matches ? inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} failed but the register holds ${showValue(expected)}`) : state;
       }
       return matches ? next : state; // info: took effect only if it could
@@ -99,6 +102,11 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
     default:
       return inconsistent(() => `unknown operation ${op.f}`);
   }
+}
+
+/** A `fail` completed without its value (the error in its place, or nil): it observed nothing. */
+function observedNothing(op: Operation): boolean {
+  return op.status === 'fail' && (op.output === null || op.output === undefined);
 }
 
 function describeRegisterOp(op: Operation): string {

@@ -1,9 +1,16 @@
-/** Equality, hashing and display of the JSON-like values histories carry. */
+/**
+ * Equality, hashing and display of the JSON-like values histories carry.
+ *
+ * Integers are exact: one within ±(2^53 − 1) is a `number`, one beyond is a `bigint`, never both
+ * (parsers and `exactInteger` keep to this), so `===`, `Map` keys and `valueEquals` compare them
+ * exactly while small integers stay plain numbers on the hot path. A number written with a fraction
+ * or an exponent is a float, compared as a double: `1e20` is not the integer 100000000000000000000.
+ */
 
 export function valueEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    // NaN never appears in histories; numbers, strings, booleans compare with ===.
+    // NaN never appears in histories; numbers, bigints, strings, booleans compare with ===.
     return false;
   }
   if (Array.isArray(a)) {
@@ -22,6 +29,33 @@ export function valueEquals(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** A bigint as the value it stands for: a number when it is a safe integer, else itself. */
+export function normalizeInteger(b: bigint): number | bigint {
+  return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+}
+
+/**
+ * The exact value of a decimal integer's text (an optional sign, then digits): a number when it
+ * is a safe integer, else a bigint. The caller has checked the syntax.
+ */
+export function exactInteger(text: string): number | bigint {
+  // Up to 15 digits is always safe; a sign adds a character.
+  if (text.length <= 15) return Number(text);
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : normalizeInteger(BigInt(text));
+}
+
+/** Exact integer addition (a counter's total); a float on either side makes a float sum. */
+export function addValues(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum) || !Number.isInteger(a) || !Number.isInteger(b)) return sum;
+    return normalizeInteger(BigInt(a) + BigInt(b));
+  }
+  if ((typeof a === 'number' && !Number.isInteger(a)) || (typeof b === 'number' && !Number.isInteger(b))) return Number(a) + Number(b);
+  return normalizeInteger(BigInt(a) + BigInt(b));
+}
+
 /** FNV-1a over a string, 32 bits. */
 export function hashString(s: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
@@ -36,6 +70,8 @@ export function hashValue(v: unknown): number {
   switch (typeof v) {
     case 'number':
       return Number.isInteger(v) ? mix32(v | 0) ^ mix32(Math.floor(v / 4294967296)) : hashString(String(v), 0x1234567);
+    case 'bigint':
+      return hashString(v.toString(), 0x51ed270b);
     case 'string':
       return hashString(v);
     case 'boolean':
@@ -54,9 +90,20 @@ function mix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** JSON with object keys sorted, so equal values give equal strings. */
+/**
+ * A number as canonical text. An integer-valued float beyond the safe range is written with an
+ * exponent (`1e+20`), so it never reads as the exact integer a bigint of the same digits is.
+ */
+function numberText(v: number): string {
+  if (Number.isInteger(v) && !Number.isSafeInteger(v)) return v.toExponential();
+  return JSON.stringify(v);
+}
+
+/** JSON with object keys sorted, so equal values give equal strings; bigints are their digits. */
 export function stableStringify(v: unknown): string {
   if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return numberText(v);
+  if (typeof v === 'bigint') return v.toString();
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
   if (v instanceof Map) {
@@ -67,11 +114,12 @@ export function stableStringify(v: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-/** A short, readable rendering of a value (EDN-ish: nil for null). */
+/** A short, readable rendering of a value (EDN-ish: nil for null); integers print exactly. */
 export function showValue(v: unknown): string {
   if (v === undefined) return '?';
   if (v === null) return 'nil';
   if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return v.toExponential();
   if (typeof v !== 'object') return String(v);
   const s = stableStringify(v);
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;

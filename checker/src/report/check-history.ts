@@ -1,5 +1,6 @@
 import { VerdictError } from '../errors.js';
 import type { History } from '../history/op.js';
+import { jsonSafe } from '../history/value-json.js';
 import { checkLevels } from '../consistency/levels.js';
 import { checkInvariants } from '../invariants/registry.js';
 import { checkIsolation } from '../isolation/check-isolation.js';
@@ -29,7 +30,8 @@ export interface CheckHistoryOptions {
 
 /**
  * The one entry point the CLI and the service use: checks a parsed history with everything that
- * applies to it and returns the report.
+ * applies to it and returns the report. The report is JSON-safe: a value beyond 2^53 in it (an
+ * operation's input or output) is the string of its digits, and its descriptions print it exactly.
  */
 export async function checkHistory(history: History, options: CheckHistoryOptions = {}): Promise<Report> {
   const started = performance.now();
@@ -65,7 +67,8 @@ export async function checkHistory(history: History, options: CheckHistoryOption
   }
   report.verdict = summarize(report);
   report.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
-  return report;
+  // Reports are JSON for every reader: integers beyond 2^53 in the witnesses become their digits.
+  return jsonSafe(report);
 }
 
 /** The model a history is checked against: named, or implied by its format. */
@@ -82,7 +85,7 @@ export function resolveModel(history: History, options: Pick<CheckHistoryOptions
 function historyFacts(history: History): Report['history'] {
   const processes = new Set(history.operations.map((o) => o.process)).size;
   const facts: Report['history'] = {
-    events: history.ops.length > 0 ? history.ops.length : history.operations.length * 2 + history.events.length,
+    events: history.ops.length > 0 ? history.ops.length : completedEvents(history),
     operations: history.operations.length,
     processes,
     faults: history.events.length,
@@ -91,4 +94,11 @@ function historyFacts(history: History): Report['history'] {
   if (history.format !== undefined) facts.format = history.format;
   if (history.warnings !== undefined && history.warnings.length > 0) facts.warnings = [...history.warnings];
   return facts;
+}
+
+/** The raw events of a history read without its ops: an invocation, its completion if any, the faults. */
+function completedEvents(history: History): number {
+  let n = history.events.length;
+  for (const o of history.operations) n += o.completionIndex === undefined ? 1 : 2;
+  return n;
 }

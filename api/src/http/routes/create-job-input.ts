@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { HISTORY_FORMATS, parseHistory, readHistoryStream, type HistoryFormat } from '@verdict/checker';
+import { HISTORY_FORMATS, nestsDeeperThan, parseHistory, parseJsonExact, readHistoryStream, VALUE_DEPTH_MAX, VerdictError, type HistoryFormat } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import { parseInlineOps, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
 import type { NewJob } from '../../jobs/submit-job.js';
+import { holdsBigInt } from '../plugins/exact-json.js';
 import { autoGunzip } from '../plugins/uploads.js';
 import { type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
 
@@ -23,6 +24,7 @@ export async function jobFromJson(body: unknown, query: UploadQuery): Promise<Ne
   const object = body as Record<string, unknown>;
   if ('protocol' in object) return jobFromRun(object as RunBody);
   const check = object as CheckBody;
+  refuseDeep(check.init, 'body.init');
   const spec: CheckSpec = compact({ model: check.model, init: check.init, source: check.source ?? 'upload', levels: check.levels, timeLimitMs: check.timeLimitMs, format: check.format });
   const history = typeof check.history === 'string'
     ? parseHistory(check.history, compact({ format: check.format, source: spec.source }))
@@ -90,6 +92,8 @@ function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: Ch
     } catch {
       throw new ApiError('VRD_ERR_API_INVALID', 'must be JSON text, e.g. 0, "x" or {"a":1}', field('init'));
     }
+    refuseDeep(spec.init, field('init').field);
+    if (holdsBigInt(parseJsonExact(String(raw.init)))) throw new ApiError('VRD_ERR_API_INVALID', 'an integer beyond ±(2^53 − 1) cannot be kept exact in init; send it within a history instead', field('init'));
   }
   if (raw.levels !== undefined) {
     if (!['true', 'false'].includes(String(raw.levels))) throw new ApiError('VRD_ERR_API_INVALID', 'must be true or false', field('levels'));
@@ -108,6 +112,11 @@ function intIn(raw: string | number | boolean, min: number, max: number, at: { f
 
 function maxAttempts(options: { maxAttempts?: number }): { maxAttempts?: number } {
   return options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
+}
+
+/** An initial state nested too deeply for the checks' recursive walks: 422 naming the field. */
+function refuseDeep(init: unknown, field: string): void {
+  if (nestsDeeperThan(init)) throw new VerdictError('VRD_ERR_HISTORY_TOO_DEEP', `values may nest at most ${VALUE_DEPTH_MAX} levels deep`, { field });
 }
 
 /** Drops undefined fields (exactOptionalPropertyTypes-friendly objects for the checker). */
