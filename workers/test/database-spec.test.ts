@@ -72,3 +72,14 @@ describe('driver errors', () => {
     expect(classifyError(dialect, e)).toEqual({ kind, reason });
   });
 });
+
+describe('numbers from the drivers', () => {
+  it('stay exact beyond 2^53, as the checker compares them', async () => {
+    const { numberOf } = await import('../src/databases/workloads/sql-workload.js');
+    expect(numberOf('9007199254740993')).toBe(9007199254740993n);
+    expect(numberOf('-9223372036854775808')).toBe(-9223372036854775808n);
+    expect(numberOf('42')).toBe(42);
+    expect(numberOf(7n)).toBe(7);
+    expect(numberOf(null)).toBeNull();
+  });
+});

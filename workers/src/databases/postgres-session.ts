@@ -35,11 +35,11 @@ export async function connectPostgres(target: DbTarget, options: ConnectOptions)
 
 const INT8_OID = 20;
 
-/** int8 (bigint, count(*)) as a number when it is exact, else as its text: never rounded. */
+/** int8 (bigint, count(*)) as a number when it is exact, else as a bigint: never rounded. */
 function typeParser(oid: number, format?: string): (value: string) => unknown {
   if (oid === INT8_OID) return (text: string) => {
     const n = Number(text);
-    return Number.isSafeInteger(n) ? n : text;
+    return Number.isSafeInteger(n) ? n : BigInt(text);
   };
   return pg.types.getTypeParser(oid, format as 'text');
 }

@@ -47,7 +47,7 @@ export function bankSql(options: BankSqlOptions): SqlWorkload {
   };
 }
 
-async function balanceOf(s: SqlSession, id: number): Promise<number | string | null> {
+async function balanceOf(s: SqlSession, id: number): Promise<number | bigint | string | null> {
   const rows = await s.query(s.dialect === 'postgres' ? 'SELECT balance FROM accounts WHERE id = $1' : 'SELECT balance FROM accounts WHERE id = ?', [id]);
   return numberOf(rows[0]?.balance);
 }

@@ -38,11 +38,16 @@ export class VoluntaryAbort extends Error {
   }
 }
 
-/** A numeric column as the drivers return it: a number, or exact text beyond 2^53. */
-export function numberOf(value: unknown): number | string | null {
+/**
+ * A numeric column as the checker compares values: a number within ±(2^53−1), a bigint beyond
+ * (exact, never rounded), as the history parsers read them. Drivers hand big integers over as text.
+ */
+export function numberOf(value: unknown): number | bigint | string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : String(value);
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  const text = String(value);
+  const n = Number(text);
+  if (Number.isSafeInteger(n)) return n;
+  return /^-?\d+$/.test(text) ? BigInt(text) : text;
 }
