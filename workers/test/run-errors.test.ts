@@ -6,13 +6,14 @@ import { isPermanentJobError } from '../src/queue/job-errors.js';
 describe('workers error codes', () => {
   it('are VRD_ERR_<AREA>_<WHAT>, each with a message template and an HTTP status', () => {
     for (const [code, spec] of Object.entries(workersErrors)) {
-      expect(code).toMatch(/^VRD_ERR_(RUN|SIM)_[A-Z]+(_[A-Z]+)*$/);
+      expect(code).toMatch(/^VRD_ERR_(RUN|SIM|TARGET)_[A-Z]+(_[A-Z]+)*$/);
       expect(spec.message).toContain('%s');
-      expect([400, 404, 409, 413, 422, 500, 503]).toContain(spec.status);
+      expect([400, 403, 404, 409, 413, 422, 500, 502, 503]).toContain(spec.status);
     }
     expect(Object.keys(workersErrors).sort()).toEqual([
       'VRD_ERR_RUN_BUG', 'VRD_ERR_RUN_NEMESIS', 'VRD_ERR_RUN_PROTOCOL', 'VRD_ERR_RUN_REQUIRE', 'VRD_ERR_RUN_SPEC',
       'VRD_ERR_SIM_BUDGET', 'VRD_ERR_SIM_NODE', 'VRD_ERR_SIM_PROTOCOL',
+      'VRD_ERR_TARGET_CONNECT', 'VRD_ERR_TARGET_NOT_ALLOWED', 'VRD_ERR_TARGET_SPEC', 'VRD_ERR_TARGET_SQL', 'VRD_ERR_TARGET_URL',
     ]);
   });
 
@@ -27,7 +28,13 @@ describe('workers error codes', () => {
   });
 
   it('fail a job at once when a retry would fail the same way: bad input, or a deterministic run that failed', () => {
+    // A database that could not be reached, or failed a statement, may do better on the next attempt.
+    const transient = new Set(['VRD_ERR_TARGET_CONNECT', 'VRD_ERR_TARGET_SQL']);
     for (const code of Object.keys(workersErrors) as (keyof typeof workersErrors)[]) {
+      if (transient.has(code)) {
+        expect(isPermanentJobError(new WorkersError(code, 'x'))).toBe(false);
+        continue;
+      }
       expect(isPermanentJobError(new WorkersError(code, 'x'))).toBe(true);
       expect(isPermanentJobError(structuredClone(new WorkersError(code, 'x').toJSON()))).toBe(true);
     }
