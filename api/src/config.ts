@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from '@verdict/workers';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, parseTarget } from '@verdict/workers';
 import { ApiError } from './errors.js';
 
 /**
@@ -42,6 +42,11 @@ export interface ServiceConfig {
   checkTimeLimitMs: number;
   /** Pino log level, or false for none. `VERDICT_LOG`, default `info`. */
   logLevel: string | false;
+  /**
+   * The databases that database-test jobs may reach, by name: `VERDICT_TARGETS="pg=postgres://…,
+   * maria=mysql://…"`. A job names one; an address sent by a client is never dialled.
+   */
+  targets: Readonly<Record<string, string>>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -68,6 +73,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServiceCon
     splitPartsMax: int(env, 'VERDICT_SPLIT_PARTS', 8, 2, 1_024),
     checkTimeLimitMs: int(env, 'VERDICT_CHECK_TIME_LIMIT_MS', 600_000, 100, 86_400_000),
     logLevel: env.VERDICT_LOG === 'false' || env.VERDICT_LOG === 'off' ? false : (env.VERDICT_LOG ?? 'info'),
+    targets: readTargets(env.VERDICT_TARGETS),
     ...overrides,
   };
   for (const name of ['queueName', 'queuePrefix'] as const) {
@@ -79,6 +85,26 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServiceCon
 /** True when the service runs on its own embedded Postgres. */
 export function isEmbedded(config: ServiceConfig): boolean {
   return config.databaseUrl === undefined;
+}
+
+/** `name=url,name=url`: names are short identifiers; each URL must be one `verdict test` accepts. */
+function readTargets(raw: string | undefined): Record<string, string> {
+  const targets: Record<string, string> = {};
+  if (raw === undefined || raw.trim() === '') return targets;
+  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const eq = entry.indexOf('=');
+    const name = eq < 0 ? '' : entry.slice(0, eq).trim();
+    const url = entry.slice(eq + 1).trim();
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new ApiError('VRD_ERR_CONFIG', `VERDICT_TARGETS: expected name=url entries with names of letters, digits, '_' or '-', got ${JSON.stringify(entry.slice(0, Math.max(eq, 0)) || entry.replace(/:\/\/.*$/, '://…'))}`);
+    if (Object.hasOwn(targets, name)) throw new ApiError('VRD_ERR_CONFIG', `VERDICT_TARGETS: ${name} is given twice`);
+    try {
+      parseTarget(url);
+    } catch (e) {
+      throw new ApiError('VRD_ERR_CONFIG', `VERDICT_TARGETS: ${name}: ${(e as Error).message}`);
+    }
+    targets[name] = url;
+  }
+  return targets;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

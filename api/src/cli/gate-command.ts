@@ -34,7 +34,7 @@ async function gate(options: GateOptions, io: CliIo): Promise<number> {
   const client = new GateClient(options.server, options.token, deadline);
   let jobId: string | undefined;
   try {
-    const job = options.job.kind === 'protocol'
+    const job = options.job.kind !== 'history'
       ? await client.submitRun(options.job.spec)
       : await client.submitHistory(options.job.file, { ...options.job, levels: needsLevels(options.require) });
     jobId = job.id;

@@ -11,13 +11,15 @@ export interface GateOptions {
   timeoutMs: number;
   job:
     | { kind: 'protocol'; spec: Record<string, unknown> & { protocol: string } }
+    | { kind: 'database'; spec: Record<string, unknown> & { target: string } }
     | { kind: 'history'; file: string; model?: string; init?: string; format?: string };
 }
 
 export const GATE_USAGE = `Usage: verdict gate --server URL --token T --require LEVEL
                     (--protocol P [--nemesis N] [--bug B] [--seed S] [--ops N] [--nodes N]
                      [--routing sticky|roaming] [--n N --r R --w W --resolve lww|siblings --quorum sloppy|strict]
-                     | --history FILE [--model M] [--init JSON] [--format F])
+                     | --history FILE [--model M] [--init JSON] [--format F]
+                     | --target NAME --workload W --isolation L [--clients N] [--ops N] [--keys N] [--seed S])
                     [--junit out.xml] [--timeout S]
 
 Submits a job to a running Verdict service, follows its progress, prints the report, writes
@@ -26,6 +28,8 @@ JUnit XML (one test case per level and per anomaly, and one for the requirement)
   1  it does not (the level is violated)
   2  unknown: the check could not decide, the job failed, or --timeout passed
   64 bad usage, a bad token or input the service refused
+
+--target names a database of the service's allow-list (its VERDICT_TARGETS), never an address.
 
 LEVEL: ${REQUIRABLE_LEVELS.join(', ')}
 --token may also come from VERDICT_TOKEN. --timeout defaults to 600 seconds.
@@ -39,6 +43,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
       protocol: { type: 'string' }, nemesis: { type: 'string' }, bug: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' }, nodes: { type: 'string' },
       routing: { type: 'string' }, n: { type: 'string' }, r: { type: 'string' }, w: { type: 'string' }, resolve: { type: 'string' }, quorum: { type: 'string' },
       history: { type: 'string' }, model: { type: 'string' }, init: { type: 'string' }, format: { type: 'string' },
+      target: { type: 'string' }, workload: { type: 'string' }, isolation: { type: 'string' }, clients: { type: 'string' }, keys: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -51,7 +56,9 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
   if (token === undefined || token === '') throw new UsageError('--token (or VERDICT_TOKEN) is required');
   if (values.require === undefined) throw new UsageError('--require LEVEL is required');
   if (!isRequiredLevel(values.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(values.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);
-  if ((values.protocol === undefined) === (values.history === undefined)) throw new UsageError('give exactly one of --protocol and --history');
+  const modes = (['protocol', 'history', 'target'] as const).filter((m) => values[m] !== undefined);
+  if (modes.length !== 1) throw new UsageError('give exactly one of --protocol, --history and --target');
+  const mode = modes[0]!;
   const timeoutS = values.timeout === undefined ? 600 : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(values.timeout)}`);
   if (values.init !== undefined) {
@@ -61,16 +68,23 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
       throw new UsageError(`--init must be JSON, e.g. --init 0 or --init '{"x":0}', got ${JSON.stringify(values.init)}`);
     }
   }
-  const historyOnly = ['model', 'init', 'format'] as const;
-  const protocolOnly = ['nemesis', 'bug', 'seed', 'ops', 'nodes', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const;
-  for (const flag of values.protocol !== undefined ? historyOnly : protocolOnly) {
-    if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --${values.protocol !== undefined ? 'history' : 'protocol'}`);
+  const flagsOf = {
+    history: ['model', 'init', 'format'],
+    protocol: ['nemesis', 'bug', 'seed', 'ops', 'nodes', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'],
+    target: ['workload', 'isolation', 'clients', 'ops', 'keys', 'seed'],
+  } as const;
+  for (const [owner, flags] of Object.entries(flagsOf)) {
+    for (const flag of flags) {
+      if (values[flag] !== undefined && !(flagsOf[mode] as readonly string[]).includes(flag)) throw new UsageError(`--${flag} goes with --${owner}`);
+    }
   }
-  const job: GateOptions['job'] = values.protocol !== undefined
+  const job: GateOptions['job'] = mode === 'target'
+    ? { kind: 'database', spec: databaseSpec(values) }
+    : mode === 'protocol'
     ? {
       kind: 'protocol',
       spec: {
-        protocol: values.protocol,
+        protocol: values.protocol!,
         ...(values.nemesis !== undefined ? { nemesis: values.nemesis } : {}),
         ...(values.bug !== undefined ? { bug: values.bug } : {}),
         ...(values.seed !== undefined ? { seed: intFlag('seed', values.seed) } : {}),
@@ -94,6 +108,14 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
     job,
     ...(values.junit !== undefined ? { junit: values.junit } : {}),
   };
+}
+
+/** A database test's spec from its flags: the target by name; the service checks it against its allow-list. */
+function databaseSpec(values: Partial<Record<'target' | 'workload' | 'isolation' | 'clients' | 'ops' | 'keys' | 'seed', string>>): Record<string, unknown> & { target: string } {
+  if (values.workload === undefined || values.isolation === undefined) throw new UsageError('--target needs --workload and --isolation');
+  const spec: Record<string, unknown> & { target: string } = { target: values.target!, workload: values.workload, isolation: values.isolation };
+  for (const f of ['clients', 'ops', 'keys', 'seed'] as const) if (values[f] !== undefined) spec[f] = intFlag(f, values[f]);
+  return spec;
 }
 
 /** The run spec's routing and replication fields from their flags (the service checks the values). */

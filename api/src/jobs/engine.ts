@@ -17,6 +17,7 @@ import { PROTOCOLS, resolveRunSpec, run, type ClaimedJob, type Execution, type E
 import { ApiError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { historyInfo, streamHistory } from '../store/history-store.js';
+import { executeDatabaseTest } from './database-test-job.js';
 import { splitHistory } from './split-history.js';
 
 /** The options of a check job, as stored in `jobs.spec`. */
@@ -38,6 +39,8 @@ export interface ExecutorOptions {
   /** Checks of at least this many operations split by key when workers can share them. */
   splitThresholdOps: number;
   splitPartsMax: number;
+  /** The databases that database-test jobs may reach, by name (`VERDICT_TARGETS`). */
+  targets: Readonly<Record<string, string>>;
 }
 
 /** Reads a history given inline in a JSON request body (an array of op maps, however deep). */
@@ -45,9 +48,13 @@ export function parseInlineOps(ops: readonly unknown[], source: string): History
   return historyFromRecords(ops, { format: 'json', source });
 }
 
-/** The executor both runners call: check a stored history, or run a protocol and check its history. */
+/** The executor both runners call: check a stored history, run a protocol, or test a database, and check what it did. */
 export function createExecutor(prisma: PrismaClient, options: ExecutorOptions): JobExecutor {
-  return async (job, context) => (job.kind === 'run' ? executeRun(job, context) : executeCheck(prisma, job, context, options));
+  return async (job, context) => {
+    if (job.kind === 'run') return executeRun(job, context);
+    if (job.kind === 'test') return executeDatabaseTest(job, context, options.targets);
+    return executeCheck(prisma, job, context, options);
+  };
 }
 
 async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: ExecutionContext, options: ExecutorOptions): Promise<Execution> {

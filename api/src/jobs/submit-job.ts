@@ -3,13 +3,15 @@ import type { Principal } from '../auth/token-store.js';
 import type { Job, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { writeHistory } from '../store/history-store.js';
 import { TRANSACTION_OPTIONS } from '../store/prisma-job-store.js';
+import type { DatabaseTestSpec } from './database-test-job.js';
 import type { CheckSpec } from './engine.js';
 import type { JobDispatch } from './job-dispatch.js';
 
-/** A job to create: a parsed history to check, or a protocol run. */
+/** A job to create: a parsed history to check, a protocol run, or a database test. */
 export type NewJob =
   | { kind: 'check'; history: History; spec: CheckSpec; maxAttempts?: number }
-  | { kind: 'run'; spec: Record<string, unknown> & { protocol: string }; maxAttempts?: number };
+  | { kind: 'run'; spec: Record<string, unknown> & { protocol: string }; maxAttempts?: number }
+  | { kind: 'test'; spec: DatabaseTestSpec; maxAttempts?: number };
 
 /**
  * Stores a job (with its history, in the same transaction) and only then queues its id: if the
@@ -24,6 +26,9 @@ export async function submitJob(prisma: PrismaClient, dispatch: JobDispatch, pri
   const created = await prisma.$transaction(async (tx) => {
     if (job.kind === 'run') {
       return tx.job.create({ data: { ...common, kind: 'run', protocol: job.spec.protocol, spec: job.spec as Prisma.InputJsonValue } });
+    }
+    if (job.kind === 'test') {
+      return tx.job.create({ data: { ...common, kind: 'test', spec: job.spec as Prisma.InputJsonValue } });
     }
     const row = await tx.job.create({
       data: { ...common, kind: 'check', model: job.spec.model ?? null, spec: job.spec as unknown as Prisma.InputJsonValue },

@@ -26,7 +26,7 @@ export const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 120_000 } as cons
 
 interface ClaimedRow {
   id: string;
-  kind: 'check' | 'run';
+  kind: 'check' | 'run' | 'test';
   attempts: number;
   max_attempts: number;
   spec: unknown;

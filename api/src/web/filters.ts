@@ -16,7 +16,7 @@ const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 200 }));
 export const JobListPageQuerySchema = Type.Object({
   status: anyOr(oneOf(JOB_STATUSES)),
   outcome: anyOr(oneOf(OUTCOMES)),
-  kind: anyOr(oneOf(['check', 'run'] as const)),
+  kind: anyOr(oneOf(['check', 'run', 'test'] as const)),
   protocol: Type.Optional(Type.String({ maxLength: 64 })),
   anomaly: Type.Optional(Type.String({ maxLength: 64 })),
   bug: Type.Optional(Type.String({ maxLength: 64 })),

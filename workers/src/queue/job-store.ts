@@ -42,7 +42,7 @@ export interface JobStore {
 /** A job as the runner sees it once claimed. */
 export interface ClaimedJob {
   id: string;
-  kind: 'check' | 'run';
+  kind: 'check' | 'run' | 'test';
   /** The attempt number this claim holds (1 for the first). */
   attempt: number;
   maxAttempts: number;

@@ -4,10 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import { HISTORY_FORMATS, nestsDeeperThan, parseHistory, parseJsonExact, readHistoryStream, VALUE_DEPTH_MAX, VerdictError, type HistoryFormat } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import { parseInlineOps, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
+import { validateDatabaseTest } from '../../jobs/database-test-job.js';
 import type { NewJob } from '../../jobs/submit-job.js';
 import { holdsBigInt } from '../plugins/exact-json.js';
 import { autoGunzip } from '../plugins/uploads.js';
-import { type CheckBody, type RunBody, type UploadQuery } from '../schemas/job.js';
+import { type CheckBody, type RunBody, type TestBody, type UploadQuery } from '../schemas/job.js';
 
 /** A history's name (`source`) is kept to this many characters, as the query string's schema says. */
 const SOURCE_CHARS_MAX = 256;
@@ -15,14 +16,18 @@ const SOURCE_CHARS_MAX = 256;
 /** Check options as strings (query string, multipart fields), before they are read. */
 type RawOptions = Partial<Record<'format' | 'model' | 'init' | 'source' | 'levels' | 'timeLimitMs' | 'maxAttempts', string | number | boolean>>;
 
-/** A JSON body: an array of ops (options in the query), a check with its history, or a protocol run. */
-export async function jobFromJson(body: unknown, query: UploadQuery): Promise<NewJob> {
+/**
+ * A JSON body: an array of ops (options in the query), a check with its history, a protocol run,
+ * or a database test (its target a name from `targets`, the service's allow-list).
+ */
+export async function jobFromJson(body: unknown, query: UploadQuery, targets: Readonly<Record<string, string>> = {}): Promise<NewJob> {
   if (Array.isArray(body)) {
     const options = readOptions(query, 'querystring');
     return { kind: 'check', history: parseInlineOps(body, options.spec.source ?? 'upload'), spec: { ...options.spec, format: 'json' }, ...maxAttempts(options) };
   }
   const object = body as Record<string, unknown>;
   if ('protocol' in object) return jobFromRun(object as RunBody);
+  if ('target' in object) return jobFromTest(object as TestBody, targets);
   const check = object as CheckBody;
   refuseDeep(check.init, 'body.init');
   const spec: CheckSpec = compact({ model: check.model, init: check.init, source: check.source ?? 'upload', levels: check.levels, timeLimitMs: check.timeLimitMs, format: check.format });
@@ -73,6 +78,12 @@ async function jobFromRun(body: RunBody): Promise<NewJob> {
   const resolved = { ...spec, seed: spec.seed ?? randomInt(0, 2 ** 47) };
   await validateRunSpec(resolved);
   return { kind: 'run', spec: resolved, ...(attempts !== undefined ? { maxAttempts: attempts } : {}) };
+}
+
+function jobFromTest(body: TestBody, targets: Readonly<Record<string, string>>): NewJob {
+  const { maxAttempts: attempts, ...rest } = body;
+  const spec = validateDatabaseTest(rest, targets);
+  return { kind: 'test', spec, ...(attempts !== undefined ? { maxAttempts: attempts } : {}) };
 }
 
 /** Reads and checks string options (multipart fields; the query string is already typed by its schema). */

@@ -11,6 +11,7 @@ import { jobFromJson, jobFromMultipart, jobFromRawBody } from './create-job-inpu
 const DESCRIPTION = `Submits a job and answers 202 with it; follow it at \`/jobs/{id}/events\`.
 
 * **A protocol run**: JSON \`{ "protocol": "paxos", "nemesis": "partition-halves", "seed": 7, "ops": 500, "bug": null }\`.
+* **A database test**: JSON \`{ "target": "pg", "workload": "list-append", "isolation": "serializable", "ops": 2000 }\`, where \`target\` names a database of the service's allow-list (\`VERDICT_TARGETS\`); an address is never accepted.
 * **A history to check**, in any of the checker's formats (EDN, JSON, JSONL, Porcupine logs; detected when \`format\` is absent):
   * JSON \`{ "history": [ops...] | "file text", "model": "cas-register", "init": 0 }\`, or a bare JSON array of ops;
   * a raw body with \`Content-Type\` application/x-ndjson, application/edn, text/plain, application/octet-stream or application/gzip, options in the query string;
@@ -39,7 +40,7 @@ export function registerCreateJob(app: FastifyInstance, deps: AppDeps): void {
       ? await jobFromMultipart(request, query, deps.config.historyBytesMax)
       : request.body instanceof Readable
         ? await jobFromRawBody(request.body, query, deps.config.historyBytesMax)
-        : await jobFromJson(request.body, query);
+        : await jobFromJson(request.body, query, deps.config.targets);
     const row = await submitJob(deps.prisma, deps.dispatch, principal, job, deps.config.maxAttempts);
     return reply.status(202).header('location', `/jobs/${row.id}`).send(jobView(row));
   });

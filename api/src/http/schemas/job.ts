@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { HISTORY_FORMATS } from '@verdict/checker';
+import { DB_WORKLOADS, SQL_ISOLATION_LEVELS } from '@verdict/workers';
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export const OUTCOMES = ['ok', 'violated', 'unknown'] as const;
@@ -16,7 +17,7 @@ export const JobProgressSchema = Type.Object({
 /** A job as the API shows it. */
 export const JobSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
-  kind: Type.Union([Type.Literal('check'), Type.Literal('run')]),
+  kind: Type.Union([Type.Literal('check'), Type.Literal('run'), Type.Literal('test')]),
   status: Type.Union(JOB_STATUSES.map((s) => Type.Literal(s))),
   attempts: Type.Integer(),
   maxAttempts: Type.Integer(),
@@ -88,8 +89,33 @@ export const RunBodySchema = Type.Object({
 }, { additionalProperties: true, title: 'Run a protocol' });
 export type RunBody = Static<typeof RunBodySchema>;
 
+/**
+ * A database test (see `verdict test --help`) against a target the service allows, by name. Only
+ * the shape is checked here; the values are checked by the workers' spec reader, whose errors name
+ * the field (as a run spec's are).
+ */
+const described = (description: string) => Type.Optional(Type.Unknown({ description }));
+export const TestBodySchema = Type.Object({
+  target: Type.String({ minLength: 1, maxLength: 256, description: 'The name of a database this service may reach (its VERDICT_TARGETS); never an address', examples: ['pg'] }),
+  workload: Type.String({ maxLength: 64, description: `One of ${DB_WORKLOADS.join(', ')}` }),
+  isolation: Type.String({ maxLength: 64, description: `One of ${SQL_ISOLATION_LEVELS.join(', ')}` }),
+  clients: described('Concurrent clients, each on its own connection (1-64, default 8)'),
+  ops: described('Transactions to generate (default 2,000)'),
+  keys: described('Keys, accounts (bank) or ranges (predicate) in play'),
+  seed: described('Seed of the generated operations (default 1)'),
+  timeLimitS: described('No transaction starts after this many seconds (default 60)'),
+  txnTimeoutMs: described('A client gives up on a transaction after this long: info (default 5,000)'),
+  statementTimeoutMs: described('The server refuses a statement or lock wait longer than this: fail (default 2,000)'),
+  abortRate: described('Fraction of transactions that roll themselves back (0-0.5, default 0.05)'),
+  killEveryMs: described("Mean ms between kills of the test's own connections; 0: none"),
+  checkTimeLimitMs: described('Time allowed for the check (default 120,000)'),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+}, { additionalProperties: true, title: 'Test a database' });
+export type TestBody = Static<typeof TestBodySchema>;
+
 export const CreateJobJsonSchema = Type.Union([
   RunBodySchema,
+  TestBodySchema,
   CheckBodySchema,
   Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, title: 'A history as a JSON array of op maps (options in the query)' }),
 ]);
@@ -103,7 +129,7 @@ export type UploadQuery = Static<typeof UploadQuerySchema>;
 export const ListJobsQuerySchema = Type.Object({
   status: Type.Optional(Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)))),
   outcome: Type.Optional(Type.Union(OUTCOMES.map((s) => Type.Literal(s)), { description: 'The verdict: ok, violated or unknown' })),
-  kind: Type.Optional(Type.Union([Type.Literal('check'), Type.Literal('run')])),
+  kind: Type.Optional(Type.Union([Type.Literal('check'), Type.Literal('run'), Type.Literal('test')])),
   protocol: Type.Optional(Type.String({ maxLength: 64 })),
   anomaly: Type.Optional(Type.String({ maxLength: 64, description: 'Jobs with at least one anomaly of this type (G1a, read-your-writes, ...)' })),
   parts: Type.Optional(Type.Boolean({ description: 'Include the parts of split jobs (default false)' })),

@@ -36,7 +36,7 @@ export function registerJobListPage(app: FastifyInstance, deps: AppDeps): void {
 <form class="filters" method="get" action="/ui">
 ${select('status', 'status', JOB_STATUSES, query.status)}
 ${select('outcome', 'verdict', OUTCOMES, query.outcome)}
-${select('kind', 'kind', ['check', 'run'], query.kind)}
+${select('kind', 'kind', ['check', 'run', 'test'], query.kind)}
 ${textFilter('protocol', 'protocol', KNOWN_PROTOCOLS, query.protocol)}
 ${textFilter('bug', 'bug', catalog.bugs, query.bug)}
 ${textFilter('scenario', 'scenario', catalog.scenarios, query.scenario)}
@@ -76,6 +76,9 @@ function what(job: Job): Html {
       : html` <span class="fact small" data-fact="${name}"><span class="muted">${name}</span> <a class="mono" href="${link('/ui', { kind: 'run', protocol, [name]: String(value) })}">${text ?? String(value)}</a></span>`;
     const bug = typeof spec.bug === 'string' && spec.bug !== '' ? spec.bug : undefined;
     return html`<a class="mono" data-fact="protocol" href="${link('/ui', { kind: 'run', protocol })}">${protocol}</a>${bug !== undefined ? fact('bug', bug) : html` <span class="fact small muted" data-fact="bug">correct</span>`}${fact('scenario', spec.scenario)}${fact('nemesis', spec.nemesis)}${fact('seed', typeof spec.seed === 'number' ? spec.seed : undefined)}`;
+  }
+  if (job.kind === 'test') {
+    return html`<span class="mono" data-fact="target">${String(spec.target ?? '?')}</span> <span class="fact small" data-fact="workload">${String(spec.workload ?? '?')}</span> <span class="fact small" data-fact="isolation">${String(spec.isolation ?? '?')}</span>`;
   }
   const source = typeof spec.source === 'string' ? spec.source : 'upload';
   return html`<span class="mono">${source}</span>${job.model !== null ? html` <span class="muted small">${job.model}</span>` : ''}`;

@@ -17,6 +17,7 @@ import { isolationAnomaliesSection, violationsSection } from '../sections/anomal
 import { linearizabilitySection } from '../sections/counterexample-section.js';
 import { jobSummary } from '../sections/job-summary.js';
 import { runFactsSection } from '../sections/run-facts-section.js';
+import { databaseFactsSection } from '../sections/database-facts-section.js';
 import { timelineSection } from '../sections/timeline-section.js';
 import { verdictSection } from '../sections/verdict-section.js';
 import { requireViewer } from '../session.js';
@@ -38,7 +39,7 @@ export function registerJobPage(app: FastifyInstance, deps: AppDeps): void {
     const { timeline: asked = 'focus' } = request.query as Static<typeof JobPageQuerySchema>;
     const job = await findVisibleJob(deps.prisma, principal, id);
     const [json, history, parts] = await Promise.all([visibleReportJson(deps, principal, id), storedHistoryInfo(deps, id), partsOf(deps, principal, job)]);
-    const report = json === undefined ? undefined : (JSON.parse(json) as Report & { run?: unknown });
+    const report = json === undefined ? undefined : (JSON.parse(json) as Report & { run?: unknown; database?: unknown });
     const source = timelineSource(job, report, parts);
     const view = source.focus.length === 0 ? 'all' : asked;
     const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, { ...timelineRequest(report, view, asRecord(job.spec).init), fluid: true });
@@ -55,6 +56,7 @@ ${report?.linearizability !== undefined ? linearizabilitySection(report.lineariz
 ${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation, job.id) : ''}
 ${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}
 ${report?.run !== undefined ? runFactsSection(report.run) : ''}
+${report?.database !== undefined ? databaseFactsSection(report.database) : ''}
 ${report !== undefined ? summary : ''}`;
     return sendPage(reply, {
       title: `Job ${job.id.slice(0, 8)}`,

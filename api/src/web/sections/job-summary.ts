@@ -24,11 +24,11 @@ export function jobSummary(job: Job, history: StoredHistoryInfo | null, family: 
   const error = job.error === null ? null : asRecord(job.error);
   const progress = job.progress === null ? null : asRecord(job.progress);
   return html`<section class="card" id="job">
-<h2>${job.kind === 'run' ? 'Protocol run' : 'History check'}</h2>
+<h2>${job.kind === 'run' ? 'Protocol run' : job.kind === 'test' ? 'Database test' : 'History check'}</h2>
 <dl class="facts">
 <dt>status</dt><dd>${badge(job.status)} <span class="muted small">attempt ${job.attempts} of ${job.maxAttempts}</span></dd>
 ${job.team !== null ? html`<dt>team</dt><dd>${job.team}</dd>` : ''}
-${job.kind === 'run' ? runSpec(spec) : checkSpec(job, spec, history)}
+${job.kind === 'run' ? runSpec(spec) : job.kind === 'test' ? testSpec(spec) : checkSpec(job, spec, history)}
 <dt>created</dt><dd>${when(job.createdAt)}</dd>
 <dt>started</dt><dd>${when(job.startedAt)} <span class="muted small">queued ${between(job.createdAt, job.startedAt)}</span></dd>
 <dt>finished</dt><dd>${when(job.finishedAt)} <span class="muted small">ran ${between(job.startedAt, job.finishedAt)}</span></dd>
@@ -37,7 +37,7 @@ ${family.parent !== null ? html`<dt>part of</dt><dd><a href="/ui/jobs/${family.p
 </dl>
 ${error !== null ? html`<div class="error-box"><strong>${String(error.code ?? 'error')}</strong>: ${String(error.message ?? '')}</div>` : ''}
 ${family.parts.length > 0 ? partsTable(family.parts, job.partsTotal) : ''}
-<details><summary class="small">${job.kind === 'run' ? 'run spec' : 'check options'} as submitted</summary><pre>${JSON.stringify(spec, null, 2)}</pre></details>
+<details><summary class="small">${job.kind === 'run' ? 'run spec' : job.kind === 'test' ? 'test spec' : 'check options'} as submitted</summary><pre>${JSON.stringify(spec, null, 2)}</pre></details>
 </section>`;
 }
 
@@ -47,6 +47,14 @@ function runSpec(spec: Record<string, unknown>): Html {
 <dt>seed</dt><dd class="mono">${String(spec.seed ?? '?')}</dd>
 ${spec.bug !== undefined && spec.bug !== null ? html`<dt>bug</dt><dd class="mono">${String(spec.bug)}</dd>` : ''}
 ${spec.ops !== undefined ? html`<dt>operations</dt><dd>${String(spec.ops)}</dd>` : ''}`;
+}
+
+function testSpec(spec: Record<string, unknown>): Html {
+  return html`<dt>target</dt><dd class="mono">${String(spec.target ?? '?')}</dd>
+<dt>workload</dt><dd class="mono">${String(spec.workload ?? '?')}</dd>
+<dt>isolation</dt><dd class="mono">${String(spec.isolation ?? '?')}</dd>
+${spec.ops !== undefined ? html`<dt>transactions</dt><dd>${String(spec.ops)}</dd>` : ''}
+${spec.seed !== undefined ? html`<dt>seed</dt><dd class="mono">${String(spec.seed)}</dd>` : ''}`;
 }
 
 function checkSpec(job: Job, spec: Record<string, unknown>, history: StoredHistoryInfo | null): Html {

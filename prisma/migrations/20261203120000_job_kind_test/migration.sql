@@ -1,0 +1,2 @@
+-- Database tests: a workload run against an allow-listed real database, then checked.
+ALTER TYPE "JobKind" ADD VALUE 'test';
