@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { isRequiredLevel, renderJunit, renderText, type Report } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import { findVisibleJob } from '../../store/job-queries.js';
-import { partsOf, timelineSource } from '../../web/job-data.js';
+import { asRecord } from '../../web/format.js';
+import { partsOf, timelineRequest, timelineSource } from '../../web/job-data.js';
 import { loadTimeline } from '../../web/timeline-window.js';
 import type { AppDeps } from '../app-deps.js';
 import { principalOf } from '../plugins/auth.js';
@@ -37,7 +38,8 @@ export function registerGetReport(app: FastifyInstance, deps: AppDeps): void {
       // The job page's drawing: read from the few history chunks around the witness, never the whole history.
       const job = await findVisibleJob(deps.prisma, principal, id);
       const source = timelineSource(job, report, await partsOf(deps, principal, job));
-      const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus);
+      // As the job page opens: focused on the failing key and the witness's processes (all of them when there is no witness).
+      const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, source.focus.length === 0 ? {} : timelineRequest(report, 'focus', asRecord(job.spec).init));
       if (timeline === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${id} has no stored history`);
       return reply.type('image/svg+xml').header('content-security-policy', SVG_CSP).send(timeline.svg);
     }
