@@ -7,7 +7,7 @@ import type { PromiseMessage, RejectMessage } from '../src/protocols/paxos/messa
 import { SlotLog } from '../src/protocols/paxos/slot-log.js';
 import { MemoryStorage } from './support/paxos-fake-context.js';
 
-const write = (id: number, key: string, v: number): Command => ({ id, origin: 'n1', f: 'write', value: [key, v] });
+const write = (id: number, key: string, v: number): Command => ({ id, client: id, origin: 'n1', f: 'write', value: [key, v] });
 const b = (round: number, node: number) => ballotOf(round, node);
 
 function fresh(leaseMs = 0, storage = new MemoryStorage()) {

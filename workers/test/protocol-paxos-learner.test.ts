@@ -5,7 +5,8 @@ import { Learner } from '../src/protocols/paxos/learner.js';
 import { SlotLog } from '../src/protocols/paxos/slot-log.js';
 import { MemoryStorage } from './support/paxos-fake-context.js';
 
-const cmd = (id: number, f: string, value: unknown): Command => ({ id, origin: 'n1', f, value });
+/** A command of client `client` (by default its own client per id, as fresh processes are). */
+const cmd = (id: number, f: string, value: unknown, client = id): Command => ({ id, client, origin: 'n1', f, value });
 
 function learner(storage = new MemoryStorage(), snapshotEverySlots = 100) {
   const log = new SlotLog(storage);
@@ -98,17 +99,41 @@ describe('paxos kv state machine', () => {
     expect(kv.apply(cmd(5, 'frobnicate', ['a', 1]))?.type).toBe('fail');
   });
 
-  it('remembers a bounded window of command ids', () => {
+  it('applies a client request once however many commands come between its copies (issue 10: a bounded id window forgot it)', () => {
+    const kv = new KvStateMachine(4);
+    expect(kv.apply(cmd(1, 'write', ['a', 37], 100))).toEqual({ type: 'ok', value: ['a', 37] });
+    for (let id = 2; id <= 20_000; id++) kv.apply(cmd(id, 'write', ['a', id], 101 + (id % 3)));
+    expect(kv.apply(cmd(1, 'write', ['a', 37], 100))).toEqual({ type: 'ok', value: ['a', 37] });
+    expect(kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 20_000] });
+  });
+
+  it('ignores a copy older than the last request applied for its client, without answering it', () => {
+    const kv = new KvStateMachine(4);
+    kv.apply(cmd(1, 'cas', ['a', [null, 1]], 7));
+    kv.apply(cmd(5, 'write', ['a', 5], 7));
+    expect(kv.apply(cmd(1, 'cas', ['a', [null, 1]], 7))).toBeUndefined();
+    expect(kv.apply(cmd(5, 'write', ['a', 5], 7))).toEqual({ type: 'ok', value: ['a', 5] });
+    expect(kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 5] });
+  });
+
+  it('expires the least recently used session beyond the bound and never executes its requests again', () => {
     const kv = new KvStateMachine(2);
-    kv.apply(cmd(1, 'write', ['a', 1]));
-    kv.apply(cmd(2, 'write', ['a', 2]));
-    kv.apply(cmd(3, 'write', ['a', 3]));
-    expect(kv.snapshot().recentIds).toEqual([2, 3]);
-    expect(kv.apply(cmd(1, 'write', ['a', 1]))).toEqual({ type: 'ok', value: ['a', 1] });
-    expect(kv.apply(cmd(3, 'write', ['a', 3]))).toEqual({ type: 'ok', value: ['a', 3] });
-    expect(kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 1] });
-    const restored = new KvStateMachine(2, kv.snapshot());
-    expect(restored.apply(cmd(1, 'write', ['a', 9]))).toBeUndefined();
-    expect(restored.read(['a', null])).toEqual({ type: 'ok', value: ['a', 1] });
+    kv.apply(cmd(1, 'write', ['a', 1], 1));
+    kv.apply(cmd(2, 'write', ['a', 2], 2));
+    kv.apply(cmd(3, 'write', ['b', 3], 1)); // client 1 used again: client 2 is now the oldest
+    kv.apply(cmd(4, 'write', ['b', 4], 3)); // expires client 2, whose last request was 2
+    expect(kv.snapshot().sessions).toEqual({ sessions: [[1, 3, { type: 'ok', value: ['b', 3] }], [3, 4, { type: 'ok', value: ['b', 4] }]], expiredUpTo: 2 });
+    expect(kv.apply(cmd(2, 'write', ['a', 2], 2))).toBeUndefined();
+    expect(kv.read(['a', null])).toEqual({ type: 'ok', value: ['a', 2] });
+    expect(kv.apply(cmd(5, 'write', ['a', 5], 2))).toEqual({ type: 'ok', value: ['a', 5] });
+  });
+
+  it('keeps sessions and replies in snapshots, so a replica restored from one still applies a request once', () => {
+    const kv = new KvStateMachine(8);
+    kv.apply(cmd(1, 'write', ['a', 1], 9));
+    kv.apply(cmd(2, 'write', ['a', 2], 8));
+    const restored = new KvStateMachine(8, structuredClone(kv.snapshot()));
+    expect(restored.apply(cmd(1, 'write', ['a', 1], 9))).toEqual({ type: 'ok', value: ['a', 1] });
+    expect(restored.read(['a', null])).toEqual({ type: 'ok', value: ['a', 2] });
   });
 });

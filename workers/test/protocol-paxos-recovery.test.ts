@@ -4,7 +4,7 @@ import { NOOP, type Command } from '../src/protocols/paxos/kv-state-machine.js';
 import type { PromiseMessage, ReportedSlot } from '../src/protocols/paxos/messages.js';
 import { planRecovery } from '../src/protocols/paxos/recovery.js';
 
-const write = (id: number, v: number): Command => ({ id, origin: 'n1', f: 'write', value: ['k', v] });
+const write = (id: number, v: number): Command => ({ id, client: id, origin: 'n1', f: 'write', value: ['k', v] });
 const promise = (slots: ReportedSlot[], extra: Partial<PromiseMessage> = {}): PromiseMessage => ({
   type: 'promise', ballot: ballotOf(9, 0), slots, forgottenLeaseMs: 0, ...extra,
 });
@@ -33,7 +33,7 @@ describe('paxos phase 1: what the new leader proposes', () => {
   });
 
   it('starts after the most advanced snapshot reported', () => {
-    const snapshot = { index: 3, state: { data: [['k', 3]] as [string, unknown][], recentIds: [] } };
+    const snapshot = { index: 3, state: { data: [['k', 3]] as [string, unknown][], sessions: { sessions: [], expiredUpTo: 0 } } };
     const plan = planRecovery([promise([accepted(4, 1, [write(4, 4)])], { snapshot }), promise([])], 2, false);
     expect(plan.snapshot).toBe(snapshot);
     expect(plan.propose).toEqual([[4, [write(4, 4)]]]);

@@ -21,7 +21,7 @@ export interface DeskNode {
  * entry node) answers it. A non-leader forwards to the leader it knows; while no leader is known
  * it parks the request a bounded while, and fails it only if it never left the node. A command
  * forwarded to a leader that then vanished is sent again to the next one: the state machine
- * applies a command id once, so a second copy is harmless, and a write is never failed once it
+ * applies a client's request once (its session table), so a second copy is harmless, and a write is never failed once it
  * has left, since some copy may still take effect.
  */
 export class ClientDesk {
@@ -34,7 +34,7 @@ export class ClientDesk {
 
   onClientRequest(request: ClientRequest): void {
     if (!this.requests.firstSeen(request.id)) return;
-    const command: Command = { id: request.id, origin: this.ctx.id, f: request.f, value: request.value };
+    const command: Command = { id: request.id, client: request.process, origin: this.ctx.id, f: request.f, value: request.value };
     this.requests.owe(command);
     this.route(command, 0);
   }

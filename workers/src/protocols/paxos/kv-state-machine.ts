@@ -1,9 +1,12 @@
 import type { ClientReply, NodeId } from '../../sim/node-context.js';
+import { SessionTable, type SessionsSnapshot } from './session-table.js';
 
 /** A client operation as it travels through the log. */
 export interface Command {
-  /** The client request id: unique per run, so it also names the command for deduplication. */
+  /** The client request id: unique per run and growing per client, so it numbers the client's requests. */
   id: number;
+  /** The client (its process in the history): with `id`, what makes a command applied at most once. */
+  client: number;
   /** The node the client sent it to; that node answers the client. */
   origin: NodeId;
   f: string;
@@ -19,37 +22,36 @@ export const NOOP: SlotValue = [];
 /** The replicated state, small enough to ship whole (snapshots, catch-up). */
 export interface KvSnapshot {
   data: [string, unknown][];
-  /** Ids of the most recently applied commands, oldest first. */
-  recentIds: number[];
+  /** Each client's last applied request and its reply: exactly-once survives snapshots and catch-up. */
+  sessions: SessionsSnapshot;
 }
 
 /**
  * The key-value store every replica runs, applying the chosen log in slot order. It is
- * deterministic and remembers the last `dedupeWindow` command ids: a command that reached the log
- * twice (a duplicated forward, a retry through a new leader) takes effect once.
+ * deterministic and keeps a session per client (the client's last applied request number and
+ * reply), so a command that reached the log twice, however far apart, takes effect once.
  */
 export class KvStateMachine {
   private readonly data = new Map<string, unknown>();
-  private readonly recent: number[] = [];
-  private recentHead = 0;
-  private readonly recentSet = new Set<number>();
-  /** The reply each recent command earned, so a second copy is answered like the first (not in snapshots). */
-  private readonly replies = new Map<number, ClientReply>();
+  private readonly sessions: SessionTable;
 
-  constructor(private readonly dedupeWindow: number, snapshot?: KvSnapshot) {
-    if (snapshot !== undefined) this.restore(snapshot);
+  constructor(sessionsMax: number, snapshot?: KvSnapshot) {
+    this.sessions = new SessionTable(sessionsMax, snapshot?.sessions);
+    if (snapshot !== undefined) for (const [k, v] of snapshot.data) this.data.set(k, v);
   }
 
   /**
    * Applies a chosen command. A command applied before changes nothing and gets the first
    * application's reply (still a valid answer: that application fell inside the request's
-   * lifetime), or `undefined` when this replica has not kept it (restored from a snapshot).
+   * lifetime); a command older than its client's last one, or from an expired session, changes
+   * nothing and gets `undefined` (no answer: its client has moved on, or times out).
    */
   apply(command: Command): ClientReply | undefined {
-    if (this.recentSet.has(command.id)) return this.replies.get(command.id);
-    this.remember(command.id);
+    const admission = this.sessions.admit(command.client, command.id);
+    if (admission.kind === 'repeat') return admission.reply;
+    if (admission.kind === 'stale') return undefined;
     const reply = this.execute(command.f, command.value);
-    if (this.dedupeWindow > 0) this.replies.set(command.id, reply);
+    this.sessions.record(command.client, command.id, reply);
     return reply;
   }
 
@@ -59,28 +61,7 @@ export class KvStateMachine {
   }
 
   snapshot(): KvSnapshot {
-    const n = this.recent.length;
-    const recentIds = n < this.dedupeWindow ? this.recent.slice() : [...this.recent.slice(this.recentHead), ...this.recent.slice(0, this.recentHead)];
-    return { data: [...this.data.entries()], recentIds };
-  }
-
-  private restore(snapshot: KvSnapshot): void {
-    for (const [k, v] of snapshot.data) this.data.set(k, v);
-    for (const id of snapshot.recentIds) this.remember(id);
-  }
-
-  private remember(id: number): void {
-    if (this.dedupeWindow <= 0) return;
-    if (this.recent.length < this.dedupeWindow) {
-      this.recent.push(id);
-    } else {
-      const evicted = this.recent[this.recentHead]!;
-      this.recentSet.delete(evicted);
-      this.replies.delete(evicted);
-      this.recent[this.recentHead] = id;
-      this.recentHead = (this.recentHead + 1) % this.dedupeWindow;
-    }
-    this.recentSet.add(id);
+    return { data: [...this.data.entries()], sessions: this.sessions.snapshot() };
   }
 
   private execute(f: string, value: unknown): ClientReply {

@@ -4,7 +4,7 @@ import { KvStateMachine, type Command, type SlotValue } from './kv-state-machine
 import type { Snapshot } from './messages.js';
 import type { SlotLog } from './slot-log.js';
 
-/** Called for each command as it is applied, with the reply it earned (not for duplicates). */
+/** Called for each command as it is applied, with the reply it earned (a repeat gets the first reply; a stale copy none). */
 export type AppliedListener = (command: Command, reply: ClientReply) => void;
 
 /**
@@ -18,8 +18,8 @@ export class Learner {
   private machine: KvStateMachine;
   onApplied: AppliedListener | undefined;
 
-  constructor(private readonly log: SlotLog, private readonly dedupeWindow: number, private readonly snapshotEverySlots: number) {
-    this.machine = new KvStateMachine(dedupeWindow, log.snapshot?.state);
+  constructor(private readonly log: SlotLog, private readonly sessionsMax: number, private readonly snapshotEverySlots: number) {
+    this.machine = new KvStateMachine(sessionsMax, log.snapshot?.state);
     this.appliedIndex = log.snapshotIndex;
     this.advance();
   }
@@ -67,7 +67,7 @@ export class Learner {
   /** Jumps to a snapshot from another node when it is ahead of what was applied here. */
   install(snapshot: Snapshot): void {
     if (snapshot.index <= this.appliedIndex) return;
-    this.machine = new KvStateMachine(this.dedupeWindow, snapshot.state);
+    this.machine = new KvStateMachine(this.sessionsMax, snapshot.state);
     this.appliedIndex = snapshot.index;
     this.log.compact(snapshot);
     this.advance();

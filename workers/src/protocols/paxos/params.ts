@@ -33,8 +33,11 @@ export interface PaxosParams {
   catchUpBatchMax: number;
   /** Client requests a node remembers, to answer them and to drop duplicate deliveries. */
   requestsRememberedMax: number;
-  /** Command ids the state machine remembers so a command proposed twice applies once. */
-  dedupeWindow: number;
+  /**
+   * Client sessions the state machine keeps (each client's last request number and reply), so a
+   * command that reaches the log twice applies once; beyond it the least recently used expires.
+   */
+  sessionsMax: number;
   /** Times a request may be forwarded between nodes looking for the leader. */
   forwardHopsMax: number;
 }
@@ -52,7 +55,7 @@ export const DEFAULT_PAXOS_PARAMS: Readonly<PaxosParams> = {
   snapshotEverySlots: 256,
   catchUpBatchMax: 256,
   requestsRememberedMax: 4096,
-  dedupeWindow: 8192,
+  sessionsMax: 4096,
   forwardHopsMax: 2,
 };
 
@@ -80,7 +83,7 @@ export function driftMarginFor(leaseMs: number, clock: ClockBounds): number {
 export function paxosParams(overrides: Readonly<Record<string, number>> = {}, clock?: ClockBounds): PaxosParams {
   const params = tunables('paxos', DEFAULT_PAXOS_PARAMS, overrides);
   if (clock !== undefined && overrides.driftMarginMs === undefined) params.driftMarginMs = driftMarginFor(params.leaseMs, clock);
-  for (const name of ['heartbeatMs', 'electionTimeoutMs', 'retryMs', 'windowSlotsMax', 'batchMax', 'queueMax', 'snapshotEverySlots', 'catchUpBatchMax'] as const) {
+  for (const name of ['heartbeatMs', 'electionTimeoutMs', 'retryMs', 'windowSlotsMax', 'batchMax', 'queueMax', 'snapshotEverySlots', 'catchUpBatchMax', 'sessionsMax'] as const) {
     if (params[name] < 1) throw new Error(`paxos: param ${name} must be ≥ 1, got ${params[name]}`);
   }
   return params;

@@ -54,7 +54,7 @@ export class PaxosNode implements NodeBehaviour, DeskNode {
     this.marginMs = bugs.leaseWithoutDriftMargin ? 0 : params.driftMarginMs;
     this.log = new SlotLog(ctx);
     this.acceptor = new Acceptor(this.log, new LeaseGrantor(params.leaseMs, ctx.now(), this.log.restarted));
-    this.learner = new Learner(this.log, params.dedupeWindow, params.snapshotEverySlots);
+    this.learner = new Learner(this.log, params.sessionsMax, params.snapshotEverySlots);
     this.learner.onApplied = (command, reply) => this.onApplied(command, reply);
     this.desk = new ClientDesk(ctx, params, this);
     this.highestSeen = this.log.promised;
