@@ -116,7 +116,9 @@ async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint:
 
 function startReading(sample: string, options: ReadHistoryOptions, nameHint: string | undefined): { parser: TextParser; sink: OpSink } {
   if (!/\S/.test(sample)) throw emptyInput(options.source);
-  const format = options.format ?? detectFormat(sample.slice(0, DETECT_SAMPLE_CHARS), nameHint);
+  // Detection looks at the text, wherever it starts after leading blanks.
+  const text = sample.search(/\S/);
+  const format = options.format ?? detectFormat(sample.slice(text, text + DETECT_SAMPLE_CHARS), nameHint);
   const sink = new OpSink({ source: options.source, format, keepOps: options.keepOps });
   const parser = createTextParser(format, sink, { source: options.source, lineLengthMax: options.lineLengthMax });
   parser.push(sample);
