@@ -22,6 +22,8 @@ export interface ServiceConfig {
   bodyLimitBytes: number;
   /** Largest history once decompressed. `VERDICT_HISTORY_LIMIT_MB`, default 1024. */
   historyBytesMax: number;
+  /** Largest decompressed/compressed size ratio of an upload (a gzip bomb's is ~1000). `VERDICT_INFLATE_RATIO_MAX`, default 200. */
+  inflateRatioMax: number;
   /** Requests per minute per token (or address); 0 turns the limit off. `VERDICT_RATE_LIMIT`, default 1200. */
   rateLimitPerMinute: number;
   /** A request that has not been answered by then gets 503. `VERDICT_REQUEST_TIMEOUT_MS`, default 30 000. */
@@ -61,6 +63,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServiceCon
     port: int(env, 'PORT', 8080, 0, 65_535),
     bodyLimitBytes: int(env, 'VERDICT_UPLOAD_LIMIT_MB', 256, 1, 1 << 20) * 1024 * 1024,
     historyBytesMax: int(env, 'VERDICT_HISTORY_LIMIT_MB', 1024, 1, 1 << 20) * 1024 * 1024,
+    inflateRatioMax: int(env, 'VERDICT_INFLATE_RATIO_MAX', 200, 2, 1_000_000),
     rateLimitPerMinute: int(env, 'VERDICT_RATE_LIMIT', 1200, 0, 1e9),
     requestTimeoutMs: int(env, 'VERDICT_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
     concurrency: int(env, 'VERDICT_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 1_024),

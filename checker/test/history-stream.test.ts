@@ -130,4 +130,14 @@ describe('streamed history reads', () => {
     const long = Readable.from([Buffer.from(`{"process": 0, "type": "invoke", "f": "write", "value": "${'x'.repeat(5000)}"}\n`)]);
     await expect(readHistoryStream(long, { format: 'jsonl', lineLengthMax: 1000 })).rejects.toMatchObject({ code: 'VRD_ERR_HISTORY_TOO_LARGE' });
   });
+
+  it('reads past megabytes of leading blanks in linear time (a gzip bomb of spaces)', async () => {
+    // 16 KB chunks as a stream delivers them: the blank prefix must not be rescanned per chunk.
+    const blank = Buffer.alloc(16 * 1024, ' ');
+    const chunks = [...Array.from({ length: 1_280 }, () => blank), Buffer.from('\n{"process": 0, "type": "invoke", "f": "read", "value": null}\n')];
+    const started = performance.now();
+    const history = await readHistoryStream(Readable.from(chunks), { lineLengthMax: 64 * 1024 * 1024 });
+    expect(history.operations).toHaveLength(1);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
 });

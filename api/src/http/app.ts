@@ -5,7 +5,7 @@ import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerExactJson } from './plugins/exact-json.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
-import { registerUploads } from './plugins/uploads.js';
+import { registerUploads, uploadLimits } from './plugins/uploads.js';
 import { registerCancelJob } from './routes/cancel-job.js';
 import { registerCreateJob } from './routes/create-job.js';
 import { registerGetHistory } from './routes/get-history.js';
@@ -41,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerDocs(app, deps.version);
   await registerRateLimit(app, { rateLimitPerMinute: deps.config.rateLimitPerMinute, ...(deps.redis !== undefined ? { redis: deps.redis } : {}) });
   registerAuth(app, deps.tokens);
-  await registerUploads(app, { bodyLimitBytes: deps.config.bodyLimitBytes, historyBytesMax: deps.config.historyBytesMax });
+  await registerUploads(app, uploadLimits(deps.config));
   registerExactJson(app);
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');

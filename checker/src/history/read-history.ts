@@ -89,6 +89,7 @@ export async function readHistoryStream(stream: Readable, options: ReadHistoryOp
 async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint: string | undefined): Promise<History> {
   const decoder = new Utf8Decoder();
   let sample = '';
+  let sampleHasText = false;
   let reading: { parser: TextParser; sink: OpSink } | undefined;
   for await (const chunk of stream) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
@@ -99,7 +100,9 @@ async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint:
     // Hold the start of the input until it is more than blank and, unless the format is named,
     // there is enough of it to tell the format.
     sample += text;
-    if ((options.format !== undefined || sample.length >= DETECT_SAMPLE_CHARS) && /\S/.test(sample)) {
+    // Only the new text is searched: the sample may be megabytes of blanks (a gzip bomb of spaces).
+    if (!sampleHasText) sampleHasText = /\S/.test(text);
+    if ((options.format !== undefined || sample.length >= DETECT_SAMPLE_CHARS) && sampleHasText) {
       reading = startReading(sample, options, nameHint);
       sample = '';
     }
@@ -113,7 +116,9 @@ async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint:
 
 function startReading(sample: string, options: ReadHistoryOptions, nameHint: string | undefined): { parser: TextParser; sink: OpSink } {
   if (!/\S/.test(sample)) throw emptyInput(options.source);
-  const format = options.format ?? detectFormat(sample.slice(0, DETECT_SAMPLE_CHARS), nameHint);
+  // Detection looks at the text, wherever it starts after leading blanks.
+  const text = sample.search(/\S/);
+  const format = options.format ?? detectFormat(sample.slice(text, text + DETECT_SAMPLE_CHARS), nameHint);
   const sink = new OpSink({ source: options.source, format, keepOps: options.keepOps });
   const parser = createTextParser(format, sink, { source: options.source, lineLengthMax: options.lineLengthMax });
   parser.push(sample);

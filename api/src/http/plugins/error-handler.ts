@@ -12,6 +12,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.code, status: body.status }, body.message);
     if (error instanceof ApiError) void reply.headers(error.headers);
+    // A body refused before its end is not read further: close the connection rather than leave it half-read.
+    if (!request.raw.complete) void reply.header('connection', 'close');
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer realm="verdict"');
     void reply.status(body.status).type('application/json; charset=utf-8').send(body);
   });

@@ -1,17 +1,26 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
 import { HISTORY_FORMATS, nestsDeeperThan, parseHistory, parseJsonExact, readHistoryStream, VALUE_DEPTH_MAX, VerdictError, type HistoryFormat } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import { parseInlineOps, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
 import { validateDatabaseTest } from '../../jobs/database-test-job.js';
 import type { NewJob } from '../../jobs/submit-job.js';
 import { holdsBigInt } from '../plugins/exact-json.js';
-import { autoGunzip } from '../plugins/uploads.js';
+import { readForm } from '../plugins/multipart-form.js';
+import { autoGunzip, type UploadLimits } from '../plugins/uploads.js';
 import { type CheckBody, type RunBody, type TestBody, type UploadQuery } from '../schemas/job.js';
 
 /** A history's name (`source`) is kept to this many characters, as the query string's schema says. */
 const SOURCE_CHARS_MAX = 256;
+
+/** How an uploaded history is read: the limits, and the signal that stops the reading. */
+export interface UploadReading {
+  limits: UploadLimits;
+  signal: AbortSignal;
+}
+
+/** Form fields that name check options. */
+const FORM_FIELDS = ['format', 'model', 'init', 'source', 'levels', 'timeLimitMs', 'maxAttempts'] as const;
 
 /** Check options as strings (query string, multipart fields), before they are read. */
 type RawOptions = Partial<Record<'format' | 'model' | 'init' | 'source' | 'levels' | 'timeLimitMs' | 'maxAttempts', string | number | boolean>>;
@@ -38,33 +47,31 @@ export async function jobFromJson(body: unknown, query: UploadQuery, targets: Re
 }
 
 /** A raw body holding the history file (any of the parser's formats, gzip or not). */
-export async function jobFromRawBody(stream: Readable, query: UploadQuery, historyBytesMax: number): Promise<NewJob> {
+export async function jobFromRawBody(stream: Readable, query: UploadQuery, reading: UploadReading): Promise<NewJob> {
   const options = readOptions(query, 'querystring');
-  const history = await readHistoryStream(autoGunzip(stream, historyBytesMax), compact({ format: options.spec.format, source: options.spec.source ?? 'upload' }));
+  const history = await readHistoryStream(autoGunzip(stream, reading.limits, reading.signal), compact({ format: options.spec.format, source: options.spec.source ?? 'upload' }));
   return { kind: 'check', history, spec: { ...options.spec, source: options.spec.source ?? 'upload', format: options.spec.format ?? history.format }, ...maxAttempts(options) };
 }
 
 /**
- * A multipart form: the file in a part named `history`; options as fields (before the file, so
- * `format` can steer the parser) or in the query string.
+ * A multipart form: the file in a part named `history`, read as it arrives; options as fields
+ * (before the file, so `format` can steer the parser) or in the query string.
  */
-export async function jobFromMultipart(request: FastifyRequest, query: UploadQuery, historyBytesMax: number): Promise<NewJob> {
+export async function jobFromMultipart(stream: Readable, contentType: string, query: UploadQuery, reading: UploadReading): Promise<NewJob> {
   const fields: RawOptions = { ...(query as RawOptions) };
-  let job: NewJob | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      if (!['format', 'model', 'init', 'source', 'levels', 'timeLimitMs', 'maxAttempts'].includes(part.fieldname)) {
-        throw new ApiError('VRD_ERR_API_INVALID', 'unknown form field', { field: `form.${part.fieldname}` });
-      }
-      fields[part.fieldname as keyof RawOptions] = String(part.value);
-      continue;
-    }
-    if (part.fieldname !== 'history') throw new ApiError('VRD_ERR_API_INVALID', 'the history file must be sent in a part named "history"', { field: `form.${part.fieldname}` });
-    const options = readOptions(fields, 'form');
-    const source = options.spec.source ?? (part.filename !== undefined && part.filename !== '' ? part.filename.slice(0, SOURCE_CHARS_MAX) : 'upload');
-    const history = await readHistoryStream(autoGunzip(part.file, historyBytesMax), compact({ format: options.spec.format, source }));
-    job = { kind: 'check', history, spec: { ...options.spec, source, format: options.spec.format ?? history.format }, ...maxAttempts(options) };
-  }
+  const job = await readForm<NewJob>(stream, contentType, { fieldsMax: FORM_FIELDS.length * 2, fieldBytesMax: 1 << 20, fileBytesMax: reading.limits.bodyLimitBytes }, {
+    field(name, value) {
+      if (!(FORM_FIELDS as readonly string[]).includes(name)) throw new ApiError('VRD_ERR_API_INVALID', 'unknown form field', { field: `form.${name}` });
+      fields[name as keyof RawOptions] = value;
+    },
+    async file(name, filename, file) {
+      if (name !== 'history') throw new ApiError('VRD_ERR_API_INVALID', 'the history file must be sent in a part named "history"', { field: `form.${name}` });
+      const options = readOptions(fields, 'form');
+      const source = options.spec.source ?? (filename !== undefined ? filename.slice(0, SOURCE_CHARS_MAX) : 'upload');
+      const history = await readHistoryStream(autoGunzip(file, reading.limits, reading.signal), compact({ format: options.spec.format, source }));
+      return { kind: 'check', history, spec: { ...options.spec, source, format: options.spec.format ?? history.format }, ...maxAttempts(options) };
+    },
+  });
   if (job === undefined) throw new ApiError('VRD_ERR_API_INVALID', 'no file: send the history in a part named "history"', { field: 'form.history' });
   // Fields after the file still count for the check (not for parsing).
   const late = readOptions(fields, 'form');

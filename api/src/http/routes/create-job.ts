@@ -6,6 +6,7 @@ import { jobView } from '../job-view.js';
 import { principalOf } from '../plugins/auth.js';
 import { AUTH_ERRORS, errorResponses } from '../schemas/common.js';
 import { CreateJobJsonSchema, JobSchema, UploadQuerySchema, type UploadQuery } from '../schemas/job.js';
+import { uploadLimits, uploadSignal } from '../plugins/uploads.js';
 import { jobFromJson, jobFromMultipart, jobFromRawBody } from './create-job-input.js';
 
 const DESCRIPTION = `Submits a job and answers 202 with it; follow it at \`/jobs/{id}/events\`.
@@ -36,11 +37,13 @@ export function registerCreateJob(app: FastifyInstance, deps: AppDeps): void {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const query = request.query as UploadQuery;
-    const job = request.isMultipart()
-      ? await jobFromMultipart(request, query, deps.config.historyBytesMax)
-      : request.body instanceof Readable
-        ? await jobFromRawBody(request.body, query, deps.config.historyBytesMax)
-        : await jobFromJson(request.body, query, deps.config.targets);
+    const reading = { limits: uploadLimits(deps.config), signal: uploadSignal(request, reply) };
+    const contentType = String(request.headers['content-type'] ?? '');
+    const job = !(request.body instanceof Readable)
+      ? await jobFromJson(request.body, query, deps.config.targets)
+      : /^multipart\/form-data\b/i.test(contentType)
+        ? await jobFromMultipart(request.body, contentType, query, reading)
+        : await jobFromRawBody(request.body, query, reading);
     const row = await submitJob(deps.prisma, deps.dispatch, principal, job, deps.config.maxAttempts);
     return reply.status(202).header('location', `/jobs/${row.id}`).send(jobView(row));
   });
