@@ -67,19 +67,6 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     expect(svg.body).toMatch(/^<svg|<\?xml/);
   });
 
-  it('draws the SVG report as the job page opens: focused on the failing key and the witness', async () => {
-    const res = await post('/jobs?source=c50-bad.txt', corpus('porcupine/kv/c50-bad.txt'), { 'content-type': 'text/plain' });
-    expect(res.statusCode).toBe(202);
-    const job = await waitForJob(t.app, auth, res.json().id);
-    expect(job).toMatchObject({ status: 'done', outcome: 'violated' });
-    const report = (await get(`/jobs/${res.json().id}/report`)).json();
-    const key = report.linearizability.counterexample.partition as string;
-    const svg = (await get(`/jobs/${res.json().id}/report?format=svg`)).body;
-    const labels = [...svg.matchAll(/<g class="op[^"]*"[^>]*data-label="([^"]*)"/g)].map((m) => m[1]!);
-    expect(labels.length).toBeGreaterThan(0);
-    for (const l of labels) expect(l.startsWith(`get [&quot;${key}&quot;`) || l.startsWith(`put [&quot;${key}&quot;`) || l.startsWith(`append [&quot;${key}&quot;`), l).toBe(true);
-  });
-
   it('streams a stored history back as JSONL, op for op', async () => {
     const res = await get(`/jobs/${ids.jsonArray}/history`);
     expect(res.statusCode).toBe(200);
@@ -210,5 +197,19 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     const res = await post('/jobs', form.body, { 'content-type': form.contentType });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().spec.source).toBe(long.slice(0, 256));
+  });
+
+  // Last: it adds a job, which the listing tests above would count.
+  it('draws the SVG report as the job page opens: focused on the failing key and the witness', async () => {
+    const res = await post('/jobs?source=c50-bad.txt', corpus('porcupine/kv/c50-bad.txt'), { 'content-type': 'text/plain' });
+    expect(res.statusCode).toBe(202);
+    const job = await waitForJob(t.app, auth, res.json().id);
+    expect(job).toMatchObject({ status: 'done', outcome: 'violated' });
+    const report = (await get(`/jobs/${res.json().id}/report`)).json();
+    const key = report.linearizability.counterexample.partition as string;
+    const svg = (await get(`/jobs/${res.json().id}/report?format=svg`)).body;
+    const labels = [...svg.matchAll(/<g class="op[^"]*"[^>]*data-label="([^"]*)"/g)].map((m) => m[1]!);
+    expect(labels.length).toBeGreaterThan(0);
+    for (const l of labels) expect(l.startsWith(`get [&quot;${key}&quot;`) || l.startsWith(`put [&quot;${key}&quot;`) || l.startsWith(`append [&quot;${key}&quot;`), l).toBe(true);
   });
 });
