@@ -26,8 +26,8 @@ function helpText(): string {
   return `Usage: verdict <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'verdict <command> --help' for a command's options.\nExit codes: 0 meets the requirement, 1 violated, 2 unknown, 64 bad usage or input.\n`;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) {
+/** Runs `verdict` as this process: its arguments, its streams, its exit code. */
+export function runCli(): void {
   const io: CliIo = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
@@ -43,3 +43,7 @@ if (isEntry) {
     },
   );
 }
+
+// Run from source (`npm run verdict`, tsx); the built CLI is started by api/bin/verdict.js.
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) runCli();
