@@ -28,6 +28,11 @@ function helpText(): string {
 
 /** Runs `verdict` as this process: its arguments, its streams, its exit code. */
 export function runCli(): void {
+  // `verdict check … | head`: a reader that has gone away ends the command, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
   const io: CliIo = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
