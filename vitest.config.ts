@@ -11,6 +11,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['checker/test/**/*.test.ts', 'workers/test/**/*.test.ts', 'api/test/**/*.test.ts'],
+    // The CLI tests run the compiled `verdict`, as users do: built once per run from these sources.
+    globalSetup: ['api/test/support/build-cli.global.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

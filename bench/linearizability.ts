@@ -1,23 +1,120 @@
 /**
- * Linearizability speed: the Porcupine corpus file by file (Porcupine, in Go, checks these 56
- * files in about 0.5 s of CPU, its slowest kv/c50-ok.txt in about 0.22 s), and a generated
- * 1,000,000-operation kv history (1,000 keys, 20 clients, some indeterminate ops) streamed from
- * JSONL: target under 30 s and 2 GiB.
+ * Linearizability speed.
+ *
+ * 1. Whole process, side by side with Porcupine, as a user runs each: `verdict check FILE...`
+ *    (the compiled CLI, built first from these sources) against a Porcupine harness, each a fresh
+ *    process, alternating, the median of a few runs. Cases: the 56 Porcupine files (50 etcd logs,
+ *    6 kv logs) in one process; generated single-register etcd logs of 20,000 and 50,000 ops;
+ *    legal kv logs of 5,000, 20,000 and 50,000 ops; an illegal 50,000-op kv log (one stale read).
+ *    The generated files are in Porcupine's own formats (support/porcupine-logs.ts), so both read
+ *    the same bytes. Target: Verdict's wall time at most Porcupine's on each (ratio ≤ 1).
+ *    Porcupine is Go and is not part of this repository: set VERDICT_PORCUPINE_BIN to a binary
+ *    built against it that takes log files as arguments and prints one line `FILE ok|illegal`
+ *    per file, checking *.log files with the etcd model of Porcupine's tests and other files with
+ *    its partitioned kv model. Without it, Verdict's figures print alone.
+ * 2. In-process, the Porcupine corpus file by file, cold and warm (the search alone).
+ * 3. A generated 1,000,000-operation kv history (1,000 keys, 20 clients, some indeterminate ops)
+ *    streamed from JSONL: target under 30 s and 2 GiB.
  */
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { check, checkSync, createModel, readHistoryFile, type History, type Model } from '@verdict/checker';
+import { writeEtcdLog, writeKvLog } from './support/porcupine-logs.js';
 import { peakRssMiB, resetPeakRss } from './support/rss.js';
+import { timedProcess, type TimedRun } from './support/timed-process.js';
 
+const REPO = fileURLToPath(new URL('../', import.meta.url));
 const CORPUS = new URL('../histories/porcupine/', import.meta.url).pathname;
 const PORCUPINE_TOTAL_CPU_MS = 500;
 const PORCUPINE_C50_OK_MS = 220;
+const RUNS = Number(process.env.VERDICT_BENCH_RUNS ?? 3);
 
 export async function bench(): Promise<void> {
+  await sideBySide();
   await corpus();
   await millionOps();
+}
+
+interface Case { label: string; files: string[] }
+
+export async function sideBySide(): Promise<void> {
+  const porcupine = process.env.VERDICT_PORCUPINE_BIN;
+  execFileSync(process.execPath, ['api/scripts/build-cli.js'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = await mkdtemp(join(tmpdir(), 'verdict-bench-lin-'));
+  try {
+    const corpusFiles = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').trim().split('\n').slice(1)
+      .map((l) => l.split('\t')).filter(([, model]) => model !== 'kv-nopartition').map(([file]) => join(CORPUS, file!));
+    const at = (name: string): string => join(dir, name);
+    await writeEtcdLog(at('register-20k.log'), { operations: 20_000, clients: 5, seed: 1, infoRate: 0.002 });
+    await writeEtcdLog(at('register-50k.log'), { operations: 50_000, clients: 5, seed: 2, infoRate: 0.002 });
+    for (const n of [5, 20, 50]) await writeKvLog(at(`kv-${n}k.txt`), { operations: n * 1000, clients: 20, keys: 50, seed: 3, infoRate: 0.002 });
+    await writeKvLog(at('kv-50k-bad.txt'), { operations: 50_000, clients: 20, keys: 50, seed: 4, infoRate: 0.002, staleReadAt: 0.5 });
+    const cases: Case[] = [
+      { label: `Porcupine's 56 files, one process`, files: corpusFiles },
+      { label: 'register (etcd log), 20,000 ops', files: [at('register-20k.log')] },
+      { label: 'register (etcd log), 50,000 ops', files: [at('register-50k.log')] },
+      { label: 'kv, 5,000 ops, 50 keys', files: [at('kv-5k.txt')] },
+      { label: 'kv, 20,000 ops, 50 keys', files: [at('kv-20k.txt')] },
+      { label: 'kv, 50,000 ops, 50 keys', files: [at('kv-50k.txt')] },
+      { label: 'kv, 50,000 ops, illegal', files: [at('kv-50k-bad.txt')] },
+    ];
+    console.log(`Whole process, side by side with Porcupine (fresh processes, median of ${RUNS}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${process.env.HOSTNAME ?? 'this machine'}):`);
+    if (porcupine === undefined) console.log('  Porcupine: skipped: set VERDICT_PORCUPINE_BIN to a Porcupine harness binary (see bench/linearizability.ts) for the ratio');
+    console.log(`${'case'.padEnd(36)} ${'Verdict wall'.padStart(12)} ${'CPU'.padStart(8)} ${'RSS'.padStart(8)}${porcupine !== undefined ? ` ${'Porcupine'.padStart(10)} ${'CPU'.padStart(8)} ${'RSS'.padStart(8)} ${'ratio'.padStart(6)}  target ≤ 1` : ''}`);
+    const ratios: number[] = [];
+    for (const c of cases) {
+      const mine: TimedRun[] = [];
+      const theirs: TimedRun[] = [];
+      for (let r = 0; r < RUNS; r++) {
+        mine.push(await timedProcess(process.execPath, ['api/bin/verdict.js', 'check', ...c.files], REPO));
+        if (porcupine !== undefined) theirs.push(await timedProcess(porcupine, c.files, REPO));
+      }
+      const m = median(mine);
+      let line = `${c.label.padEnd(36)} ${ms(m.wallMs).padStart(12)} ${ms(m.cpuMs).padStart(8)} ${mib(m.peakRssMiB).padStart(8)}`;
+      if (porcupine !== undefined) {
+        const p = median(theirs);
+        const ratio = m.wallMs / p.wallMs;
+        ratios.push(ratio);
+        const disagree = disagreements(c.files, m, p);
+        line += ` ${ms(p.wallMs).padStart(10)} ${ms(p.cpuMs).padStart(8)} ${mib(p.peakRssMiB).padStart(8)} ${`${ratio.toFixed(2)}x`.padStart(6)}  ${ratio <= 1 ? 'met' : 'MISSED'}${disagree.length > 0 ? `  !! verdicts differ: ${disagree.join(', ')}` : ''}`;
+      } else {
+        line += `  ${verdicts(m.stdout).filter((v) => v === 'illegal').length}/${c.files.length} illegal`;
+      }
+      console.log(line);
+    }
+    if (ratios.length > 0) console.log(`whole-process ratio to Porcupine: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')} (worst ${Math.max(...ratios).toFixed(2)}x; target ≤ 1)`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The run with the median wall time. */
+function median(runs: readonly TimedRun[]): TimedRun {
+  return [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((runs.length - 1) / 2)]!;
+}
+
+/** Verdict's verdict per file, in order, from its text report. */
+function verdicts(stdout: string): string[] {
+  return [...stdout.matchAll(/^VERDICT: (\w+)/gm)].map((m) => (m[1] === 'OK' ? 'ok' : m[1] === 'VIOLATED' ? 'illegal' : m[1]!.toLowerCase()));
+}
+
+/** Files on which the two disagree (Porcupine prints `FILE ok|illegal` a line). */
+function disagreements(files: readonly string[], mine: TimedRun, theirs: TimedRun): string[] {
+  const v = verdicts(mine.stdout);
+  const p = theirs.stdout.trim().split('\n').map((l) => l.split(' ').pop());
+  return files.flatMap((f, i) => (v[i] === p[i] ? [] : [`${f.split('/').slice(-2).join('/')} (Verdict ${v[i]}, Porcupine ${p[i]})`]));
+}
+
+function ms(v: number | undefined): string {
+  return v === undefined ? '?' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
+}
+
+function mib(v: number | undefined): string {
+  return v === undefined ? '?' : `${v} MiB`;
 }
 
 async function corpus(): Promise<void> {
@@ -43,7 +140,7 @@ async function corpus(): Promise<void> {
     const again = pass();
     warm = warm.map((w, j) => (again[j]!.ms < w.ms ? again[j]! : w));
   }
-  console.log('Porcupine corpus (50 etcd logs, 6 kv logs), verdicts without counterexamples:');
+  console.log('\nIn-process: Porcupine corpus (50 etcd logs, 6 kv logs), verdicts without counterexamples:');
   console.log(`${'file'.padEnd(22)} ${'verdict'.padEnd(8)} ${'cold ms'.padStart(9)} ${'warm ms'.padStart(9)} ${'steps'.padStart(9)}`);
   let mismatches = 0;
   cold.forEach((c, i) => {

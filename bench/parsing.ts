@@ -10,12 +10,12 @@
  *   same history: edn-data, the general EDN library Verdict read EDN with before (line by line,
  *   as it did), and a bare `JSON.parse` a line, the floor for JSONL (support/parse-file.ts).
  *   Target: 50 MB/s or more for EDN and JSONL.
- * - The 1,000,000-transaction check: `verdict check FILE` under `/usr/bin/time`, wall time and
+ * - The 1,000,000-transaction check: `verdict check FILE` (the compiled CLI) under `/usr/bin/time`, wall time and
  *   peak RSS of the whole process. Target: under 30 s and 2 GiB.
  *
  * Nothing is asserted (the machines are shared and noisy): compare the ratios printed in one run.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,6 +33,8 @@ const TIME = '/usr/bin/time';
 interface ParseRun { wallMs: number; cpuMs: number; ops: number; peakRssMiB: number }
 
 export async function bench(): Promise<void> {
+  // The whole checks run the compiled CLI, as users do: built from these sources first.
+  execFileSync(process.execPath, ['api/scripts/build-cli.js'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = await mkdtemp(join(tmpdir(), 'verdict-bench-parsing-'));
   try {
     console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${process.env.HOSTNAME ?? 'this machine'}: wall times stretch on a shared machine; CPU times less so`);
@@ -75,7 +77,7 @@ async function parseFigures(label: string, file: { path: string; bytes: number }
 
 /** `verdict check FILE` in a fresh process: wall time and peak RSS (from /usr/bin/time when present). */
 async function wholeCheck(label: string, file: string, target?: { ms: number; rssMiB: number }): Promise<void> {
-  const cli = [process.execPath, '--conditions=source', '--import', 'tsx', 'api/src/cli.ts', 'check', file];
+  const cli = [process.execPath, 'api/bin/verdict.js', 'check', file];
   const stats = join(tmpdir(), `verdict-bench-time-${process.pid}.txt`);
   const timed = existsSync(TIME);
   const started = performance.now();

@@ -26,8 +26,13 @@ function helpText(): string {
   return `Usage: verdict <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'verdict <command> --help' for a command's options.\nExit codes: 0 meets the requirement, 1 violated, 2 unknown, 64 bad usage or input.\n`;
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry) {
+/** Runs `verdict` as this process: its arguments, its streams, its exit code. */
+export function runCli(): void {
+  // `verdict check … | head`: a reader that has gone away ends the command, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
   const io: CliIo = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
@@ -43,3 +48,7 @@ if (isEntry) {
     },
   );
 }
+
+// Run from source (`npm run verdict`, tsx); the built CLI is started by api/bin/verdict.js.
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) runCli();

@@ -82,14 +82,32 @@ describe('linearizability search', () => {
   });
 
   it('keeps its memo within the memory limit, even inside one slice of steps', () => {
-    // 10,000 ops: each memo entry holds a 10,000-bit set, so the first slice alone would need
-    // several MiB; the memo stops growing at the limit instead.
-    const ops: Raw[] = [];
+    // A read of the last write spans 10,000 writes: it can only go last, so the memo's entries
+    // keep the window from it to the latest write (up to 10,000 bits each) and the first slice
+    // alone would need several MiB; the memo stops growing at the limit instead.
+    const ops: Raw[] = [inv(1, 'read', null)];
     for (let v = 1; v <= 10_000; v++) ops.push(inv(0, 'write', v), ok(0, 'write', v));
+    ops.push(ok(1, 'read', 10_000));
+    expect(checkSync(createModel('register', 0), historyFromOps(ops)).outcome).toBe('ok');
     const memoryLimitBytes = 2 * 1024 ** 2;
     const r = checkSync(createModel('register', 0), historyFromOps(ops), { memoryLimitBytes });
     expect(r.outcome).toBe('unknown');
     expect(r.cause?.kind).toBe('memory-limit');
     expect(r.stats.peakCacheBytes).toBeLessThanOrEqual(memoryLimitBytes);
+  });
+
+  it('keeps a memo entry to the window of running operations, not the whole history', () => {
+    // 40,000 writes by two overlapping processes and a few timed-out writes early on that never
+    // take effect: each linearized set is "everything before here, a few ops after, and which of
+    // the timed-out ones", stored in a few words rather than 40,000 bits (which came to 5 KB an
+    // entry and hundreds of MB for this history).
+    const ops: Raw[] = [];
+    for (let p = 10; p < 15; p++) ops.push(inv(p, 'write', -p), info(p, 'write', -p));
+    for (let v = 1; v <= 40_000; v += 2) ops.push(inv(0, 'write', v), inv(1, 'write', v + 1), ok(0, 'write', v), ok(1, 'write', v + 1));
+    ops.push(inv(2, 'read', null), ok(2, 'read', 40_000));
+    const r = checkSync(createModel('register', 0), historyFromOps(ops));
+    expect(r.outcome).toBe('ok');
+    expect(r.stats.cacheEntries).toBeGreaterThanOrEqual(40_000);
+    expect(r.stats.peakCacheBytes).toBeLessThan(8 * 1024 ** 2);
   });
 });

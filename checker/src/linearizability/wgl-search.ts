@@ -1,6 +1,6 @@
 import type { Operation } from '../history/op.js';
 import { isInconsistent, type CompleteModel } from '../models/model.js';
-import { VisitedCache } from './visited-cache.js';
+import { VisitedCache, type LinearizedWindow } from './visited-cache.js';
 import { zobristKeys } from './zobrist.js';
 
 export type SearchStatus = 'ok' | 'illegal' | 'running';
@@ -60,6 +60,14 @@ export class WglSearch<S> {
   private readonly prev: Int32Array;
   private readonly head: number;
   private readonly bits: Uint32Array;
+  /** Each info op's position in `infoBits`, -1 for the others. */
+  private readonly infoPos: Int32Array;
+  private readonly infoBits: Uint32Array;
+  /** The first completed op not linearized (`size` when none): the memo stores the set from here. */
+  private low = 0;
+  /** The highest op index linearized at each depth of the stack. */
+  private readonly highAt: Int32Array;
+  private readonly window: LinearizedWindow;
   private readonly k1: Int32Array;
   private readonly k2: Int32Array;
   private h1 = 0;
@@ -128,8 +136,15 @@ export class WglSearch<S> {
 
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Uint32Array(words);
+    this.infoPos = new Int32Array(n).fill(-1);
+    let infos = 0;
+    for (let i = 0; i < n; i++) if (this.required[i] === 0) this.infoPos[i] = infos++;
+    this.infoBits = new Uint32Array(Math.ceil(infos / 32));
+    while (this.low < n && this.required[this.low] === 0) this.low++;
+    this.highAt = new Int32Array(n);
+    this.window = { bits: this.bits, lowWord: 0, highWord: 0, infoBits: this.infoBits };
     ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
-    this.cache = new VisitedCache<S>(words, model.equal);
+    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal);
     this.cache.bytesMax = options.cacheBytesMax ?? Infinity;
     this.stack = new Int32Array(n);
     this.stackStates = new Array<S>(n);
@@ -172,8 +187,9 @@ export class WglSearch<S> {
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     this.cache.full = false;
-    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head } = this;
+    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size } = this;
     let e = this.cursor;
+    let low = this.low;
     let state = this.state;
     let depth = this.depth;
     let steps = 0;
@@ -192,11 +208,24 @@ export class WglSearch<S> {
           const w = i >>> 5;
           const mask = 1 << (i & 31);
           bits[w]! |= mask;
+          const info = infoPos[i]!;
+          if (info >= 0) infoBits[info >>> 5]! |= 1 << (info & 31);
+          // The set with op i in it, in the memo's compact form (visited-cache.ts).
+          let nextLow = low;
+          if (i === low) {
+            do nextLow++;
+            while (nextLow < size && (required[nextLow] === 0 || (bits[nextLow >>> 5]! & (1 << (nextLow & 31))) !== 0));
+          }
+          const high = depth > 0 && highAt[depth - 1]! > i ? highAt[depth - 1]! : i;
+          window.lowWord = nextLow >>> 5;
+          window.highWord = Math.max(window.lowWord, high >>> 5);
           const n1 = this.h1 ^ k1[i]!;
           const n2 = this.h2 ^ k2[i]!;
-          if (this.cache.add(bits, n1, n2, after as S, model.hash(after as S))) {
+          if (this.cache.add(window, n1, n2, after as S, model.hash(after as S))) {
             this.h1 = n1;
             this.h2 = n2;
+            low = nextLow;
+            highAt[depth] = high;
             stack[depth] = e;
             stackStates[depth] = state;
             depth++;
@@ -217,6 +246,7 @@ export class WglSearch<S> {
             continue;
           }
           bits[w]! &= ~mask;
+          if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
           // Out of memory: stop before this call, as if the budget had run out.
           if (this.cache.full) break;
         }
@@ -236,6 +266,9 @@ export class WglSearch<S> {
       state = stackStates[depth]!;
       stackStates[depth] = undefined as S;
       bits[i >>> 5]! &= ~(1 << (i & 31));
+      const info = infoPos[i]!;
+      if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
+      else if (i < low) low = i;
       this.h1 ^= k1[i]!;
       this.h2 ^= k2[i]!;
       // Put the return back first, then the call: the reverse of lifting.
@@ -251,6 +284,7 @@ export class WglSearch<S> {
     }
     this.stepCount += steps;
     this.cursor = e;
+    this.low = low;
     this.state = state;
     this.depth = depth;
     this.status = status;

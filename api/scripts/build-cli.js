@@ -1,0 +1,84 @@
+/**
+ * Builds the `verdict` command line as JavaScript: api/src/cli.ts and the checker's partition
+ * worker, bundled with esbuild into api/build/ (run by the root `prepare`, so `npm ci` leaves a
+ * working `npx verdict`). The workspace packages (@verdict/*) are bundled from their TypeScript
+ * sources; every other package stays an import resolved from node_modules at run time. Each
+ * subcommand is its own chunk, loaded only when run: `verdict check` never loads the service's
+ * dependencies.
+ *
+ * Usage: node api/scripts/build-cli.js
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const API = fileURLToPath(new URL('..', import.meta.url));
+const REPO = join(API, '..');
+/** Where the bundle goes; api/bin/verdict.js imports it. */
+export const CLI_BUILD_DIR = join(API, 'build');
+
+/** Bare imports outside the workspace stay imports: they are installed, and some (prisma) read files beside themselves. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@verdict/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+/**
+ * The api's modules find files of the source tree from their own location (package.json,
+ * prisma/migrations, the generated Prisma client's folder): in the bundle, `import.meta.url`
+ * keeps meaning the source file, reached relative to the bundle so the repository can move.
+ * The checker's modules are left alone: they look for partition-worker.js beside themselves,
+ * which is where the bundle puts it.
+ */
+const sourceLocatedApi = {
+  name: 'source-located-api',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]api[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const fromBundle = relative(CLI_BUILD_DIR, args.path).split('\\').join('/');
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'ts', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/** Bundles the CLI into api/build/; resolves with esbuild's warnings (errors reject). */
+export async function buildCli() {
+  const result = await build({
+    absWorkingDir: REPO,
+    entryPoints: {
+      verdict: join(API, 'src/cli.ts'),
+      'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
+    },
+    outdir: CLI_BUILD_DIR,
+    // Flat: a chunk's `./partition-worker.js` is the worker entry beside it.
+    chunkNames: '[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['source'],
+    sourcemap: true,
+    logLevel: 'silent',
+    plugins: [externalPackages, sourceLocatedApi],
+  });
+  return result.warnings;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const started = performance.now();
+  buildCli().then(
+    (warnings) => {
+      for (const w of warnings) process.stderr.write(`build-cli: warning: ${w.text}\n`);
+      process.stdout.write(`build-cli: ${relative(process.cwd(), CLI_BUILD_DIR) || '.'} in ${Math.round(performance.now() - started)} ms\n`);
+    },
+    (e) => {
+      process.stderr.write(`build-cli: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,53 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDirForFile, verdictWith } from './support/cli.js';
+
+const corpus = (p: string): string => new URL(`../../histories/${p}`, import.meta.url).pathname;
+const tempDir = tempDirForFile('verdict-bin-');
+let runs = 0;
+
+/** Packages only the service needs: a `check` must not pay for loading them. */
+const SERVICE_PACKAGES = /\/node_modules\/(fastify|@fastify|@prisma|prisma|bullmq|ioredis|pg|@electric-sql)\//;
+
+/** Runs the compiled CLI with a loader hook that writes every module URL it resolves to a file. */
+async function loadedModules(...argv: string[]): Promise<{ code: number; urls: string[] }> {
+  const dir = tempDir();
+  const log = join(dir, `loaded-${++runs}.txt`);
+  const hooks = join(dir, 'hooks.mjs');
+  await writeFile(hooks, [
+    "import { appendFileSync } from 'node:fs';",
+    'export async function resolve(specifier, context, next) {',
+    '  const r = await next(specifier, context);',
+    "  appendFileSync(process.env.VERDICT_TEST_LOADED, r.url + '\\n');",
+    '  return r;',
+    '}',
+  ].join('\n'));
+  const register = join(dir, 'register.mjs');
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  await writeFile(log, '');
+  const r = await verdictWith({ nodeArgs: ['--import', pathToFileURL(register).href], env: { VERDICT_TEST_LOADED: log } }, ...argv);
+  return { code: r.code, urls: (await readFile(log, 'utf8')).split('\n').filter((l) => l.length > 0) };
+}
+
+describe('the compiled verdict command', () => {
+  it('checks a file from its compiled build, not from TypeScript sources', async () => {
+    const { code, urls } = await loadedModules('check', corpus('porcupine/kv/c01-bad.txt'));
+    expect(code).toBe(1);
+    expect(urls.some((u) => u.includes('/api/build/verdict.js'))).toBe(true);
+    expect(urls.filter((u) => u.endsWith('.ts'))).toEqual([]);
+    expect(urls.filter((u) => u.includes('/node_modules/tsx/'))).toEqual([]);
+  });
+
+  it('loads none of the service\'s packages for a check', async () => {
+    const { code, urls } = await loadedModules('check', corpus('porcupine/jepsen/etcd_002.log'));
+    expect(code).toBe(0);
+    expect(urls.filter((u) => SERVICE_PACKAGES.test(u))).toEqual([]);
+  });
+
+  it('loads them for the service (the hook above does see them)', async () => {
+    const { urls } = await loadedModules('serve', '--help');
+    expect(urls.some((u) => SERVICE_PACKAGES.test(u))).toBe(true);
+  });
+});
