@@ -7,6 +7,7 @@ import type { AppDeps } from './http/app-deps.js';
 import { HttpMetrics } from './http/metrics-registry.js';
 import { ReportCache } from './http/report-cache.js';
 import { createExecutor } from './jobs/engine.js';
+import { createThreadedExecutor } from './jobs/threaded-executor.js';
 import { startDispatch, type JobDispatch } from './jobs/job-dispatch.js';
 import { JobEventHub } from './jobs/job-events.js';
 import { runnerLog } from './runner-log.js';
@@ -38,7 +39,8 @@ export async function wireService(config: ServiceConfig, db: Database, options: 
     deps.dispatch = await startDispatch({
       config,
       store: new PrismaJobStore(db.prisma),
-      execute: createExecutor(db.prisma, config),
+      // Without Redis the jobs run here: on worker threads, so that the API keeps answering.
+      execute: config.redisUrl === undefined ? createThreadedExecutor(db.prisma, config) : createExecutor(db.prisma, config),
       events,
       log: runnerLog(app.log),
       workerId: options.workerId,

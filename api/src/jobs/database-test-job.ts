@@ -4,8 +4,9 @@
  * in the service's configuration, so a client can never make the service dial an address of its
  * choosing, and the stored spec holds only the name.
  */
-import type { Report } from '@verdict/checker';
+import type { History, Report } from '@verdict/checker';
 import { resolveDbTestSpec, testDatabase, WorkersError, type ClaimedJob, type Execution, type ExecutionContext } from '@verdict/workers';
+import type { WorkContext } from './job-work.js';
 
 /** A database test as submitted and stored: the target by name, the rest as `verdict test` takes it. */
 export type DatabaseTestSpec = Record<string, unknown> & { target: string; workload: string; isolation: string };
@@ -23,7 +24,12 @@ export function validateDatabaseTest(body: Record<string, unknown>, targets: Rea
 
 /** Runs a stored database test on this runner's allow-list: the worker's own configuration decides where it connects. */
 export async function executeDatabaseTest(job: ClaimedJob, context: ExecutionContext, targets: Readonly<Record<string, string>>): Promise<Execution> {
-  const spec = job.spec as DatabaseTestSpec;
+  const { report, history } = await runDatabaseTest(job.spec as DatabaseTestSpec, context, targets);
+  return { type: 'report', report, history };
+}
+
+/** The work itself (on a job thread in embedded mode): record, check, and label the facts with the target's name. */
+export async function runDatabaseTest(spec: DatabaseTestSpec, context: WorkContext, targets: Readonly<Record<string, string>>): Promise<{ report: Report; history: History }> {
   const url = targetUrl(spec.target, targets);
   const result = await testDatabase({ ...resolveDbTestSpec({ ...spec, target: url }) }, {
     signal: context.signal,
@@ -32,7 +38,7 @@ export async function executeDatabaseTest(job: ClaimedJob, context: ExecutionCon
   // The facts travel with the report as a run's do; the target is shown by its name.
   const facts = { ...result.facts, target: spec.target, command: result.facts.command.replace(result.spec.target.display, spec.target) };
   const report = { ...result.report, database: facts } as Report;
-  return { type: 'report', report, history: result.history };
+  return { report, history: result.history };
 }
 
 function targetUrl(name: unknown, targets: Readonly<Record<string, string>>): string {

@@ -3,35 +3,16 @@
  * (check a stored history, or run a protocol and check what it did), and the submission-time
  * pieces (inline ops parsed, a run spec validated before it is queued).
  */
-import {
-  checkHistory,
-  historyFromRecords,
-  isTransactionalHistory,
-  readHistoryStream,
-  resolveModel,
-  type History,
-  type HistoryFormat,
-  type Report,
-} from '@verdict/checker';
-import { PROTOCOLS, resolveRunSpec, run, type ClaimedJob, type Execution, type ExecutionContext, type JobExecutor, type JobProgress, type RunSpec } from '@verdict/workers';
+import { historyFromRecords, isTransactionalHistory, readHistoryStream, resolveModel, type History, type HistoryFormat } from '@verdict/checker';
+import { PROTOCOLS, resolveRunSpec, type ClaimedJob, type Execution, type ExecutionContext, type JobExecutor, type RunSpec } from '@verdict/workers';
 import { ApiError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { historyInfo, streamHistory } from '../store/history-store.js';
 import { executeDatabaseTest } from './database-test-job.js';
+import { checkLoaded, modelOptions, runProtocol, type CheckSpec } from './job-work.js';
 import { splitHistory } from './split-history.js';
 
-/** The options of a check job, as stored in `jobs.spec`. */
-export interface CheckSpec {
-  model?: string;
-  init?: unknown;
-  format?: HistoryFormat;
-  source?: string;
-  /** Check every consistency level, not only linearizability (as `verdict check --levels`). Default false. */
-  levels?: boolean;
-  timeLimitMs?: number;
-  /** Set on the parts of a split check. */
-  keys?: string[];
-}
+export type { CheckSpec };
 
 export interface ExecutorOptions {
   /** Default time budget of a check. */
@@ -70,23 +51,16 @@ async function executeCheck(prisma: PrismaClient, job: ClaimedJob, context: Exec
       return { type: 'split', parts: slices.map((s) => ({ history: s.history, keys: s.keys, spec: { ...partSpec } as Record<string, unknown> })) };
     }
   }
-  const report = await checkHistory(history, {
-    ...modelOptions(spec),
-    levels: spec.levels ?? false,
-    timeLimitMs: spec.timeLimitMs ?? options.checkTimeLimitMs,
-    signal: context.signal,
-    onProgress: (p) => context.progress({ phase: 'checking', done: p.partitionsDone, total: p.partitionsTotal }),
-  });
-  return { type: 'report', report: labelled(report, spec) };
+  return { type: 'report', report: await checkLoaded(history, spec, options.checkTimeLimitMs, context) };
 }
 
 async function executeRun(job: ClaimedJob, context: ExecutionContext): Promise<Execution> {
-  const result = await runProtocol(job.spec, { signal: context.signal, onProgress: (p) => context.progress(p) });
+  const result = await runProtocol(job.spec, context);
   return { type: 'report', report: result.report, history: result.history };
 }
 
 /** A stored history, read back from its JSONL chunks line by line. */
-async function loadHistory(prisma: PrismaClient, jobId: string): Promise<History> {
+export async function loadHistory(prisma: PrismaClient, jobId: string): Promise<History> {
   const info = await historyInfo(prisma, jobId);
   const stream = await streamHistory(prisma, jobId);
   if (info === null || stream === undefined) throw new ApiError('VRD_ERR_JOB_NOT_FOUND', `job ${jobId} has no stored history`);
@@ -99,32 +73,4 @@ async function loadHistory(prisma: PrismaClient, jobId: string): Promise<History
 /** Checks a run spec before it is queued, so a bad one is answered at submission with the field. */
 export async function validateRunSpec(spec: Record<string, unknown>): Promise<void> {
   await resolveRunSpec(spec as unknown as RunSpec, PROTOCOLS);
-}
-
-async function runProtocol(
-  spec: Record<string, unknown>,
-  options: { signal: AbortSignal; onProgress(p: JobProgress): void },
-): Promise<{ history: History; report: Report }> {
-  const result = await run(spec as unknown as RunSpec, {
-    signal: options.signal,
-    onProgress: (p) => options.onProgress({
-      phase: p.stage === 'simulate' ? `simulating${p.phase !== undefined ? ` (${p.phase})` : ''}` : 'checking',
-      done: p.done,
-      total: p.total,
-    }),
-  });
-  // The run's facts (availability, the fault schedule, the command that replays it) travel with the report.
-  const report = { ...result.report, run: { headline: result.headline, ...result.facts } } as Report;
-  return { history: result.history, report };
-}
-
-function modelOptions(spec: CheckSpec): { model?: string; init?: unknown } {
-  return { ...(spec.model !== undefined ? { model: spec.model } : {}), ...(spec.init !== undefined ? { init: spec.init } : {}) };
-}
-
-/** Reports name the upload they judged, not the service's internal copy. */
-function labelled(report: Report, spec: CheckSpec): Report {
-  if (spec.source !== undefined) report.history.source = spec.source;
-  if (spec.format !== undefined) report.history.format = spec.format;
-  return report;
 }

@@ -40,8 +40,9 @@ async function startInProcess(deps: DispatchDeps): Promise<JobDispatch> {
     async enqueue(jobId) {
       runner.enqueue(jobId);
     },
-    async cancel() {
-      // Waiting jobs are skipped at claim time (their status is cancelled); running ones see it at their heartbeat.
+    async cancel(jobId) {
+      // Waiting jobs are skipped at claim time (their status is cancelled); a running one stops now.
+      runner.cancel(jobId);
     },
     async counts() {
       return runner.counts;

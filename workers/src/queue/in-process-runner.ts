@@ -19,10 +19,26 @@ export class InProcessRunner {
   private readonly known = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly cancels = new Map<string, () => void>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(private readonly deps: Omit<RunnerDeps, 'enqueueParts' | 'enqueueMerge'>, private readonly options: InProcessRunnerOptions) {}
+  private readonly deps: Omit<RunnerDeps, 'enqueueParts' | 'enqueueMerge'>;
+
+  constructor(deps: Omit<RunnerDeps, 'enqueueParts' | 'enqueueMerge' | 'watchCancel'>, private readonly options: InProcessRunnerOptions) {
+    this.deps = {
+      ...deps,
+      watchCancel: (jobId, cancel) => {
+        this.cancels.set(jobId, cancel);
+        return () => this.cancels.delete(jobId);
+      },
+    };
+  }
+
+  /** Stops a running job now (its cancelled status is already stored); a waiting one is skipped at claim. */
+  cancel(jobId: string): void {
+    this.cancels.get(jobId)?.();
+  }
 
   /** Jobs waiting for a free slot, and jobs running. */
   get counts(): { waiting: number; active: number } {

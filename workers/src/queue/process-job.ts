@@ -46,6 +46,11 @@ export interface RunnerDeps {
   /** Queues the merge of a split job whose parts all finished. */
   enqueueMerge?(parentId: string): Promise<void>;
   onEvent?(event: JobEvent): void;
+  /**
+   * Lets the runner stop a running job at once when it learns of a cancel (the in-process runner
+   * hears of it from the API), rather than at the next heartbeat. Returns the unsubscribe.
+   */
+  watchCancel?(jobId: string, cancel: () => void): () => void;
 }
 
 export type ProcessOutcome =
@@ -118,6 +123,7 @@ async function withLease(job: ClaimedJob, deps: RunnerDeps, work: (claim: JobCla
     }, (e: unknown) => deps.log.warn('heartbeat failed', { jobId: job.id, error: String(e) }));
   }, heartbeatEveryMs(deps.leaseMs));
   beat.unref();
+  const unwatch = deps.watchCancel?.(job.id, () => controller.abort(new JobCancelledError(job.id)));
   const context: LeaseContext = {
     signal: controller.signal,
     progress(progress) {
@@ -135,6 +141,7 @@ async function withLease(job: ClaimedJob, deps: RunnerDeps, work: (claim: JobCla
     return failOrRelease(job, claim, e, deps);
   } finally {
     clearInterval(beat);
+    unwatch?.();
   }
 }
 
