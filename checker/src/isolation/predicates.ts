@@ -93,7 +93,7 @@ function scanEdgesAndReads(table: TxnTable, inserts: KeyInserts, deletedKeyInser
     if (seen >= 0 && d >= 0) {
       const k2 = table.mopKey[seen];
       sink.add('G1a', () => ({
-        txns: [d, u, t],
+        txns: [u, d, t],
         key: k,
         edges: [{ from: u, to: t, kind: E_WR, key: k2 }],
         sentence: (n) => `${n(t)} read ${explain.key(k2)}=${showEdn(explain.mop(t, seen)[2])}, which ${n(u)} wrote, yet its scan of ${range} missed key ${explain.key(k)}, which ${n(u)} inserted in the same commit and only ${n(d)} deleted, and ${n(d)} aborted: it saw an aborted delete`,
