@@ -47,6 +47,15 @@ export function ambiguousCreatorCause(table: TxnTable, facts: PredicateFacts): s
     + 'the dependency graph cannot show a model with read dependencies holds';
 }
 
+/** Why a model with read or anti-dependencies cannot be decided from the graph (a read found a deleted key absent, before its insert or after its delete), or undefined. */
+export function absentReadCause(table: TxnTable, facts: PredicateFacts): string | undefined {
+  const first = facts.absent[0];
+  if (first === undefined) return undefined;
+  const more = facts.absent.length > 1 ? ` (and ${facts.absent.length - 1} more such read${facts.absent.length > 2 ? 's' : ''})` : '';
+  return `a ${first.scan ? 'scan' : 'read'} found key ${showEdn(table.keys[first.key])} absent, either before its insert or after its delete, and nothing shows which${more}; `
+    + 'no placement of such reads keeps the dependency graph free of this model\'s cycles, so the graph cannot show it holds';
+}
+
 /**
  * Why snapshot isolation and consistent view cannot be shown to hold from the graph when two
  * transactions' appends to one list key no read shows (their order is unknown), or undefined.

@@ -1,5 +1,5 @@
 import { E_RW, E_WR, E_WW, type EdgeBuffer } from './graph.js';
-import { MOP_APPEND, MOP_READ, MOP_WRITE } from './micro-ops.js';
+import { MOP_APPEND, MOP_DELETE, MOP_READ, MOP_WRITE } from './micro-ops.js';
 import type { RegisterEdges } from './register-edges.js';
 import { KEY_LIST, ST_FAIL, ST_OK, type TxnTable } from './txn-table.js';
 import { committedWriterAt, type VersionOrders } from './version-orders.js';
@@ -25,7 +25,7 @@ export function addDataEdges(table: TxnTable, orders: VersionOrders, registers: 
     for (let g = table.mopStart[t]; g < table.mopStart[t + 1]; g++) {
       const kind = table.mopKind[g];
       const k = table.mopKey[g];
-      if (kind === MOP_WRITE || kind === MOP_APPEND) { writtenBy[k] = t; continue; }
+      if (kind === MOP_WRITE || kind === MOP_APPEND || kind === MOP_DELETE) { writtenBy[k] = t; continue; }
       if (kind !== MOP_READ || writtenBy[k] === t) continue;
       const vid = table.mopValue[g];
       if (vid >= 0 && table.status[table.vTxn[vid]] !== ST_FAIL) edges.push(table.vTxn[vid], t, E_WR, k);

@@ -105,23 +105,30 @@ export class Explainer {
     const b = name(e.to);
     const list = e.key >= 0 && this.table.keyKind[e.key] === KEY_LIST;
     const k = e.key >= 0 ? this.key(e.key) : '';
+    const deletes = e.key >= 0 && this.table.deleter[e.key] === e.to;
+    const deleted = e.key >= 0 && this.table.deleter[e.key] === e.from;
     switch (e.kind) {
       case E_WW:
+        if (deletes) return `${b} deleted ${k}, which ${a} inserted (${k}=${showEdn(this.writeOf(e.from, e.key, true))})`;
         return list
           ? `${b} appended ${showEdn(this.writeOf(e.to, e.key))} to ${k} after ${a}'s ${showEdn(this.writeOf(e.from, e.key, true))}`
           : `${b} wrote ${k}=${showEdn(this.writeOf(e.to, e.key))} after ${a}'s ${k}=${showEdn(this.writeOf(e.from, e.key, true))}`;
       case E_WR: {
+        if (deleted) return `${b} read ${k}=nil after ${a} deleted ${k}`;
         const read = this.readFrom(e.to, e.key, e.from);
         return list ? `${b} read ${k}=${showEdn(read)}, seeing ${a}'s append of ${showEdn(this.writeOf(e.from, e.key, true))}` : `${b} read ${k}=${showEdn(read)}, which ${a} wrote`;
       }
       case E_RW: {
         const read = this.firstRead(e.from, e.key);
+        if (deletes) return `${a} read ${k}=${showEdn(read)}, before ${b} deleted ${k}`;
         const w = showEdn(this.writeOf(e.to, e.key));
         return list ? `${a} read ${k}=${showEdn(read)}, without ${b}'s append of ${w}` : `${a} read ${k}=${showEdn(read)}, before ${b} wrote ${w}`;
       }
       case E_WRP:
+        if (deleted) return `${b}'s scan ${this.scanCovering(e.to, e.key)} missed key ${k}, after ${a} deleted it`;
         return `${b}'s scan ${this.scanCovering(e.to, e.key)} saw key ${k}, which ${a} inserted`;
       case E_RWP:
+        if (deletes) return `${a}'s scan ${this.scanCovering(e.from, e.key)} saw key ${k}, before ${b} deleted it`;
         return `${a}'s scan ${this.scanCovering(e.from, e.key)} missed key ${k}, which ${b} inserted`;
       case E_REALTIME:
         return `${a} completed before ${b} began`;

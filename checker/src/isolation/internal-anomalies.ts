@@ -1,14 +1,15 @@
 import { valueEquals } from '../models/values.js';
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
-import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE } from './micro-ops.js';
+import { MOP_APPEND, MOP_DELETE, MOP_READ, MOP_SCAN, MOP_WRITE } from './micro-ops.js';
 import { KEY_LIST, ST_OK, type TxnTable } from './txn-table.js';
 
 /**
  * What one committed transaction shows about itself, key by key, in micro-op order:
  * - internal inconsistency: a read that does not show the transaction's own earlier write (a
  *   register read other than the value it wrote; a list read that does not end with the
- *   elements it appended), or that shows a write the transaction only makes later (a future read);
+ *   elements it appended; anything but nil after its own delete), or that shows a write the
+ *   transaction only makes later (a future read);
  * - non-repeatable (fuzzy) read: a read that differs from the transaction's previous read of the
  *   key although the transaction wrote nothing in between (after its own appends: the part
  *   before them differs from the previous read).
@@ -39,11 +40,20 @@ function checkTransaction(table: TxnTable, t: number, explain: Explainer, sink: 
     const list = table.keyKind[k] === KEY_LIST;
     let previousRead = -1;
     let ownFrom = g;
+    let ownDelete = -1;
     for (let h = g - 1; h >= start; h--) {
       if (table.mopKey[h] !== k || table.mopKind[h] === MOP_SCAN) continue;
       if (table.mopKind[h] === MOP_READ) { previousRead = h; break; }
+      if (table.mopKind[h] === MOP_DELETE) { ownDelete = h; break; }
       ownFrom = h;
       if (!list) break; // a register read only has to show the last write
+    }
+    if (ownDelete >= 0) {
+      // A deleted key is never written again by its deleter (the table rejects that), so only nil shows the delete.
+      if (read !== null && read !== undefined) {
+        sink.add('internal-inconsistency', () => ({ txns: [t], key: k, sentence: (n) => `${n(t)} deleted ${explain.key(k)} and then read ${explain.key(k)}=${showEdn(read)}, which does not show its own delete` }));
+      }
+      continue;
     }
     if (ownFrom < g) {
       const ownWrites = writesOf(table, explain, t, k, ownFrom, g);

@@ -6,10 +6,12 @@ export const MOP_READ = 0;
 export const MOP_WRITE = 1;
 export const MOP_APPEND = 2;
 export const MOP_SCAN = 3;
+/** `["delete", k, nil]`: the key existed and the transaction removed it (see docs/histories.md). */
+export const MOP_DELETE = 4;
 
-const KINDS: Readonly<Record<string, number>> = { r: MOP_READ, w: MOP_WRITE, append: MOP_APPEND, scan: MOP_SCAN };
+const KINDS: Readonly<Record<string, number>> = { r: MOP_READ, w: MOP_WRITE, append: MOP_APPEND, scan: MOP_SCAN, delete: MOP_DELETE };
 
-/** The micro-op kind of `f` (`"r"`, `"w"`, `"append"`, `"scan"`), or -1. */
+/** The micro-op kind of `f` (`"r"`, `"w"`, `"append"`, `"scan"`, `"delete"`), or -1. */
 export function mopKindOf(f: unknown): number {
   return typeof f === 'string' ? (KINDS[f] ?? -1) : -1;
 }
@@ -28,7 +30,7 @@ const KNOSSOS_MOPS = new Set(['read', 'write']);
 /**
  * True when the history is in Elle's transaction form: it has client operations and every one is
  * `f: "txn"` with a list of micro-ops, and they are not all Knossos's multi-register ones
- * (`read`, `write`). A micro-op that is not Elle's (`r`, `w`, `append`, `scan`) is then an error
+ * (`read`, `write`). A micro-op that is not one of ours (`r`, `w`, `append`, `scan`, `delete`) is then an error
  * the isolation checker names, rather than a reason to ask for a model.
  */
 export function isTransactionalHistory(history: History | readonly Operation[]): boolean {

@@ -1,8 +1,8 @@
 import type { AnomalySink } from './anomaly-sink.js';
 import { showEdn, type Explainer } from './explain.js';
-import { inRange, MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, valueKey } from './micro-ops.js';
+import { inRange, MOP_APPEND, MOP_DELETE, MOP_READ, MOP_SCAN, MOP_WRITE, valueKey } from './micro-ops.js';
 import { keysInRange, type KeyInserts } from './key-inserts.js';
-import { KEY_LIST, V_INIT, type TxnTable } from './txn-table.js';
+import { KEY_LIST, V_ABSENT, V_INIT, type TxnTable } from './txn-table.js';
 
 /** What a transaction last learnt about whether a key exists, and from which micro-op. */
 interface Sighting {
@@ -16,9 +16,10 @@ interface Sighting {
 /**
  * Phantoms inside one committed transaction: walking its micro-ops in order, every scan and item
  * read says whether a key exists; two such sightings of the same key, at least one of them a
- * scan, that disagree while the transaction itself wrote nothing to that key in between, mean
- * the predicate's answer changed under it (two item reads that disagree are a fuzzy read,
- * reported as such).
+ * scan, that disagree while the transaction itself wrote (or deleted) nothing to that key in
+ * between, mean the predicate's answer changed under it: another transaction's insert or delete
+ * (two item reads that disagree are a fuzzy read, reported as such). A delete is a sighting too:
+ * the key existed when it was deleted.
  */
 export function phantomsWithin(table: TxnTable, inserts: KeyInserts, keyIds: Map<unknown, number>, t: number, explain: Explainer, sink: AnomalySink): void {
   const sightings = new Map<number, Sighting>();
@@ -36,9 +37,13 @@ export function phantomsWithin(table: TxnTable, inserts: KeyInserts, keyIds: Map
     const kind = table.mopKind[g];
     if (kind === MOP_WRITE || kind === MOP_APPEND) {
       sightings.set(table.mopKey[g], { present: true, g, scan: false, own: true });
+    } else if (kind === MOP_DELETE) {
+      see(table.mopKey[g], true, g, false);
+      sightings.set(table.mopKey[g], { present: false, g, scan: false, own: true });
     } else if (kind === MOP_READ) {
       const k = table.mopKey[g];
-      see(k, table.keyKind[k] === KEY_LIST ? table.mopLen[g] > 0 : table.mopValue[g] !== V_INIT, g, false);
+      const v = table.mopValue[g];
+      see(k, table.keyKind[k] === KEY_LIST ? table.mopLen[g] > 0 : v !== V_INIT && v !== V_ABSENT, g, false);
     } else if (kind === MOP_SCAN) {
       const scan = table.scans[table.mopValue[g]];
       if (scan.result === null) continue;
@@ -55,6 +60,7 @@ export function phantomsWithin(table: TxnTable, inserts: KeyInserts, keyIds: Map
 
 function describe(table: TxnTable, explain: Explainer, t: number, k: number, s: Sighting): string {
   const mop = explain.mop(t, s.g);
+  if (table.mopKind[s.g] === MOP_DELETE) return `it deleted ${explain.key(k)}, which therefore existed`;
   if (!s.scan) return `it read ${explain.key(k)}=${showEdn(mop[2])}`;
   const scan = table.scans[table.mopValue[s.g]];
   return `its scan of [${showEdn(scan.lo)} ${showEdn(scan.hi)}] ${s.present ? 'saw' : 'did not see'} key ${explain.key(k)}`;

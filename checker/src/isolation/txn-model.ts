@@ -2,7 +2,7 @@ import type { Operation } from '../history/op.js';
 import { inconsistent, type Model, type Partition } from '../models/model.js';
 import { showValue } from '../models/values.js';
 import { showEdn } from './explain.js';
-import { inRange, mopKindOf, MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, mopsOf, valueKey } from './micro-ops.js';
+import { inRange, mopKindOf, MOP_APPEND, MOP_DELETE, MOP_READ, MOP_SCAN, MOP_WRITE, mopsOf, valueKey } from './micro-ops.js';
 
 /** A store's state: each key's value as an interned id (0: nil, or the empty list), and its hash. */
 export interface TxnState {
@@ -14,8 +14,9 @@ export interface TxnState {
  * Elle's transactions as single steps of one sequential object: a store of registers (`r`, `w`)
  * and lists (`append`, `r`), where a transaction applies its micro-ops atomically, in order, and
  * every read of a committed transaction must return what the store holds (nil, or the empty
- * list, before any write), and every scan the keys in its range that exist (hold a value). An indeterminate transaction's reads are unknown and its writes may
- * apply. A history is serializable iff some order of its committed transactions (and of any of
+ * list, before any write), and every scan the keys in its range that exist (hold a value). A
+ * delete sets its key back to nil, and a committed one needs the key to exist. An indeterminate
+ * transaction's reads are unknown and its writes may apply. A history is serializable iff some order of its committed transactions (and of any of
  * its indeterminate ones) is legal for this model; strictly so iff that order is a
  * linearization. Keys are interned up front; values are interned as they are seen, lists as a
  * trie (a list's id is its prefix's id and its last element), so equal states are equal arrays.
@@ -74,13 +75,14 @@ export function txnStoreModel(ops: readonly Operation[]): Model<TxnState> {
         }
         const k = keyIds.get(valueKey(m[1]))!;
         const current = (vals ?? state.vals)[k];
+        if (kind === MOP_DELETE && ok && current === 0) return inconsistent(() => `it deleted ${showEdn(m[1])}, which does not exist`);
         if (kind === MOP_READ) {
           if (!ok) continue;
           const want = readId(k, m[2]);
           if (want !== current) return inconsistent(() => `it read ${showEdn(m[1])}=${showEdn(m[2] ?? null)} but ${showEdn(m[1])} holds ${showEdn(shown[current] ?? null)}`);
           continue;
         }
-        const next = kind === MOP_WRITE ? readId(k, m[2]) : kind === MOP_APPEND ? idOf(k, current, m[2], true) : current;
+        const next = kind === MOP_WRITE ? readId(k, m[2]) : kind === MOP_APPEND ? idOf(k, current, m[2], true) : kind === MOP_DELETE ? 0 : current;
         if (next === current) continue;
         vals ??= state.vals.slice();
         vals[k] = next;

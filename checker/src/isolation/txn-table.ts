@@ -1,7 +1,7 @@
 import { VerdictError } from '../errors.js';
 import type { Operation, ProcessId } from '../history/op.js';
 import { showValue } from '../models/values.js';
-import { MOP_APPEND, MOP_READ, MOP_SCAN, MOP_WRITE, mopKindOf, mopsOf, valueKey } from './micro-ops.js';
+import { MOP_APPEND, MOP_DELETE, MOP_READ, MOP_SCAN, MOP_WRITE, mopKindOf, mopsOf, valueKey } from './micro-ops.js';
 import { Arena } from './arena.js';
 import { EdgeBuffer } from './graph.js';
 import { SccWorkspace } from './scc.js';
@@ -19,8 +19,13 @@ export const KEY_LIST = 2;
 export const V_INIT = -1;
 /** `mopValue` of a read whose value (or last element) no transaction wrote. */
 export const V_UNKNOWN = -2;
-/** `mopValue` of a read without a result (the transaction did not complete `ok`). */
+/** `mopValue` of a read without a result (the transaction did not complete `ok`), and of every delete. */
 export const V_NONE = -3;
+/**
+ * `mopValue` of a nil read of a deleted key whose deleter may have committed: the key either was
+ * not inserted yet or was deleted already, and nothing in the read tells which.
+ */
+export const V_ABSENT = -5;
 
 /** A predicate read `["scan", [lo, hi], [keys…]]`; `result` is null when it has none. */
 export interface ScanRead {
@@ -51,7 +56,7 @@ export interface TxnTable {
   mopKind: Uint8Array;
   /** Key id; -1 for scans. */
   mopKey: Int32Array;
-  /** Write/append: its vid. Read: the vid read (a list read: its last element), or V_*. Scan: index in `scans`. */
+  /** Write/append: its vid. Read: the vid read (a list read: its last element), or V_*. Scan: index in `scans`. Delete: V_NONE. */
   mopValue: Int32Array;
   /** Length of a list read's result. */
   mopLen: Int32Array;
@@ -70,6 +75,10 @@ export interface TxnTable {
   /** Where the analysis's big typed arrays come from. */
   arena: Arena;
   scans: ScanRead[];
+  /** Per key: the transaction that deletes it (a key is deleted at most once), or -1. */
+  deleter: Int32Array;
+  /** Per key: the global micro-op index of its delete, or -1. */
+  deleteMop: Int32Array;
 }
 
 const STATUS: Record<Operation['status'], number> = { ok: ST_OK, info: ST_INFO, fail: ST_FAIL };
@@ -102,7 +111,7 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
     mopKind: arena.uint8(total), mopKey: arena.int32(total), mopValue: arena.int32(total, V_NONE), mopLen: arena.int32(total),
     keys: [], keyKind: new Uint8Array(16), vCount: 0,
     vKey: arena.int32(writes), vTxn: arena.int32(writes), vMop: arena.int32(writes), vIntermediate: arena.uint8(writes), vPrevious: arena.int32(writes, -1),
-    values: new ValueIndex(writes, arena), arena, scans: [],
+    values: new ValueIndex(writes, arena), arena, scans: [], deleter: new Int32Array(0), deleteMop: new Int32Array(0),
   };
   const keyIds = new Map<unknown, number>();
   const processIds = new Map<ProcessId, number>();
@@ -137,6 +146,11 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
         const grownTxn = new Int32Array(lastWriteTxn.length * 2); grownTxn.set(lastWriteTxn); lastWriteTxn = grownTxn;
       }
       if (kind === MOP_READ) continue;
+      if (kind === MOP_DELETE) {
+        if (table.keyKind[k] === KEY_LIST) throw new VerdictError('VRD_ERR_ISOLATION_MIXED_KEY', `key ${showValue(m[1])} is appended to and deleted; delete applies to register keys`, { opIndex: op.call, field: 'value' });
+        table.keyKind[k] = KEY_REGISTER;
+        continue;
+      }
       const want = kind === MOP_APPEND ? KEY_LIST : KEY_REGISTER;
       if (table.keyKind[k] !== KEY_NONE && table.keyKind[k] !== want) {
         throw new VerdictError('VRD_ERR_ISOLATION_MIXED_KEY', `key ${showValue(m[1])}`, { opIndex: op.call, field: 'value' });
@@ -150,6 +164,7 @@ export function buildTxnTable(operations: readonly Operation[]): TxnTable {
       lastWriteVid[k] = vid;
     }
   }
+  indexDeletes(table);
   for (let t = 0; t < n; t++) if (table.status[t] === ST_OK) resolveReads(table, t);
   return table;
 }
@@ -167,11 +182,12 @@ function arenaBytes(n: number, mops: number, writes: number): number {
   return mops * perMop + writes * perWrite + index + edges + n * perTxn;
 }
 
-/** Elle's micro-op shapes: `[f key value]`, and a read without its value, `[r key]` (nil). */
+/** Elle's micro-op shapes: `[f key value]`, and a read or delete without its value, `[r key]` (nil), `[delete key]`. */
 function checkShape(m: unknown, op: Operation): number {
-  if (!Array.isArray(m) || !(m.length === 3 || (m.length === 2 && m[0] === 'r'))) return badMop(op, `expected [f key value] (or [r key]), got ${showValue(m)}`);
+  if (!Array.isArray(m) || !(m.length === 3 || (m.length === 2 && (m[0] === 'r' || m[0] === 'delete')))) return badMop(op, `expected [f key value] (or [r key], [delete key]), got ${showValue(m)}`);
   const kind = mopKindOf(m[0]);
-  if (kind < 0) return badMop(op, `unknown micro-op ${showValue(m[0])} (expected r, w, append or scan)`);
+  if (kind < 0) return badMop(op, `unknown micro-op ${showValue(m[0])} (expected r, w, append, scan or delete)`);
+  if (kind === MOP_DELETE && m[2] !== null && m[2] !== undefined) return badMop(op, `a delete carries no value, got ${showValue(m)}`);
   if (kind === MOP_SCAN) {
     if (!Array.isArray(m[1]) || m[1].length !== 2) return badMop(op, `scan needs a range [lo hi], got ${showValue(m[1])}`);
     if (op.status === 'ok' && !Array.isArray(m[2])) return badMop(op, `a completed scan needs a list of keys, got ${showValue(m[2])}`);
@@ -222,6 +238,45 @@ export function writtenValue(table: TxnTable, vid: number): unknown {
   return (table.mops[t][table.vMop[vid] - table.mopStart[t]] as unknown[])[2];
 }
 
+/**
+ * Who deletes each key. A key's existence must have one order, absent → present → absent: so a key
+ * is deleted at most once, and a deleted key is written (inserted) by at most one other transaction.
+ */
+function indexDeletes(table: TxnTable): void {
+  const keyCount = table.keys.length;
+  table.deleter = new Int32Array(keyCount).fill(-1);
+  table.deleteMop = new Int32Array(keyCount).fill(-1);
+  let any = false;
+  for (let t = 0; t < table.n; t++) {
+    for (let g = table.mopStart[t]; g < table.mopStart[t + 1]; g++) {
+      if (table.mopKind[g] !== MOP_DELETE) continue;
+      const k = table.mopKey[g];
+      if (table.deleter[k] >= 0) {
+        throw new VerdictError('VRD_ERR_ISOLATION_DUPLICATE_WRITE',
+          `key ${showValue(table.keys[k])} is deleted twice (operations ${table.operations[table.deleter[k]].call} and ${table.operations[t].call}); each key is deleted at most once`, { opIndex: table.operations[t].call, field: 'value' });
+      }
+      table.deleter[k] = t;
+      table.deleteMop[k] = g;
+      any = true;
+    }
+  }
+  if (!any) return;
+  const writer = new Int32Array(keyCount).fill(-1);
+  for (let v = 0; v < table.vCount; v++) {
+    const k = table.vKey[v];
+    const w = table.vTxn[v];
+    const d = table.deleter[k];
+    if (d < 0) continue;
+    const op = table.operations[w];
+    if (w === d) throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP', `key ${showValue(table.keys[k])} is both written and deleted by one transaction; a deleted key is inserted by another`, { opIndex: op.call, field: 'value' });
+    if (writer[k] >= 0 && writer[k] !== w) {
+      throw new VerdictError('VRD_ERR_ISOLATION_MICRO_OP',
+        `deleted key ${showValue(table.keys[k])} is written by two transactions (operations ${table.operations[writer[k]].call} and ${op.call}); a deleted key is inserted once and never updated`, { opIndex: op.call, field: 'value' });
+    }
+    writer[k] = w;
+  }
+}
+
 function resolveReads(table: TxnTable, t: number): void {
   const list = table.mops[t]!;
   const start = table.mopStart[t]!;
@@ -233,7 +288,9 @@ function resolveReads(table: TxnTable, t: number): void {
     let kind = table.keyKind[k]!;
     if (kind === KEY_NONE) kind = table.keyKind[k] = Array.isArray(v) ? KEY_LIST : KEY_REGISTER;
     if (kind === KEY_REGISTER) {
-      table.mopValue[g] = v === null || v === undefined ? V_INIT : known(table.values.get(k, v));
+      const d = table.deleter[k];
+      const absent = d >= 0 && table.status[d] !== ST_FAIL ? V_ABSENT : V_INIT;
+      table.mopValue[g] = v === null || v === undefined ? absent : known(table.values.get(k, v));
       continue;
     }
     if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) {

@@ -22,6 +22,8 @@ export const r = (k: unknown, v: unknown): MicroOp => ['r', k, v];
 export const w = (k: unknown, v: unknown): MicroOp => ['w', k, v];
 export const a = (k: unknown, v: unknown): MicroOp => ['append', k, v];
 export const scan = (lo: unknown, hi: unknown, keys: unknown[]): MicroOp => ['scan', [lo, hi], keys];
+/** A delete of key k (the key existed and the transaction removed it). */
+export const del = (k: unknown): MicroOp => ['delete', k, null];
 
 export const ok = (...mops: MicroOp[]): TxnSpec => ({ mops });
 export const failed = (...mops: MicroOp[]): TxnSpec => ({ mops, type: 'fail' });

@@ -4,6 +4,11 @@ import type { DbTestResult } from '../../src/index.js';
 /** Dirty reads and writes: what no level from read committed up may show. */
 export const G1 = ['G0', 'G1a', 'G1b', 'G1c'] as const;
 
+/** Committed transactions that deleted a key (the predicate workload's deletes that found their row). */
+export function committedDeletes(r: DbTestResult): number {
+  return r.history.operations.filter((o) => o.status === 'ok' && Array.isArray(o.output) && (o.output as unknown[]).some((m) => Array.isArray(m) && m[0] === 'delete')).length;
+}
+
 /** Fails naming every kind found that should not be there. */
 export function expectNoneOf(counts: Record<string, number>, kinds: readonly string[]): void {
   const found = kinds.filter((k) => (counts[k] ?? 0) > 0).map((k) => `${k} ${counts[k]}`);

@@ -4,7 +4,7 @@ import { predicateWorkload } from '../../workloads/predicate-workload.js';
 import { rwRegisterWorkload } from '../../workloads/rw-register-workload.js';
 import type { Workload } from '../../workloads/workload.js';
 import type { SqlSession } from '../sql-session.js';
-import { numberOf, type DbWorkloadName, type SqlWorkload } from './sql-workload.js';
+import { numberOf, VoluntaryAbort, type DbWorkloadName, type SqlWorkload } from './sql-workload.js';
 
 export interface TxnWorkloadOptions {
   ops: number;
@@ -29,7 +29,7 @@ export function rwRegisterSql(options: TxnWorkloadOptions): SqlWorkload {
   });
 }
 
-/** Range scans against inserts of fresh keys. */
+/** Range scans against inserts of fresh keys and deletes of inserted ones. */
 export function predicateSql(options: TxnWorkloadOptions): SqlWorkload {
   return txnWorkload('predicate', predicateWorkload({ ops: options.ops, seed: options.seed, rangesActive: options.keys }), 'pr', {
     pg: 'CREATE TABLE pr (k BIGINT PRIMARY KEY, v BIGINT NOT NULL)',
@@ -58,7 +58,9 @@ function txnWorkload(name: DbWorkloadName, ops: Workload, table: Table, ddl: { p
 /**
  * One micro-op on the workload's table; reads come back completed (`["r", k, v]`,
  * `["scan", range, keys]`). List-append rows hold the list as comma-separated text; register rows
- * are written by upsert; the predicate table only ever gets fresh keys, by plain INSERT.
+ * are written by upsert; the predicate table only ever gets fresh keys, by plain INSERT, and loses
+ * them by DELETE. A delete that finds no row rolls the transaction back (`VoluntaryAbort`): the
+ * history's `["delete", k]` says the key existed and this transaction removed it.
  */
 async function microOp(s: SqlSession, table: Table, m: readonly unknown[]): Promise<unknown[]> {
   const [f, k, v] = m;
@@ -84,6 +86,13 @@ async function microOp(s: SqlSession, table: Table, m: readonly unknown[]): Prom
   if (f === 'w' && table === 'pr') {
     await s.query(pg ? 'INSERT INTO pr (k, v) VALUES ($1, $2)' : 'INSERT INTO pr (k, v) VALUES (?, ?)', [k, v]);
     return ['w', k, v];
+  }
+  if (f === 'delete' && table === 'pr') {
+    // RETURNING (Postgres; MariaDB since 10.5) tells whether a row went, through the same query() as every read.
+    const rows = await s.query(pg ? 'DELETE FROM pr WHERE k = $1 RETURNING k' : 'DELETE FROM pr WHERE k = ? RETURNING k', [k]);
+    // Named as the runner's own voluntary aborts, which the matrix does not count as the database refusing.
+    if (rows.length === 0) throw new VoluntaryAbort('voluntary-abort');
+    return ['delete', k, null];
   }
   if (f === 'scan' && table === 'pr') {
     const [lo, hi] = k as [number, number];
