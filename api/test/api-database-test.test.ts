@@ -95,6 +95,24 @@ describe.runIf(postgres)('database tests as jobs', () => {
     expect(outcomes).toContain('violated');
   });
 
+  it('stops a running database test at once when it is cancelled', async () => {
+    const res = await post({ target: 'pg', workload: 'rw-register', isolation: 'read-committed', ops: 100_000, timeLimitS: 120 });
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().id as string;
+    const deadline = Date.now() + 30_000;
+    while ((await get(`/jobs/${id}`)).json().progress?.phase !== 'recording') {
+      if (Date.now() > deadline) throw new Error('the test never started recording');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const started = performance.now();
+    const cancelled = await t.app.inject({ method: 'DELETE', url: `/jobs/${id}`, headers: { authorization: auth } });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    const job = await waitForJob(t.app, auth, id, 5_000);
+    expect(job.status).toBe('cancelled');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect((await get(`/jobs/${id}/report`)).statusCode).toBe(409);
+  });
+
   it('verdict gate --target gates CI on a database test', async () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.address();
