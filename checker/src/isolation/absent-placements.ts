@@ -1,12 +1,15 @@
 import type { Operation } from '../history/op.js';
-import { buildGraph, E_RW, E_RWP, E_WR, E_WRP, EDGE_KINDS, EdgeBuffer, type Graph } from './graph.js';
+import { buildGraph, E_RW, E_RWP, E_WR, E_WRP, EdgeBuffer, type Graph } from './graph.js';
+import { LayeredOrder } from './layered-order.js';
 import { levelCycles, type LevelGraph } from './level-cycles.js';
 import type { TxnModel } from './model-lattice.js';
 import type { PredicateFacts } from './predicates.js';
 import type { TxnTable } from './txn-table.js';
 
-/** Work the one-read-at-a-time placement may take per model (absent reads × product-graph size), bounding its searches. */
-const GREEDY_WORK_MAX = 4e8;
+/** Edges the one-read-at-a-time placement's searches may follow, over all models. */
+const GREEDY_WORK_MAX = 3e8;
+/** Passes that place the reads only one place suits before the rest are placed in order. */
+const FORCED_PASSES_MAX = 3;
 
 /**
  * The models whose graphs no tried placement of the uncertain reads leaves free of their
@@ -25,13 +28,14 @@ export function modelsNoPlacementDecides(table: TxnTable, edges: EdgeBuffer, fac
   const out = new Set<TxnModel>();
   const n = facts.absent.length;
   const worked: Uint8Array[] = [];
+  const budget = { work: 0 };
   const byTime = Uint8Array.from(facts.absent, (a) => (completedBefore(table.operations[a.deleter], table.operations[a.reader]) ? 1 : 0));
   for (const g of graphs) {
     if (!models.has(g.model)) continue;
     const tried = n === 0 ? [byTime] : [...worked, byTime, new Uint8Array(n)];
     let found: Uint8Array | undefined = tried.find((after) => !cyclicWith(table, edges, facts, after, g).cyclic);
     if (found === undefined && n > 0) {
-      const greedy = placeOneByOne(table, edges, facts, byTime, g);
+      const greedy = placeOneByOne(table, edges, facts, byTime, g, budget);
       if (greedy !== undefined && !cyclicWith(table, edges, facts, greedy, g).cyclic) found = greedy;
     }
     if (found === undefined) out.add(g.model);
@@ -46,62 +50,50 @@ function completedBefore(first: Operation, second: Operation): boolean {
 }
 
 /**
- * Places the absent reads one at a time (readers in the order they began) on a growing copy of the
- * model's graph: where the edge would close a cycle of the model's layered graph (a path back
- * from its head to its tail) the other place is taken; where neither would, the place real time
- * suggests. Undefined when the searches would exceed `GREEDY_WORK_MAX`.
+ * Places the absent reads one at a time on a growing copy of the model's graph: where the edge
+ * would close a cycle of the model's layered graph (a path back from its head to its tail) the
+ * other place is taken. First the reads only one place suits, in a few passes; then the rest,
+ * readers in the order they began, where neither closes a cycle in the place real time suggests.
+ * Undefined when a read has no place (both close a cycle), or the searches go past
+ * `GREEDY_WORK_MAX` edges.
  */
-function placeOneByOne(table: TxnTable, edges: EdgeBuffer, facts: PredicateFacts, byTime: Uint8Array, g: LevelGraph): Uint8Array | undefined {
-  const base = withPlaced(table, edges, facts, undefined);
-  const { layers, table: step } = g.layering;
-  const nodes = table.n * layers;
-  if (facts.absent.length * (nodes + base.dst.length * layers) * 2 * layers > GREEDY_WORK_MAX) return undefined;
-  const extra: { to: number; kind: number }[][] = Array.from({ length: table.n }, () => []);
-  const seen = new Int32Array(nodes);
-  const stack = new Int32Array(nodes);
-  let stamp = 0;
-  /** Whether product node `from` reaches product node `target`. */
-  const reaches = (from: number, target: number): boolean => {
-    stamp++;
-    let top = 0;
-    stack[top++] = from;
-    seen[from] = stamp;
-    while (top > 0) {
-      const x = stack[--top];
-      if (x === target) return true;
-      const v = x % table.n;
-      const layer = (x - v) / table.n;
-      const visit = (to: number, kind: number): void => {
-        const next = step[layer * EDGE_KINDS + kind];
-        if (next < 0) return;
-        const y = to + next * table.n;
-        if (seen[y] !== stamp) { seen[y] = stamp; stack[top++] = y; }
-      };
-      for (let e = base.offsets[v]; e < base.offsets[v + 1]; e++) visit(base.dst[e], base.kind[e]);
-      for (const e of extra[v]) visit(e.to, e.kind);
-    }
-    return false;
-  };
-  /** Whether an edge u → v of this kind would close a cycle of the layered graph. */
-  const closes = (u: number, v: number, kind: number): boolean => {
-    for (let l = 0; l < layers; l++) {
-      const next = step[l * EDGE_KINDS + kind];
-      if (next >= 0 && reaches(v + next * table.n, u + l * table.n)) return true;
-    }
-    return false;
-  };
-  const order = facts.absent.map((_, i) => i).sort((a, b) => table.operations[facts.absent[a].reader].call - table.operations[facts.absent[b].reader].call || a - b);
+function placeOneByOne(table: TxnTable, edges: EdgeBuffer, facts: PredicateFacts, byTime: Uint8Array, g: LevelGraph, budget: { work: number }): Uint8Array | undefined {
+  const order = LayeredOrder.of(withPlaced(table, edges, facts, undefined), g.layering);
+  if (order === undefined) return undefined;
   const after = new Uint8Array(facts.absent.length);
-  for (const i of order) {
+  const edgeOf = (i: number, later: boolean): [number, number, number] => {
     const a = facts.absent[i];
-    const kindAfter = a.scan ? E_WRP : E_WR;
-    const kindBefore = a.scan ? E_RWP : E_RW;
-    const afterCloses = closes(a.deleter, a.reader, kindAfter);
-    const beforeCloses = closes(a.reader, a.inserter, kindBefore);
-    after[i] = !afterCloses && (beforeCloses || byTime[i] === 1) ? 1 : 0;
-    if (after[i] === 1) extra[a.deleter].push({ to: a.reader, kind: kindAfter });
-    else extra[a.reader].push({ to: a.inserter, kind: kindBefore });
+    return later ? [a.deleter, a.reader, a.scan ? E_WRP : E_WR] : [a.reader, a.inserter, a.scan ? E_RWP : E_RW];
+  };
+  /** 1: only after the delete closes no cycle; 0: only before the insert; 2: either; -1: neither. */
+  const options = (i: number): number => {
+    const afterCloses = order.closes(...edgeOf(i, true));
+    const beforeCloses = order.closes(...edgeOf(i, false));
+    return afterCloses ? (beforeCloses ? -1 : 0) : beforeCloses ? 1 : 2;
+  };
+  const place = (i: number, later: boolean): void => {
+    after[i] = later ? 1 : 0;
+    order.add(...edgeOf(i, later));
+  };
+  const spent = (): boolean => budget.work + order.work > GREEDY_WORK_MAX;
+  let open = facts.absent.map((_, i) => i).sort((a, b) => table.operations[facts.absent[a].reader].call - table.operations[facts.absent[b].reader].call || a - b);
+  // The reads only one place suits first (a few passes: each placed edge may force others), then the rest in order.
+  for (let pass = 0; pass < FORCED_PASSES_MAX && open.length > 0; pass++) {
+    const left: number[] = [];
+    for (const i of open) {
+      const o = options(i);
+      if (o < 0 || spent()) { budget.work += order.work; return undefined; }
+      if (o === 0 || o === 1) place(i, o === 1); else left.push(i);
+    }
+    if (left.length === open.length) break;
+    open = left;
   }
+  for (const i of open) {
+    const o = options(i);
+    if (o < 0 || spent()) { budget.work += order.work; return undefined; }
+    place(i, o === 1 || (o === 2 && byTime[i] === 1));
+  }
+  budget.work += order.work;
   return after;
 }
 
