@@ -2,6 +2,7 @@ import { VerdictError } from '../errors.js';
 import { operationsOf, type History, type Operation } from '../history/op.js';
 import { AnomalySink } from './anomaly-sink.js';
 import { Budget } from './budget.js';
+import { modelsNoPlacementDecides } from './absent-placements.js';
 import { absentReadCause, ambiguousCreatorCause, assumptions, expectation, partialOrderCause, unorderedAppendsCause, validity, versionOrderSummary } from './claims.js';
 import { addCycle, namedCycle } from './cycle-anomalies.js';
 import { searchComponent } from './cycle-search.js';
@@ -11,7 +12,7 @@ import { addDataEdges } from './data-edges.js';
 import { findDirtyUpdates } from './dirty-update.js';
 import { exactClaims } from './exact-claims.js';
 import { Explainer } from './explain.js';
-import { buildGraph, countKinds, E_RW, E_RWP, E_WR, E_WRP, EdgeBuffer, KIND_NAMES } from './graph.js';
+import { buildGraph, countKinds, EdgeBuffer, KIND_NAMES } from './graph.js';
 import { findInternalAnomalies } from './internal-anomalies.js';
 import { levelCycles, levelGraphs } from './level-cycles.js';
 import { levelWitness } from './level-witness.js';
@@ -20,12 +21,12 @@ import { findLostUpdates } from './lost-update.js';
 import type { TxnModel } from './model-lattice.js';
 import { boundary, judgeModels, strongestHolding } from './model-verdicts.js';
 import { findNonAtomicCommits } from './non-atomic-commit.js';
-import { analysePredicates, type PredicateFacts } from './predicates.js';
+import { analysePredicates } from './predicates.js';
 import { findReadAnomalies } from './read-anomalies.js';
 import { RegisterEdges } from './register-edges.js';
 import { inferRegisterOrders } from './register-versions.js';
 import { addProcessEdges, addRealtimeEdges } from './time-edges.js';
-import { buildTxnTable, ST_FAIL, ST_INFO, ST_OK, type TxnTable } from './txn-table.js';
+import { buildTxnTable, ST_FAIL, ST_INFO, ST_OK } from './txn-table.js';
 import type { IsolationLevel, IsolationOptions, IsolationResult } from './types.js';
 import { recoverVersionOrders } from './version-orders.js';
 
@@ -152,12 +153,8 @@ export function checkIsolation(history: History | readonly Operation[], options:
   const ambiguous = ambiguousCreatorCause(table, predicateFacts);
   const absent = absentReadCause(table, predicateFacts);
   if (ambiguous !== undefined || absent !== undefined) {
-    // With every possible creator's read dependency added, a graph that stays acyclic is acyclic whichever it was.
-    // An absent read is placed before the insert or after the delete: one placement whose graph is acyclic explains every read (the model holds).
-    const placements = absent === undefined ? [NEVER_AFTER] : [AFTER_IF_COMPLETED_BEFORE_CALL, AFTER_IF_COMPLETED_BEFORE_RET, NEVER_AFTER];
-    const verdicts = placements.map((after) => levelCycles(buildGraph(table.n, withPlacements(table, edges, predicateFacts, after)), graphs));
-    const cause = ambiguous ?? absent!;
-    for (const m of NEEDS_READ_DEPENDENCIES) if (!undecided.has(m) && verdicts.every((v) => v.get(m)?.cyclic ?? true)) undecided.set(m, cause);
+    const pending = new Set(NEEDS_READ_DEPENDENCIES.filter((m) => !undecided.has(m) && !sink.rulesOut(m)));
+    for (const m of modelsNoPlacementDecides(table, edges, predicateFacts, graphs, pending)) undecided.set(m, ambiguous ?? absent!);
   }
   const partial = partialOrderCause(table, registers) ?? ambiguous;
   const absentUndecided = absent !== undefined && EXACT_MODELS.some((m) => undecided.get(m) === absent);
@@ -201,29 +198,6 @@ export function checkIsolation(history: History | readonly Operation[], options:
   }
   lap('judge', mark);
   return result;
-}
-
-/** Whether an absent read is placed after the delete (else before the insert), given the reader's and the deleter's operations. */
-type Placement = (reader: Operation, deleter: Operation) => boolean;
-
-const AFTER_IF_COMPLETED_BEFORE_CALL: Placement = (r, d) => Number.isFinite(d.ret) && d.ret < r.call;
-const AFTER_IF_COMPLETED_BEFORE_RET: Placement = (r, d) => Number.isFinite(d.ret) && d.ret < r.ret;
-const NEVER_AFTER: Placement = () => false;
-
-/**
- * The edges plus a predicate read dependency from every transaction that may have created a key a
- * scan saw, and each absent read placed: after the delete (a read dependency on the deleter) or
- * before the insert (an anti-dependency on the inserter).
- */
-function withPlacements(table: TxnTable, edges: EdgeBuffer, facts: PredicateFacts, after: Placement): EdgeBuffer {
-  const out = new EdgeBuffer(edges.size + facts.ambiguous.reduce((n, a) => n + a.writers.length, 0) + facts.absent.length + 16);
-  for (let i = 0; i < edges.size; i++) out.push(edges.src[i], edges.dst[i], edges.kind[i], edges.key[i]);
-  for (const a of facts.ambiguous) for (const w of a.writers) out.push(w, a.scanner, E_WRP, a.key);
-  for (const a of facts.absent) {
-    if (after(table.operations[a.reader], table.operations[a.deleter])) out.push(a.deleter, a.reader, a.scan ? E_WRP : E_WR, a.key);
-    else out.push(a.reader, a.inserter, a.scan ? E_RWP : E_RW, a.key);
-  }
-  return out;
 }
 
 function txnCounts(status: Uint8Array): Record<string, number> {
