@@ -83,9 +83,13 @@ export async function swarmCommand(argv: readonly string[], io: CliIo): Promise<
       stopOnViolation: options.stopOnViolation,
       onRun: (o, summary) => {
         if (o.outcome !== 'ok' && !options.json) io.out(`${renderFailure(o)}\n`);
-        if (bar === undefined) return;
         const t = summary.total;
         const label = `${t.ops} ops, ${t.violated} violated, ${t.unknown} unknown, ${t.errors} errors`;
+        // Without a terminal (a log, CI), a line every 100 runs says how far it got.
+        if (bar === undefined) {
+          if (!options.json && t.runs % 100 === 0) io.out(`... ${t.runs} runs, ${label}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+          return;
+        }
         if (options.timeS !== undefined && options.runs === undefined) bar.step(Math.min(options.timeS, Math.round((performance.now() - started) / 1000)), options.timeS, `${t.runs} runs, ${label}`, 'swarm', 's');
         else bar.step(t.runs, options.runs ?? 100, label, 'swarm');
       },
