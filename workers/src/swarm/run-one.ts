@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isVerdictError } from '@verdict/checker';
+import { historyToJsonl, isVerdictError, type History } from '@verdict/checker';
 import { PROTOCOLS } from '../protocols/registry.js';
 import { run } from '../run.js';
 import { reproduceCommand, resolveRunSpec, type RunSpec } from '../run/spec.js';
@@ -20,7 +20,7 @@ export interface SwarmRunOutcome {
   reproduce: string;
   /** Availability was lost for a while (a liveness fact, not judged). */
   blocked: boolean;
-  /** SHA-256 of the history (its ops as JSON lines), for violations: the replay must give the same. */
+  /** For violations: SHA-256 of the history as JSONL (`--out`); the replay must give the same. */
   historyHash?: string;
   wallMs: number;
 }
@@ -39,7 +39,7 @@ export async function runOne(index: number, spec: RunSpec, checkTimeLimitMs: num
       ...(judgement.reason !== undefined && judgement.outcome !== 'ok' ? { reason: judgement.reason } : {}),
       reproduce: result.facts.reproduce,
       blocked: result.facts.availability.blocked,
-      ...(judgement.outcome === 'violated' ? { historyHash: historyHash(result.history.ops) } : {}),
+      ...(judgement.outcome === 'violated' ? { historyHash: historyHash(result.history) } : {}),
       wallMs: performance.now() - started,
     };
   } catch (e) {
@@ -49,11 +49,9 @@ export async function runOne(index: number, spec: RunSpec, checkTimeLimitMs: num
   }
 }
 
-/** The SHA-256 of a history's ops (client and nemesis) as JSON lines: equal hashes, byte-identical histories. */
-export function historyHash(events: readonly unknown[]): string {
-  const hash = createHash('sha256');
-  for (const e of events) hash.update(`${JSON.stringify(e)}\n`);
-  return hash.digest('hex');
+/** The SHA-256 of the history as `verdict run --out` writes it (JSONL): what `sha256sum` of the replay's file gives. */
+export function historyHash(history: History): string {
+  return createHash('sha256').update(historyToJsonl(history)).digest('hex');
 }
 
 async function commandOf(spec: RunSpec): Promise<string> {
