@@ -16,6 +16,7 @@ export const workersErrors = {
   VRD_ERR_SIM_NODE: { message: 'a protocol node failed: %s', status: 500 },
   VRD_ERR_SIM_PROTOCOL: { message: 'the protocol definition is unusable: %s', status: 500 },
   VRD_ERR_SIM_BUDGET: { message: 'the simulation exceeded its budget: %s', status: 500 },
+  VRD_ERR_RUN_SWARM: { message: 'invalid swarm options: %s', status: 400 },
   VRD_ERR_TARGET_URL: { message: 'invalid database target: %s', status: 400 },
   VRD_ERR_TARGET_SPEC: { message: 'invalid database test spec: %s', status: 400 },
   VRD_ERR_TARGET_NOT_ALLOWED: { message: 'database target not allowed: %s', status: 403 },

@@ -53,3 +53,10 @@ export { SQL_ISOLATION_LEVELS, isSqlIsolationLevel, type SqlIsolationLevel } fro
 export { DB_WORKLOADS, isDbWorkloadName, type DbWorkloadName } from './databases/workloads/sql-workload.js';
 export { parseTarget, redact, type DbTarget, type Dialect } from './databases/target.js';
 export { runDbMatrix, renderDbMatrix, anomalyCounts, MATRIX_COLUMNS, type DbMatrixOptions, type DbMatrixResult, type DbMatrixRun } from './databases/db-matrix.js';
+
+// The swarm (src/swarm): many seeded runs of varied protocol, faults and size, each judged by what its protocol promises.
+export { runSwarm, swarmProtocols, type SwarmOptions, type SwarmResult } from './swarm/swarm.js';
+export { drawRun, type DrawOptions } from './swarm/draw-run.js';
+export { PROTOCOL_PROMISES, type Judgement, type ProtocolPromise } from './swarm/promises.js';
+export { historyHash, type SwarmRunOutcome } from './swarm/run-one.js';
+export { renderFailure, renderSummary, type SwarmSummary, type SwarmTally } from './swarm/summary.js';

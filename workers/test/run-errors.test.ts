@@ -11,7 +11,7 @@ describe('workers error codes', () => {
       expect([400, 403, 404, 409, 413, 422, 500, 502, 503]).toContain(spec.status);
     }
     expect(Object.keys(workersErrors).sort()).toEqual([
-      'VRD_ERR_RUN_BUG', 'VRD_ERR_RUN_NEMESIS', 'VRD_ERR_RUN_PROTOCOL', 'VRD_ERR_RUN_REQUIRE', 'VRD_ERR_RUN_SPEC',
+      'VRD_ERR_RUN_BUG', 'VRD_ERR_RUN_NEMESIS', 'VRD_ERR_RUN_PROTOCOL', 'VRD_ERR_RUN_REQUIRE', 'VRD_ERR_RUN_SPEC', 'VRD_ERR_RUN_SWARM',
       'VRD_ERR_SIM_BUDGET', 'VRD_ERR_SIM_NODE', 'VRD_ERR_SIM_PROTOCOL',
       'VRD_ERR_TARGET_CONNECT', 'VRD_ERR_TARGET_NOT_ALLOWED', 'VRD_ERR_TARGET_SPEC', 'VRD_ERR_TARGET_SQL', 'VRD_ERR_TARGET_URL',
     ]);

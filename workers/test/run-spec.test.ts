@@ -36,7 +36,9 @@ describe('run spec', () => {
       .toBe('verdict run --protocol primary-backup --nemesis partition-halves --seed 7 --ops 2000');
     expect(reproduceCommand((await resolve({ bug: 'stale-backup-reads', nodes: 5, clients: 3, timeoutMs: 500 })).spec))
       .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --bug stale-backup-reads --nodes 5 --clients 3 --timeout-ms 500');
-    expect(reproduceCommand((await resolve({ network: { lossProbability: 0.1 } })).spec)).toMatch(/\(with spec network \{"lossProbability":0.1\}\)$/);
+    expect(reproduceCommand((await resolve({ network: { lossProbability: 0.1, duplicateProbability: 0.02 }, clockDriftPpmMax: 250_000 })).spec))
+      .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --loss 0.1 --duplicate 0.02 --clock-drift-ppm 250000');
+    expect(reproduceCommand((await resolve({ network: { lossProbability: 0.1, reorderProbability: 0.2 } })).spec)).toMatch(/--loss 0\.1 {2}\(with spec network \{"reorderProbability":0.2\}\)$/);
   });
 });
 
@@ -92,7 +94,7 @@ describe('run spec scenarios', () => {
     expect(reproduceCommand((await resolveWith({ scenario: 'fast', timeoutMs: 300, thinkMsMean: 7 })).spec))
       .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --scenario fast --timeout-ms 300  (with spec thinkMsMean 7)');
     expect(reproduceCommand((await resolveWith({ nemesisTrigger: 'primary-wrote', clockDriftPpmMax: 300_000 })).spec))
-      .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000  (with spec nemesisTrigger "primary-wrote", clockDriftPpmMax 300000)');
+      .toBe('verdict run --protocol primary-backup --nemesis none --seed 1 --ops 1000 --clock-drift-ppm 300000  (with spec nemesisTrigger "primary-wrote")');
   });
 });
 

@@ -20,9 +20,12 @@ import {
   type RunSpec,
 } from '@verdict/workers';
 import { EXIT, UsageError, type CliCommand, type CliIo } from './command.js';
+import { FAULT_FLAG_OPTIONS, FAULT_FLAGS_USAGE, readFaultFlags } from './fault-flags.js';
+import { swarmCommand } from './swarm-run.js';
 
 const USAGE = `Usage: verdict run --protocol P [--nemesis N] [--seed S] [--ops N] [options]
        verdict run --matrix [--protocol P] [--seeds N] [--ops N] [--timeout-ms N] [--no-scenarios]
+       verdict run --swarm [--time S] [--runs N] [--protocol P] [--seed S] [--json]  (--swarm --help)
 
 Runs a protocol in the deterministic simulator, in-process, under a fault schedule, and checks
 the history it produced. The same seed always gives the same history.
@@ -47,6 +50,7 @@ Options:
                      concurrent values returned together); default lww
   --quorum Q         sloppy (stand-ins take writes with hints for unreachable replicas) or strict
                      (only the key's N replicas count); default sloppy
+${FAULT_FLAGS_USAGE}
   --out FILE         write the history as JSONL
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --json             print the result (report, run facts, availability) as JSON
@@ -82,6 +86,7 @@ export const runCommand: CliCommand = {
   summary: 'simulate a protocol under faults in-process and check its history (or --matrix: all of them)',
   usage: USAGE,
   async run(argv, io) {
+    if (argv.includes('--swarm')) return swarmCommand(argv, io);
     let options: RunCommandOptions;
     try {
       options = parseRunArgs(argv);
@@ -211,6 +216,7 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
         w: { type: 'string' },
         resolve: { type: 'string' },
         quorum: { type: 'string' },
+        ...FAULT_FLAG_OPTIONS,
         out: { type: 'string' },
         require: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -232,7 +238,7 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
   if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'] as const) {
+    for (const flag of ['nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum', 'loss', 'duplicate', 'clock-drift-ppm'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
     }
     if (v.protocol !== undefined) {
@@ -252,6 +258,7 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.clients !== undefined) spec.clients = integer('--clients', v.clients, 1);
   if (v.concurrency !== undefined) spec.concurrency = integer('--concurrency', v.concurrency, 1);
   readReplicationFlags(v, spec);
+  readFaultFlags(v, spec);
   if (v.out !== undefined) options.out = v.out;
   if (v.require !== undefined) {
     if (!isRequiredLevel(v.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(v.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);

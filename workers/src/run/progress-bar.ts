@@ -4,8 +4,8 @@ import type { RunProgress } from './result.js';
 /** A terminal progress bar: show it only when the output is a terminal. */
 export interface ProgressBar {
   update(progress: RunProgress): void;
-  /** For the matrix: runs done of total, with a label. */
-  step(done: number, total: number, label: string): void;
+  /** For the matrix (or another batch, named by `stage`): `done` of `total` (in `unit`, default runs), with a label. */
+  step(done: number, total: number, label: string, stage?: string, unit?: string): void;
   stop(): void;
 }
 
@@ -36,8 +36,8 @@ export function progressBar(stream: NodeJS.WritableStream = process.stderr): Pro
       const detail = p.stage === 'simulate' ? `${p.phase ?? ''} phase, ${(p.virtualMs / 1000).toFixed(1)} s virtual` : '';
       show(p.done, Math.max(1, p.total), { stage: p.stage.padEnd(8), unit: p.stage === 'simulate' ? 'ops' : 'parts', detail });
     },
-    step(done, total, label) {
-      show(done, Math.max(1, total), { stage: 'matrix  ', unit: 'runs', detail: label });
+    step(done, total, label, stage = 'matrix', unit = 'runs') {
+      show(done, Math.max(1, total), { stage: stage.padEnd(8), unit, detail: label });
     },
     stop() {
       if (started) bar.stop();

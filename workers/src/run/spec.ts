@@ -216,14 +216,18 @@ export function reproduceCommand(spec: ResolvedRunSpec): string {
   if (spec.concurrency !== SIMULATION_DEFAULTS.concurrency) parts.push(`--concurrency ${spec.concurrency}`);
   if (spec.timeoutMs !== (s.timeoutMs ?? SIMULATION_DEFAULTS.timeoutMs)) parts.push(`--timeout-ms ${spec.timeoutMs}`);
   parts.push(...replicationFlags(spec));
+  const { lossProbability, duplicateProbability, ...network } = spec.network;
+  if (lossProbability !== undefined) parts.push(`--loss ${lossProbability}`);
+  if (duplicateProbability !== undefined) parts.push(`--duplicate ${duplicateProbability}`);
+  if (spec.clockDriftPpmMax !== (s.clockDriftPpmMax ?? SIMULATION_DEFAULTS.clockDriftPpmMax)) parts.push(`--clock-drift-ppm ${spec.clockDriftPpmMax}`);
   const extra: string[] = [];
   if (spec.nemesisTrigger !== (s.nemesisTrigger ?? null)) extra.push(`nemesisTrigger ${JSON.stringify(spec.nemesisTrigger)}`);
-  if (Object.keys(spec.network).length > 0) extra.push(`network ${JSON.stringify(spec.network)}`);
+  if (Object.keys(network).length > 0) extra.push(`network ${JSON.stringify(network)}`);
   if (JSON.stringify(spec.nemesisTiming) !== JSON.stringify({ ...(s.nemesisTiming ?? {}) })) extra.push(`nemesisTiming ${JSON.stringify(spec.nemesisTiming)}`);
   if (Object.keys(spec.params).length > 0) extra.push(`params ${JSON.stringify(spec.params)}`);
   if (spec.quietOps !== Math.round(spec.ops * SIMULATION_DEFAULTS.quietFraction)) extra.push(`quietOps ${spec.quietOps}`);
   const numbers: [keyof ResolvedRunSpec & keyof typeof SIMULATION_DEFAULTS, number | undefined][] = [
-    ['thinkMsMean', s.thinkMsMean], ['clockDriftPpmMax', s.clockDriftPpmMax], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', s.clockOffsetMsMax], ['settleMs', undefined],
+    ['thinkMsMean', s.thinkMsMean], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', s.clockOffsetMsMax], ['settleMs', undefined],
   ];
   for (const [field, fromScenario] of numbers) {
     if (spec[field] !== (fromScenario ?? SIMULATION_DEFAULTS[field])) extra.push(`${field} ${String(spec[field])}`);

@@ -1,0 +1,124 @@
+import type { ConsistencyLevel } from '@verdict/checker';
+import type { RunResult } from '../run/result.js';
+import type { RunSpec } from '../run/spec.js';
+import { NEMESIS_NAMES, type NemesisName } from '../sim/nemesis-schedule.js';
+
+/** How one run measured up to what its protocol promises. */
+export interface Judgement {
+  /** `violated`: the promise broke; `unknown`: a check could not decide it (never a pass). */
+  outcome: 'ok' | 'violated' | 'unknown';
+  /** One line: what broke, or what could not be decided. */
+  reason?: string;
+}
+
+/**
+ * What a correct protocol promises, and under which conditions: the swarm draws runs only inside
+ * them, so every violation it reports is a bug, never the textbook behaviour (3PC splitting under
+ * a partition, last writer wins losing writes to skewed clocks).
+ */
+export interface ProtocolPromise {
+  /** The nemeses under which the promise holds. */
+  readonly nemeses: readonly NemesisName[];
+  /** Cluster sizes drawn (`RunSpec.nodes`: replicas, or participants beside the two coordinators). */
+  readonly nodes: readonly [min: number, max: number];
+  /** Whether the promise assumes no message is lost (3PC's synchronous network). */
+  readonly lossless?: boolean;
+  /** Largest run the swarm draws: above it the checks this protocol needs cost too much. */
+  readonly opsMax?: number;
+  /** One sentence, for the docs and `--help`. */
+  readonly description: string;
+  /** Extra run spec fields drawn for this protocol (its replication settings and routing). */
+  drawExtra?(pick: SpecPicker): Partial<RunSpec>;
+  judge(result: RunResult): Judgement;
+}
+
+/** The draws a promise may make for its extra fields. */
+export interface SpecPicker {
+  chance(p: number): boolean;
+  int(min: number, max: number): number;
+  /** Cluster size drawn for this run (server nodes), so replication fits in it. */
+  readonly nodes: number;
+}
+
+const PARTITIONS: readonly NemesisName[] = ['partition-halves', 'partition-majority-ring', 'isolate-leader', 'bridge', 'isolate-skewed-leader', 'mixed'];
+
+/** Every nemesis but these. */
+function allBut(excluded: readonly NemesisName[]): NemesisName[] {
+  return NEMESIS_NAMES.filter((n) => !excluded.includes(n));
+}
+
+/** The run's verdict: a violated check is a violation, an undecided one unknown. */
+function byVerdict(result: RunResult): Judgement {
+  const v = result.report.verdict;
+  if (v.outcome === 'ok') return { outcome: 'ok' };
+  return { outcome: v.outcome, reason: v.summary };
+}
+
+/** The status of consistency levels, weakest that failed first: violated wins over unknown. */
+function byLevels(result: RunResult, levels: readonly ConsistencyLevel[]): Judgement {
+  const found = result.report.consistency?.levels ?? [];
+  let unknown: string | undefined;
+  for (const level of levels) {
+    const l = found.find((x) => x.level === level);
+    if (l === undefined) return { outcome: 'unknown', reason: `level ${level} was not checked` };
+    if (l.status === 'violated') return { outcome: 'violated', reason: `${level} violated${l.violations?.[0] !== undefined ? `: ${l.violations[0].sentence}` : ''}` };
+    if (l.status === 'unknown') unknown ??= `${level} unknown${l.cause !== undefined ? `: ${l.cause}` : ''}`;
+  }
+  return unknown === undefined ? { outcome: 'ok' } : { outcome: 'unknown', reason: unknown };
+}
+
+/** Whether any fault of the run skewed clocks. */
+function skewed(result: RunResult): boolean {
+  return result.facts.faults.some((f) => f.family === 'clock-skew');
+}
+
+/**
+ * The promises of the correct variant of every protocol in the registry, by name. A protocol
+ * added to the registry without one here is not swarmed (the swarm says so).
+ */
+export const PROTOCOL_PROMISES: Readonly<Record<string, ProtocolPromise>> = {
+  '2pc': {
+    nemeses: NEMESIS_NAMES,
+    nodes: [1, 5],
+    description: 'atomic and strict-serializable under every nemesis, lossy network and skewed clocks (it may block; blocking is not a violation)',
+    judge: byVerdict,
+  },
+  '3pc': {
+    nemeses: allBut(PARTITIONS),
+    nodes: [1, 5],
+    lossless: true,
+    description: 'atomic and strict-serializable under crashes and clock skew on a network that loses nothing (a partition or a lost message may split a transaction: the textbook limit, not a bug)',
+    judge: byVerdict,
+  },
+  paxos: {
+    nemeses: NEMESIS_NAMES,
+    nodes: [3, 7],
+    description: 'linearizable under every nemesis, lossy and duplicating network and clock drift (the lease margin is sized from the drift bound)',
+    judge: (result) => byLevels(result, ['strong']),
+  },
+  eventual: {
+    nemeses: NEMESIS_NAMES,
+    nodes: [3, 7],
+    // The eventual and session checks grow faster than linearly with the history (issue 10's note).
+    opsMax: 5_000,
+    description: 'eventual consistency (final reads agree, no acknowledged write lost or invented), and the session guarantees with sticky clients; with last writer wins, only while no fault skewed the clocks',
+    drawExtra(pick) {
+      const n = pick.int(1, Math.min(5, pick.nodes));
+      const strict = pick.chance(0.3);
+      return {
+        n,
+        r: pick.int(1, n),
+        w: pick.int(1, n),
+        resolve: pick.chance(0.5) ? 'siblings' : 'lww',
+        sloppyQuorum: !strict,
+        routing: pick.chance(0.5) ? 'sticky' : 'roaming',
+      };
+    },
+    judge(result) {
+      const spec = result.spec;
+      if (spec.replication?.resolve !== 'siblings' && skewed(result)) return { outcome: 'ok', reason: 'last writer wins under skewed clocks promises nothing' };
+      return byLevels(result, spec.routing === 'sticky' ? ['eventual', 'session'] : ['eventual']);
+    },
+  },
+};
+
