@@ -21,7 +21,7 @@ describe('shrinking a witness', () => {
 
   it('gives the same witness through check, run after run', async () => {
     const history = await readHistoryFile(corpusPath('porcupine', 'jepsen/etcd_040.log'));
-    const witness = (): number[] => checkSync(createModel('etcd-register', null), history).counterexample!.witness.operations.map((o) => o.index);
+    const witness = (): number[] => checkSync(createModel('etcd-register', null), history).counterexample!.witness.operations.map((o) => o.id);
     expect(witness()).toEqual(witness());
   });
 });
