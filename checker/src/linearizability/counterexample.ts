@@ -5,7 +5,7 @@ import { shrinkIllegal } from './shrink.js';
 import { counterexampleView, operationView } from './views.js';
 import { WglSearch } from './wgl-search.js';
 
-const SHRINK_STEPS_MIN = 500_000;
+const SHRINK_STEPS_MIN = 100_000;
 const SHRINK_STEPS_PER_PROOF_STEP = 10;
 
 /**
