@@ -1,6 +1,6 @@
 /**
- * Builds the `verdict` command line as JavaScript: api/src/cli.ts and the checker's partition
- * worker, bundled with esbuild into api/build/ (run by the root `prepare`, so `npm ci` leaves a
+ * Builds the `verdict` command line as JavaScript: api/src/cli.ts and the worker threads of
+ * `verdict check` (files) and of the checker (partitions), bundled with esbuild into api/build/ (run by the root `prepare`, so `npm ci` leaves a
  * working `npx verdict`). The workspace packages (@verdict/*) are bundled from their TypeScript
  * sources; every other package stays an import resolved from node_modules at run time. Each
  * subcommand is its own chunk, loaded only when run: `verdict check` never loads the service's
@@ -8,7 +8,7 @@
  *
  * Usage: node api/scripts/build-cli.js
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -30,13 +30,15 @@ const externalPackages = {
  * The api's modules find files of the source tree from their own location (package.json,
  * prisma/migrations, the generated Prisma client's folder): in the bundle, `import.meta.url`
  * keeps meaning the source file, reached relative to the bundle so the repository can move.
- * The checker's modules are left alone: they look for partition-worker.js beside themselves,
- * which is where the bundle puts it.
+ * The command's own modules (api/src/cli/) and the checker's are left alone: they look for a
+ * worker entry (check-worker.js, partition-worker.js) beside themselves, which is where the
+ * bundle puts it.
  */
 const sourceLocatedApi = {
   name: 'source-located-api',
   setup(b) {
     b.onLoad({ filter: /[\\/]api[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      if (/[\\/]api[\\/]src[\\/]cli[\\/]/.test(args.path)) return undefined;
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       const fromBundle = relative(CLI_BUILD_DIR, args.path).split('\\').join('/');
@@ -47,11 +49,14 @@ const sourceLocatedApi = {
 
 /** Bundles the CLI into api/build/; resolves with esbuild's warnings (errors reject). */
 export async function buildCli() {
+  // Chunk names carry hashes: a stale chunk would only pile up.
+  await rm(CLI_BUILD_DIR, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: REPO,
     entryPoints: {
       verdict: join(API, 'src/cli.ts'),
       'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
+      'check-worker': join(API, 'src/cli/check-worker.ts'),
     },
     outdir: CLI_BUILD_DIR,
     // Flat: a chunk's `./partition-worker.js` is the worker entry beside it.

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,11 @@ let runs = 0;
 const SERVICE_PACKAGES = /\/node_modules\/(fastify|@fastify|@prisma|prisma|bullmq|ioredis|pg|@electric-sql)\//;
 
 /** Runs the compiled CLI with a loader hook that writes every module URL it resolves to a file. */
-async function loadedModules(...argv: string[]): Promise<{ code: number; urls: string[] }> {
+function loadedModules(...argv: string[]): Promise<{ code: number; urls: string[] }> {
+  return loadedModulesWith({}, ...argv);
+}
+
+async function loadedModulesWith(env: Record<string, string>, ...argv: string[]): Promise<{ code: number; urls: string[] }> {
   const dir = tempDir();
   const log = join(dir, `loaded-${++runs}.txt`);
   const hooks = join(dir, 'hooks.mjs');
@@ -27,7 +32,7 @@ async function loadedModules(...argv: string[]): Promise<{ code: number; urls: s
   const register = join(dir, 'register.mjs');
   await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   await writeFile(log, '');
-  const r = await verdictWith({ nodeArgs: ['--import', pathToFileURL(register).href], env: { VERDICT_TEST_LOADED: log } }, ...argv);
+  const r = await verdictWith({ nodeArgs: ['--import', pathToFileURL(register).href], env: { ...env, VERDICT_TEST_LOADED: log } }, ...argv);
   return { code: r.code, urls: (await readFile(log, 'utf8')).split('\n').filter((l) => l.length > 0) };
 }
 
@@ -49,5 +54,19 @@ describe('the compiled verdict command', () => {
   it('loads them for the service (the hook above does see them)', async () => {
     const { urls } = await loadedModules('serve', '--help');
     expect(urls.some((u) => SERVICE_PACKAGES.test(u))).toBe(true);
+  });
+
+  it('checks many files on worker threads too, printing the reports in the order given', async () => {
+    const files = ['kv/c01-ok.txt', 'jepsen/etcd_000.log', 'kv/c10-bad.txt', 'jepsen/etcd_002.log', 'kv/c01-bad.txt', 'jepsen/etcd_005.log'].map((f) => corpus(`porcupine/${f}`));
+    const here = await verdictWith({ env: { VERDICT_CHECK_PARALLEL_AFTER_MS: '1e9' } }, 'check', ...files);
+    const { code, urls } = await loadedModulesWith({ VERDICT_CHECK_PARALLEL_AFTER_MS: '0' }, 'check', ...files);
+    const threaded = await verdictWith({ env: { VERDICT_CHECK_PARALLEL_AFTER_MS: '0' } }, 'check', ...files);
+    // One worker per spare core: none on a single core.
+    expect(urls.some((u) => u.endsWith('/api/build/check-worker.js'))).toBe(availableParallelism() > 1);
+    expect(code).toBe(1);
+    expect(threaded.code).toBe(1);
+    const verdicts = (out: string): string[] => [...out.matchAll(/^(\S+)  \(|^VERDICT: (\w+)/gm)].map((m) => m[1] ?? m[2]!);
+    expect(verdicts(threaded.out)).toEqual(verdicts(here.out));
+    expect(verdicts(here.out)).toEqual(files.flatMap((f, i) => [f, ['OK', 'VIOLATED', 'VIOLATED', 'OK', 'VIOLATED', 'OK'][i]!]));
   });
 });

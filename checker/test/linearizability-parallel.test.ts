@@ -51,4 +51,24 @@ describe('linearizability on worker threads', () => {
     expect(result.stats.threads).toBe(1);
     expect(result.outcome).toBe('ok');
   });
+
+  it('moves the partitions still undecided after parallelAfterMs to threads, keeping those decided', async () => {
+    // Keys a-c: 12 concurrent writes and a read of a value nobody wrote, many thousands of steps
+    // to prove illegal; key z: two sequential ops, decided in the first round.
+    const ops: Omit<Op, 'index'>[] = [{ process: 'z', type: 'invoke', f: 'write', value: ['z', 1] }, { process: 'z', type: 'ok', f: 'write', value: ['z', 1] }];
+    for (const key of ['a', 'b', 'c']) {
+      for (let p = 0; p < 12; p++) ops.push({ process: `${key}${p}`, type: 'invoke', f: 'write', value: [key, p + 1] });
+      ops.push({ process: `${key}r`, type: 'invoke', f: 'read', value: [key, null] }, { process: `${key}r`, type: 'ok', f: 'read', value: [key, 999] });
+      for (let p = 0; p < 12; p++) ops.push({ process: `${key}${p}`, type: 'ok', f: 'write', value: [key, p + 1] });
+    }
+    const h = historyFromOps(ops);
+    const handedOff = await check(createModel('kv', 0), h, { parallelThresholdOps: 0, parallelAfterMs: 0, allPartitions: true, counterexample: false });
+    expect(handedOff.stats.threads).toBe(2);
+    expect(handedOff.outcome).toBe('illegal');
+    expect(Object.fromEntries(handedOff.partitions.map((p) => [p.key, p.outcome]))).toEqual({ z: 'ok', a: 'illegal', b: 'illegal', c: 'illegal' });
+    // By default the same history is too small to pay for threads.
+    const here = await check(createModel('kv', 0), h, { allPartitions: true, counterexample: false });
+    expect(here.stats.threads).toBe(1);
+    expect(here.partitions.map((p) => [p.key, p.outcome])).toEqual(handedOff.partitions.map((p) => [p.key, p.outcome]));
+  });
 });

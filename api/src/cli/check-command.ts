@@ -1,26 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
-  checkHistory,
   HISTORY_FORMATS,
   isRequiredLevel,
-  isVerdictError,
-  meetsRequirement,
   MODEL_NAMES,
   parseJsonExact,
-  readHistoryFile,
   renderJunit,
-  renderText,
-  renderTimelineSvg,
   REQUIRABLE_LEVELS,
   TXN_MODELS,
   isAnomalyName,
   isTxnModelName,
   type HistoryFormat,
-  type RequiredLevel,
   type Report,
 } from '@verdict/checker';
-import { EXIT, UsageError, terminalText, type CliCommand, type CliIo } from './command.js';
+import { checkFiles, FILES_PARALLEL_AFTER_MS } from './check-files.js';
+import type { CheckCommandOptions } from './check-file.js';
+import { EXIT, UsageError, type CliCommand } from './command.js';
 
 const USAGE = `Usage: verdict check FILE... [options]
 
@@ -75,9 +70,12 @@ export const checkCommand: CliCommand = {
     }
     const codes: number[] = [];
     const reports: Report[] = [];
-    for (const file of options.files) {
-      codes.push(await checkOne(file, options, io, reports));
-    }
+    // VERDICT_CHECK_PARALLEL_AFTER_MS: lets the tests make the compiled command use its workers at once.
+    const after = Number(process.env.VERDICT_CHECK_PARALLEL_AFTER_MS ?? FILES_PARALLEL_AFTER_MS);
+    await checkFiles(options, io, (checked) => {
+      codes.push(checked.code);
+      if (checked.report !== undefined) reports.push(checked.report);
+    }, Number.isFinite(after) ? after : FILES_PARALLEL_AFTER_MS);
     if (options.junit !== undefined && reports.length > 0) {
       const xml = reports.map((r) => renderJunit(r, options.require !== undefined ? { require: options.require } : {})).join('\n');
       await writeFile(options.junit, xml);
@@ -86,23 +84,6 @@ export const checkCommand: CliCommand = {
   },
 };
 
-interface CheckCommandOptions {
-  files: string[];
-  model?: string;
-  init?: unknown;
-  format?: HistoryFormat;
-  levels: boolean;
-  require?: RequiredLevel;
-  timeLimitMs?: number;
-  json: boolean;
-  junit?: string;
-  svg?: string;
-  help: boolean;
-  consistencyModels?: string[];
-  anomalies?: string[];
-  linearizableKeys: boolean;
-  sequentialKeys: boolean;
-}
 
 function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
   let parsed;
@@ -182,51 +163,6 @@ function parseCheckArgs(argv: readonly string[]): CheckCommandOptions {
 /** A comma- or space-separated list, Elle's leading colons allowed (:serializable). */
 function names(list: string): string[] {
   return list.split(/[\s,]+/).filter((n) => n.length > 0).map((n) => n.replace(/^:/, ''));
-}
-
-async function checkOne(file: string, options: CheckCommandOptions, io: CliIo, reports: Report[]): Promise<number> {
-  let report: Report;
-  try {
-    // The checks and the timeline need the paired operations only: not keeping the raw ops saves their memory.
-    const history = await readHistoryFile(file, { keepOps: false, ...(options.format !== undefined ? { format: options.format } : {}) });
-    report = await checkHistory(history, {
-      ...(options.model !== undefined ? { model: options.model } : {}),
-      ...(options.init !== undefined ? { init: options.init } : {}),
-      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
-      levels: options.levels,
-      isolation: {
-        ...(options.consistencyModels !== undefined ? { consistencyModels: options.consistencyModels } : {}),
-        ...(options.anomalies !== undefined ? { anomalies: options.anomalies } : {}),
-        linearizableKeys: options.linearizableKeys,
-        sequentialKeys: options.sequentialKeys,
-      },
-    });
-    if (options.svg !== undefined && reports.length === 0) await writeFile(options.svg, renderTimelineSvg(history, report));
-  } catch (e) {
-    if (isVerdictError(e) || (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') {
-      const message = (e as Error).message;
-      io.err(`verdict check: ${terminalText(message.includes(file) ? message : `${file}: ${message}`)}\n`);
-      if (options.json) io.out(`${JSON.stringify({ source: file, error: isVerdictError(e) ? e.toJSON?.() ?? { message } : { message } })}\n`);
-      return EXIT.usage;
-    }
-    throw e;
-  }
-  reports.push(report);
-  io.out(options.json ? `${JSON.stringify(report)}\n` : renderText(report));
-  // Without --require the exit code answers the classic question: linearizable? For transactions:
-  // do the --consistency-models hold (strict serializable by default), with no --anomalies?
-  if (options.require === undefined && report.isolation !== undefined) {
-    const valid = report.isolation.valid;
-    return valid === true ? EXIT.ok : valid === false ? EXIT.violated : EXIT.unknown;
-  }
-  const required = options.require ?? defaultRequirement(report);
-  const met = meetsRequirement(report, required);
-  if (!options.json && options.require !== undefined) io.out(`require ${required}: ${met.result === 'yes' ? 'met' : met.result === 'no' ? 'NOT met' : 'unknown'} — ${met.reason}\n`);
-  return met.result === 'yes' ? EXIT.ok : met.result === 'no' ? EXIT.violated : EXIT.unknown;
-}
-
-function defaultRequirement(report: Report): RequiredLevel {
-  return report.kind === 'transactional' ? 'strict-serializable' : 'strong';
 }
 
 /** Bad input outranks a violation, which outranks unknown: a proof of a bug is never hidden. */

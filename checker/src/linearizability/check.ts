@@ -17,8 +17,14 @@ export interface CheckOptions {
   allPartitions?: boolean;
   /** Worker threads for partitions: a number, or `auto` (default) to use them when it pays. */
   threads?: number | 'auto';
-  /** Operations above which `auto` spreads partitions over worker threads. Default 50,000. */
+  /** `auto`: histories below this many operations never use worker threads. Default 2,000. */
   parallelThresholdOps?: number;
+  /**
+   * `auto`: the partitions still undecided after this much search on the calling thread move to
+   * worker threads (the ones decided keep their results). Work that ends sooner never pays for
+   * starting threads and copying operations to them. Default 500 ms.
+   */
+  parallelAfterMs?: number;
   /** Build the counterexample for an illegal history (default true). */
   counterexample?: boolean;
   /** Time for shrinking the counterexample's witness. Default 2,000 ms. */
@@ -34,27 +40,31 @@ export interface CheckProgress {
 }
 
 const DEFAULT_MEMORY_LIMIT = 1.5 * 1024 ** 3;
-const DEFAULT_PARALLEL_THRESHOLD = 50_000;
+const DEFAULT_PARALLEL_THRESHOLD = 2_000;
+const DEFAULT_PARALLEL_AFTER_MS = 500;
 
 /**
  * Is the history linearizable for the model? `ok`, `illegal` (with a counterexample) or
  * `unknown` (with its cause: a limit or a cancellation; never a guess).
- * Partitions run on worker threads when the history is large enough to pay for it and the model
- * can be rebuilt there (models from `createModel`).
+ * Partitions run on worker threads when the search proves long enough to pay for them (see
+ * `parallelAfterMs`) and the model can be rebuilt there (models from `createModel`).
  */
 export async function check(model: Model<any>, history: History | readonly Operation[], options: CheckOptions = {}): Promise<LinearizabilityResult> {
   const started = performance.now();
   const prepared = prepareOperations(model, history);
+  const limits = limitsOf(options);
   const threads = threadCount(model, prepared.partitions, prepared.checked, options);
-  if (threads > 1) {
-    const outcome = await runPartitionsInThreads(model.spec!, prepared.partitions, threads, limitsOf(options), options);
+  if (threads > 1 && options.threads !== undefined && options.threads !== 'auto') {
+    const outcome = await runPartitionsInThreads(model.spec!, prepared.partitions, threads, limits, options);
     return assemble(prepared.model.name, prepared.checked, outcome.results, outcome.cause, outcome.counterexample, {
       steps: outcome.steps, cacheEntries: outcome.cacheEntries, peakCacheBytes: outcome.peakCacheBytes, threads,
     }, started);
   }
-  const scheduler = new PartitionScheduler(prepared.partitions, limitsOf(options));
+  const scheduler = new PartitionScheduler(prepared.partitions, limits);
+  const handOffAt = threads > 1 ? performance.now() + (options.parallelAfterMs ?? DEFAULT_PARALLEL_AFTER_MS) : Infinity;
   let lastYield = performance.now();
   while (!scheduler.round()) {
+    if (performance.now() > handOffAt && scheduler.undecided >= 2) return handOff(prepared.model.name, prepared.checked, model, scheduler, threads, limits, options, started);
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       options.onProgress?.({ partitionsDone: scheduler.partitionsDone, partitionsTotal: prepared.partitions.length, steps: scheduler.totalSteps });
       await new Promise((resolve) => setImmediate(resolve));
@@ -79,6 +89,27 @@ export function limitsOf(options: CheckOptions): SchedulerLimits {
   const memoryLimitBytes = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
   if (!(memoryLimitBytes > 0)) throw new VerdictError('VRD_ERR_CHECK_OPTIONS', `memory limit must be positive, got ${String(options.memoryLimitBytes)}`);
   return { deadline: Date.now() + timeLimitMs, memoryLimitBytes, allPartitions: options.allPartitions ?? false, signal: options.signal };
+}
+
+/**
+ * Moves the partitions the calling thread has not decided to worker threads and joins both
+ * halves' results (the scheduler stops; a partition's partial search starts over in a thread).
+ */
+async function handOff(modelName: string, checked: number, model: Model<any>, scheduler: PartitionScheduler, threads: number, limits: SchedulerLimits, options: CheckOptions, started: number): Promise<LinearizabilityResult> {
+  const decided = scheduler.results.filter((r): r is PartitionResult => r !== undefined);
+  const rest = scheduler.handOff();
+  const outcome = await runPartitionsInThreads(model.spec!, rest, Math.min(threads, rest.length), limits, {
+    ...options,
+    onProgress: (p) => options.onProgress?.({ partitionsDone: decided.length + p.partitionsDone, partitionsTotal: decided.length + p.partitionsTotal, steps: scheduler.totalSteps + p.steps }),
+  });
+  const order = new Map(scheduler.partitions.map((p, i) => [p.key, i]));
+  const results = [...decided, ...outcome.results].sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+  return assemble(modelName, checked, results, outcome.cause, outcome.counterexample, {
+    steps: scheduler.totalSteps + outcome.steps,
+    cacheEntries: scheduler.totalCacheEntries + outcome.cacheEntries,
+    peakCacheBytes: Math.max(scheduler.peakCacheBytes, outcome.peakCacheBytes),
+    threads: Math.min(threads, rest.length),
+  }, started);
 }
 
 function threadCount(model: Model<any>, partitions: readonly PreparedPartition[], checked: number, options: CheckOptions): number {

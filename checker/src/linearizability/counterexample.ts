@@ -5,6 +5,9 @@ import { shrinkIllegal } from './shrink.js';
 import { counterexampleView, operationView } from './views.js';
 import { WglSearch } from './wgl-search.js';
 
+const SHRINK_STEPS_MIN = 100_000;
+const SHRINK_STEPS_PER_PROOF_STEP = 10;
+
 /**
  * The counterexample for an illegal partition: the longest prefix and final paths of the full
  * search, plus a witness shrunk within `shrinkTimeMs` (each candidate's memo within what the
@@ -13,10 +16,13 @@ import { WglSearch } from './wgl-search.js';
 export function buildCounterexample<S>(key: string, model: CompleteModel<S>, operations: readonly Operation[], search: WglSearch<S>, shrinkTimeMs: number, memoryLimitBytes: number): Counterexample | undefined {
   const raw = search.counterexample();
   if (raw === undefined) return undefined;
-  // Candidates get a few times the steps the proof took: enough for the honest ones.
-  const stepsPerCheck = Math.min(2_000_000, Math.max(50_000, search.steps * 8));
+  // Each candidate gets twice the steps the proof took (an honest one needs no more; one that
+  // weakening made explode is dropped), and all of them together SHRINK_STEPS_PER_PROOF_STEP
+  // times: shrinking costs in proportion to the search, and gives the same witness on any machine.
+  const stepsPerCheck = Math.min(2_000_000, Math.max(5_000, search.steps * 2));
+  const stepsTotal = Math.max(SHRINK_STEPS_MIN, search.steps * SHRINK_STEPS_PER_PROOF_STEP);
   const cacheBytesMax = memoryLimitBytes - search.cacheBytes;
-  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs, stepsPerCheck, cacheBytesMax);
+  const shrunk = shrinkIllegal(model, operations, shrinkTimeMs, stepsPerCheck, cacheBytesMax, stepsTotal);
   const witnessSearch = new WglSearch(model, shrunk.operations, { finalPathsMax: 1, cacheBytesMax });
   witnessSearch.run(Number.MAX_SAFE_INTEGER);
   const witnessRaw = witnessSearch.counterexample();

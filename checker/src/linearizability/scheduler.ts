@@ -100,6 +100,22 @@ export class PartitionScheduler {
     return this.done;
   }
 
+  /** Partitions not decided yet (searching or not started). */
+  get undecided(): number {
+    return this.active.length;
+  }
+
+  /**
+   * Stops here and gives up the undecided partitions, in their original order, for another
+   * thread to search from the start; their memos are dropped.
+   */
+  handOff(): PreparedPartition[] {
+    const rest = [...this.active].sort((a, b) => a.index - b.index).map((a) => a.part);
+    for (const a of this.active) if (a.search !== undefined) this.liveBytes -= a.search.cacheBytes;
+    this.active = [];
+    return rest;
+  }
+
   /** Runs rounds until done. */
   runToEnd(): void {
     while (!this.round());

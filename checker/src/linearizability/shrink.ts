@@ -7,7 +7,7 @@ const CHECK_SLICE_STEPS = 16_384;
 
 export interface ShrinkResult {
   operations: Operation[];
-  /** False when the time budget ran out before the witness was 1-minimal. */
+  /** False when the budget (time, or steps) ran out before the witness was 1-minimal. */
   minimal: boolean;
 }
 
@@ -17,19 +17,31 @@ export interface ShrinkResult {
  * in time that stays illegal (later invocations dropped, ops still running then made `info`:
  * each could have taken effect after the cut, or never), then delta debugging with the moves of
  * delta-debug.ts (drop reads, drop writes nobody could observe, weaken to `info`).
+ * `stepsTotal` bounds the search steps of all candidates together: with it the witness is the
+ * same on a busy machine as on an idle one (the time budget is a backstop).
  */
-export function shrinkIllegal<S>(model: CompleteModel<S>, operations: readonly Operation[], timeBudgetMs: number, stepsPerCheck = 2_000_000, cacheBytesMax = Infinity): ShrinkResult {
+export function shrinkIllegal<S>(model: CompleteModel<S>, operations: readonly Operation[], timeBudgetMs: number, stepsPerCheck = 2_000_000, cacheBytesMax = Infinity, stepsTotal = Infinity): ShrinkResult {
   const deadline = performance.now() + timeBudgetMs;
   let complete = true;
+  let stepsLeft = stepsTotal;
   // A candidate counts only when proved illegal within its step and memory caps: weakening ops
   // to `info` can make a search explode, and such a candidate is simply not taken.
   const illegal = (ops: readonly Operation[]): boolean => {
+    const cap = Math.min(stepsPerCheck, stepsLeft);
+    if (cap <= 0) {
+      complete = false;
+      return false;
+    }
     const search = new WglSearch(model, ops, { trackCounterexample: false, cacheBytesMax });
-    for (let spent = 0; spent < stepsPerCheck; spent += CHECK_SLICE_STEPS) {
-      const status = search.run(Math.min(CHECK_SLICE_STEPS, stepsPerCheck - spent));
-      if (status !== 'running') return status === 'illegal';
+    for (let spent = 0; spent < cap; spent += CHECK_SLICE_STEPS) {
+      const status = search.run(Math.min(CHECK_SLICE_STEPS, cap - spent));
+      if (status !== 'running') {
+        stepsLeft -= search.steps;
+        return status === 'illegal';
+      }
       if (search.cacheFull || performance.now() > deadline) break;
     }
+    stepsLeft -= search.steps;
     complete = false;
     return false;
   };

@@ -37,10 +37,11 @@ export function kvModel(options: KvOptions = {}): Model<any> {
 function kvKeyModel(init: unknown): Model<number> {
   const values = new ValueInterner();
   const initId = values.id(init);
+  const seenIds = new WeakMap<Operation, number>();
   return {
     name: 'kv',
     init: () => initId,
-    step: (state, op) => stepInterned(values, state, op),
+    step: (state, op) => stepInterned(values, state, op, seenIds),
     equal: (a, b) => a === b,
     hash: (id) => id,
     validate: validateKvOp,
@@ -51,8 +52,12 @@ function kvKeyModel(init: unknown): Model<number> {
   };
 }
 
-/** One key's step on interned values: `state` and the result are value ids. */
-function stepInterned(values: ValueInterner, state: number, op: Operation): number | Inconsistent {
+/**
+ * One key's step on interned values: `state` and the result are value ids. `seenIds` remembers
+ * the id of the value each read saw, once some state has held it (an id never changes): the
+ * search repeats a read's step many times, and the value can be a long string after appends.
+ */
+function stepInterned(values: ValueInterner, state: number, op: Operation, seenIds?: WeakMap<Operation, number>): number | Inconsistent {
   const input = (op.input as unknown[])[1];
   switch (op.f) {
     case 'get':
@@ -61,7 +66,12 @@ function stepInterned(values: ValueInterner, state: number, op: Operation): numb
       const out = op.output as unknown[] | null | undefined;
       const seen = out === null || out === undefined ? input : out[1];
       if (seen === undefined) return state;
-      return values.lookup(seen) === state
+      let seenId = seenIds?.get(op);
+      if (seenId === undefined) {
+        seenId = values.lookup(seen);
+        if (seenId !== -1) seenIds?.set(op, seenId);
+      }
+      return seenId === state
         ? state
         : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
     }

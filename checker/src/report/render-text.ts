@@ -41,7 +41,7 @@ function linearizabilityText(lin: LinearizabilityResult): string[] {
 function counterexampleText(cx: Counterexample): string[] {
   const out: string[] = [];
   if (cx.partition !== '') out.push(`  in partition (key) ${JSON.stringify(cx.partition)}`);
-  out.push('', `  Witness (${cx.witness.operations.length} operations${cx.witness.minimal ? ', minimal' : ', shrinking stopped at its time budget'}):`);
+  out.push('', `  Witness (${cx.witness.operations.length} operations${cx.witness.minimal ? ', minimal' : ', shrinking stopped at its budget'}):`);
   for (const op of cx.witness.operations) out.push(`    ${opLine(op)}`);
   out.push(`  ${cx.witness.explanation}.`);
   out.push('', `  Longest linearizable prefix: ${cx.prefixLength} operation(s) from initial state ${cx.initialState}${cx.prefix.length < cx.prefixLength ? `; the last ${cx.prefix.length}` : ''}:`);

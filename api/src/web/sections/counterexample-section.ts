@@ -28,7 +28,7 @@ function counterexample(cx: Counterexample): Html {
   const last = cx.prefixLength;
   return html`<div id="counterexample">
 ${cx.partition !== '' ? html`<p>In partition (key) <code>${JSON.stringify(cx.partition)}</code>:</p>` : ''}
-<h3>Witness: ${cx.witness.operations.length} operation(s)${cx.witness.minimal ? ', minimal' : ', shrinking stopped at its time budget'}</h3>
+<h3>Witness: ${cx.witness.operations.length} operation(s)${cx.witness.minimal ? ', minimal' : ', shrinking stopped at its budget'}</h3>
 <p class="sentence">${cx.witness.explanation}.</p>
 ${operationsTable(cx.witness.operations)}
 <h3>It cannot follow the longest linearizable prefix</h3>

@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Report } from '@verdict/checker';
+import { checkFile, type CheckCommandOptions, type CheckedFile } from './check-file.js';
+import type { CheckWorkerAnswer, CheckWorkerTask } from './check-worker.js';
+import type { CliIo } from './command.js';
+
+/**
+ * When the files still waiting after this long on the calling thread are two or more, worker
+ * threads (one per spare core) take files too. A short run never pays for starting a thread.
+ */
+export const FILES_PARALLEL_AFTER_MS = 300;
+
+interface Done { out: string; err: string; checked: CheckedFile }
+
+/**
+ * Checks `options.files`, printing each file's report in the order given and calling `onChecked`
+ * in that order, whichever thread checked it. The calling thread takes files from the front;
+ * workers, once started, take the next ones as they finish theirs. With `--svg` every file is
+ * checked here (the timeline is of the first file that checks).
+ */
+export async function checkFiles(options: CheckCommandOptions, io: CliIo, onChecked: (checked: CheckedFile) => void, parallelAfterMs = FILES_PARALLEL_AFTER_MS): Promise<{ threads: number }> {
+  const files = options.files;
+  const done: (Done | undefined)[] = new Array(files.length);
+  let next = 0;
+  let printed = 0;
+  let crash: Error | undefined;
+  const flush = (): void => {
+    for (; printed < files.length && done[printed] !== undefined; printed++) {
+      const d = done[printed]!;
+      if (d.err.length > 0) io.err(d.err);
+      if (d.out.length > 0) io.out(d.out);
+      onChecked(d.checked);
+      done[printed] = { out: '', err: '', checked: d.checked };
+    }
+  };
+  const spare = options.svg === undefined ? availableParallelism() - 1 : 0;
+  const workers: Promise<void>[] = [];
+  const startWorker = (): void => {
+    const worker = spawnCheckWorker();
+    const give = (): void => {
+      const task: CheckWorkerTask = crash === undefined && next < files.length ? { type: 'file', index: next, file: files[next++]!, options } : { type: 'done' };
+      worker.postMessage(task);
+    };
+    workers.push(new Promise<void>((resolve) => {
+      worker.on('message', (m: CheckWorkerAnswer) => {
+        if (m.type === 'checked') {
+          done[m.index] = { out: m.out, err: m.err, checked: { code: m.code, ...(m.report !== undefined ? { report: m.report as Report } : {}) } };
+          flush();
+        } else if (m.type === 'crashed') {
+          crash ??= new Error(m.message);
+        }
+        give();
+      });
+      worker.on('error', (e) => {
+        crash ??= e;
+      });
+      worker.on('exit', () => resolve());
+    }));
+  };
+
+  const started = performance.now();
+  let svgPending = options.svg !== undefined;
+  while (next < files.length && crash === undefined) {
+    if (workers.length < spare && files.length - next >= 2 && performance.now() - started >= parallelAfterMs) startWorker();
+    const index = next++;
+    let out = '';
+    let err = '';
+    const buffer: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), interactive: io.interactive };
+    const checked = await checkFile(files[index]!, options, buffer, svgPending);
+    if (checked.report !== undefined) svgPending = false;
+    done[index] = { out, err, checked };
+    flush();
+  }
+  await Promise.all(workers);
+  if (crash !== undefined) throw crash;
+  flush();
+  return { threads: 1 + workers.length };
+}
+
+function spawnCheckWorker(): Worker {
+  // Built, this module is a chunk beside check-worker.js (api/build). From the TypeScript sources
+  // (npm run verdict, tests), the worker registers tsx's loader before importing the source.
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./check-worker.js', import.meta.url));
+  const source = new URL('./check-worker.ts', import.meta.url).href;
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+}
