@@ -49,8 +49,8 @@ describe.runIf(postgres)('database tests as jobs', () => {
   it('refuses a bad spec at submission, naming the field', async () => {
     const unknownField = await post({ target: 'pg', workload: 'list-append', isolation: 'serializable', clientz: 3 });
     expect(unknownField.statusCode).toBe(400);
-    expect(unknownField.json()).toMatchObject({ code: 'VRD_ERR_TARGET_SPEC' });
-    expect(unknownField.body).toMatch(/clientz is not a field of a database test/);
+    expect(unknownField.json()).toMatchObject({ code: 'VRD_ERR_API_INVALID', location: { field: 'body.clientz' } });
+    expect(unknownField.json().message).toMatch(/unknown field \(did you mean "clients"\?\)/);
     const badLevel = await post({ target: 'pg', workload: 'list-append', isolation: 'snapshot' });
     expect(badLevel.statusCode).toBe(400);
     expect(badLevel.body).toMatch(/isolation must be one of read-uncommitted, read-committed, repeatable-read, serializable, got \\"snapshot\\"/);

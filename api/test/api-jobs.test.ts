@@ -169,7 +169,7 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
 
   it('answers health, metrics and the OpenAPI document without a token', async () => {
     const health = await t.app.inject({ method: 'GET', url: '/healthz' });
-    expect(health.json()).toEqual({ status: 'ok', database: 'ok', queue: 'in-process', version: 'test' });
+    expect(health.json()).toEqual({ status: 'ok', database: 'ok', queue: 'ok', queueMode: 'in-process', version: 'test' });
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
     expect(metrics.body).toMatch(/verdict_jobs\{status="done"\} \d+/);

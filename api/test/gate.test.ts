@@ -97,6 +97,32 @@ describe.runIf(pgUp)('verdict gate against a running service', () => {
     expect(await readFile(junit, 'utf8')).toMatch(/<error message="cannot reach/);
   });
 
+  it('exits 64 with one line for a missing or directory --history and an unknown --model', async () => {
+    const base = ['--server', server, '--token', token, '--require', 'strong'];
+    const cases: [string[], RegExp][] = [
+      [['--history', join(dir, 'missing.edn')], /^verdict gate: --history ".*missing\.edn": no such file$/],
+      [['--history', dir], /^verdict gate: --history ".*": not a file$/],
+      [['--history', history('porcupine/kv/c01-ok.txt'), '--model', 'nope'], /^verdict gate: --model: unknown model "nope" \(known: register,.*\)$/],
+      [['--history', history('porcupine/kv/c01-ok.txt'), '--format', 'xml'], /^verdict gate: --format: unknown format "xml"/],
+    ];
+    for (const [args, line] of cases) {
+      const ran = await gate(...base, ...args);
+      expect(ran.code, ran.err).toBe(64);
+      expect(ran.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(ran.err.trimEnd()).toMatch(line);
+    }
+  });
+
+  it('gates a protocol run under one of its scenarios', async () => {
+    const ran = await gate('--server', server, '--token', token, '--protocol', 'paxos', '--scenario', 'leader-dies-after-choosing', '--seed', '1', '--ops', '100', '--require', 'strong');
+    expect(ran.code, ran.err).toBe(0);
+    expect(ran.out).toContain('require strong: met');
+    const unknown = await gate('--server', server, '--token', token, '--protocol', 'paxos', '--scenario', 'nope', '--require', 'strong');
+    expect(unknown.code).toBe(64);
+    expect(unknown.err).toMatch(/scenario/);
+    expect((await gate('--server', server, '--token', token, '--history', history('porcupine/kv/c01-ok.txt'), '--scenario', 'x', '--require', 'strong')).code).toBe(64);
+  });
+
   it('prints what the service says about a refused history inertly', async () => {
     const file = join(dir, 'evil-f.jsonl');
     await writeFile(file, `${JSON.stringify({ type: 'ok', f: 'w\u001b]2;pwned\u0007\nrequire strong: met', value: 1 })}\n`);

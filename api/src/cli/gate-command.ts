@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { escapeXml, meetsRequirement, renderJunit, renderText } from '@verdict/checker';
-import { GATE_USAGE, parseGateArgs, type GateOptions } from '../gate/gate-args.js';
+import { GATE_USAGE, GateInputError, parseGateArgs, type GateOptions } from '../gate/gate-args.js';
 import { GateClient, GateHttpError, type GateJob } from '../gate/gate-client.js';
 import { EXIT, terminalText, type CliCommand, type CliIo } from './command.js';
 
@@ -22,7 +22,7 @@ export const gateCommand: CliCommand = {
       }
       options = parsed;
     } catch (e) {
-      io.err(`verdict gate: ${(e as Error).message}\n\n${GATE_USAGE}`);
+      io.err(e instanceof GateInputError ? `verdict gate: ${terminalText((e as Error).message)}\n` : `verdict gate: ${(e as Error).message}\n\n${GATE_USAGE}`);
       return EXIT.usage;
     }
     return gate(options, io);

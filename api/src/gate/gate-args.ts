@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
-import { REQUIRABLE_LEVELS, isRequiredLevel, type RequiredLevel } from '@verdict/checker';
+import { statSync } from 'node:fs';
+import { HISTORY_FORMATS, MODEL_NAMES, REQUIRABLE_LEVELS, isRequiredLevel, type RequiredLevel } from '@verdict/checker';
 import { UsageError } from '../cli/command.js';
+
+/**
+ * Input that names something that is not there (a file, a model): bad usage too (exit 64), said
+ * in one line without the usage text, which would bury it in a CI log.
+ */
+export class GateInputError extends Error {
+  override readonly name = 'GateInputError';
+}
 
 /** What `verdict gate` was asked to do. */
 export interface GateOptions {
@@ -16,7 +25,7 @@ export interface GateOptions {
 }
 
 export const GATE_USAGE = `Usage: verdict gate --server URL --token T --require LEVEL
-                    (--protocol P [--nemesis N] [--bug B] [--seed S] [--ops N] [--nodes N]
+                    (--protocol P [--nemesis N] [--bug B] [--scenario S] [--seed S] [--ops N] [--nodes N]
                      [--routing sticky|roaming] [--n N --r R --w W --resolve lww|siblings --quorum sloppy|strict]
                      | --history FILE [--model M] [--init JSON] [--format F]
                      | --target NAME --workload W --isolation L [--clients N] [--ops N] [--keys N] [--seed S])
@@ -27,7 +36,10 @@ JUnit XML (one test case per level and per anomaly, and one for the requirement)
   0  the verdict meets the requirement
   1  it does not (the level is violated)
   2  unknown: the check could not decide, the job failed, or --timeout passed
-  64 bad usage, a bad token or input the service refused
+  64 bad usage (a missing --history file, an unknown --model), a bad token or input the service refused
+
+--scenario runs one of the protocol's scenarios (faults timed on a protocol event), as the
+matrix does (see verdict run --help).
 
 --target names a database of the service's allow-list (its VERDICT_TARGETS), never an address.
 
@@ -40,7 +52,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
     args: [...argv],
     options: {
       server: { type: 'string' }, token: { type: 'string' }, require: { type: 'string' }, junit: { type: 'string' }, timeout: { type: 'string' },
-      protocol: { type: 'string' }, nemesis: { type: 'string' }, bug: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' }, nodes: { type: 'string' },
+      protocol: { type: 'string' }, nemesis: { type: 'string' }, bug: { type: 'string' }, scenario: { type: 'string' }, seed: { type: 'string' }, ops: { type: 'string' }, nodes: { type: 'string' },
       routing: { type: 'string' }, n: { type: 'string' }, r: { type: 'string' }, w: { type: 'string' }, resolve: { type: 'string' }, quorum: { type: 'string' },
       history: { type: 'string' }, model: { type: 'string' }, init: { type: 'string' }, format: { type: 'string' },
       target: { type: 'string' }, workload: { type: 'string' }, isolation: { type: 'string' }, clients: { type: 'string' }, keys: { type: 'string' },
@@ -70,7 +82,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
   }
   const flagsOf = {
     history: ['model', 'init', 'format'],
-    protocol: ['nemesis', 'bug', 'seed', 'ops', 'nodes', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'],
+    protocol: ['nemesis', 'bug', 'scenario', 'seed', 'ops', 'nodes', 'routing', 'n', 'r', 'w', 'resolve', 'quorum'],
     target: ['workload', 'isolation', 'clients', 'ops', 'keys', 'seed'],
   } as const;
   for (const [owner, flags] of Object.entries(flagsOf)) {
@@ -87,6 +99,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
         protocol: values.protocol!,
         ...(values.nemesis !== undefined ? { nemesis: values.nemesis } : {}),
         ...(values.bug !== undefined ? { bug: values.bug } : {}),
+        ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
         ...(values.seed !== undefined ? { seed: intFlag('seed', values.seed) } : {}),
         ...(values.ops !== undefined ? { ops: intFlag('ops', values.ops) } : {}),
         ...(values.nodes !== undefined ? { nodes: intFlag('nodes', values.nodes) } : {}),
@@ -100,6 +113,7 @@ export function parseGateArgs(argv: readonly string[], env: Record<string, strin
       ...(values.init !== undefined ? { init: values.init } : {}),
       ...(values.format !== undefined ? { format: values.format } : {}),
     };
+  if (job.kind === 'history') checkHistoryInput(job);
   return {
     server: server.replace(/\/+$/, ''),
     token,
@@ -116,6 +130,19 @@ function databaseSpec(values: Partial<Record<'target' | 'workload' | 'isolation'
   const spec: Record<string, unknown> & { target: string } = { target: values.target!, workload: values.workload, isolation: values.isolation };
   for (const f of ['clients', 'ops', 'keys', 'seed'] as const) if (values[f] !== undefined) spec[f] = intFlag(f, values[f]);
   return spec;
+}
+
+/** The file must be a readable file, the model and format ones the checker knows. */
+function checkHistoryInput(job: Extract<GateOptions['job'], { kind: 'history' }>): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(job.file).isFile();
+  } catch (e) {
+    throw new GateInputError(`--history ${JSON.stringify(job.file)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!isFile) throw new GateInputError(`--history ${JSON.stringify(job.file)}: not a file`);
+  if (job.model !== undefined && !MODEL_NAMES.includes(job.model)) throw new GateInputError(`--model: unknown model ${JSON.stringify(job.model)} (known: ${MODEL_NAMES.join(', ')})`);
+  if (job.format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(job.format)) throw new GateInputError(`--format: unknown format ${JSON.stringify(job.format)} (known: ${HISTORY_FORMATS.join(', ')})`);
 }
 
 /** The run spec's routing and replication fields from their flags (the service checks the values). */

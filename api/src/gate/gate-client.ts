@@ -30,7 +30,10 @@ export class GateClient {
     const query = new URLSearchParams({ source: basename(file) });
     if (options.levels === true) query.set('levels', 'true');
     for (const k of ['model', 'init', 'format'] as const) if (options[k] !== undefined) query.set(k, options[k]);
-    const body = Readable.toWeb(createReadStream(file).pipe(createGzip())) as ReadableStream<Uint8Array>;
+    // A read error (the file went away) fails the upload, never the process.
+    const gzip = createGzip();
+    createReadStream(file).on('error', (e) => gzip.destroy(e)).pipe(gzip);
+    const body = Readable.toWeb(gzip) as ReadableStream<Uint8Array>;
     return this.json<GateJob>(`/jobs?${query.toString()}`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip' },

@@ -1,4 +1,5 @@
 import { BullmqDispatcher, BullmqJobEvents, InProcessRunner, Reconciler, type JobExecutor, type JobStore, type RunnerLog } from '@verdict/workers';
+import { Redis } from 'ioredis';
 import type { ServiceConfig } from '../config.js';
 import type { JobEventHub } from './job-events.js';
 
@@ -10,8 +11,13 @@ export interface JobDispatch {
   /** Takes a cancelled job off the queue; a running one stops at its next heartbeat. */
   cancel(jobId: string): Promise<void>;
   counts(): Promise<Record<string, number>>;
+  /** Can jobs be handed on now? The in-process runner always can; Redis must answer. */
+  health(): Promise<'ok' | 'down'>;
   close(): Promise<void>;
 }
+
+/** A health probe waits this long for Redis. */
+const HEALTH_WAIT_MS = 1_000;
 
 export interface DispatchDeps {
   config: ServiceConfig;
@@ -47,6 +53,9 @@ async function startInProcess(deps: DispatchDeps): Promise<JobDispatch> {
     async counts() {
       return runner.counts;
     },
+    async health() {
+      return 'ok';
+    },
     close: () => runner.stop(),
   };
 }
@@ -57,6 +66,7 @@ async function startRedis(deps: DispatchDeps, redisUrl: string): Promise<JobDisp
   const events = new BullmqJobEvents(queue, (e) => deps.events.emit(e));
   const reconciler = new Reconciler(deps.store, dispatcher, deps.log, { everyMs: deps.config.reconcileMs, leaseMs: deps.config.leaseMs });
   reconciler.start();
+  const probe = new RedisProbe(redisUrl);
   return {
     mode: 'redis',
     async enqueue(jobId) {
@@ -66,11 +76,42 @@ async function startRedis(deps: DispatchDeps, redisUrl: string): Promise<JobDisp
       await bounded(dispatcher.remove(jobId), deps.log, jobId);
     },
     counts: () => dispatcher.counts(),
+    health: () => probe.health(),
     async close() {
       await reconciler.stop();
-      await Promise.allSettled([events.close(), dispatcher.close()]);
+      await Promise.allSettled([events.close(), dispatcher.close(), probe.close()]);
     },
   };
+}
+
+/**
+ * Its own connection for health probes: BullMQ's wait for Redis forever by design, and a probe
+ * must say "down" soon while Redis is gone (one retry, and the probe waits no longer than HEALTH_WAIT_MS).
+ */
+class RedisProbe {
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    this.redis.on('error', () => undefined);
+  }
+
+  async health(): Promise<'ok' | 'down'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'down'>((resolve) => {
+      timer = setTimeout(() => resolve('down'), HEALTH_WAIT_MS);
+    });
+    const answer = this.redis.ping().then((pong) => (pong === 'PONG' ? 'ok' as const : 'down' as const), () => 'down' as const);
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
 }
 
 async function bounded(work: Promise<void>, log: RunnerLog, jobId: string): Promise<void> {

@@ -1,14 +1,16 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { HISTORY_FORMATS, nestsDeeperThan, parseHistory, parseJsonExact, readHistoryStream, VALUE_DEPTH_MAX, VerdictError, type HistoryFormat } from '@verdict/checker';
+import { createModel, HISTORY_FORMATS, MODEL_NAMES, nestsDeeperThan, parseHistory, parseJsonExact, readHistoryStream, VALUE_DEPTH_MAX, VerdictError, type CheckerErrorCode, type HistoryFormat } from '@verdict/checker';
 import { ApiError } from '../../errors.js';
 import { parseInlineOps, validateRunSpec, type CheckSpec } from '../../jobs/engine.js';
 import { validateDatabaseTest } from '../../jobs/database-test-job.js';
 import type { NewJob } from '../../jobs/submit-job.js';
 import { holdsBigInt } from '../plugins/exact-json.js';
+import { didYouMean } from '../did-you-mean.js';
 import { readForm } from '../plugins/multipart-form.js';
+import { readCreateJobBody } from './create-job-body.js';
 import { autoGunzip, type UploadLimits } from '../plugins/uploads.js';
-import { type CheckBody, type RunBody, type TestBody, type UploadQuery } from '../schemas/job.js';
+import { type RunBody, type TestBody, type UploadQuery } from '../schemas/job.js';
 
 /** A history's name (`source`) is kept to this many characters, as the query string's schema says. */
 const SOURCE_CHARS_MAX = 256;
@@ -29,17 +31,18 @@ type RawOptions = Partial<Record<'format' | 'model' | 'init' | 'source' | 'level
  * A JSON body: an array of ops (options in the query), a check with its history, a protocol run,
  * or a database test (its target a name from `targets`, the service's allow-list).
  */
-export async function jobFromJson(body: unknown, query: UploadQuery, targets: Readonly<Record<string, string>> = {}): Promise<NewJob> {
-  if (Array.isArray(body)) {
+export async function jobFromJson(raw: unknown, query: UploadQuery, targets: Readonly<Record<string, string>> = {}): Promise<NewJob> {
+  const body = readCreateJobBody(raw);
+  if (body.kind === 'ops') {
     const options = readOptions(query, 'querystring');
-    return { kind: 'check', history: parseInlineOps(body, options.spec.source ?? 'upload'), spec: { ...options.spec, format: 'json' }, ...maxAttempts(options) };
+    return { kind: 'check', history: parseInlineOps(body.ops, options.spec.source ?? 'upload'), spec: { ...options.spec, format: 'json' }, ...maxAttempts(options) };
   }
-  const object = body as Record<string, unknown>;
-  if ('protocol' in object) return jobFromRun(object as RunBody);
-  if ('target' in object) return jobFromTest(object as TestBody, targets);
-  const check = object as CheckBody;
+  if (body.kind === 'run') return jobFromRun(body.body);
+  if (body.kind === 'test') return jobFromTest(body.body, targets);
+  const check = body.body;
   refuseDeep(check.init, 'body.init');
   const spec: CheckSpec = compact({ model: check.model, init: check.init, source: check.source ?? 'upload', levels: check.levels, timeLimitMs: check.timeLimitMs, format: check.format });
+  checkModel(spec, 'body');
   const history = typeof check.history === 'string'
     ? parseHistory(check.history, compact({ format: check.format, source: spec.source }))
     : parseInlineOps(check.history, spec.source!);
@@ -103,6 +106,7 @@ function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: Ch
     spec.format = String(raw.format) as HistoryFormat;
   }
   if (raw.model !== undefined) spec.model = String(raw.model);
+  checkModel(spec, where);
   if (raw.source !== undefined) spec.source = String(raw.source).slice(0, SOURCE_CHARS_MAX);
   if (raw.init !== undefined) {
     try {
@@ -113,6 +117,7 @@ function readOptions(raw: RawOptions, where: 'querystring' | 'form'): { spec: Ch
     refuseDeep(spec.init, field('init').field);
     if (holdsBigInt(parseJsonExact(String(raw.init)))) throw new ApiError('VRD_ERR_API_INVALID', 'an integer beyond ±(2^53 − 1) cannot be kept exact in init; send it within a history instead', field('init'));
   }
+  if (spec.init !== undefined) checkModel(spec, where);
   if (raw.levels !== undefined) {
     if (!['true', 'false'].includes(String(raw.levels))) throw new ApiError('VRD_ERR_API_INVALID', 'must be true or false', field('levels'));
     spec.levels = String(raw.levels) === 'true';
@@ -130,6 +135,24 @@ function intIn(raw: string | number | boolean, min: number, max: number, at: { f
 
 function maxAttempts(options: { maxAttempts?: number }): { maxAttempts?: number } {
   return options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts };
+}
+
+/**
+ * A model is checked at submission (its name, and its initial state when given), so a typo is
+ * a 400 naming the field rather than a job that fails later.
+ */
+function checkModel(spec: CheckSpec, where: string): void {
+  if (spec.model === undefined) return;
+  if (!MODEL_NAMES.includes(spec.model)) {
+    throw new ApiError('VRD_ERR_API_INVALID', `unknown model ${JSON.stringify(spec.model)}${didYouMean(spec.model, MODEL_NAMES)} (known: ${MODEL_NAMES.join(', ')})`, { field: `${where}.model` });
+  }
+  if (spec.init === undefined) return;
+  try {
+    createModel(spec.model, spec.init);
+  } catch (e) {
+    if (e instanceof VerdictError) throw new VerdictError(e.code as CheckerErrorCode, e.reason, { field: `${where}.init` });
+    throw e;
+  }
 }
 
 /** An initial state nested too deeply for the checks' recursive walks: 422 naming the field. */

@@ -20,11 +20,24 @@ const DESCRIPTION = `Submits a job and answers 202 with it; follow it at \`/jobs
 
 \`Content-Encoding: gzip\` is accepted for every form, and gzip files are recognised by their magic bytes. A history that does not parse is refused with the line, the field and the reason (400, 415 or 422).`;
 
+/** JSON bodies as sent, before validation (see preValidation). */
+const sentBodies = new WeakMap<object, unknown>();
+
 export function registerCreateJob(app: FastifyInstance, deps: AppDeps): void {
   app.post('/jobs', {
     config: { scope: 'submit' },
     // Reading and parsing a large upload takes longer than answering any other request.
     handlerTimeout: deps.config.requestTimeoutMs * 10,
+    // The union schema documents the body; readCreateJobBody says precisely what is wrong with one.
+    // The schema's validator would coerce a JSON body to fit a branch (null → "", 5 → "5") before
+    // the handler sees it: it gets an empty stand-in, and the handler reads the body as sent.
+    attachValidation: true,
+    preValidation: async (request) => {
+      if (!(request.body instanceof Readable)) {
+        sentBodies.set(request, request.body);
+        request.body = {};
+      }
+    },
     schema: {
       tags: ['jobs'],
       summary: 'Submit a history to check or a protocol to run',
@@ -35,12 +48,13 @@ export function registerCreateJob(app: FastifyInstance, deps: AppDeps): void {
       response: { 202: JobSchema, ...errorResponses(400, ...AUTH_ERRORS, 413, 415, 422, 503) },
     },
   }, async (request, reply) => {
+    if (request.validationError !== undefined && (request.validationError as { validationContext?: string }).validationContext !== 'body') throw request.validationError;
     const principal = principalOf(request);
     const query = request.query as UploadQuery;
     const reading = { limits: uploadLimits(deps.config), signal: uploadSignal(request, reply) };
     const contentType = String(request.headers['content-type'] ?? '');
     const job = !(request.body instanceof Readable)
-      ? await jobFromJson(request.body, query, deps.config.targets)
+      ? await jobFromJson(sentBodies.get(request), query, deps.config.targets)
       : /^multipart\/form-data\b/i.test(contentType)
         ? await jobFromMultipart(request.body, contentType, query, reading)
         : await jobFromRawBody(request.body, query, reading);

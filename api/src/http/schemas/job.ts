@@ -65,11 +65,12 @@ export const CheckBodySchema = Type.Object({
 }, { additionalProperties: false, title: 'Check a history' });
 export type CheckBody = Static<typeof CheckBodySchema>;
 
-/** A protocol run (see `verdict run --help`); fields beyond these are checked by the simulator. */
+/** A protocol run (see `verdict run --help`); values are checked by the simulator at submission. Null means absent. */
 export const RunBodySchema = Type.Object({
   protocol: Type.String({ minLength: 1, maxLength: 64, examples: ['paxos'] }),
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Chosen at random (and stored) when absent' })),
   nemesis: Type.Optional(Type.String({ maxLength: 64 })),
+  nemesisTrigger: Type.Optional(Type.Union([Type.String({ maxLength: 256, description: "One of the protocol's marked events (or a chain a>b): faults wait for it" }), Type.Null()])),
   bug: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   scenario: Type.Optional(Type.Union([Type.String({ maxLength: 64, description: "One of the protocol's scenarios (see verdict run --help)" }), Type.Null()])),
   ops: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
@@ -78,6 +79,15 @@ export const RunBodySchema = Type.Object({
   concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   checkTimeLimitMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  thinkMsMean: Type.Optional(Type.Number({ minimum: 0 })),
+  quietOps: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  settleMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  blockedAfterMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  clockDriftPpmMax: Type.Optional(Type.Number({ minimum: 0 })),
+  clockJumpMsMax: Type.Optional(Type.Number({ minimum: 0 })),
+  clockOffsetMsMax: Type.Optional(Type.Number({ minimum: 0 })),
+  network: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Network options (delays, loss, duplication)' })),
+  nemesisTiming: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Fault timing (gaps, durations)' })),
   params: Type.Optional(Type.Record(Type.String(), Type.Number())),
   maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
   routing: Type.Optional(Type.Union([Type.Literal('sticky'), Type.Literal('roaming')], { description: 'Clients keep to one node (one replica per key where keys are placed), or pick one per operation' })),
@@ -86,7 +96,7 @@ export const RunBodySchema = Type.Object({
   w: Type.Optional(Type.Integer({ minimum: 1, maximum: 15, description: 'Acknowledgements a write waits for' })),
   resolve: Type.Optional(Type.Union([Type.Literal('lww'), Type.Literal('siblings')], { description: 'Last writer wins, or version vectors with siblings returned to the client' })),
   sloppyQuorum: Type.Optional(Type.Boolean({ description: 'Stand-ins take writes with hints for unreachable replicas (default true)' })),
-}, { additionalProperties: true, title: 'Run a protocol' });
+}, { additionalProperties: false, title: 'Run a protocol' });
 export type RunBody = Static<typeof RunBodySchema>;
 
 /**
