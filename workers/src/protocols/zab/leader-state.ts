@@ -5,6 +5,7 @@ import type { Zxid } from './zxid.js';
 
 /** The leader's view of one learner's FIFO link. */
 export interface LearnerLink {
+  joinId: number;
   observer: boolean;
   /** The learner acknowledged its sync (NEWLEADER): it now counts toward quorums (voters only). */
   synced: boolean;
@@ -44,8 +45,8 @@ export class LeaderState {
 
   constructor(readonly startedMs: number) {}
 
-  openLink(peer: NodeId, observer: boolean, nowMs: number): LearnerLink {
-    const link: LearnerLink = { observer, synced: false, nextSeq: 1, ackedSeq: 0, ackedZxid: 0, unacked: [], lastHeardMs: nowMs, outbox: [], sentCommitZxid: 0 };
+  openLink(peer: NodeId, joinId: number, observer: boolean, nowMs: number): LearnerLink {
+    const link: LearnerLink = { joinId, observer, synced: false, nextSeq: 1, ackedSeq: 0, ackedZxid: 0, unacked: [], lastHeardMs: nowMs, outbox: [], sentCommitZxid: 0 };
     this.links.set(peer, link);
     return link;
   }

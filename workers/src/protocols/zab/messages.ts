@@ -22,6 +22,8 @@ export interface NotificationMessage {
 /** Discovery: a learner tells its prospective leader the last epoch it accepted. */
 export interface FollowerInfoMessage {
   type: 'follower-info';
+  /** This learner's attempt to join, fresh each time: the link it opens carries it, so nothing of an older link is taken for this one. */
+  joinId: number;
   acceptedEpoch: number;
   observer: boolean;
 }
@@ -33,6 +35,7 @@ export interface NewEpochMessage {
 
 export interface AckEpochMessage {
   type: 'ack-epoch';
+  joinId: number;
   epoch: number;
   currentEpoch: number;
   lastZxid: Zxid;
@@ -45,6 +48,7 @@ export interface AckEpochMessage {
  */
 export interface BatchMessage {
   type: 'batch';
+  joinId: number;
   epoch: number;
   seq: number;
   sync?: { mode: 'diff' | 'trunc' | 'snap'; truncTo?: Zxid; snapshot?: Snapshot };
@@ -56,6 +60,7 @@ export interface BatchMessage {
 /** The leader's heartbeat: the commit point and how far the link has been sent (so a gap is seen). */
 export interface PingMessage {
   type: 'ping';
+  joinId: number;
   epoch: number;
   commitZxid: Zxid;
   seqSent: number;
@@ -65,6 +70,7 @@ export interface PingMessage {
 /** A learner's acknowledgement: batches delivered in order up to `seq`; log persisted up to `zxid`. */
 export interface AckMessage {
   type: 'ack';
+  joinId: number;
   epoch: number;
   seq: number;
   zxid: Zxid;

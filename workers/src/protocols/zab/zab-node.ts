@@ -40,6 +40,7 @@ export class ZabNode implements NodeBehaviour {
   private expectedSeq = 1;
   private readonly early = new Map<number, BatchMessage>();
   private joinedMs = 0;
+  private joinId = 0;
   private lastLeaderMs = 0;
   private phase: 'info' | 'epoch' | 'synced' = 'info';
   private lookingSinceMs = 0;
@@ -186,8 +187,13 @@ export class ZabNode implements NodeBehaviour {
     this.early.clear();
     this.joinedMs = this.ctx.now();
     this.lastLeaderMs = this.ctx.now();
+    this.joinId = this.ctx.rng.int(1, 2 ** 31 - 1);
     this.ctx.log('joins leader', { leader });
-    this.ctx.send(leader, { type: 'follower-info', acceptedEpoch: this.log.acceptedEpoch, observer: this.observer });
+    this.sendFollowerInfo();
+  }
+
+  private sendFollowerInfo(): void {
+    this.ctx.send(this.leaderId!, { type: 'follower-info', joinId: this.joinId, acceptedEpoch: this.log.acceptedEpoch, observer: this.observer });
   }
 
   private isLeader(from: NodeId): boolean {
@@ -208,11 +214,11 @@ export class ZabNode implements NodeBehaviour {
   }
 
   private sendAckEpoch(): void {
-    this.ctx.send(this.leaderId!, { type: 'ack-epoch', epoch: this.learnerEpoch, currentEpoch: this.log.currentEpoch, lastZxid: this.log.lastZxid });
+    this.ctx.send(this.leaderId!, { type: 'ack-epoch', joinId: this.joinId, epoch: this.learnerEpoch, currentEpoch: this.log.currentEpoch, lastZxid: this.log.lastZxid });
   }
 
   private onBatch(from: NodeId, m: BatchMessage): void {
-    if (!this.isLeader(from) || m.epoch !== this.learnerEpoch || this.phase === 'info') return;
+    if (!this.isLeader(from) || m.epoch !== this.learnerEpoch || m.joinId !== this.joinId || this.phase === 'info') return;
     this.lastLeaderMs = this.ctx.now();
     if (m.seq < this.expectedSeq) return this.sendAck();
     if (m.seq > this.expectedSeq) {
@@ -262,7 +268,7 @@ export class ZabNode implements NodeBehaviour {
   }
 
   private onPing(from: NodeId, m: PingMessage): void {
-    if (!this.isLeader(from) || m.epoch !== this.learnerEpoch || this.phase !== 'synced') return;
+    if (!this.isLeader(from) || m.epoch !== this.learnerEpoch || m.joinId !== this.joinId || this.phase !== 'synced') return;
     this.lastLeaderMs = this.ctx.now();
     if (m.seqSent < this.expectedSeq) {
       this.learnCommit(m.commitZxid);
@@ -272,7 +278,7 @@ export class ZabNode implements NodeBehaviour {
   }
 
   private sendAck(): void {
-    const ack: AckMessage = { type: 'ack', epoch: this.learnerEpoch, seq: this.expectedSeq - 1, zxid: this.log.lastZxid };
+    const ack: AckMessage = { type: 'ack', joinId: this.joinId, epoch: this.learnerEpoch, seq: this.expectedSeq - 1, zxid: this.log.lastZxid };
     this.ctx.send(this.leaderId!, ack);
   }
 
@@ -334,14 +340,15 @@ export class ZabNode implements NodeBehaviour {
       this.ctx.send(from, { type: 'refuse', epoch: lead.epoch });
       return;
     }
-    const link = lead.openLink(from, lead.observers.has(from), this.ctx.now());
+    if (lead.links.get(from)?.joinId === m.joinId) return; // A resent ack-epoch: the sync is on its way.
+    const link = lead.openLink(from, m.joinId, lead.observers.has(from), this.ctx.now());
     const batch = this.syncBatch(m, link);
     this.sendOnLink(from, link, batch);
   }
 
   private syncBatch(m: AckEpochMessage, link: LearnerLink): BatchMessage {
     const lead = this.lead!;
-    const base = { type: 'batch' as const, epoch: lead.epoch!, seq: link.nextSeq++, commitZxid: this.commitZxid, upToDate: lead.established };
+    const base = { type: 'batch' as const, joinId: link.joinId, epoch: lead.epoch!, seq: link.nextSeq++, commitZxid: this.commitZxid, upToDate: lead.established };
     const ahead = m.currentEpoch !== lead.epoch && m.currentEpoch > lead.previousEpoch;
     if (!ahead && this.log.holds(m.lastZxid) && this.log.after(m.lastZxid).length <= this.params.diffMax) {
       return { ...base, sync: { mode: 'diff' }, entries: this.log.after(m.lastZxid) };
@@ -358,7 +365,7 @@ export class ZabNode implements NodeBehaviour {
   private onAck(from: NodeId, m: AckMessage): void {
     const lead = this.lead;
     const link = lead?.links.get(from);
-    if (lead === undefined || link === undefined || m.epoch !== lead.epoch) return;
+    if (lead === undefined || link === undefined || m.epoch !== lead.epoch || m.joinId !== link.joinId) return;
     link.lastHeardMs = this.ctx.now();
     if (m.seq > link.ackedSeq) {
       link.ackedSeq = m.seq;
@@ -456,7 +463,7 @@ export class ZabNode implements NodeBehaviour {
       link.sentCommitZxid = this.commitZxid;
       do {
         const entries = link.outbox.splice(0, this.params.batchMax);
-        this.sendOnLink(peer, link, { type: 'batch', epoch: lead.epoch!, seq: link.nextSeq++, entries, commitZxid: this.commitZxid, upToDate: true });
+        this.sendOnLink(peer, link, { type: 'batch', joinId: link.joinId, epoch: lead.epoch!, seq: link.nextSeq++, entries, commitZxid: this.commitZxid, upToDate: true });
       } while (link.outbox.length > 0 && lead.links.get(peer) === link);
     }
   }
@@ -474,7 +481,7 @@ export class ZabNode implements NodeBehaviour {
       this.ctx.log('leader lost', { leader: this.leaderId });
       return this.startLooking();
     }
-    if (this.phase === 'info') this.ctx.send(this.leaderId!, { type: 'follower-info', acceptedEpoch: this.log.acceptedEpoch, observer: this.observer });
+    if (this.phase === 'info') this.sendFollowerInfo();
     else if (this.phase === 'epoch') this.sendAckEpoch();
     this.desk.onTick();
   }
@@ -497,7 +504,7 @@ export class ZabNode implements NodeBehaviour {
         this.ctx.send(peer, u.batch);
         resent++;
       }
-      this.ctx.send(peer, { type: 'ping', epoch: lead.epoch!, commitZxid: this.commitZxid, seqSent: link.nextSeq - 1, upToDate: true });
+      this.ctx.send(peer, { type: 'ping', joinId: link.joinId, epoch: lead.epoch!, commitZxid: this.commitZxid, seqSent: link.nextSeq - 1, upToDate: true });
     }
     this.desk.onTick();
   }
