@@ -216,11 +216,15 @@ export function reproduceCommand(spec: ResolvedRunSpec): string {
   if (spec.concurrency !== SIMULATION_DEFAULTS.concurrency) parts.push(`--concurrency ${spec.concurrency}`);
   if (spec.timeoutMs !== (s.timeoutMs ?? SIMULATION_DEFAULTS.timeoutMs)) parts.push(`--timeout-ms ${spec.timeoutMs}`);
   parts.push(...replicationFlags(spec));
+  // ZooKeeper's read mode has its own flag; other params are listed after the command.
+  const { syncReads, ...params } = spec.params;
+  if (spec.protocol === 'zookeeper' && (syncReads === 0 || syncReads === 1)) parts.push(`--reads ${syncReads === 1 ? 'sync' : 'local'}`);
+  else if (syncReads !== undefined) params.syncReads = syncReads;
   const extra: string[] = [];
   if (spec.nemesisTrigger !== (s.nemesisTrigger ?? null)) extra.push(`nemesisTrigger ${JSON.stringify(spec.nemesisTrigger)}`);
   if (Object.keys(spec.network).length > 0) extra.push(`network ${JSON.stringify(spec.network)}`);
   if (JSON.stringify(spec.nemesisTiming) !== JSON.stringify({ ...(s.nemesisTiming ?? {}) })) extra.push(`nemesisTiming ${JSON.stringify(spec.nemesisTiming)}`);
-  if (Object.keys(spec.params).length > 0) extra.push(`params ${JSON.stringify(spec.params)}`);
+  if (Object.keys(params).length > 0) extra.push(`params ${JSON.stringify(params)}`);
   if (spec.quietOps !== Math.round(spec.ops * SIMULATION_DEFAULTS.quietFraction)) extra.push(`quietOps ${spec.quietOps}`);
   const numbers: [keyof ResolvedRunSpec & keyof typeof SIMULATION_DEFAULTS, number | undefined][] = [
     ['thinkMsMean', s.thinkMsMean], ['clockDriftPpmMax', s.clockDriftPpmMax], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', s.clockOffsetMsMax], ['settleMs', undefined],

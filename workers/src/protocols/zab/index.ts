@@ -23,18 +23,18 @@ export const zookeeperProtocol: ProtocolDefinition = {
   bugs: [
     {
       name: 'commit-before-quorum',
-      description: 'The leader commits, applies and answers a proposal as soon as it has logged it, before a quorum acknowledged it: a leader crash then loses acknowledged writes, which the next leader never had.',
-      showsUnder: ['crash-leader', 'isolate-leader'],
+      description: 'The leader commits, applies and answers a proposal as soon as it has logged it, before a quorum acknowledged it: a leader cut off from the rest answers writes the next leader never had. Found on the first seed under isolate-leader with scenario leader-cut-off-after-proposing (1,000 ops, --reads sync).',
+      showsUnder: ['isolate-leader'],
     },
     {
       name: 'elect-lower-zxid',
-      description: 'Election votes compare server ids only, and a leader takes learners whose history is ahead of its own: a restarted server with a shorter log can win and truncate committed writes away.',
-      showsUnder: ['crash-leader', 'crash-restart'],
+      description: 'Election votes compare server ids only, and a leader takes learners whose history is ahead of its own: a voter back from a crash with a shorter log can win and truncate committed writes away. Found within 2 seeds of 1,000 ops under crash-leader with scenario leader-dies-as-laggard-returns (the leader dies the moment such a voter asks to rejoin).',
+      showsUnder: ['crash-leader'],
     },
     {
       name: 'skip-trunc',
-      description: 'A learner told to TRUNC keeps the proposals past its leader\'s history: a proposal no quorum acknowledged survives on it and is applied with the next commit, so that server\'s copy diverges.',
-      showsUnder: ['crash-leader', 'isolate-leader'],
+      description: 'A learner told to TRUNC keeps the proposals past its leader\'s history: a proposal no quorum acknowledged survives on it and is applied with the next commit, so that server\'s copy diverges until the key is written again. Found within 8 seeds of 1,000 ops under isolate-leader with scenario leader-cut-off-after-proposing (--reads sync).',
+      showsUnder: ['isolate-leader'],
     },
   ],
   workload: 'kv',

@@ -60,6 +60,16 @@ export class LeaderState {
     return zxids[quorum - 1];
   }
 
+  /** The highest-id voter whose log does not yet hold `zxid`, if any: the one a fault can leave behind. */
+  laggingVoter(zxid: Zxid): NodeId | undefined {
+    let lagging: NodeId | undefined;
+    for (const [peer, link] of this.links) {
+      if (link.observer || link.ackedZxid >= zxid) continue;
+      if (lagging === undefined || peer > lagging) lagging = peer;
+    }
+    return lagging;
+  }
+
   /** Voters synced with this term, this leader included. */
   syncedVoters(): number {
     let n = 1;

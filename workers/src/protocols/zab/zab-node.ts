@@ -3,7 +3,7 @@ import { ClientDesk } from './client-desk.js';
 import { ZkDatabase, type Applied, type Txn } from './database.js';
 import { Election } from './election.js';
 import { LeaderState, type LearnerLink } from './leader-state.js';
-import { COMMITTED, PROPOSED, TRUNCATED } from './marks.js';
+import { COMMITTED, LAGGARD_JOINS, PROPOSED, TRUNCATED } from './marks.js';
 import type { AckEpochMessage, AckMessage, BatchMessage, NotificationMessage, PeerState, PingMessage, Vote, ZabMessage } from './messages.js';
 import type { ZabBugs, ZabParams } from './params.js';
 import { TxnLog } from './txn-log.js';
@@ -308,6 +308,8 @@ export class ZabNode implements NodeBehaviour {
     if (observer) lead.observers.add(from);
     if (lead.epoch !== undefined) {
       this.ctx.send(from, { type: 'new-epoch', epoch: lead.epoch });
+      // A voter that last accepted an older epoch was away while this one committed: it is behind.
+      if (!observer && lead.established && acceptedEpoch < lead.epoch && this.commitZxid > lead.initialZxid) this.ctx.mark(LAGGARD_JOINS, from);
       return;
     }
     if (!observer) lead.acceptedEpochs.set(from, acceptedEpoch);
@@ -431,7 +433,7 @@ export class ZabNode implements NodeBehaviour {
     for (const txn of ready) applied.push(this.db.apply(txn));
     if (this.lead !== undefined) {
       for (const link of this.lead.links.values()) if (link.observer) link.outbox.push(...ready);
-      if (ready.some((t) => t.kind === 'op')) this.ctx.mark(COMMITTED);
+      if (ready.some((t) => t.kind === 'op')) this.ctx.mark(COMMITTED, this.lead.laggingVoter(this.commitZxid));
     }
     for (const a of applied) this.desk.onApplied(a);
     this.appliedSinceSnapshot += ready.length;
