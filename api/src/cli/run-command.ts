@@ -47,8 +47,9 @@ Options:
                      concurrent values returned together); default lww
   --quorum Q         sloppy (stand-ins take writes with hints for unreachable replicas) or strict
                      (only the key's N replicas count); default sloppy
-  --reads MODE       zookeeper: local (each server answers reads from its own copy: sequential,
-                     not linearizable) or sync (a sync through the leader first: linearizable)
+  --reads MODE       zookeeper: sync (a sync through the leader before each read: linearizable;
+                     the default) or local (each server answers from its own copy: sequential,
+                     not linearizable — stale follower reads)
   --out FILE         write the history as JSONL
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
   --json             print the result (report, run facts, availability) as JSON

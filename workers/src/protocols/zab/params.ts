@@ -15,12 +15,18 @@ export interface ZabParams {
   finalizeWaitMs: number;
   /** Period of a LOOKING server's notification rebroadcast. */
   electionRetryMs: number;
-  /** 1: a read is preceded by `sync` (a quorum round through the leader), so it is linearizable; 0: reads are local. */
+  /**
+   * 1 (default): a read is preceded by `sync` (a quorum round through the leader), so it is
+   * linearizable; 0: reads are served from the connected server's copy as it is (ZooKeeper's plain
+   * getData), sequentially consistent but possibly stale.
+   */
   syncReads: number;
   /** Messages on one leader→learner link not yet acknowledged; past this the link is reset by a fresh sync. */
   linkWindowMax: number;
   /** Proposals a leader packs into one message per learner. */
   batchMax: number;
+  /** How long the leader gathers proposals and commits before it sends them (group commit); 0 sends at the end of each event. */
+  batchDelayMs: number;
   /** Client requests an entry server holds while it waits for a leader; past this it fails new ones. */
   queueMax: number;
   /** How long an entry server keeps a request that has not yet left it while no leader is known. */
@@ -39,9 +45,10 @@ export const DEFAULT_ZAB_PARAMS: Readonly<ZabParams> = {
   initLimitMs: 800,
   finalizeWaitMs: 40,
   electionRetryMs: 100,
-  syncReads: 0,
+  syncReads: 1,
   linkWindowMax: 4096,
   batchMax: 128,
+  batchDelayMs: 1,
   queueMax: 2048,
   parkMs: 900,
   snapshotEveryTxns: 1000,

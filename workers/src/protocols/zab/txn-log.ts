@@ -5,9 +5,8 @@ import { NO_ZXID, type Zxid } from './zxid.js';
 interface Meta {
   acceptedEpoch: number;
   currentEpoch: number;
-  /** Log positions in use are [base, end). */
+  /** The first log position in use; the log runs from here to the first position never written. */
   base: number;
-  end: number;
 }
 
 const META_KEY = 'zab/meta';
@@ -34,7 +33,13 @@ export class TxnLog {
     this.currentEpoch = meta.currentEpoch;
     this.base = meta.base;
     this.snapshot = storage.load<Snapshot>(SNAPSHOT_KEY);
-    for (let p = meta.base; p < meta.end; p++) this.entries.push(storage.load<Txn>(entryKey(p))!);
+    // Appends do not rewrite the meta record: the log runs on to the first position never written
+    // (truncation and compaction delete what they drop, so nothing stale lies past the end).
+    for (let p = meta.base; ; p++) {
+      const txn = storage.load<Txn>(entryKey(p));
+      if (txn === undefined) break;
+      this.entries.push(txn);
+    }
   }
 
   get lastZxid(): Zxid {
@@ -63,7 +68,7 @@ export class TxnLog {
     if (txn.zxid <= this.lastZxid) return; // A resent proposal already logged.
     this.storage.persist(entryKey(this.base + this.entries.length), txn);
     this.entries.push(txn);
-    this.writeMeta();
+    if (this.entries.length === 1 && this.storage.load<Meta>(META_KEY) === undefined) this.writeMeta();
   }
 
   /** True when the log holds `zxid` (or it is the snapshot's point, or the empty start). */
@@ -98,6 +103,7 @@ export class TxnLog {
   truncate(zxid: Zxid): void {
     const keep = this.entries.filter((e) => e.zxid <= zxid).length;
     if (keep === this.entries.length) return;
+    for (let i = keep; i < this.entries.length; i++) this.storage.persist(entryKey(this.base + i), undefined);
     this.entries.length = keep;
     this.writeMeta();
   }
@@ -106,6 +112,7 @@ export class TxnLog {
   install(snapshot: Snapshot): void {
     this.snapshot = snapshot;
     this.storage.persist(SNAPSHOT_KEY, snapshot);
+    for (let i = 0; i < this.entries.length; i++) this.storage.persist(entryKey(this.base + i), undefined);
     this.base += this.entries.length;
     this.entries = [];
     this.writeMeta();
@@ -137,6 +144,6 @@ export class TxnLog {
   }
 
   private writeMeta(): void {
-    this.storage.persist(META_KEY, { acceptedEpoch: this.acceptedEpoch, currentEpoch: this.currentEpoch, base: this.base, end: this.base + this.entries.length } satisfies Meta);
+    this.storage.persist(META_KEY, { acceptedEpoch: this.acceptedEpoch, currentEpoch: this.currentEpoch, base: this.base } satisfies Meta);
   }
 }

@@ -46,6 +46,7 @@ export class ZabNode implements NodeBehaviour {
   private lookingSinceMs = 0;
   private finalizeArmed = false;
   private appliedSinceSnapshot = 0;
+  private flushArmed = false;
 
   constructor(private readonly ctx: NodeContext, private readonly params: ZabParams, private readonly bugs: ZabBugs, observers: readonly NodeId[]) {
     this.observer = observers.includes(ctx.id);
@@ -73,6 +74,9 @@ export class ZabNode implements NodeBehaviour {
     if (tag === 'tick') {
       this.onTick();
       this.ctx.setTimer(this.params.tickMs, 'tick');
+    } else if (tag === 'flush') {
+      this.flushArmed = false;
+      this.sendBatches();
     } else if (tag === 'finalize') this.onFinalize(data as number);
     else if (tag === 'park') this.desk.expireParked();
     this.flush();
@@ -456,8 +460,18 @@ export class ZabNode implements NodeBehaviour {
     this.ctx.send(peer, batch);
   }
 
-  /** At the end of each event: one batch per learner with what this event proposed or committed. */
+  /**
+   * At the end of each event: what it proposed or committed goes out, gathered for `batchDelayMs`
+   * so one message per learner carries many proposals and the latest commit point.
+   */
   private flush(): void {
+    if (this.lead?.established !== true || this.flushArmed) return;
+    if (this.params.batchDelayMs === 0) return this.sendBatches();
+    this.flushArmed = true;
+    this.ctx.setTimer(this.params.batchDelayMs, 'flush');
+  }
+
+  private sendBatches(): void {
     const lead = this.lead;
     if (lead?.established !== true) return;
     for (const [peer, link] of lead.links) {
