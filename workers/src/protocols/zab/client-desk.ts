@@ -13,6 +13,8 @@ export interface DeskHost {
   readonly leaderId: NodeId | undefined;
   readonly db: ZkDatabase;
   propose(txn: Omit<Txn, 'zxid'>): void;
+  /** At the leader: these sessions are alive. */
+  touch(sessions: readonly number[]): void;
 }
 
 type Kind = 'kv-write' | 'kv-cas' | 'kv-sync-read' | 'zk-write' | 'zk-sync';
@@ -49,6 +51,8 @@ const CONNECTION_LOSS: ClientReply = { type: 'fail', error: 'ConnectionLoss' };
 export class ClientDesk {
   private readonly pending = new Map<string, Pending>();
   private readonly identities = new Map<number, Identity>();
+  /** Sessions that sent anything since the last tick: their keep-alive for the leader. */
+  private readonly heard = new Set<number>();
   readonly watches = new WatchTable();
   private parkArmed = false;
 
@@ -57,6 +61,7 @@ export class ClientDesk {
   onClientRequest(request: ClientRequest): void {
     const session = sessionOf(request);
     if (request.final === true) return this.answerFinal(request);
+    this.heard.add(session);
     switch (request.f) {
       case 'read':
         if (!this.host.serving) return this.ctx.reply(request.id, CONNECTION_LOSS);
@@ -72,6 +77,10 @@ export class ClientDesk {
         const timeoutMs = (request.value as { timeoutMs?: number } | null)?.timeoutMs ?? this.params.sessionTimeoutMs;
         return this.start(request, 'zk-write', session, { session, cxid: cxidOf(request, 0), kind: 'create-session', timeoutMs });
       }
+      case 'ping':
+        // A keep-alive: the session is relayed to the leader with this server's next tick.
+        this.identityOf(session);
+        return this.ctx.reply(request.id, this.host.serving ? this.withEvents(session, { type: 'ok', value: null }) : CONNECTION_LOSS);
       case 'closeSession':
         return this.start(request, 'zk-write', session, { session, cxid: cxidOf(request, 0), kind: 'close-session' });
       case 'addAuth': {
@@ -133,8 +142,12 @@ export class ClientDesk {
 
   onTick(): void {
     // Session keep-alives for the sessions connected here, relayed to the leader that expires them.
-    const sessions = [...this.identities.keys()];
-    if (sessions.length > 0 && this.host.leaderId !== undefined && this.host.role !== 'leading') this.ctx.send(this.host.leaderId, { type: 'touch', sessions });
+    const sessions = [...this.heard];
+    this.heard.clear();
+    if (sessions.length > 0 && this.host.leaderId !== undefined) {
+      if (this.host.role === 'leading') this.host.touch(sessions);
+      else this.ctx.send(this.host.leaderId, { type: 'touch', sessions });
+    }
   }
 
   /** The `park` timer: fails requests that never left this server and waited too long for a leader. */

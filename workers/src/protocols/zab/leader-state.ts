@@ -42,6 +42,8 @@ export class LeaderState {
   readonly waiting: Omit<Txn, 'zxid'>[] = [];
   /** Sessions and when the leader last heard of each (for expiry). */
   readonly sessionSeenMs = new Map<number, number>();
+  /** Sessions whose expiry this leader has proposed. */
+  readonly expiring = new Set<number>();
 
   constructor(readonly startedMs: number) {}
 

@@ -113,7 +113,7 @@ export class ZabNode implements NodeBehaviour {
         if (from === this.leaderId && m.epoch >= this.learnerEpoch) this.startLooking();
         break;
       case 'touch':
-        if (this.lead !== undefined) for (const s of m.sessions) this.lead.sessionSeenMs.set(s, this.ctx.now());
+        this.touch(m.sessions);
         break;
     }
     this.flush();
@@ -401,11 +401,16 @@ export class ZabNode implements NodeBehaviour {
     for (const txn of waiting) this.propose(txn);
   }
 
+  touch(sessions: readonly number[]): void {
+    if (this.lead === undefined) return;
+    for (const s of sessions) this.lead.sessionSeenMs.set(s, this.ctx.now());
+  }
+
   /** A request becomes a proposal (at the leader), or waits for establishment. */
   propose(txn: Omit<Txn, 'zxid'>): void {
     const lead = this.lead;
     if (lead === undefined) return; // Not the leader: the entry server sends it again to the next one.
-    if (txn.kind === 'create-session' || txn.session > 0) lead.sessionSeenMs.set(txn.session, this.ctx.now());
+    if (txn.kind !== 'close-session') lead.sessionSeenMs.set(txn.session, this.ctx.now());
     if (!lead.established) {
       if (lead.waiting.length < this.params.queueMax) lead.waiting.push(txn);
       return;
@@ -423,6 +428,26 @@ export class ZabNode implements NodeBehaviour {
     if (lead?.established !== true) return;
     const point = lead.commitPoint(this.log.lastZxid, this.quorum);
     if (point !== undefined && point > this.commitZxid) this.learnCommit(point);
+  }
+
+  /**
+   * The leader expires a session it has not heard of (a request, or a server's keep-alive for it)
+   * within its timeout: a close-session transaction, which deletes its ephemeral nodes at once. A
+   * new leader gives every session a full timeout before judging it.
+   */
+  private expireSessions(now: number): void {
+    const lead = this.lead!;
+    for (const session of this.db.sessionIds()) {
+      const timeoutMs = this.db.sessionTimeoutMs(session) ?? 0;
+      if (timeoutMs <= 0) continue;
+      const seen = lead.sessionSeenMs.get(session);
+      if (seen === undefined) lead.sessionSeenMs.set(session, now);
+      else if (now - seen > timeoutMs && !lead.expiring.has(session)) {
+        lead.expiring.add(session);
+        this.ctx.log('expires session', { session });
+        this.propose({ session, cxid: Number.MAX_SAFE_INTEGER, kind: 'close-session' });
+      }
+    }
   }
 
   // --- Commit and apply ----------------------------------------------------------------------
@@ -512,6 +537,7 @@ export class ZabNode implements NodeBehaviour {
       this.ctx.log('lost its quorum', { epoch: lead.epoch });
       return this.startLooking();
     }
+    this.expireSessions(now);
     for (const [peer, link] of lead.links) {
       let resent = 0;
       for (const u of link.unacked) {
