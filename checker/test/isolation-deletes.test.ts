@@ -3,7 +3,7 @@ import { checkIsolation, readHistoryFile } from '../src/index.js';
 import { expectIsolation, sentenceOf } from './support/isolation-expect.js';
 import { concurrent, del, failed, info, ok, r, scan, scheduled, serial, w, type TxnSpec } from './support/isolation-histories.js';
 
-const statusOf = (result: ReturnType<typeof checkIsolation>, model: string): string | undefined => result.models.find((m) => m.model === model)?.status;
+const statusOf = (result: ReturnType<typeof checkIsolation>, model: string): string | undefined => result.models?.find((m) => m.model === model)?.status;
 
 describe('isolation: deletes, clean histories', () => {
   it('a serial history with inserts, deletes, scans and item reads is strict serializable', () => {
@@ -123,7 +123,7 @@ describe('isolation: deletes, anomalies', () => {
     const txns = [ok(w(1, 1), w('y', 1)), ok(del(1), w('x', 1)), ok(r('y', 1), r('x', null), scan(1, 10, []))];
     const result = checkIsolation(concurrent(...txns), { exactTxnsMax: 1 });
     expect(statusOf(result, 'serializable')).toBe('unknown');
-    expect(result.models.find((m) => m.model === 'serializable')?.cause).toContain('absent, either before its insert or after its delete');
+    expect(result.models?.find((m) => m.model === 'serializable')?.cause).toContain('absent, either before its insert or after its delete');
     expect(statusOf(result, 'read-committed')).toBe('holds');
   });
 });

@@ -50,6 +50,9 @@ Options:
                      concurrent values returned together); default lww
   --quorum Q         sloppy (stand-ins take writes with hints for unreachable replicas) or strict
                      (only the key's N replicas count); default sloppy
+  --reads MODE       zookeeper: sync (a sync through the leader before each read: linearizable;
+                     the default) or local (each server answers from its own copy: sequential,
+                     not linearizable — stale follower reads)
 ${FAULT_FLAGS_USAGE}
   --out FILE         write the history as JSONL
   --require LEVEL    exit 0 only when LEVEL holds: ${REQUIRABLE_LEVELS.join(', ')}
@@ -217,6 +220,7 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
         resolve: { type: 'string' },
         quorum: { type: 'string' },
         ...FAULT_FLAG_OPTIONS,
+        reads: { type: 'string' },
         out: { type: 'string' },
         require: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -238,7 +242,7 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.ops !== undefined) spec.ops = integer('--ops', v.ops, 1);
   if (v['timeout-ms'] !== undefined) spec.timeoutMs = integer('--timeout-ms', v['timeout-ms'], 1);
   if (options.matrix) {
-    for (const flag of ['nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum', 'loss', 'duplicate', 'clock-drift-ppm'] as const) {
+    for (const flag of ['nemesis', 'bug', 'scenario', 'seed', 'out', 'require', 'nodes', 'clients', 'concurrency', 'routing', 'n', 'r', 'w', 'resolve', 'quorum', 'loss', 'duplicate', 'clock-drift-ppm', 'reads'] as const) {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --matrix (it runs every protocol, nemesis and bug)`);
     }
     if (v.protocol !== undefined) {
@@ -259,6 +263,11 @@ function parseRunArgs(argv: readonly string[]): RunCommandOptions {
   if (v.concurrency !== undefined) spec.concurrency = integer('--concurrency', v.concurrency, 1);
   readReplicationFlags(v, spec);
   readFaultFlags(v, spec);
+  if (v.reads !== undefined) {
+    // ZooKeeper's reads: served by the connected server as is (local), or after a sync through the leader.
+    if (v.reads !== 'local' && v.reads !== 'sync') throw new UsageError(`--reads: expected local or sync, got ${JSON.stringify(v.reads)}`);
+    spec.params = { ...spec.params, syncReads: v.reads === 'sync' ? 1 : 0 };
+  }
   if (v.out !== undefined) options.out = v.out;
   if (v.require !== undefined) {
     if (!isRequiredLevel(v.require)) throw new UsageError(`--require: unknown level ${JSON.stringify(v.require)} (known: ${REQUIRABLE_LEVELS.join(', ')})`);

@@ -8,6 +8,7 @@ export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   '3pc': async () => (await import('./three-phase-commit/index.js')).threePhaseCommit,
   paxos: async () => (await import('./paxos/index.js')).paxosProtocol,
   eventual: async () => (await import('./eventual/index.js')).eventualProtocol,
+  zookeeper: async () => (await import('./zab/index.js')).zookeeperProtocol,
 };
 
 export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);

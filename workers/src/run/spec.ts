@@ -220,11 +220,15 @@ export function reproduceCommand(spec: ResolvedRunSpec): string {
   if (lossProbability !== undefined) parts.push(`--loss ${lossProbability}`);
   if (duplicateProbability !== undefined) parts.push(`--duplicate ${duplicateProbability}`);
   if (spec.clockDriftPpmMax !== (s.clockDriftPpmMax ?? SIMULATION_DEFAULTS.clockDriftPpmMax)) parts.push(`--clock-drift-ppm ${spec.clockDriftPpmMax}`);
+  // ZooKeeper's read mode has its own flag; other params are listed after the command.
+  const { syncReads, ...params } = spec.params;
+  if (spec.protocol === 'zookeeper' && (syncReads === 0 || syncReads === 1)) parts.push(`--reads ${syncReads === 1 ? 'sync' : 'local'}`);
+  else if (syncReads !== undefined) params.syncReads = syncReads;
   const extra: string[] = [];
   if (spec.nemesisTrigger !== (s.nemesisTrigger ?? null)) extra.push(`nemesisTrigger ${JSON.stringify(spec.nemesisTrigger)}`);
   if (Object.keys(network).length > 0) extra.push(`network ${JSON.stringify(network)}`);
   if (JSON.stringify(spec.nemesisTiming) !== JSON.stringify({ ...(s.nemesisTiming ?? {}) })) extra.push(`nemesisTiming ${JSON.stringify(spec.nemesisTiming)}`);
-  if (Object.keys(spec.params).length > 0) extra.push(`params ${JSON.stringify(spec.params)}`);
+  if (Object.keys(params).length > 0) extra.push(`params ${JSON.stringify(params)}`);
   if (spec.quietOps !== Math.round(spec.ops * SIMULATION_DEFAULTS.quietFraction)) extra.push(`quietOps ${spec.quietOps}`);
   const numbers: [keyof ResolvedRunSpec & keyof typeof SIMULATION_DEFAULTS, number | undefined][] = [
     ['thinkMsMean', s.thinkMsMean], ['clockJumpMsMax', undefined], ['clockOffsetMsMax', s.clockOffsetMsMax], ['settleMs', undefined],
