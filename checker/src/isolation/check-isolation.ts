@@ -165,7 +165,8 @@ export function checkIsolation(history: History | readonly Operation[], options:
     const why = table.n > txnsMax ? `the exact search takes at most ${txnsMax} transactions, and there are ${table.n}` : undefined;
     if (why === undefined) {
       exact = exactClaims(table, sink, { process, realtime, timeLimitMs, memoryLimitBytes: options.exactMemoryLimitBytes ?? DEFAULT_EXACT_MEMORY_BYTES });
-      for (const [m, cause] of exact.unknown) undecided.set(m, `${undecided.get(m) ?? partial ?? absent}; ${cause}`);
+      // Only what the graph left undecided: a search cut short takes no verdict the graph made.
+      for (const [m, cause] of exact.unknown) if (undecided.has(m)) undecided.set(m, `${undecided.get(m)}; ${cause}`);
     } else {
       for (const m of ['serializable', 'strong-session-serializable', 'strict-serializable'] as const) if (undecided.has(m)) undecided.set(m, `${undecided.get(m)}; ${why}`);
     }

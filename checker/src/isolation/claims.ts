@@ -96,6 +96,9 @@ export function assumptions(table: TxnTable, registers: RegisterOrders, options:
     if ((registers.sourcesUsed & SRC_REALTIME) !== 0) out.push('Each key is linearizable (--linearizable-keys): a transaction that completed before another began saw an earlier or the same version.');
     if (registers.partial.length > 0) out.push(`${registers.partial.length} register key(s) have versions nothing orders: models with anti-dependencies hold only where ${options.exact ? 'the exact search over every order proves it' : 'a stronger model is proved'}, and are unknown otherwise.`);
   }
+  if (table.deleter.some((d) => d >= 0)) {
+    out.push('Deleted keys exist from their one insert to their one delete; a read that found one absent came before the insert or after the delete, and a model holds only if some such placement of every read keeps its graph free of the cycles it forbids.');
+  }
   out.push('An indeterminate (info) transaction may or may not have taken effect; one whose writes no read shows is left out.');
   if (options.realtime) out.push('Real-time order is the history\'s order of invocations and completions.');
   return out;
