@@ -26,6 +26,14 @@ describe('Porcupine etcd logs', () => {
     expect(h.ops.map((o) => o.line)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('reads a cas pair exactly, beyond 2^53 and negative, and any other vector through EDN', () => {
+    const h = etcd([
+      line(0, 'invoke', 'cas', '[9007199254740993 -2]'), line(0, 'ok', 'cas', '[9007199254740993 -2]'),
+      line(1, 'invoke', 'write', '[1 [2 3]]'), line(1, 'ok', 'write', '[1 [2 3]]'),
+    ].join('\n'));
+    expect(h.operations.map((o) => o.input)).toEqual([[9007199254740993n, -2], [1, [2, 3]]]);
+  });
+
   it('reads :timed-out as the error of an unknown or failed outcome', () => {
     const h = etcd([
       line(3, 'invoke', 'cas', '[0 2]'), line(4, 'invoke', 'read', 'nil'),

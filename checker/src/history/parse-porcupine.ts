@@ -34,6 +34,8 @@ const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL
 const STACK_TRACE = /^\s+at\s|^\s*Caused by:|^\s*\.\.\.\s\d+\s+more\s*$|^[\w$.]+(?:Exception|Error)(?::\s.*)?$/;
 const BLANK = /^\s*$/;
 const INTEGER = /^-?\d+$/;
+/** A cas's `[expected new]`, the one vector etcd logs carry: read without starting an EDN reader. */
+const INTEGER_PAIR = /^\[(-?\d+)\s+(-?\d+)\]$/;
 
 /**
  * Porcupine's etcd logs (Jepsen 0.x console output). A keyword in the value column of a `fail`
@@ -84,6 +86,8 @@ function processOf(text: string, at: RecordPlace): number | string {
 function valueOf(text: string, at: RecordPlace): unknown {
   if (text === 'nil' || text === '') return null;
   if (INTEGER.test(text)) return exactInteger(text);
+  const pair = INTEGER_PAIR.exec(text);
+  if (pair !== null) return [exactInteger(pair[1]!), exactInteger(pair[2]!)];
   try {
     // The log line is the op's first level, as an op map is in EDN: its value may nest one less.
     return parseEdnValue(text, VALUE_DEPTH_MAX - 1);
