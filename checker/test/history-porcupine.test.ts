@@ -174,4 +174,21 @@ describe('Porcupine kv logs', () => {
     expect(broken.code).toBe('VRD_ERR_HISTORY_PARSE');
     expect(broken.message).toContain('line 2');
   });
+
+  it('reads lines in other layouts (escapes, a map over two lines) as EDN, from there on, with the file\'s line numbers', () => {
+    const lines = [
+      '{:process 0, :type :invoke, :f :put, :key "k", :value "a"}',
+      '{:process 0, :type :ok, :f :put, :key "k", :value "a"}',
+      '{:process 1, :type :invoke, :f :put, :key "k", :value "say \\"hi\\""}',
+      '{:process 1, :type :ok,',
+      ' :f :put, :key "k", :value "say \\"hi\\""}',
+      '{:process 2, :type :invoke, :f :get, :key "k", :value nil}',
+      '{:process 2, :type :ok, :f :get, :key "k", :value "say \\"hi\\""}',
+    ];
+    const h = parseHistory(lines.join('\n'), { format: 'porcupine-kv' });
+    expect(h.operations.map((o) => [o.process, o.f, o.output])).toEqual([[0, 'put', ['k', 'a']], [1, 'put', ['k', 'say "hi"']], [2, 'get', ['k', 'say "hi"']]]);
+    expect(h.ops.map((o) => o.line)).toEqual([1, 2, 3, 4, 6, 7]);
+    const late = parseFailure([...lines, '{:process 3, :type :ok, :f :get, :value nil}'].join('\n'), 'porcupine-kv');
+    expect(late.message).toContain('kv.txt, line 8, field key');
+  });
 });
