@@ -26,6 +26,14 @@ describe('Porcupine etcd logs', () => {
     expect(h.ops.map((o) => o.line)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('reads a cas pair exactly, beyond 2^53 and negative, and any other vector through EDN', () => {
+    const h = etcd([
+      line(0, 'invoke', 'cas', '[9007199254740993 -2]'), line(0, 'ok', 'cas', '[9007199254740993 -2]'),
+      line(1, 'invoke', 'write', '[1 [2 3]]'), line(1, 'ok', 'write', '[1 [2 3]]'),
+    ].join('\n'));
+    expect(h.operations.map((o) => o.input)).toEqual([[9007199254740993n, -2], [1, [2, 3]]]);
+  });
+
   it('reads :timed-out as the error of an unknown or failed outcome', () => {
     const h = etcd([
       line(3, 'invoke', 'cas', '[0 2]'), line(4, 'invoke', 'read', 'nil'),
@@ -165,5 +173,22 @@ describe('Porcupine kv logs', () => {
     const broken = parseFailure('{:process 0, :type :invoke, :f :get, :key "1", :value nil}\n{:process 0, :type :ok, :f :get, :key "1", :value "abc}', 'porcupine-kv');
     expect(broken.code).toBe('VRD_ERR_HISTORY_PARSE');
     expect(broken.message).toContain('line 2');
+  });
+
+  it('reads lines in other layouts (escapes, a map over two lines) as EDN, from there on, with the file\'s line numbers', () => {
+    const lines = [
+      '{:process 0, :type :invoke, :f :put, :key "k", :value "a"}',
+      '{:process 0, :type :ok, :f :put, :key "k", :value "a"}',
+      '{:process 1, :type :invoke, :f :put, :key "k", :value "say \\"hi\\""}',
+      '{:process 1, :type :ok,',
+      ' :f :put, :key "k", :value "say \\"hi\\""}',
+      '{:process 2, :type :invoke, :f :get, :key "k", :value nil}',
+      '{:process 2, :type :ok, :f :get, :key "k", :value "say \\"hi\\""}',
+    ];
+    const h = parseHistory(lines.join('\n'), { format: 'porcupine-kv' });
+    expect(h.operations.map((o) => [o.process, o.f, o.output])).toEqual([[0, 'put', ['k', 'a']], [1, 'put', ['k', 'say "hi"']], [2, 'get', ['k', 'say "hi"']]]);
+    expect(h.ops.map((o) => o.line)).toEqual([1, 2, 3, 4, 6, 7]);
+    const late = parseFailure([...lines, '{:process 3, :type :ok, :f :get, :value nil}'].join('\n'), 'porcupine-kv');
+    expect(late.message).toContain('kv.txt, line 8, field key');
   });
 });

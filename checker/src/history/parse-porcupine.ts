@@ -3,6 +3,7 @@ import { exactInteger } from '../models/values.js';
 import { EdnReader } from './edn-reader.js';
 import { parseEdnValue } from './edn-values.js';
 import type { LineParser, TextParser } from './line-parser.js';
+import { LineSplitter } from './line-splitter.js';
 import type { Op, OpType } from './op.js';
 import { describe, fieldError, opFromRecord, parseError, type RecordPlace } from './op-record.js';
 import type { OpSink } from './op-sink.js';
@@ -34,6 +35,8 @@ const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL
 const STACK_TRACE = /^\s+at\s|^\s*Caused by:|^\s*\.\.\.\s\d+\s+more\s*$|^[\w$.]+(?:Exception|Error)(?::\s.*)?$/;
 const BLANK = /^\s*$/;
 const INTEGER = /^-?\d+$/;
+/** A cas's `[expected new]`, the one vector etcd logs carry: read without starting an EDN reader. */
+const INTEGER_PAIR = /^\[(-?\d+)\s+(-?\d+)\]$/;
 
 /**
  * Porcupine's etcd logs (Jepsen 0.x console output). A keyword in the value column of a `fail`
@@ -84,6 +87,8 @@ function processOf(text: string, at: RecordPlace): number | string {
 function valueOf(text: string, at: RecordPlace): unknown {
   if (text === 'nil' || text === '') return null;
   if (INTEGER.test(text)) return exactInteger(text);
+  const pair = INTEGER_PAIR.exec(text);
+  if (pair !== null) return [exactInteger(pair[1]!), exactInteger(pair[2]!)];
   try {
     // The log line is the op's first level, as an op map is in EDN: its value may nest one less.
     return parseEdnValue(text, VALUE_DEPTH_MAX - 1);
@@ -94,17 +99,46 @@ function valueOf(text: string, at: RecordPlace): unknown {
 }
 
 /**
- * Porcupine's kv logs: one EDN map a line with `:key` and `:value` beside Jepsen's fields.
- * The op's value becomes `[key, value]`, the form the kv model reads.
+ * One op map a line in the layout Porcupine's kv logs are written in; strings without escapes.
+ * Lines like this are read by this one regex; anything else goes through the EDN reader.
  */
-export function porcupineKvReader(sink: OpSink, options: { source?: string; tokenLengthMax?: number }): TextParser {
+const KV_LINE = /^\{:process (-?\d+), :type :(invoke|ok|fail|info), :f :([a-z][\w-]*), :key "([^"\\]*)", :value (?:nil|"([^"\\]*)")\}$/;
+
+/**
+ * Porcupine's kv logs: one EDN map a line with `:key` and `:value` beside Jepsen's fields.
+ * The op's value becomes `[key, value]`, the form the kv model reads. Lines in Porcupine's own
+ * layout take a fast path; from the first line that is not (another layout, a map over several
+ * lines, escapes), the streaming EDN reader reads the rest, with the same line numbers.
+ */
+export function porcupineKvReader(sink: OpSink, options: { source?: string; tokenLengthMax?: number; lineLengthMax?: number }): TextParser {
   const { source } = options;
-  return new EdnReader((record, line) => {
+  const add = (record: Record<string, unknown>, line: number): void => {
     const at: RecordPlace = { source, line };
     const op = opFromRecord(record, at);
-    const key = (record as Record<string, unknown>).key;
+    const key = record.key;
     if (key === undefined || key === null) throw fieldError('key', 'missing key', at);
-    op.value = [key, (record as Record<string, unknown>).value ?? null];
+    op.value = [key, record.value ?? null];
     sink.add(op);
-  }, options);
+  };
+  let edn: EdnReader | undefined;
+  const splitter = new LineSplitter((text, lineNo) => {
+    if (edn === undefined) {
+      const m = KV_LINE.exec(text);
+      if (m !== null) {
+        add({ process: exactInteger(m[1]!), type: m[2], f: m[3], key: m[4], value: m[5] ?? null }, lineNo);
+        return;
+      }
+      edn = new EdnReader((record, line) => add(record as Record<string, unknown>, line), options);
+      // The lines read already, as empty ones: the reader's line numbers stay the file's.
+      if (lineNo > 1) edn.push('\n'.repeat(lineNo - 1));
+    }
+    edn.push(`${text}\n`);
+  }, { source, lineLengthMax: options.lineLengthMax ?? options.tokenLengthMax });
+  return {
+    push: (text) => splitter.pushText(text),
+    end: () => {
+      splitter.end();
+      edn?.end();
+    },
+  };
 }

@@ -2,7 +2,6 @@ import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 import { VerdictError } from '../errors.js';
 import { DETECT_SAMPLE_CHARS, detectFormat } from './detect-format.js';
 import { createTextParser, type TextParser } from './line-parser.js';
@@ -72,9 +71,12 @@ export function historyFromRecords(records: readonly unknown[], options: ParseHi
  * A path ending in `.gz` is decompressed. `options.source` defaults to the path.
  */
 export async function readHistoryFile(path: string, options: ReadHistoryOptions = {}): Promise<History> {
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
   // A `.gz` file is decompressed on the way; pipeline passes a read error on to the reader.
-  const stream = path.endsWith('.gz') ? pipeline(file, createGunzip(), () => {}) : file;
+  // zlib is loaded only then (before the file is opened, so no error event goes unheard): most
+  // checks are of plain files, and a check starts faster without it.
+  const gunzip = path.endsWith('.gz') ? (await import('node:zlib')).createGunzip() : undefined;
+  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const stream = gunzip !== undefined ? pipeline(file, gunzip, () => {}) : file;
   return readFrom(stream, { ...options, source: options.source ?? path }, path);
 }
 

@@ -1,6 +1,7 @@
 /**
- * The slot table both search memos share (WGL's visited cache and the sequential search's
- * frontier memo): linear probing from a scrambled hash, entries stored by index elsewhere.
+ * Linear probing from a scrambled hash, shared by the search memos: WGL's visited cache probes
+ * from `firstSlot` (its slots also hold each entry's key), the sequential search's frontier memo
+ * keeps its slots with `slotsFor`.
  */
 
 /** The first slot to probe for `hash` in a table of `mask + 1` slots. */

@@ -1,4 +1,4 @@
-import { firstSlot, slotsFor } from './open-addressing.js';
+import { firstSlot } from './open-addressing.js';
 
 /**
  * The linearized set, in the compact form the memo stores: every completed operation below
@@ -23,14 +23,11 @@ export interface LinearizedWindow {
  * addressing over flat typed arrays: a million entries cost a few allocations, not a million.
  */
 export class VisitedCache<S> {
+  /** Open addressing, two ints a slot: the entry's key (its combined hash), then the entry + 1 (0: empty). */
   private slots: Int32Array;
   private mask: number;
-  private keys: Int32Array;
-  private hashes2: Int32Array;
-  /** Per entry: where its words start in the arena, and its window's first word and length. */
-  private offsets: Int32Array;
-  private lowWords: Int32Array;
-  private lengths: Int32Array;
+  /** Per entry, side by side so a probe touches one cache line: second hash, arena offset, window's first word, window length. */
+  private meta: Int32Array;
   private arena: Uint32Array;
   private arenaUsed = 0;
   private readonly states: S[] = [];
@@ -45,13 +42,9 @@ export class VisitedCache<S> {
     private readonly equal: (a: S, b: S) => boolean,
     initialCapacity = 256,
   ) {
-    this.slots = new Int32Array(initialCapacity * 2).fill(-1);
+    this.slots = new Int32Array(initialCapacity * 4);
     this.mask = initialCapacity * 2 - 1;
-    this.keys = new Int32Array(initialCapacity);
-    this.hashes2 = new Int32Array(initialCapacity);
-    this.offsets = new Int32Array(initialCapacity);
-    this.lowWords = new Int32Array(initialCapacity);
-    this.lengths = new Int32Array(initialCapacity);
+    this.meta = new Int32Array(initialCapacity * META);
     this.arena = new Uint32Array(initialCapacity * (2 + infoWords));
   }
 
@@ -59,9 +52,9 @@ export class VisitedCache<S> {
     return this.count;
   }
 
-  /** Bytes held, estimated: arena, per-entry arrays, slots and a state reference each. */
+  /** Bytes held, estimated: arena, per-entry metadata, slots and a state reference each. */
   get bytes(): number {
-    return this.arena.byteLength + this.keys.byteLength * 5 + this.slots.byteLength + this.count * 16;
+    return this.arena.byteLength + this.meta.byteLength + this.slots.byteLength + this.count * 16;
   }
 
   /**
@@ -75,59 +68,57 @@ export class VisitedCache<S> {
     const mask = this.mask;
     const length = set.highWord - set.lowWord + 1;
     let slot = firstSlot(key, mask);
-    for (let e = slots[slot]!; e !== -1; e = slots[slot]!) {
-      if (this.keys[e] === key && this.hashes2[e] === h2 && this.lowWords[e] === set.lowWord && this.lengths[e] === length && this.sameWords(e, set) && this.equal(this.states[e]!, state)) return false;
+    for (let e1 = slots[2 * slot + 1]!; e1 !== 0; e1 = slots[2 * slot + 1]!) {
+      if (slots[2 * slot] === key) {
+        const m = (e1 - 1) * META;
+        const meta = this.meta;
+        if (meta[m] === h2 && meta[m + 2] === set.lowWord && meta[m + 3] === length && this.sameWords(meta[m + 1]!, set) && this.equal(this.states[e1 - 1]!, state)) return false;
+      }
       slot = (slot + 1) & mask;
     }
     const at = this.count;
     const words = length + this.infoWords;
-    if (at >= this.keys.length || this.arenaUsed + words > this.arena.length) {
+    const entriesFull = (at + 1) * META > this.meta.length;
+    const arenaFull = this.arenaUsed + words > this.arena.length;
+    if (entriesFull || arenaFull) {
       // Growing doubles the arrays (and the slots soon after).
       if (2 * this.bytes > this.bytesMax) {
         this.full = true;
         return false;
       }
-      if (at >= this.keys.length) this.growEntries();
-      if (this.arenaUsed + words > this.arena.length) this.growArena(this.arenaUsed + words);
+      if (entriesFull) {
+        const meta = new Int32Array(this.meta.length * 2);
+        meta.set(this.meta);
+        this.meta = meta;
+      }
+      if (arenaFull) this.growArena(this.arenaUsed + words);
     }
     this.count++;
-    this.keys[at] = key;
-    this.hashes2[at] = h2;
-    this.offsets[at] = this.arenaUsed;
-    this.lowWords[at] = set.lowWord;
-    this.lengths[at] = length;
+    const m = at * META;
+    const meta = this.meta;
+    meta[m] = h2;
+    meta[m + 1] = this.arenaUsed;
+    meta[m + 2] = set.lowWord;
+    meta[m + 3] = length;
     const arena = this.arena;
     let o = this.arenaUsed;
     for (let w = set.lowWord; w <= set.highWord; w++) arena[o++] = set.bits[w]!;
     for (let w = 0; w < this.infoWords; w++) arena[o++] = set.infoBits[w]!;
     this.arenaUsed = o;
     this.states.push(state);
-    slots[slot] = at;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    slots[2 * slot] = key;
+    slots[2 * slot + 1] = at + 1;
+    if (this.count * 2 > mask + 1) this.rehash();
     return true;
   }
 
-  private sameWords(entry: number, set: LinearizedWindow): boolean {
+  private sameWords(offset: number, set: LinearizedWindow): boolean {
     const arena = this.arena;
-    let o = this.offsets[entry]!;
+    let o = offset;
     const { bits, infoBits } = set;
     for (let w = set.lowWord; w <= set.highWord; w++) if (arena[o++] !== bits[w]) return false;
     for (let w = 0; w < this.infoWords; w++) if (arena[o++] !== infoBits[w]) return false;
     return true;
-  }
-
-  private growEntries(): void {
-    const capacity = this.keys.length * 2;
-    const grow = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.keys = grow(this.keys);
-    this.hashes2 = grow(this.hashes2);
-    this.offsets = grow(this.offsets);
-    this.lowWords = grow(this.lowWords);
-    this.lengths = grow(this.lengths);
   }
 
   private growArena(atLeast: number): void {
@@ -136,8 +127,25 @@ export class VisitedCache<S> {
     this.arena = arena;
   }
 
+  /** Doubles the slot table, moving each (key, entry) pair; the entries stay where they are. */
   private rehash(): void {
-    this.slots = slotsFor(this.keys, this.count, this.slots.length * 2);
-    this.mask = this.slots.length - 1;
+    const old = this.slots;
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size * 2);
+    const mask = size - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const e1 = old[s + 1]!;
+      if (e1 === 0) continue;
+      const key = old[s]!;
+      let slot = firstSlot(key, mask);
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = key;
+      slots[2 * slot + 1] = e1;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
+
+/** Ints of metadata per entry. */
+const META = 4;
