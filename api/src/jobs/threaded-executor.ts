@@ -43,34 +43,46 @@ export function createThreadedExecutor(prisma: PrismaClient, options: ExecutorOp
   };
 }
 
+/** Threads waiting for a job: loading the checker and the simulator once, not per job. */
+const idle: Worker[] = [];
+
 function inThread(
   start: ThreadRequest,
   context: { signal: AbortSignal; progress(p: JobProgress): void },
   feed?: (send: (message: ThreadRequest) => void) => Promise<void>,
 ): Promise<Execution> {
-  const thread = spawnJobThread();
+  const thread = idle.pop() ?? spawnJobThread();
+  thread.ref();
   return new Promise<Execution>((resolve, reject) => {
     let settled = false;
-    const settle = (outcome: () => void): void => {
+    const settle = (outcome: () => void, reusable: boolean): void => {
       if (settled) return;
       settled = true;
       context.signal.removeEventListener('abort', onAbort);
-      void thread.terminate();
+      thread.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (reusable) {
+        thread.unref();
+        idle.push(thread);
+      } else {
+        void thread.terminate();
+      }
       outcome();
     };
-    const onAbort = (): void => settle(() => reject(context.signal.reason));
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    thread.on('message', (reply: ThreadReply) => {
+    // A cancel ends the thread wherever its work is: it is not reused.
+    const onAbort = (): void => settle(() => reject(context.signal.reason), false);
+    const onMessage = (reply: ThreadReply): void => {
       if (reply.type === 'progress') context.progress(reply.progress);
-      else if (reply.type === 'result') settle(() => resolve({ type: 'report', report: reply.report, ...(reply.history !== undefined ? { history: reply.history } : {}) }));
-      else settle(() => reject(revived(reply.error)));
-    });
-    thread.on('error', (e) => settle(() => reject(e)));
-    thread.on('exit', (code) => settle(() => reject(new Error(`the job thread exited (code ${code}) before answering`))));
+      else if (reply.type === 'result') settle(() => resolve({ type: 'report', report: reply.report, ...(reply.history !== undefined ? { history: reply.history } : {}) }), true);
+      else settle(() => reject(revived(reply.error)), true);
+    };
+    const onError = (e: Error): void => settle(() => reject(e), false);
+    const onExit = (code: number): void => settle(() => reject(new Error(`the job thread exited (code ${code}) before answering`)), false);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    thread.on('message', onMessage).on('error', onError).on('exit', onExit);
     thread.postMessage(start);
     feed?.((message) => {
       if (!settled) thread.postMessage(message);
-    }).catch((e: unknown) => settle(() => reject(e)));
+    }).catch((e: unknown) => settle(() => reject(e), false));
   });
 }
 
