@@ -52,6 +52,7 @@ function inThread(
   feed?: (send: (message: ThreadRequest) => void) => Promise<void>,
 ): Promise<Execution> {
   const thread = idle.pop() ?? spawnJobThread();
+  thread.removeAllListeners('exit');
   thread.ref();
   return new Promise<Execution>((resolve, reject) => {
     let settled = false;
@@ -63,6 +64,11 @@ function inThread(
       if (reusable) {
         thread.unref();
         idle.push(thread);
+        // A thread that dies while idle must not be handed the next job.
+        thread.once('exit', () => {
+          const at = idle.indexOf(thread);
+          if (at >= 0) idle.splice(at, 1);
+        });
       } else {
         void thread.terminate();
       }
