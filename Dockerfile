@@ -19,15 +19,31 @@ RUN npm ci --no-audit --no-fund
 COPY checker ./checker
 COPY workers ./workers
 COPY api ./api
-RUN npm run prisma:generate && npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+RUN npm run prisma:generate && npx tsc -b
+
+# ---- deps: production dependencies only, installed afresh from the lock file ----
+# Pruning the build's node_modules kept typescript and the prisma CLI (optional peers of
+# @prisma/client count as production there); the generated client is compiled into api/dist.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY checker/package.json checker/
+COPY workers/package.json workers/
+COPY api/package.json api/
+# Workspaces may get their own node_modules (a second version of a dependency): kept, empty or not.
+RUN npm ci --omit=dev --omit=peer --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force \
+  && mkdir -p checker/node_modules workers/node_modules api/node_modules
 
 # ---- runtime: compiled JavaScript and production dependencies, as an unprivileged user ----
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 VERDICT_DATA_DIR=/data
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/package.json ./
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/prisma ./prisma
+COPY --from=deps /app/checker/node_modules ./checker/node_modules
+COPY --from=deps /app/workers/node_modules ./workers/node_modules
+COPY --from=deps /app/api/node_modules ./api/node_modules
 COPY --from=build /app/checker/package.json ./checker/
 COPY --from=build /app/checker/dist ./checker/dist
 COPY --from=build /app/workers/package.json ./workers/

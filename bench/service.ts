@@ -4,7 +4,10 @@
  *   database and the in-process runner, until the server-sent `end` event;
  * - `GET /jobs/:id/report` with autocannon on loopback (target at least 2,000 requests/s);
  * - 1,000 queued protocol runs of 500 operations drained by 2 `verdict worker` processes on
- *   Redis, in jobs/s.
+ *   Redis, in jobs/s;
+ * - 50 clients uploading and polling for 60 s (service-load.ts), against `npm start`'s embedded
+ *   mode and against Postgres + Redis with 2 workers: p50/p99 latencies and every error.
+ * VERDICT_BENCH_ONLY=load runs the load test alone.
  * The servers and workers run as child processes, as in production; Postgres and Redis are the
  * machine's (a fresh database and a unique queue per run, removed at the end).
  */
@@ -13,6 +16,7 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { spawnTs, type Child } from '../api/test/support/processes.js';
+import { loadTest } from './service-load.js';
 import { POSTGRES_ADMIN_URL, REDIS_URL, freshDatabase, uniqueQueue } from '../api/test/support/services.js';
 
 const SUBMITS = 20;
@@ -27,13 +31,17 @@ export async function bench(): Promise<void> {
   if (database === undefined) return;
   const children: Child[] = [];
   try {
-    const server = verdict(['serve', '--port', '0'], { DATABASE_URL: database.url, REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: DATA_DIR }, children);
-    const url = (await server.waitFor(/Verdict listening on (\S+)/))[1]!;
-    const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
-    const reportId = await submitToVerdict(url, token);
-    await reportThroughput(url, token, reportId);
-    await server.stop();
-    await drainQueuedRuns(children);
+    if (process.env.VERDICT_BENCH_ONLY !== 'load') {
+      const server = verdict(['serve', '--port', '0'], { DATABASE_URL: database.url, REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: DATA_DIR }, children);
+      const url = (await server.waitFor(/Verdict listening on (\S+)/))[1]!;
+      const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
+      const reportId = await submitToVerdict(url, token);
+      await reportThroughput(url, token, reportId);
+      await server.stop();
+      await drainQueuedRuns(children);
+    }
+    await loadEmbedded(children);
+    await loadRedis(children);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await database.drop();
@@ -125,6 +133,46 @@ async function drainQueuedRuns(children: Child[]): Promise<void> {
     console.log(`${QUEUED_JOBS} queued protocol runs (paxos, 2pc, 3pc × partition-halves, 500 ops each), 2 worker processes on Redis:`);
     console.log(`  submitted in ${(submitMs / 1000).toFixed(1)} s (${(QUEUED_JOBS / (submitMs / 1000)).toFixed(0)} jobs/s); drained in ${(drainMs / 1000).toFixed(1)} s: ${(QUEUED_JOBS / (drainMs / 1000)).toFixed(1)} jobs/s (${outcomes.join(', ')})`);
   } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await database.drop();
+  }
+}
+
+/** The load test against `npm start` as it comes: embedded Postgres (PGlite), jobs in-process on threads. */
+async function loadEmbedded(children: Child[]): Promise<void> {
+  const dataDir = `${DATA_DIR}-load`;
+  const server = verdict(['serve', '--port', '0'], { DATABASE_URL: '', REDIS_URL: '', VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: dataDir }, children);
+  try {
+    const url = (await server.waitFor(/Verdict listening on (\S+)/, 120_000))[1]!;
+    const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
+    await loadTest('embedded (PGlite, in-process runner on worker threads)', url, token);
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The load test against Postgres and Redis, with 2 `verdict worker` processes. */
+async function loadRedis(children: Child[]): Promise<void> {
+  const database = await freshDatabase('bench_load');
+  const { queueName, queuePrefix } = uniqueQueue('bench-load');
+  const env = { DATABASE_URL: database.url, REDIS_URL, VERDICT_QUEUE: queueName, VERDICT_QUEUE_PREFIX: queuePrefix, VERDICT_RATE_LIMIT: '0', VERDICT_LOG: 'warn', VERDICT_DATA_DIR: DATA_DIR };
+  const queue = new Queue(queueName, { connection: { url: REDIS_URL, maxRetriesPerRequest: 1 }, prefix: queuePrefix });
+  const mine: Child[] = [];
+  try {
+    await queue.waitUntilReady();
+    const server = verdict(['serve', '--port', '0'], env, mine);
+    const url = (await server.waitFor(/Verdict listening on (\S+)/))[1]!;
+    const token = (await server.waitFor(/admin token \(written to \S+, mode 0600\): (vrd_\S+)/))[1]!;
+    const workers = [0, 1].map(() => verdict(['worker', '--concurrency', '1'], env, mine));
+    await Promise.all(workers.map((w) => w.waitFor(/worker ready/)));
+    await loadTest('Postgres + Redis, 2 worker processes', url, token);
+  } catch (e) {
+    console.log(`load, Postgres + Redis: skipped or failed (${String(e)})`);
+  } finally {
+    await Promise.all(mine.map((c) => c.stop()));
+    children.push(...mine.filter((c) => c.process.exitCode === null));
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await database.drop();

@@ -109,6 +109,17 @@ describe.each(backends)('jobs through the API (%s)', (backend) => {
     }
     expect((await get(`/anomalies?jobId=${ids.jsonText}&level=strong&category=linearizability`)).json().anomalies).toHaveLength(1);
     expect((await get('/anomalies?type=G1a')).json()).toEqual({ anomalies: [], nextCursor: null });
+    // Values nobody stores are refused, not answered with an empty list.
+    const typo = await get('/anomalies?type=linearizabilty');
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json()).toMatchObject({ code: 'VRD_ERR_API_INVALID', location: { field: 'querystring.type' } });
+    expect(typo.json().message).toMatch(/did you mean "linearizability"/);
+    for (const bad of ['level=strongest', 'category=consistent']) {
+      const res = await get(`/anomalies?${bad}`);
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().location.field).toBe(`querystring.${bad.split('=')[0]}`);
+    }
+    expect((await get('/anomalies?type=G-single-item')).statusCode).toBe(200);
   });
 
   it('follows a job with server-sent events until it ends', async () => {

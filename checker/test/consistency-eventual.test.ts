@@ -53,9 +53,9 @@ describe('eventual consistency', () => {
     ]);
   });
 
-  it('is unknown without final reads, not holds', () => {
+  it('is not applicable without final reads (never holds)', () => {
     const r = eventual([...kvWrite(0, 'x', 1), ...kvRead(1, 'x', 1)]);
-    expect(r.status).toBe('unknown');
+    expect(r.status).toBe('not-applicable');
     expect(r.cause).toMatch(/no final reads/);
   });
 

@@ -53,12 +53,12 @@ describe('the consistency lattice', () => {
     expect(r.strongest).toBe('none');
   });
 
-  it('without final reads, eventual is unknown and the strongest level says what was checked', () => {
+  it('without final reads, eventual is not applicable and the strongest level says what was checked', () => {
     const r = checkLevelsSync(historyFromOps([...write(0, 1), ...read(1, 0)]), register());
-    expect(level(r, 'eventual')).toMatchObject({ status: 'unknown' });
+    expect(level(r, 'eventual')).toMatchObject({ status: 'not-applicable' });
     expect(level(r, 'eventual').cause).toMatch(/no final reads/);
     expect(r.strongest).toBe('sequential');
-    expect(r.notes).toEqual(['eventual is unknown: sequential is named for what was checked']);
+    expect(r.notes).toEqual(['eventual cannot be judged on this history: sequential is named for what was checked']);
   });
 
   it('does not name a level whose implied level is violated', () => {
@@ -101,11 +101,11 @@ describe('the consistency lattice', () => {
     expect(r.strongest).not.toBe('sequential');
   });
 
-  it('a model the session checks cannot read leaves them unknown, unless implied', () => {
+  it('a model the session checks cannot read leaves them not applicable, unless implied', () => {
     const queue = createModel('fifo-queue');
     const ops = [inv(0, 'enqueue', 1), ok(0, 'enqueue', 1), inv(1, 'dequeue', null), ok(1, 'dequeue', 1)];
     const r = checkLevelsSync(historyFromOps(ops), queue);
-    expect(statuses(r)).toEqual({ strong: 'holds', sequential: 'holds', session: 'holds', user: 'holds', eventual: 'unknown' });
+    expect(statuses(r)).toEqual({ strong: 'holds', sequential: 'holds', session: 'holds', user: 'holds', eventual: 'not-applicable' });
     expect(level(r, 'session').details).toMatchObject({ impliedBy: 'strong' });
     expect(r.strongest).toBe('strong');
   });
@@ -124,5 +124,15 @@ describe('the consistency lattice', () => {
     const [a, b] = [await checkLevels(h, register()), checkLevelsSync(h, register())];
     expect(statuses(a)).toEqual(statuses(b));
     expect(a.strongest).toBe(b.strongest);
+  });
+});
+
+describe('a level this history cannot show', () => {
+  it('leaves a linearizable history\'s verdict ok (c50-ok: append-style kv, eventual not applicable)', async () => {
+    const { readHistoryFile, checkHistory } = await import('../src/index.js');
+    const history = await readHistoryFile(new URL('../../histories/porcupine/kv/c50-ok.txt', import.meta.url).pathname);
+    const report = await checkHistory(history, { levels: true });
+    expect(report.consistency!.levels.find((l) => l.level === 'eventual')).toMatchObject({ status: 'not-applicable', cause: expect.stringMatching(/append/) });
+    expect(report.verdict).toMatchObject({ outcome: 'ok', consistency: 'strong' });
   });
 });

@@ -134,9 +134,9 @@ describe('sessions, processes and users', () => {
     expect(sessions(ops).user.status).toBe('holds');
   });
 
-  it('the user level is unknown when no operation names a user', () => {
+  it('the user level is not applicable when no operation names a user', () => {
     const r = sessions([...write(0, 5)]);
-    expect(r.user.status).toBe('unknown');
+    expect(r.user.status).toBe('not-applicable');
     expect(r.user.cause).toMatch(/no operation carries a user field/);
   });
 });
@@ -174,6 +174,6 @@ describe('what the checks read', () => {
 
   it('says why it cannot read other models', () => {
     const r = checkSessionGuarantees(historyFromOps([inv(0, 'enqueue', 1), ok(0, 'enqueue', 1)]), createModel('fifo-queue'));
-    expect(r.session.status).toBe('unknown');
+    expect(r.session.status).toBe('not-applicable');
   });
 });

@@ -1,3 +1,4 @@
+import ajvCompilers from '@fastify/ajv-compiler';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import { registerAuth } from './plugins/auth.js';
@@ -19,6 +20,19 @@ import { registerMetrics } from './routes/metrics.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerWeb } from '../web/register-web.js';
 
+/**
+ * Query strings, params and forms are text: their schemas coerce ("5" → 5). A JSON body has
+ * types: its schema does not, so `"team": [5]` is refused rather than read as "5".
+ */
+function typedBodies(externalSchemas: unknown, options: unknown): (route: { httpPart?: string }) => unknown {
+  type Build = (schemas: unknown, opts: unknown) => (route: unknown) => unknown;
+  const build = ajvCompilers as unknown as () => Build;
+  const ajvOptions = options as { customOptions: Record<string, unknown> };
+  const coercing = build()(externalSchemas, ajvOptions);
+  const typed = build()(externalSchemas, { ...ajvOptions, customOptions: { ...ajvOptions.customOptions, coerceTypes: false } });
+  return (route) => (route.httpPart === 'body' ? typed(route) : coercing(route));
+}
+
 /** Nothing the API returns is meant to run in a browser: histories are untrusted input. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
@@ -36,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: deps.config.requestTimeoutMs * 10,
     // With anyOf bodies, stripping unknown properties in one branch would corrupt the next: refuse them instead.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: typedBodies as never } },
   });
   registerErrorHandler(app);
   await registerDocs(app, deps.version);

@@ -1,6 +1,7 @@
 /**
- * A worker thread that does one job's CPU-bound work (see threaded-executor.ts): the API's event
- * loop stays free to answer while a 200,000-operation run simulates and is checked.
+ * A worker thread that does jobs' CPU-bound work, one at a time (see threaded-executor.ts): the
+ * API's event loop stays free to answer while a 200,000-operation run simulates and is checked.
+ * It is kept for the next job (loading the modules is what costs), unless a cancel ended it.
  */
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
@@ -24,7 +25,11 @@ port.on('message', (message: ThreadRequest) => {
   if (message.type === 'cancel') cancel.abort();
   else if (message.type === 'chunk') history?.push(message.text);
   else if (message.type === 'end') history?.push(null);
-  else start(message).then((reply) => post(reply), (e: unknown) => post({ type: 'error', error: plainError(e) }));
+  else {
+    start(message).then((reply) => post(reply), (e: unknown) => post({ type: 'error', error: plainError(e) })).finally(() => {
+      history = undefined;
+    });
+  }
 });
 
 async function start(message: Extract<ThreadRequest, { type: 'start' }>): Promise<ThreadReply> {

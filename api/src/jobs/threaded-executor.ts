@@ -50,40 +50,59 @@ export function createThreadedExecutor(prisma: PrismaClient, options: ExecutorOp
 /** How long a cancelled database test may take to drop its schema before its thread is terminated. */
 const TEST_CLEANUP_MS = 3_000;
 
+/** Threads waiting for a job: loading the checker and the simulator once, not per job. */
+const idle: Worker[] = [];
+
 function inThread(
   start: ThreadRequest,
   context: { signal: AbortSignal; progress(p: JobProgress): void },
   feed?: (send: (message: ThreadRequest) => void) => Promise<void>,
   cleanupMs = 0,
 ): Promise<Execution> {
-  const thread = spawnJobThread();
+  const thread = idle.pop() ?? spawnJobThread();
+  thread.removeAllListeners('exit');
+  thread.ref();
   return new Promise<Execution>((resolve, reject) => {
     let settled = false;
-    const settle = (outcome: () => void, graceMs = 0): void => {
+    const settle = (outcome: () => void, reusable: boolean, graceMs = 0): void => {
       if (settled) return;
       settled = true;
       context.signal.removeEventListener('abort', onAbort);
-      if (graceMs === 0) void thread.terminate();
-      else setTimeout(() => void thread.terminate(), graceMs).unref();
+      thread.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (reusable) {
+        thread.unref();
+        idle.push(thread);
+        // A thread that dies while idle must not be handed the next job.
+        thread.once('exit', () => {
+          const at = idle.indexOf(thread);
+          if (at >= 0) idle.splice(at, 1);
+        });
+      } else if (graceMs === 0) {
+        void thread.terminate();
+      } else {
+        setTimeout(() => void thread.terminate(), graceMs).unref();
+      }
       outcome();
     };
-    // The job ends at once either way; only the thread's own cleanup may outlive it, briefly.
+    // A cancel ends the thread wherever its work is: it is not reused. Only a database test's
+    // cleanup (dropping its schema) may outlive the job, briefly.
     const onAbort = (): void => {
       if (cleanupMs > 0) thread.postMessage({ type: 'cancel' } satisfies ThreadRequest);
-      settle(() => reject(context.signal.reason), cleanupMs);
+      settle(() => reject(context.signal.reason), false, cleanupMs);
     };
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    thread.on('message', (reply: ThreadReply) => {
+    const onMessage = (reply: ThreadReply): void => {
       if (reply.type === 'progress') context.progress(reply.progress);
-      else if (reply.type === 'result') settle(() => resolve({ type: 'report', report: reply.report, ...(reply.history !== undefined ? { history: reply.history } : {}) }));
-      else settle(() => reject(revived(reply.error)));
-    });
-    thread.on('error', (e) => settle(() => reject(e)));
-    thread.on('exit', (code) => settle(() => reject(new Error(`the job thread exited (code ${code}) before answering`))));
+      else if (reply.type === 'result') settle(() => resolve({ type: 'report', report: reply.report, ...(reply.history !== undefined ? { history: reply.history } : {}) }), true);
+      else settle(() => reject(revived(reply.error)), true);
+    };
+    const onError = (e: Error): void => settle(() => reject(e), false);
+    const onExit = (code: number): void => settle(() => reject(new Error(`the job thread exited (code ${code}) before answering`)), false);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    thread.on('message', onMessage).on('error', onError).on('exit', onExit);
     thread.postMessage(start);
     feed?.((message) => {
       if (!settled) thread.postMessage(message);
-    }).catch((e: unknown) => settle(() => reject(e)));
+    }).catch((e: unknown) => settle(() => reject(e), false));
   });
 }
 

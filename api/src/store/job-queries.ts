@@ -80,7 +80,8 @@ export async function listAnomalies(prisma: PrismaClient, principal: Principal, 
     job: jobWhere,
     ...(filter.type !== undefined ? { type: filter.type } : {}),
     ...(filter.level !== undefined ? { level: filter.level } : {}),
-    ...(filter.category !== undefined ? { category: filter.category } : {}),
+    // Rows stored before linearizability witnesses of the levels were filed as such have type linearizability.
+    ...(filter.category === 'linearizability' ? { OR: [{ category: 'linearizability' }, { type: 'linearizability' }] } : filter.category !== undefined ? { category: filter.category, NOT: { type: 'linearizability' } } : {}),
     ...(filter.jobId !== undefined ? { jobId: filter.jobId } : {}),
     ...(before !== undefined ? { seq: { lt: before } } : {}),
   };

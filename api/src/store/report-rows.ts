@@ -63,7 +63,8 @@ export function anomalyRows(report: Report): AnomalyRow[] {
         row.level = weakest(row.rulesOut, CONSISTENCY_LEVELS);
         continue;
       }
-      const created: AnomalyRow = { category: 'consistency', type: v.kind, level: level.level, rulesOut: [level.level], sentence: v.sentence, witness: { scope: v.scope ?? null, operations: v.operations } };
+      // A linearizability witness is filed as one, whichever check found it (a run's levels do).
+      const created: AnomalyRow = { category: v.kind === 'linearizability' ? 'linearizability' : 'consistency', type: v.kind, level: level.level, rulesOut: [level.level], sentence: v.sentence, witness: { scope: v.scope ?? null, operations: v.operations } };
       byWitness.set(key, created);
       rows.push(created);
     }

@@ -1,12 +1,12 @@
 import { html, type Html } from './html.js';
 
 /** Badge colours by the statuses and outcomes the service knows; anything else is plain. */
-const STATUS_CLASSES = new Set(['ok', 'holds', 'done', 'violated', 'failed', 'illegal', 'unknown', 'cancelled', 'running', 'queued']);
+const STATUS_CLASSES = new Set(['ok', 'holds', 'done', 'violated', 'failed', 'illegal', 'unknown', 'not-applicable', 'cancelled', 'running', 'queued']);
 
 export function badge(status: string | null | undefined, text?: string): Html {
   if (status === null || status === undefined) return html`<span class="badge">—</span>`;
   const cls = STATUS_CLASSES.has(status) ? ` st-${status}` : '';
-  return html`<span class="badge${cls}">${text ?? status}</span>`;
+  return html`<span class="badge${cls}">${text ?? (status === 'not-applicable' ? 'not applicable' : status)}</span>`;
 }
 
 /** A moment as UTC text a person reads, with the machine-readable value alongside. */

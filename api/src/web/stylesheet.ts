@@ -34,6 +34,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .st-ok,.st-holds,.st-done{background:#dcefdc;color:var(--good)}
 .st-violated,.st-failed,.st-illegal{background:#fbe0dd;color:var(--bad)}
 .st-unknown,.st-cancelled{background:#fff0d6;color:var(--warn)}
+.st-not-applicable{background:#eee;color:#555}
 .st-running,.st-queued{background:#dde9f7;color:var(--accent)}
 .muted{color:var(--muted)}.small{font-size:12px}
 .filters{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-end;margin:0 0 14px}

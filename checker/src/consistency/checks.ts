@@ -22,7 +22,7 @@ export interface EventualCheckOptions extends SessionCheckOptions {
 /** The session guarantees per session and per user, in time linear in the history. */
 export function checkSessionGuarantees(history: History | readonly Operation[], model: Model<any>, options: SessionCheckOptions = {}): { session: LevelResult; user: LevelResult } {
   const read = readHistory(history, model, options);
-  if (typeof read === 'string') return { session: { level: 'session', status: 'unknown', cause: read }, user: { level: 'user', status: 'unknown', cause: read } };
+  if (typeof read === 'string') return { session: { level: 'session', status: 'not-applicable', cause: read }, user: { level: 'user', status: 'not-applicable', cause: read } };
   const scratch = {};
   return { session: sessionLevel(read.table, 'session', options.violationsMax, scratch), user: sessionLevel(read.table, 'user', options.violationsMax, scratch) };
 }
@@ -30,7 +30,7 @@ export function checkSessionGuarantees(history: History | readonly Operation[], 
 /** Convergence, lost and invented values from the final reads, in time linear in the history. */
 export function checkEventual(history: History | readonly Operation[], model: Model<any>, options: EventualCheckOptions = {}): LevelResult {
   const read = readHistory(history, model, options);
-  if (typeof read === 'string') return { level: 'eventual', status: 'unknown', cause: read };
+  if (typeof read === 'string') return { level: 'eventual', status: 'not-applicable', cause: read };
   return eventualLevel(read.table, read.events, options);
 }
 

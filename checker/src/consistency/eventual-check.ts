@@ -134,7 +134,7 @@ export function eventualLevel(table: VersionTable, events: readonly Op[], option
   Object.assign(details, convergenceTime(table, events, finals, converged, finalOpts));
   if (violations.length > 0) return { level: 'eventual', status: 'violated', violations, details };
   if (finals.length === 0) {
-    return { level: 'eventual', status: 'unknown', cause: 'no final reads: mark the reads taken after faults healed and writes stopped with phase "final", or name them with the `final` option', details };
+    return { level: 'eventual', status: 'not-applicable', cause: 'no final reads: mark the reads taken after faults healed and writes stopped with phase "final", or name them with the `final` option', details };
   }
   const uncovered = writtenKeysWithoutFinalRead(table, converged, replicasOf);
   if (uncovered > 0) return { level: 'eventual', status: 'unknown', cause: `${plural(uncovered, 'written key')} had no final read: convergence unknown there`, details };

@@ -34,6 +34,8 @@ export function strongestLevel(levels: readonly LevelResult[]): { strongest: Con
     }
     const open = IMPLIES[level].filter((w) => status.get(w) === 'unknown');
     if (open.length > 0) notes.push(`${open.join(' and ')} ${open.length === 1 ? 'is' : 'are'} unknown: ${level} is named for what was checked`);
+    const unjudged = IMPLIES[level].filter((w) => status.get(w) === 'not-applicable');
+    if (unjudged.length > 0) notes.push(`${unjudged.join(' and ')} cannot be judged on this history: ${level} is named for what was checked`);
     return { strongest: level, notes };
   }
   return { strongest: 'none', notes };
@@ -52,7 +54,7 @@ export function applyImplication(levels: LevelResult[], notes: string[]): void {
     for (const weaker of IMPLIES[strong]) {
       const w = byLevel.get(weaker);
       if (w === undefined || weaker === 'eventual') continue;
-      if (w.status === 'unknown') {
+      if (w.status === 'unknown' || w.status === 'not-applicable') {
         const ownCause = w.cause;
         w.status = 'holds';
         delete w.cause;

@@ -89,7 +89,7 @@ function assemble(
     const read = readHistory(history, model, options);
     const scratch = {};
     for (const l of linear) {
-      if (typeof read === 'string') byLevel.set(l, { level: l, status: 'unknown', cause: read });
+      if (typeof read === 'string') byLevel.set(l, { level: l, status: 'not-applicable', cause: read });
       else if (l === 'eventual') byLevel.set(l, eventualLevel(read.table, read.events, options));
       else byLevel.set(l, sessionLevel(read.table, l, options.violationsMax, scratch));
     }

@@ -36,7 +36,7 @@ import type { VersionTable } from './version-table.js';
  */
 export function sessionLevel(table: VersionTable, level: 'session' | 'user', violationsMax = VIOLATIONS_MAX_DEFAULT, scratch: { graph?: VersionGraph } = {}): LevelResult {
   if (level === 'user' && !table.ops.some((op) => op.user !== undefined)) {
-    return { level, status: 'unknown', cause: 'no operation carries a user field: per-user guarantees cannot be checked', details: { scopes: 0 } };
+    return { level, status: 'not-applicable', cause: 'no operation carries a user field: per-user guarantees cannot be checked', details: { scopes: 0 } };
   }
   const { graph, scopes } = buildGuaranteeGraph(table, level, scratch.graph);
   scratch.graph = graph;

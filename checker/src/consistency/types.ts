@@ -8,8 +8,13 @@ export type ConsistencyLevel = 'strong' | 'sequential' | 'session' | 'user' | 'e
 
 export const CONSISTENCY_LEVELS: readonly ConsistencyLevel[] = ['strong', 'sequential', 'session', 'user', 'eventual'];
 
-/** `holds`, `violated` (with witnesses) or `unknown` (with its cause); `unknown` is never a pass. */
-export type LevelStatus = 'holds' | 'violated' | 'unknown';
+/**
+ * `holds`, `violated` (with witnesses), `unknown` (with its cause: a budget ran out, the data is
+ * ambiguous) or `not-applicable` (with its reason: the history cannot show this level at all,
+ * such as convergence without final reads). `unknown` is never a pass; `not-applicable` is no
+ * pass either, but it does not make the verdict on the levels that were judged unknown.
+ */
+export type LevelStatus = 'holds' | 'violated' | 'unknown' | 'not-applicable';
 
 /** The session guarantees (Terry et al.), checked per session and per user. */
 export type SessionGuarantee = 'read-your-writes' | 'monotonic-reads' | 'monotonic-writes' | 'writes-follow-reads';
@@ -31,7 +36,7 @@ export interface LevelResult {
   status: LevelStatus;
   /** Present when violated: a bounded list of witnesses. */
   violations?: Violation[];
-  /** Present when unknown: why (a limit, missing data such as no final reads). */
+  /** Present when unknown or not applicable: why (a limit; missing data such as no final reads). */
   cause?: string;
   /** Level-specific figures: per-guarantee results, convergence time, counts. */
   details?: Record<string, unknown>;

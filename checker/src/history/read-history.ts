@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { VerdictError } from '../errors.js';
 import { DETECT_SAMPLE_CHARS, detectFormat } from './detect-format.js';
 import { createTextParser, type TextParser } from './line-parser.js';
@@ -89,7 +90,7 @@ export async function readHistoryStream(stream: Readable, options: ReadHistoryOp
 }
 
 async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint: string | undefined): Promise<History> {
-  const decoder = new Utf8Decoder();
+  const decoder = new Utf8Decoder(options.source);
   let sample = '';
   let sampleHasText = false;
   let reading: { parser: TextParser; sink: OpSink } | undefined;
@@ -134,21 +135,34 @@ function emptyInput(source: string | undefined): VerdictError {
 /**
  * UTF-8 bytes to text, chunk by chunk. Histories are nearly always ASCII, which decodes as a plain
  * copy (latin1), several times faster than UTF-8 decoding; a chunk with other bytes, or after a
- * chunk that ended inside a multi-byte character, goes through a StringDecoder.
+ * chunk that ended inside a multi-byte character, goes through a fatal TextDecoder.
  */
 class Utf8Decoder {
-  private readonly decoder = new StringDecoder('utf8');
+  /** Fatal: bytes that are not UTF-8 are refused, never read as replacement characters. */
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   /** True when the decoder holds no partial character (the last byte it saw was ASCII). */
   private clean = true;
+  private bytesSeen = 0;
+
+  constructor(private readonly source: string | undefined) {}
 
   write(chunk: Buffer): string {
+    const at = this.bytesSeen;
+    this.bytesSeen += chunk.length;
     if (this.clean && isAscii(chunk)) return chunk.toString('latin1');
-    const text = this.decoder.write(chunk);
     this.clean = chunk.length === 0 ? this.clean : chunk[chunk.length - 1]! < 0x80;
-    return text;
+    return this.decode(chunk, true, at);
   }
 
   end(): string {
-    return this.decoder.end();
+    return this.decode(new Uint8Array(0), false, this.bytesSeen);
+  }
+
+  private decode(bytes: Uint8Array, stream: boolean, at: number): string {
+    try {
+      return this.decoder.decode(bytes, { stream });
+    } catch {
+      throw new VerdictError('VRD_ERR_HISTORY_PARSE', `the input is not valid UTF-8 (in the bytes from offset ${at})`, { file: this.source });
+    }
   }
 }

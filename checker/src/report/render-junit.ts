@@ -6,7 +6,7 @@ interface TestCase {
   classname: string;
   name: string;
   /** `failure`: the level is violated; `error`: it could not be decided (never a pass). */
-  outcome: 'pass' | 'failure' | 'error';
+  outcome: 'pass' | 'failure' | 'error' | 'skipped';
   message?: string;
   detail?: string;
 }
@@ -23,9 +23,10 @@ export function renderJunit(report: Report, options: { suite?: string; require?:
       cases.push({
         classname: 'verdict.consistency',
         name: l.level,
-        outcome: l.status === 'holds' ? 'pass' : l.status === 'violated' ? 'failure' : 'error',
+        outcome: l.status === 'holds' ? 'pass' : l.status === 'violated' ? 'failure' : l.status === 'not-applicable' ? 'skipped' : 'error',
         ...(l.status === 'violated' ? { message: `${l.level} violated`, detail: (l.violations ?? []).map((v) => v.sentence).join('\n') } : {}),
         ...(l.status === 'unknown' ? { message: `${l.level} unknown: ${l.cause ?? 'undecided'}` } : {}),
+        ...(l.status === 'not-applicable' ? { message: `${l.level} not applicable: ${l.cause ?? 'this history cannot show it'}` } : {}),
       });
     }
     // One case per witness too, so CI lists each broken promise on its own line.
@@ -75,6 +76,7 @@ export function renderJunit(report: Report, options: { suite?: string; require?:
   const body = cases.map((c) => {
     const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0">`;
     if (c.outcome === 'pass') return `${open}</testcase>`;
+    if (c.outcome === 'skipped') return `${open}\n      <skipped message="${escapeXml(c.message ?? '')}"/>\n    </testcase>`;
     const tag = c.outcome === 'failure' ? 'failure' : 'error';
     return `${open}\n      <${tag} message="${escapeXml(c.message ?? '')}" type="${tag === 'failure' ? 'violated' : 'unknown'}">${escapeXml(c.detail ?? c.message ?? '')}</${tag}>\n    </testcase>`;
   });

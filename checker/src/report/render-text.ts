@@ -73,7 +73,7 @@ function invariantText(invariant: InvariantResult): string[] {
 function levelsText(levels: LevelsResult): string[] {
   const out = [`Consistency levels (strongest that holds: ${levels.strongest}):`];
   for (const l of levels.levels) {
-    out.push(`  ${l.level.padEnd(11)} ${l.status}${l.cause !== undefined ? ` — ${l.cause}` : ''}`);
+    out.push(`  ${l.level.padEnd(11)} ${l.status === 'not-applicable' ? 'not applicable' : l.status}${l.cause !== undefined ? ` — ${l.cause}` : ''}`);
     for (const v of (l.violations ?? []).slice(0, 5)) {
       out.push(`    - ${v.sentence}`);
       for (const op of v.operations.slice(0, 6)) out.push(`        ${opLine(op)}`);

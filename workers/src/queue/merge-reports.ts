@@ -91,6 +91,8 @@ function mergeLevel(level: ConsistencyLevel, parts: readonly LevelResult[], stro
   }
   const unknown = parts.find((p) => p.status === 'unknown');
   if (unknown !== undefined) return { level, status: 'unknown', cause: unknown.cause ?? 'undecided in a part' };
+  const unjudged = parts.find((p) => p.status === 'not-applicable');
+  if (unjudged !== undefined) return { level, status: 'not-applicable', ...(unjudged.cause !== undefined ? { cause: unjudged.cause } : {}) };
   if (LOCAL_LEVELS.has(level) || strongEverywhere) return { level, status: 'holds' };
   return { level, status: 'unknown', cause: `${level} holds in every part, but it relates operations across keys and the parts were checked apart` };
 }

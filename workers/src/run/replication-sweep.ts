@@ -149,7 +149,7 @@ function emptyCell(nemesis: NemesisName, seeds: number[]): SweepCell {
   return { nemesis, seeds, levels: {}, fresh: 'holds', lostWrites: 0, divergentKeys: 0, skewedRuns: 0, blockedSeeds: [], sides: { minority: [0, 0], majority: [0, 0] }, reproduce: '', errors: [] };
 }
 
-const STATUS_RANK: Record<LevelStatus, number> = { holds: 0, unknown: 1, violated: 2 };
+const STATUS_RANK: Record<LevelStatus, number> = { holds: 0, 'not-applicable': 1, unknown: 2, violated: 3 };
 const LEVEL_ORDER: readonly (ConsistencyLevel | 'none')[] = ['strong', 'sequential', 'session', 'user', 'eventual', 'none'];
 
 function addRun(cell: SweepCell, seed: number, result: RunResult, first: boolean): void {

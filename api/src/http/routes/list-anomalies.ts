@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.js';
+import { isKnownAnomalyType, KNOWN_ANOMALY_TYPES } from '../../store/anomaly-types.js';
 import { listAnomalies } from '../../store/job-queries.js';
+import { didYouMean } from '../did-you-mean.js';
 import type { AppDeps } from '../app-deps.js';
 import { anomalyView } from '../job-view.js';
 import { principalOf } from '../plugins/auth.js';
@@ -18,7 +21,11 @@ export function registerListAnomalies(app: FastifyInstance, deps: AppDeps): void
       response: { 200: AnomalyListSchema, ...errorResponses(400, ...AUTH_ERRORS) },
     },
   }, async (request) => {
-    const page = await listAnomalies(deps.prisma, principalOf(request), request.query as ListAnomaliesQuery);
+    const query = request.query as ListAnomaliesQuery;
+    if (query.type !== undefined && !isKnownAnomalyType(query.type)) {
+      throw new ApiError('VRD_ERR_API_INVALID', `unknown anomaly type ${JSON.stringify(query.type)}${didYouMean(query.type, KNOWN_ANOMALY_TYPES)}`, { field: 'querystring.type' });
+    }
+    const page = await listAnomalies(deps.prisma, principalOf(request), query);
     return { anomalies: page.items.map(anomalyView), nextCursor: page.nextCursor };
   });
 }

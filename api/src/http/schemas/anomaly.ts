@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CONSISTENCY_LEVELS, ISOLATION_LEVELS } from '@verdict/checker';
 
 export const AnomalySchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -20,8 +21,8 @@ export const AnomalyListSchema = Type.Object({
 });
 
 export const ListAnomaliesQuerySchema = Type.Object({
-  type: Type.Optional(Type.String({ maxLength: 64 })),
-  level: Type.Optional(Type.String({ maxLength: 64, description: 'The weakest level ruled out' })),
+  type: Type.Optional(Type.String({ maxLength: 64, description: 'An anomaly type (G1a, G2, lost-update, ...) or a violated guarantee (read-your-writes, linearizability, convergence, ...): an unknown one is a 400' })),
+  level: Type.Optional(Type.Union([...CONSISTENCY_LEVELS, ...ISOLATION_LEVELS].map((l) => Type.Literal(l)), { description: 'The weakest level ruled out' })),
   category: Type.Optional(Type.Union([Type.Literal('isolation'), Type.Literal('consistency'), Type.Literal('linearizability')])),
   protocol: Type.Optional(Type.String({ maxLength: 64 })),
   jobId: Type.Optional(Type.String({ format: 'uuid' })),
