@@ -42,7 +42,8 @@ describe('zookeeper ensemble', () => {
     c.run(200);
     // The data watch fired once, for the first change only.
     expect(ask(c, 'n3', 'getData', { session: 20, path: '/w' })).toMatchObject({ type: 'ok', value: { data: 3, events: [{ type: 'NodeDataChanged', path: '/w' }] } });
-    expect((ask(c, 'n3', 'getData', { session: 20, path: '/w' })?.value as Record<string, unknown>).events).toBeUndefined();
+    const again = ask(c, 'n3', 'getData', { session: 20, path: '/w' });
+    expect(again?.type === 'ok' ? (again.value as Record<string, unknown>).events : 'no answer').toBeUndefined();
   });
 
   it('expires a silent session at the leader, deleting its ephemeral nodes everywhere; a pinging one lives', () => {
