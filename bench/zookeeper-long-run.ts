@@ -3,7 +3,8 @@
  * a long run of the correct ZooKeeper protocol under the mixed nemesis, one seeded run after
  * another (seed s, then s + 1, ...), each with its own length of up to 20,000 operations. With
  * `--reads sync` (the default here) every run must be linearizable; with `local`, sequentially
- * consistent and keeping every session guarantee (ZooKeeper promises no more for local reads).
+ * consistent and keeping every session guarantee (ZooKeeper promises no more for local reads);
+ * either way ZooKeeper's writes alone must be linearizable (the `zookeeper-writes` invariant).
  * Prints one line per run and exits 1 when any run breaks what ZooKeeper promises, or a check
  * gives up (unknown is never a pass).
  */
@@ -35,11 +36,15 @@ for (let seed = first; seed < first + runs; seed++) {
   opsTotal += ops;
   const r = await run({ protocol: 'zookeeper', nemesis: 'mixed', seed, ops, params: { syncReads: reads === 'sync' ? 1 : 0 }, checkTimeLimitMs: 60_000 });
   const levels = r.report.consistency?.levels ?? [];
-  const broken = levels.filter((l) => promised.includes(l.level) && l.status !== 'holds');
-  const line = `seed ${seed} ops ${ops}: ${levels.map((l) => `${l.level} ${l.status}`).join(', ')}; ${r.facts.faults.length} faults; ${((r.facts.wallMs.simulate + r.facts.wallMs.check) / 1000).toFixed(1)} s`;
+  const broken = [
+    ...levels.filter((l) => promised.includes(l.level) && l.status !== 'holds').map((l) => `${l.level} ${l.status}`),
+    ...(r.report.invariants ?? []).filter((i) => i.status !== 'holds').map((i) => `${i.name} ${i.status}`),
+  ];
+  const invariants = (r.report.invariants ?? []).map((i) => `${i.name} ${i.status}`).join(', ');
+  const line = `seed ${seed} ops ${ops}: ${levels.map((l) => `${l.level} ${l.status}`).join(', ')}; ${invariants}; ${r.facts.faults.length} faults; ${((r.facts.wallMs.simulate + r.facts.wallMs.check) / 1000).toFixed(1)} s`;
   if (broken.length > 0) {
     failures++;
-    console.log(`FAIL ${line}\n  ${r.facts.reproduce}`);
+    console.log(`FAIL ${line} (${broken.join(', ')})\n  ${r.facts.reproduce}`);
   } else console.log(line);
 }
 const minutes = (performance.now() - started) / 60_000;

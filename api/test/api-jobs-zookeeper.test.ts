@@ -57,3 +57,14 @@ describe.each(backends)('zookeeper jobs through the API (%s)', (backend) => {
     expect(bad.code, bad.err + bad.out).toBe(1);
   }, 180_000);
 });
+
+describe('zookeeper in the web UI', () => {
+  it('offers its bugs, scenarios and name in the job list filters', async () => {
+    const { runCatalog } = await import('../src/web/run-catalog.js');
+    const { KNOWN_PROTOCOLS } = await import('../src/web/filters.js');
+    const catalog = await runCatalog();
+    expect(KNOWN_PROTOCOLS).toContain('zookeeper');
+    expect(catalog.bugs).toEqual(expect.arrayContaining(['commit-before-quorum', 'elect-lower-zxid', 'skip-trunc']));
+    expect(catalog.scenarios).toEqual(expect.arrayContaining(['leader-cut-off-after-proposing', 'leader-dies-as-laggard-returns']));
+  });
+});

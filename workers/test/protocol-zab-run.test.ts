@@ -52,6 +52,9 @@ describe('zookeeper runs', () => {
     expect(level(r, 'sequential')).toBe('holds');
     expect(level(r, 'session')).toBe('holds');
     expect(level(r, 'eventual')).toBe('holds');
+    // What ZooKeeper does promise: its writes alone are linearizable.
+    expect(r.report.invariants?.find((i) => i.name === 'zookeeper-writes')?.status).toBe('holds');
+    expect(r.report.model).toBe('znode');
     const witness = r.report.linearizability!;
     expect(witness.outcome).toBe('illegal');
     expect(JSON.stringify(witness)).toMatch(/read \d+ → \d+/);
@@ -73,7 +76,7 @@ describe('zookeeper runs', () => {
   }, 60_000);
 
   it('the correct protocol passes every scenario the bugs are found under', async () => {
-    for (const [nemesis, scenario] of [['isolate-leader', 'leader-cut-off-after-proposing'], ['crash-leader', 'leader-dies-as-laggard-returns'], ['crash-leader', 'leader-dies-after-commit']] as const) {
+    for (const [nemesis, scenario] of [['isolate-leader', 'leader-cut-off-after-proposing'], ['crash-leader', 'leader-dies-as-laggard-returns']] as const) {
       for (const seed of [1, 2]) {
         const r = await zk({ nemesis, scenario, seed, params: SYNC });
         expect(r.report.verdict.outcome, `${scenario} seed ${seed}`).toBe('ok');

@@ -66,7 +66,7 @@ export interface VersionTableOptions {
 }
 
 const REGISTER_NAMES = new Set(['register', 'cas-register', 'etcd-register', 'cas-register (etcd reading)']);
-const KV_NAMES = new Set(['kv', 'kv-unpartitioned', 'kv (unpartitioned)', 'kv-siblings']);
+const KV_NAMES = new Set(['kv', 'kv-unpartitioned', 'kv (unpartitioned)', 'kv-siblings', 'znode']);
 
 /**
  * Which data model a model is, by its exact registry name (a look-alike custom model is not

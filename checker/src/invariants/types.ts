@@ -6,7 +6,10 @@
 export interface InvariantResult {
   /** The invariant's name: `bank`. */
   name: string;
-  status: 'holds' | 'violated';
+  /** `unknown` when a check ran out of budget (never a pass). */
+  status: 'holds' | 'violated' | 'unknown';
+  /** Why the status is unknown. */
+  cause?: string;
   /** One sentence: what was checked. */
   checks: string;
   /** Observations examined (ok reads). */

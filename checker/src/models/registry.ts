@@ -9,6 +9,7 @@ import { mutexModel } from './mutex.js';
 import { fifoQueueModel, unorderedQueueModel } from './queue.js';
 import { registerModel } from './register.js';
 import { setModel } from './set.js';
+import { znodeModel } from './znode.js';
 
 interface ModelEntry {
   description: string;
@@ -28,6 +29,7 @@ const MODELS: Record<string, ModelEntry> = {
   'fifo-queue': { description: 'FIFO queue: enqueue, dequeue', create: () => fifoQueueModel() },
   mutex: { description: 'lock: acquire, release', create: () => mutexModel() },
   counter: { description: 'counter: add / increment, read', create: (init) => counterModel(init ?? 0) },
+  znode: { description: "ZooKeeper's znodes: per path, getData (read), setData or create (write), setData with the version read (cas); ZooKeeper's linearizable writes checked besides", create: (init) => znodeModel(init) },
   bank: { description: "Jepsen's bank: transfer {from, to, amount}, read of every balance; init the opening balances {account: balance}", create: (init) => bankModel(init) },
 };
 

@@ -42,7 +42,8 @@ export function summarize(report: Report): Report['verdict'] {
   }
   for (const invariant of report.invariants ?? []) {
     violated ||= invariant.status === 'violated';
-    parts.push(`${invariant.name} invariant ${invariant.status === 'holds' ? 'holds' : `violated (${Object.entries(invariant.counts).map(([k, n]) => `${n} ${k}`).join(', ')})`}`);
+    unknown ||= invariant.status === 'unknown';
+    parts.push(`${invariant.name} invariant ${invariant.status !== 'violated' ? invariant.status : `violated (${Object.entries(invariant.counts).map(([k, n]) => `${n} ${k}`).join(', ')})`}`);
   }
   verdict.outcome = violated ? 'violated' : unknown ? 'unknown' : 'ok';
   verdict.summary = parts.join('; ');

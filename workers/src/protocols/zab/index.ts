@@ -38,7 +38,7 @@ export const zookeeperProtocol: ProtocolDefinition = {
     },
   ],
   workload: 'kv',
-  model: { name: 'kv', init: null },
+  model: { name: 'znode', init: null },
   cluster(options: ClusterOptions): ClusterLayout {
     const count = options.nodes ?? DEFAULT_VOTERS + DEFAULT_OBSERVERS;
     const observers = count >= 4 ? DEFAULT_OBSERVERS : 0;

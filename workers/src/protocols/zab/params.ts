@@ -51,7 +51,7 @@ export const DEFAULT_ZAB_PARAMS: Readonly<ZabParams> = {
   batchDelayMs: 1,
   queueMax: 2048,
   parkMs: 900,
-  snapshotEveryTxns: 1000,
+  snapshotEveryTxns: 10_000,
   diffMax: 500,
   sessionTimeoutMs: 4000,
 };

@@ -1,17 +1,11 @@
 import type { ProtocolScenario } from '../protocol.js';
-import { COMMITTED, LAGGARD_JOINS, PROPOSED } from './marks.js';
+import { LAGGARD_JOINS, PROPOSED } from './marks.js';
 
 /**
  * Where ZooKeeper's bugs show on the first seeds, applied to the correct protocol too, which must
  * keep its guarantees under them.
  */
 export const ZAB_SCENARIOS: readonly ProtocolScenario[] = [
-  {
-    name: 'leader-dies-after-commit',
-    description: 'each leader crash comes right after the leader committed a client write its followers have not yet heard is committed, and crashes come often: the next leader must still hold that write',
-    nemeses: ['crash-leader'],
-    spec: { nemesisTrigger: COMMITTED, nemesisTiming: { gapMsMin: 200, gapMsMax: 400, faultMsMin: 1_200, faultMsMax: 1_600 } },
-  },
   {
     name: 'leader-cut-off-after-proposing',
     description: 'each isolation of the leader comes right after it logged a proposal no follower has yet, and isolations come often: a leader that commits before a quorum acknowledged has already answered that write, which the rest of the ensemble never sees; a learner that skips TRUNC keeps such a proposal, which shows once a read meets it before the key is written again, about one seed in six, hence 6 seeds',

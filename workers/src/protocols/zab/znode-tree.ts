@@ -227,5 +227,7 @@ function validPath(path: string): boolean {
 }
 
 function dataLength(data: unknown): number {
-  return data === null || data === undefined ? 0 : typeof data === 'string' ? data.length : JSON.stringify(data).length;
+  if (data === null || data === undefined) return 0;
+  if (typeof data === 'string') return data.length;
+  return typeof data === 'number' ? String(data).length : JSON.stringify(data).length;
 }
