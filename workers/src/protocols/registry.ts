@@ -9,6 +9,8 @@ export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   paxos: async () => (await import('./paxos/index.js')).paxosProtocol,
   eventual: async () => (await import('./eventual/index.js')).eventualProtocol,
   zookeeper: async () => (await import('./zab/index.js')).zookeeperProtocol,
+  'zk-lock': async () => (await import('./zk-recipes/index.js')).zkLockProtocol,
+  'zk-counter': async () => (await import('./zk-recipes/index.js')).zkCounterProtocol,
 };
 
 export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);
