@@ -112,3 +112,14 @@ describe('zk-counter', () => {
     expect(r.report.verdict.outcome).toBe('violated');
   }, 60_000);
 });
+
+describe('zk-latch', () => {
+  it('at most one leader at a time, under no faults, partitions, leader isolation and crashes (seed 1)', async () => {
+    for (const nemesis of ['none', 'partition-halves', 'isolate-leader', 'crash-leader']) {
+      const r = await recipe({ protocol: 'zk-latch', nemesis, seed: 1 });
+      expect(r.report.verdict.outcome, `${nemesis}: ${r.headline}`).toBe('ok');
+      expect(r.report.model).toBe('mutex');
+      expect(outcomes(r)['acquire ok']).toBeGreaterThan(50);
+    }
+  }, 120_000);
+});

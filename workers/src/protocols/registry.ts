@@ -10,6 +10,7 @@ export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   eventual: async () => (await import('./eventual/index.js')).eventualProtocol,
   zookeeper: async () => (await import('./zab/index.js')).zookeeperProtocol,
   'zk-lock': async () => (await import('./zk-recipes/index.js')).zkLockProtocol,
+  'zk-latch': async () => (await import('./zk-recipes/index.js')).zkLatchProtocol,
   'zk-counter': async () => (await import('./zk-recipes/index.js')).zkCounterProtocol,
 };
 

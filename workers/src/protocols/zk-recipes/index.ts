@@ -2,12 +2,12 @@ import type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolDefinition, Sc
 import type { NodeFactory, NodeId } from '../../sim/node-context.js';
 import { zabParams } from '../zab/params.js';
 import { CounterClient } from './counter-client.js';
-import { LockClient, type LockStats } from './lock-client.js';
+import { LATCH_PATH, LockClient, type LockStats } from './lock-client.js';
 import { DEFAULT_RECIPE_PARAMS, recipeParams } from './params.js';
 import { RecipeHost, type RecipeClientFactory } from './recipe-host.js';
 import { CounterWorkload, LockWorkload } from './recipe-workloads.js';
 
-export { LOCK_PATH, type LockStats } from './lock-client.js';
+export { LATCH_PATH, LOCK_PATH, type LockStats } from './lock-client.js';
 export { COUNTER_PATH } from './counter-client.js';
 export { DEFAULT_RECIPE_PARAMS, type RecipeParams } from './params.js';
 
@@ -99,6 +99,23 @@ export function zkLockProtocolWith(stats?: LockStats): ProtocolDefinition {
 }
 
 export const zkLockProtocol: ProtocolDefinition = zkLockProtocolWith();
+
+/**
+ * Curator's LeaderLatch on the simulated ensemble: the same election as the lock, under /latch.
+ * `acquire` waits for leadership (await), `release` closes the latch; checked as a mutex: at most
+ * one leader at a time, with the same session proof before a participant acts as leader.
+ */
+export const zkLatchProtocol: ProtocolDefinition = recipeProtocol({
+  name: 'zk-latch',
+  description: 'Curator-style leader latch on ZooKeeper (ZAB): ephemeral-sequential children of /latch, the lowest leads, each participant watches its predecessor; acquire awaits leadership, release closes the latch; checked as a mutex (at most one leader at a time), across session expiry and leader failover',
+  bugs: [],
+  workload: 'kv',
+  model: { name: 'mutex' },
+  opSource: ({ ops }) => new LockWorkload(ops),
+}, (_options, recipe) => {
+  const params = recipeParams('zk-latch', recipe);
+  return (session) => new LockClient(session, params, { noSessionCheck: false, watchParent: false }, undefined, LATCH_PATH);
+});
 
 /** The counter recipe on the simulated ensemble: versioned setData in a retry loop, checked with the counter model. */
 export const zkCounterProtocol: ProtocolDefinition = recipeProtocol({

@@ -3,6 +3,8 @@ import type { RecipeParams } from './params.js';
 import type { RecipeClient, RecipeSession } from './recipe-host.js';
 
 export const LOCK_PATH = '/lock';
+/** Curator's LeaderLatch elects the same way, under its own path. */
+export const LATCH_PATH = '/latch';
 const CHILD_PREFIX = 'lock-';
 
 /** The lock recipe's deliberate bugs. */
@@ -60,7 +62,14 @@ export class LockClient implements RecipeClient {
   private lastCheckMs = 0;
   private polling = false;
 
-  constructor(private readonly s: RecipeSession, private readonly params: RecipeParams, private readonly bugs: LockBugs, private readonly stats: LockStats | undefined) {}
+  constructor(
+    private readonly s: RecipeSession,
+    private readonly params: RecipeParams,
+    private readonly bugs: LockBugs,
+    private readonly stats: LockStats | undefined,
+    /** The parent of the contenders' nodes: LOCK_PATH, or LATCH_PATH for the leader latch. */
+    private readonly root: string = LOCK_PATH,
+  ) {}
 
   onRequest(request: ClientRequest): void {
     if (request.f === 'acquire') return this.acquire(request.id);
@@ -94,7 +103,7 @@ export class LockClient implements RecipeClient {
   }
 
   private createParent(): void {
-    this.call('create', { path: LOCK_PATH, data: null, mode: 'persistent' }, (r) => {
+    this.call('create', { path: this.root, data: null, mode: 'persistent' }, (r) => {
       if (r.type !== 'ok' && errorOf(r) !== 'NodeExists') return this.finishAcquire({ type: 'fail', error: errorOf(r) });
       this.createNode();
     });
@@ -102,7 +111,7 @@ export class LockClient implements RecipeClient {
 
   private createNode(): void {
     this.enter('creating');
-    this.call('create', { path: `${LOCK_PATH}/${CHILD_PREFIX}`, data: null, mode: 'ephemeral-sequential' }, (r) => {
+    this.call('create', { path: `${this.root}/${CHILD_PREFIX}`, data: null, mode: 'ephemeral-sequential' }, (r) => {
       if (r.type === 'ok') {
         this.node = (r.value as { path: string }).path;
         return this.check();
@@ -119,11 +128,11 @@ export class LockClient implements RecipeClient {
     this.enter('checking');
     this.lastCheckMs = this.s.now();
     if (this.stats !== undefined) this.stats.childReads++;
-    this.call('getChildren', { path: LOCK_PATH, watch: this.bugs.watchParent }, (r) => {
+    this.call('getChildren', { path: this.root, watch: this.bugs.watchParent }, (r) => {
       if (this.phase !== 'checking') return;
       if (r.type !== 'ok') return this.wait(undefined); // Not serving just now: try again at the next poll.
       const names = (r.value as { children: string[] }).children.filter((n) => n.startsWith(CHILD_PREFIX)).sort((a, b) => sequenceOf(a) - sequenceOf(b));
-      const mine = this.node!.slice(LOCK_PATH.length + 1);
+      const mine = this.node!.slice(this.root.length + 1);
       if (!names.includes(mine) && !this.bugs.noSessionCheck) {
         // Our node is gone: only our session's expiry deletes it. Nothing here is ours any more.
         this.sessionDead = true;
@@ -132,7 +141,7 @@ export class LockClient implements RecipeClient {
       }
       const below = names.filter((n) => sequenceOf(n) < sequenceOf(mine));
       if (below.length === 0) return this.bugs.noSessionCheck ? this.becomeHolder(this.s.now()) : this.confirm();
-      const predecessor = `${LOCK_PATH}/${below[below.length - 1]!}`;
+      const predecessor = `${this.root}/${below[below.length - 1]!}`;
       if (this.bugs.watchParent) return this.wait(predecessor);
       this.call('exists', { path: predecessor, watch: true }, (e) => {
         if (this.phase !== 'checking') return;
@@ -163,7 +172,7 @@ export class LockClient implements RecipeClient {
   private woken(r: ClientReply & { type: 'ok' }): boolean {
     const events = (r.value as { events?: { type: string; path: string }[] } | null)?.events ?? [];
     if (this.stats !== undefined) this.stats.watchEvents += events.length;
-    return events.some((e) => (this.bugs.watchParent ? e.path === LOCK_PATH : e.path === this.predecessor));
+    return events.some((e) => (this.bugs.watchParent ? e.path === this.root : e.path === this.predecessor));
   }
 
   /** Proves the session alive at the leader: a check of our own node, committed through it. */
