@@ -1,10 +1,12 @@
 import type { History } from '../history/op.js';
 import { checkBankInvariant } from './bank-invariant.js';
+import { checkBarrierInvariant } from './barrier-invariant.js';
 import type { InvariantResult } from './types.js';
 
 /** The invariants checked beside a model's linearizability, by model name. */
 const INVARIANTS: Readonly<Record<string, (history: History, init: unknown) => InvariantResult>> = {
   bank: checkBankInvariant,
+  barrier: checkBarrierInvariant,
 };
 
 /** Every invariant that applies to histories of this model. */
