@@ -1,6 +1,6 @@
 /**
  * `node --conditions=source --import tsx bench/zk-recipes-swarm.ts [RUNS] [FIRST_SEED]`: the
- * correct ZooKeeper recipes (zk-lock and zk-counter, alternately) one seeded run after another,
+ * correct ZooKeeper recipes (zk-lock, zk-counter, zk-latch and zk-barrier in turn) one seeded run after another,
  * each under the next nemesis of a rotation that mixes partitions, leader isolation, crashes and
  * clock skew, 200 to 600 operations each. Prints one line per run and a total; exits 1 when any
  * run is not judged ok (a violation is a false alarm here, and unknown is never a pass).
@@ -8,7 +8,7 @@
 import { run } from '@verdict/workers';
 
 const NEMESES = ['mixed', 'partition-halves', 'isolate-leader', 'crash-leader', 'partition-majority-ring', 'crash-minority', 'bridge', 'clock-skew'];
-const PROTOCOLS = ['zk-lock', 'zk-counter'];
+const PROTOCOLS = ['zk-lock', 'zk-counter', 'zk-latch', 'zk-barrier'];
 
 const runs = Number(process.argv[2] ?? 300);
 const first = Number(process.argv[3] ?? 1);

@@ -123,3 +123,26 @@ describe('zk-latch', () => {
     }
   }, 120_000);
 });
+
+describe('zk-barrier', () => {
+  it('nobody leaves before all entered: the barrier invariant holds with no faults and under partitions and crashes (seed 1)', async () => {
+    for (const nemesis of ['none', 'partition-halves', 'isolate-leader', 'crash-leader']) {
+      const r = await recipe({ protocol: 'zk-barrier', nemesis, seed: 1 });
+      expect(r.report.verdict.outcome, `${nemesis}: ${r.headline}`).toBe('ok');
+      expect(r.report.invariants?.map((i) => [i.name, i.status])).toEqual([['barrier', 'holds']]);
+      expect(outcomes(r)['enter ok']).toBeGreaterThan(20);
+    }
+  }, 120_000);
+
+  it('the barrier size is a param, and the invariant judges rounds of that size', async () => {
+    const r = await recipe({ protocol: 'zk-barrier', nemesis: 'none', seed: 2, ops: 200, params: { barrierSize: 3 } });
+    expect(r.report.verdict.outcome).toBe('ok');
+    expect(r.report.invariants?.[0]?.checks).toContain('a double barrier of 3');
+  }, 60_000);
+
+  it('bug barrier-count-self-out: enters pass before the last participant entered, on the first seed with no faults', async () => {
+    const r = await recipe({ protocol: 'zk-barrier', nemesis: 'none', seed: 1, ops: 300, bug: 'barrier-count-self-out' });
+    expect(r.report.verdict.outcome).toBe('violated');
+    expect(r.report.invariants?.[0]?.counts['entered-early']).toBeGreaterThan(0);
+  }, 60_000);
+});

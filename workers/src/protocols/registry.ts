@@ -11,6 +11,7 @@ export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   zookeeper: async () => (await import('./zab/index.js')).zookeeperProtocol,
   'zk-lock': async () => (await import('./zk-recipes/index.js')).zkLockProtocol,
   'zk-latch': async () => (await import('./zk-recipes/index.js')).zkLatchProtocol,
+  'zk-barrier': async () => (await import('./zk-recipes/index.js')).zkBarrierProtocol,
   'zk-counter': async () => (await import('./zk-recipes/index.js')).zkCounterProtocol,
 };
 

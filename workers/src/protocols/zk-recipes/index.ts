@@ -5,7 +5,8 @@ import { CounterClient } from './counter-client.js';
 import { LATCH_PATH, LockClient, type LockStats } from './lock-client.js';
 import { DEFAULT_RECIPE_PARAMS, recipeParams } from './params.js';
 import { RecipeHost, type RecipeClientFactory } from './recipe-host.js';
-import { CounterWorkload, LockWorkload } from './recipe-workloads.js';
+import { BarrierClient } from './barrier-client.js';
+import { CounterWorkload, PairedWorkload } from './recipe-workloads.js';
 
 export { LATCH_PATH, LOCK_PATH, type LockStats } from './lock-client.js';
 export { COUNTER_PATH } from './counter-client.js';
@@ -90,7 +91,7 @@ export function zkLockProtocolWith(stats?: LockStats): ProtocolDefinition {
     ],
     workload: 'kv',
     model: { name: 'mutex' },
-    opSource: ({ ops }) => new LockWorkload(ops),
+    opSource: ({ ops }) => new PairedWorkload(ops, 'acquire', 'release'),
   }, (options, recipe) => {
     const params = recipeParams('zk-lock', recipe);
     const bugs = { noSessionCheck: options.bug === 'lock-no-session-check', watchParent: options.bug === 'lock-watch-parent' };
@@ -111,7 +112,7 @@ export const zkLatchProtocol: ProtocolDefinition = recipeProtocol({
   bugs: [],
   workload: 'kv',
   model: { name: 'mutex' },
-  opSource: ({ ops }) => new LockWorkload(ops),
+  opSource: ({ ops }) => new PairedWorkload(ops, 'acquire', 'release'),
 }, (_options, recipe) => {
   const params = recipeParams('zk-latch', recipe);
   return (session) => new LockClient(session, params, { noSessionCheck: false, watchParent: false }, undefined, LATCH_PATH);
@@ -136,3 +137,34 @@ export const zkCounterProtocol: ProtocolDefinition = recipeProtocol({
   const blindSet = options.bug === 'counter-blind-set';
   return (session) => new CounterClient(session, params, blindSet);
 });
+
+/**
+ * The double barrier on the simulated ensemble, round after round, judged by the checker's barrier
+ * invariant: no enter passes, and nobody leaves, before all barrierSize participants of the round
+ * entered.
+ */
+export const zkBarrierProtocol: ProtocolDefinition = {
+  ...recipeProtocol({
+    name: 'zk-barrier',
+    description: 'Curator-style double barrier on ZooKeeper (ZAB), reused round after round (5 participants per round, barrierSize): enter waits until every participant of its round has entered, leave until all have left; judged by the barrier invariant (nobody leaves before all entered)',
+    bugs: [
+      {
+        name: 'barrier-count-self-out',
+        description: 'A participant counts one short: the barrier opens once barrierSize − 1 participants are in, before the last one entered. Found on the first seed with no faults.',
+        showsUnder: ['none'],
+      },
+    ],
+    workload: 'kv',
+    model: { name: 'barrier', init: DEFAULT_RECIPE_PARAMS.barrierSize },
+    opSource: ({ ops }) => new PairedWorkload(ops, 'enter', 'leave'),
+  }, (options, recipe) => {
+    const params = recipeParams('zk-barrier', recipe);
+    const countShort = options.bug === 'barrier-count-self-out';
+    return (session) => new BarrierClient(session, params, countShort);
+  }),
+  configure(run) {
+    // The invariant judges rounds of the size the clients use.
+    const size = recipeParams('zk-barrier', splitParams(run.params).recipe).barrierSize;
+    return { ...zkBarrierProtocol, model: { name: 'barrier', init: size } };
+  },
+};

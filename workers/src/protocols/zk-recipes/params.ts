@@ -19,6 +19,8 @@ export interface RecipeParams {
    * answer, which bounds how long a holder may act on it.
    */
   confirmRoundTripMaxMs: number;
+  /** Participants per round of the double barrier (the default run has 5 client processes). */
+  barrierSize: number;
   /** A counter add gives up (fails, having changed nothing) after this many lost version races. */
   counterRetriesMax: number;
 }
@@ -30,11 +32,12 @@ export const DEFAULT_RECIPE_PARAMS: Readonly<RecipeParams> = {
   acquireWaitMs: 3_000,
   confirmRoundTripMaxMs: 400,
   counterRetriesMax: 50,
+  barrierSize: 5,
 };
 
 export function recipeParams(protocol: string, overrides: Readonly<Record<string, number>> = {}): RecipeParams {
   const params = tunables(protocol, DEFAULT_RECIPE_PARAMS, overrides);
-  for (const name of ['sessionTimeoutMs', 'pollMs', 'recheckMs', 'acquireWaitMs', 'counterRetriesMax'] as const) {
+  for (const name of ['sessionTimeoutMs', 'pollMs', 'recheckMs', 'acquireWaitMs', 'counterRetriesMax', 'barrierSize'] as const) {
     if (params[name] < 1) throw new Error(`${protocol}: param ${name} must be ≥ 1, got ${params[name]}`);
   }
   if (params.confirmRoundTripMaxMs >= params.sessionTimeoutMs) {

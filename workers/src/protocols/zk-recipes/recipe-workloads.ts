@@ -24,14 +24,20 @@ abstract class RecipeWorkload implements SimulationWorkload {
   protected abstract op(process: number): ClientOp;
 }
 
-/** Each process acquires, then releases, then acquires again (a process that got `info` starts over under its new id). */
-export class LockWorkload extends RecipeWorkload {
-  private readonly holding = new Set<number>();
+/**
+ * Each process alternates two operations: acquire then release (a lock, a latch), enter then leave
+ * (a barrier). A process that got `info` starts over under its new id.
+ */
+export class PairedWorkload extends RecipeWorkload {
+  private readonly inside = new Set<number>();
+  constructor(ops: number, private readonly first: string, private readonly second: string) {
+    super(ops);
+  }
 
   protected op(process: number): ClientOp {
-    if (this.holding.delete(process)) return { f: 'release', value: null };
-    this.holding.add(process);
-    return { f: 'acquire', value: null };
+    if (this.inside.delete(process)) return { f: this.second, value: null };
+    this.inside.add(process);
+    return { f: this.first, value: null };
   }
 }
 
