@@ -189,8 +189,11 @@ export class LockClient implements RecipeClient {
         this.node = undefined;
         return this.finishAcquire({ type: 'fail', error: 'SessionExpired' });
       }
-      // A slow proof proves too little of the time left: prove it again.
-      if (this.s.now() - sentMs > this.params.confirmRoundTripMaxMs) return this.confirm();
+      // A slow proof proves too little of the time left: prove it again, within the acquire's wait.
+      if (this.s.now() - sentMs > this.params.confirmRoundTripMaxMs) {
+        if (this.s.now() - this.startedMs >= this.params.acquireWaitMs) return this.giveUp();
+        return this.confirm();
+      }
       this.becomeHolder(sentMs);
     });
   }
@@ -207,6 +210,9 @@ export class LockClient implements RecipeClient {
    * cut off from the leader answers pings until it notices), so only the proof counts for `release`.
    */
   private keepAlive(): void {
+    // A hold past what the proof covers ends in an info release anyway; a holder whose process
+    // went away (its acquire answered after the driver's timeout) must not keep the lock forever.
+    if (this.s.now() - this.aliveSinceMs > this.params.sessionTimeoutMs) return;
     this.call('ping', {}, () => undefined);
     this.schedulePoll();
   }
