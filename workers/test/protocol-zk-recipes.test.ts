@@ -65,6 +65,15 @@ describe('zk-lock', () => {
     expect(expired).toBeGreaterThan(0);
   }, 120_000);
 
+  it('a holder parked between the faulty and the quiet phase keeps its session alive (swarm regressions)', async () => {
+    // Found by the swarm when holders stopped pinging past the session timeout: the process holding
+    // the lock waited seconds for the quiet phase, its session expired, and another client took the lock.
+    const latch = await recipe({ protocol: 'zk-latch', nemesis: 'crash-leader', seed: 271, ops: 263 });
+    expect(latch.report.verdict.outcome, latch.headline).toBe('ok');
+    const lock = await recipe({ protocol: 'zk-lock', nemesis: 'mixed', seed: 97, ops: 577 });
+    expect(lock.report.verdict.outcome, lock.headline).toBe('ok');
+  }, 60_000);
+
   it('bug lock-no-session-check: two holders within 3 seeds of 400 ops under partition-halves', async () => {
     const seed = await firstViolatingSeed({ protocol: 'zk-lock', nemesis: 'partition-halves', bug: 'lock-no-session-check' }, 3);
     expect(seed).toBeDefined();

@@ -210,9 +210,8 @@ export class LockClient implements RecipeClient {
    * cut off from the leader answers pings until it notices), so only the proof counts for `release`.
    */
   private keepAlive(): void {
-    // A hold past what the proof covers ends in an info release anyway; a holder whose process
-    // went away (its acquire answered after the driver's timeout) must not keep the lock forever.
-    if (this.s.now() - this.aliveSinceMs > this.params.sessionTimeoutMs) return;
+    // Holds can outlast the session timeout (a process parked between the faulty and the quiet
+    // phase keeps the lock): the pings keep the session, hence the lock, alive meanwhile.
     this.call('ping', {}, () => undefined);
     this.schedulePoll();
   }
