@@ -25,6 +25,7 @@ export { mutexModel } from './models/mutex.js';
 export { counterModel } from './models/counter.js';
 export { bankModel, type Balances } from './models/bank.js';
 export { checkBankInvariant } from './invariants/bank-invariant.js';
+export { checkBarrierInvariant } from './invariants/barrier-invariant.js';
 export type { InvariantResult, InvariantViolation } from './invariants/types.js';
 export { hashValue, showValue, stableStringify, valueEquals } from './models/values.js';
 

@@ -98,7 +98,9 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
 /** The simulation a resolved spec describes; the workload's seed is a child of the root seed. */
 export function simulationConfig(spec: ResolvedRunSpec, protocol: ProtocolDefinition): SimulationConfig {
   const workloadSeed = SeededRng.fromSeed(spec.seed).fork('workload').u32() | 0;
-  const workload = protocol.workload === 'kv'
+  const workload = protocol.opSource !== undefined
+    ? protocol.opSource({ ops: spec.ops, seed: workloadSeed })
+    : protocol.workload === 'kv'
     ? kvWorkload({ ops: spec.ops, seed: workloadSeed, ...(protocol.operations !== undefined ? { fs: protocol.operations } : {}) })
     : listAppendWorkload({ ops: spec.ops, seed: workloadSeed });
   return {

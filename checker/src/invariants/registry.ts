@@ -1,5 +1,6 @@
 import type { History } from '../history/op.js';
 import { checkBankInvariant } from './bank-invariant.js';
+import { checkBarrierInvariant } from './barrier-invariant.js';
 import type { InvariantResult } from './types.js';
 import { checkZookeeperWrites } from './zookeeper-writes.js';
 
@@ -7,6 +8,7 @@ import { checkZookeeperWrites } from './zookeeper-writes.js';
 const INVARIANTS: Readonly<Record<string, (history: History, init: unknown) => InvariantResult>> = {
   bank: checkBankInvariant,
   znode: checkZookeeperWrites,
+  barrier: checkBarrierInvariant,
 };
 
 /** Every invariant that applies to histories of this model. */

@@ -1,5 +1,6 @@
 import { VerdictError } from '../errors.js';
 import { bankModel } from './bank.js';
+import { barrierModel } from './barrier.js';
 import { counterModel } from './counter.js';
 import { kvModel } from './kv.js';
 import { kvSiblingsModel } from './kv-siblings.js';
@@ -30,6 +31,7 @@ const MODELS: Record<string, ModelEntry> = {
   mutex: { description: 'lock: acquire, release', create: () => mutexModel() },
   counter: { description: 'counter: add / increment, read', create: (init) => counterModel(init ?? 0) },
   znode: { description: "ZooKeeper's znodes: per path, getData (read), setData or create (write), setData with the version read (cas); ZooKeeper's linearizable writes checked besides", create: (init) => znodeModel(init) },
+  barrier: { description: 'double barrier: enter, leave ({round} in the output); init the barrier size; judged by the barrier invariant', create: (init) => barrierModel(init ?? 2) },
   bank: { description: "Jepsen's bank: transfer {from, to, amount}, read of every balance; init the opening balances {account: balance}", create: (init) => bankModel(init) },
 };
 

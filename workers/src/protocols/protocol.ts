@@ -1,4 +1,5 @@
 import type { NodeFactory, NodeId } from '../sim/node-context.js';
+import type { SimulationWorkload } from '../sim/simulation-config.js';
 
 /**
  * What a protocol module exports so the simulator can run it and the checker can judge it.
@@ -31,6 +32,11 @@ export interface ProtocolDefinition {
    *   checked for isolation anomalies including non-atomic commit.
    */
   readonly workload: 'kv' | 'txn';
+  /**
+   * For `kv` workloads whose operations are not read/write/cas (a lock's acquire and release, a
+   * counter's add and read): the op stream of a run, built from its size and workload seed.
+   */
+  opSource?(options: { ops: number; seed: number }): SimulationWorkload;
   /** The checker model for `kv` workloads (registry name and initial value). */
   readonly model?: { name: string; init?: unknown };
   /** Nodes a client may send requests to (a coordinator, or every replica). */

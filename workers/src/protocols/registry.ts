@@ -9,6 +9,10 @@ export const PROTOCOLS: Record<string, () => Promise<ProtocolDefinition>> = {
   paxos: async () => (await import('./paxos/index.js')).paxosProtocol,
   eventual: async () => (await import('./eventual/index.js')).eventualProtocol,
   zookeeper: async () => (await import('./zab/index.js')).zookeeperProtocol,
+  'zk-lock': async () => (await import('./zk-recipes/index.js')).zkLockProtocol,
+  'zk-latch': async () => (await import('./zk-recipes/index.js')).zkLatchProtocol,
+  'zk-barrier': async () => (await import('./zk-recipes/index.js')).zkBarrierProtocol,
+  'zk-counter': async () => (await import('./zk-recipes/index.js')).zkCounterProtocol,
 };
 
 export const PROTOCOL_NAMES: readonly string[] = Object.keys(PROTOCOLS);

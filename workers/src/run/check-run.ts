@@ -16,7 +16,9 @@ export interface CheckRunOptions {
  */
 export async function checkRunHistory(history: History, protocol: ProtocolDefinition, options: CheckRunOptions): Promise<Report> {
   return checkHistory(history, {
-    ...(protocol.workload === 'kv' ? { model: createModel(protocol.model?.name ?? 'kv', protocol.model?.init), levels: true } : {}),
+    // A recipe's ops (a lock's acquire and release, a counter's add) are judged by their model alone:
+    // the consistency levels read register and kv histories.
+    ...(protocol.workload === 'kv' ? { model: createModel(protocol.model?.name ?? 'kv', protocol.model?.init), levels: protocol.opSource === undefined } : {}),
     timeLimitMs: options.timeLimitMs,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),

@@ -12,7 +12,8 @@ export interface ClientOp {
 
 /** Where client operations come from: a workload's stream, `undefined` when exhausted. */
 export interface OpSource {
-  next(): ClientOp | undefined;
+  /** The next operation, for `process` (a stream that keeps per-process order, like a lock's acquire then release, reads it). */
+  next(process?: number): ClientOp | undefined;
 }
 
 export interface ClientOptions {
@@ -136,7 +137,7 @@ export class ClientDriver implements ClientEndpoint, EventHook {
   }
 
   private issue(slot: number): void {
-    const op = this.quota > 0 ? this.source?.next() : undefined;
+    const op = this.quota > 0 ? this.source?.next(this.processes[slot]!) : undefined;
     if (op === undefined) {
       this.parked[slot] = true;
       if (this.quota > 0) this.spend(this.quota); // The source ran dry before the quota.

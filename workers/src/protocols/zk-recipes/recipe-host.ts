@@ -1,0 +1,144 @@
+import type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../sim/node-context.js';
+import { zabBugs, zabParams } from '../zab/params.js';
+import { ZabNode } from '../zab/zab-node.js';
+
+/** What a recipe client may do: ZooKeeper requests on its session, timers, and answering its process. */
+export interface RecipeSession {
+  /** This client's ZooKeeper session id (unique in the run: never reused, also across restarts). */
+  readonly id: number;
+  /** Takes a fresh session id (the old session, no longer pinged, expires at the leader). */
+  renew(): void;
+  now(): number;
+  /** A ZooKeeper request (`create`, `delete`, `setData`, `multi`, `getData`, `exists`, `getChildren`, `sync`, `ping`, `openSession`) on this session. */
+  call(f: string, value: Record<string, unknown>, then: (reply: ClientReply) => void): void;
+  /** `onTimer(data)` after `delayMs` of this node's clock. */
+  after(delayMs: number, data: unknown): void;
+  reply(requestId: number, reply: ClientReply): void;
+  log(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** One client process's recipe state machine, living next to the server it is connected to. */
+export interface RecipeClient {
+  onRequest(request: ClientRequest): void;
+  onTimer(data: unknown): void;
+}
+
+export type RecipeClientFactory = (session: RecipeSession) => RecipeClient;
+
+/** Session ids: ((incarnation × 16) + node index) × 2^24 + a counter of this incarnation's sessions. */
+const NODE_SLOTS = 16;
+const SESSION_SLOTS = 2 ** 24;
+const INCARNATION_KEY = 'recipe-incarnation';
+const RECIPE_TIMER = 'recipe';
+
+/**
+ * A ZooKeeper server (the ZAB node, unchanged) with the recipe clients of the processes connected
+ * to it beside it, as a client library runs beside its application: the driver's operations
+ * (acquire, release, add, read) go to the client of their process, which issues ZooKeeper requests
+ * to its server exactly as a remote client would, on its own session, and learns of watch events
+ * only with its requests' answers. A crash of the node takes its clients with it; their sessions
+ * then expire at the leader, as a dead client's do.
+ */
+export class RecipeHost implements NodeBehaviour {
+  private readonly server: ZabNode;
+  private readonly clients = new Map<number, RecipeClient>();
+  private readonly waiting = new Map<number, (reply: ClientReply) => void>();
+  private readonly ready: [(reply: ClientReply) => void, ClientReply][] = [];
+  private readonly sessionBase: number;
+  private nextRequestId = 1;
+  private nextSession = 1;
+
+  constructor(private readonly ctx: NodeContext, zabOverrides: Readonly<Record<string, number>>, observers: readonly NodeId[], private readonly factory: RecipeClientFactory) {
+    const incarnation = (ctx.load<number>(INCARNATION_KEY) ?? 0) + 1;
+    ctx.persist(INCARNATION_KEY, incarnation);
+    this.sessionBase = (incarnation * NODE_SLOTS + ctx.peers.indexOf(ctx.id)) * SESSION_SLOTS;
+    const host = this;
+    // The server answers this host's requests through here; everything else it sees is the node's own context.
+    const serverCtx: NodeContext = {
+      id: ctx.id,
+      peers: ctx.peers,
+      rng: ctx.rng,
+      now: () => ctx.now(),
+      send: (to, message) => ctx.send(to, message),
+      setTimer: (delayMs, tag, data) => ctx.setTimer(delayMs, tag, data),
+      cancelTimer: (id) => ctx.cancelTimer(id),
+      persist: (key, value) => ctx.persist(key, value),
+      load: (key) => ctx.load(key),
+      reply: (requestId, reply) => host.onServerReply(requestId, reply),
+      setRole: (role) => ctx.setRole(role),
+      mark: (event, peer) => ctx.mark(event, peer),
+      log: (message, fields) => ctx.log(message, fields),
+    };
+    this.server = new ZabNode(serverCtx, zabParams(zabOverrides), zabBugs(undefined), observers);
+  }
+
+  onStart(): void {
+    this.server.onStart();
+  }
+
+  onMessage(from: NodeId, message: unknown): void {
+    this.server.onMessage(from, message);
+    this.drain();
+  }
+
+  onTimer(tag: string, data: unknown): void {
+    if (tag === RECIPE_TIMER) {
+      const { process, payload } = data as { process: number; payload: unknown };
+      this.clients.get(process)?.onTimer(payload);
+    } else this.server.onTimer(tag, data);
+    this.drain();
+  }
+
+  onClientRequest(request: ClientRequest): void {
+    if (request.final === true) {
+      // Recipe workloads issue no final reads: their checks judge the client operations alone.
+      this.ctx.reply(request.id, { type: 'fail', error: 'NoFinalReads' });
+      return;
+    }
+    this.clientOf(request.process).onRequest(request);
+    this.drain();
+  }
+
+  private clientOf(process: number): RecipeClient {
+    let client = this.clients.get(process);
+    if (client !== undefined) return client;
+    const ctx = this.ctx;
+    const host = this;
+    const fresh = (): number => this.sessionBase + (this.nextSession++ % SESSION_SLOTS);
+    let id = fresh();
+    const session: RecipeSession = {
+      get id() {
+        return id;
+      },
+      renew() {
+        id = fresh();
+      },
+      now: () => ctx.now(),
+      call(f, value, then) {
+        const id = host.nextRequestId++;
+        host.waiting.set(id, then);
+        host.server.onClientRequest({ id, f, value: { ...value, session: session.id }, process });
+      },
+      after(delayMs, payload) {
+        ctx.setTimer(delayMs, RECIPE_TIMER, { process, payload });
+      },
+      reply: (requestId, reply) => ctx.reply(requestId, reply),
+      log: (message, fields) => ctx.log(message, { process, ...fields }),
+    };
+    client = this.factory(session);
+    this.clients.set(process, client);
+    return client;
+  }
+
+  private onServerReply(requestId: number, reply: ClientReply): void {
+    const then = this.waiting.get(requestId);
+    if (then === undefined) return;
+    this.waiting.delete(requestId);
+    // Answers may come while the server is still inside the call that caused them: hand them over afterwards.
+    this.ready.push([then, reply]);
+  }
+
+  private drain(): void {
+    for (let next = this.ready.shift(); next !== undefined; next = this.ready.shift()) next[0](next[1]);
+  }
+}
