@@ -18,4 +18,9 @@ describe('3pc keeps a yes vote across a crash', () => {
     expect(result.report.verdict.outcome, result.facts.reproduce).toBe('ok');
     expect(result.report.verdict.isolation).toBe('strict-serializable');
   }, 240_000);
+
+  it('crash-minority, seed 3939149759, 3,056 ops (run 755 of the same swarm): atomic', async () => {
+    const result = await run({ protocol: '3pc', nemesis: 'crash-minority', seed: 3_939_149_759, ops: 3_056, nodes: 3, clients: 1 });
+    expect(result.report.verdict.outcome, result.facts.reproduce).toBe('ok');
+  }, 120_000);
 });
