@@ -13,7 +13,7 @@ describe('verdict run --swarm', () => {
     expect(r.out.split('\n')[0]).toBe('verdict run --swarm: root seed 5');
     expect(r.out).toMatch(/^protocol +runs +ops +violated +unknown +errors +blocked$/m);
     expect(r.out).toMatch(/^nemesis +runs +ops +violated +unknown +errors +blocked$/m);
-    expect(r.out).toMatch(/^3 runs \(root seed 5, 2pc, 3pc, paxos, eventual, 20\.\.200 ops, 0 workers\), \d+ operations, 0 violated, 0 unknown, 0 errors, in [\d.]+ s \(stopped by runs\)$/m);
+    expect(r.out).toMatch(/^3 runs \(root seed 5, 2pc, 3pc, paxos, eventual(, \S+)*, 20\.\.200 ops, 0 workers\), \d+ operations, 0 violated, 0 unknown, 0 errors, in [\d.]+ s \(stopped by runs\)$/m);
   }, 60_000);
 
   it('prints a violation with its replay command, which reproduces the history byte for byte', async () => {

@@ -23,8 +23,9 @@ describe('3pc nodes', () => {
     expect(c.role('c1')).toBe('coordinator');
     const id = c.request('c1', 'txn', transfer('a', 'b'));
     c.deliver(isType('3pc/can-commit', '3pc/vote'));
-    // CanCommit only locks: nothing is written or logged at the participants yet.
-    expect(c.traceOf('p1', 'persist')).toEqual([]);
+    // CanCommit locks and logs the yes vote (a promise a crash must not break); no list is written yet.
+    expect(c.traceOf('p1', 'persist').map((p) => p.key).filter((k) => k.startsWith('rm/kv/'))).toEqual([]);
+    expect(c.traceOf('p1', 'persist').some((p) => (p.value as { state?: string; voted?: boolean }).state === 'locked' && (p.value as { voted?: boolean }).voted === true)).toBe(true);
     c.deliver();
     expect(c.replies.get(id)).toEqual({ type: 'ok', value: [['append', 0, 'a'], ['append', 1, 'b'], ['r', 0, ['a']], ['r', 1, ['b']]] });
     expect(finalRead(c, 'p2', 1)).toEqual({ type: 'ok', value: [['r', 1, ['b']]] });
@@ -125,19 +126,20 @@ describe('3pc nodes', () => {
     expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, ['a']]] });
   });
 
-  it('a participant that forgot its lock refuses the DoCommit of a coordinator recovered after PreCommit, which then finishes', () => {
+  it('a participant that crashed after voting yes keeps its vote and commits with a coordinator recovered after PreCommit (issue 10)', () => {
     const c = cluster();
     c.request('c1', 'txn', transfer('a', 'b'));
     c.deliver(isType('3pc/can-commit', '3pc/vote'));
     c.drop((m) => isType('3pc/pre-commit')(m) && m.to === 'p1');
     c.crash('c1');
     c.deliver(); // p2 pre-commits; its acknowledgement reaches no one
-    c.restart('p1'); // p1 only held the lock: it forgets the transaction
+    c.restart('p1'); // p1 had only voted yes: it keeps the share locked and asks the coordinator
+    c.advance(preCommitTimeoutMs); // p2 commits alone meanwhile; p1 must not abort alone
     c.restart('c1'); // the log says PreCommit went out, so the recovering coordinator commits
     c.advance(retryMs);
-    expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, []]] });
+    expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, ['a']]] });
     expect(finalRead(c, 'p2', 1)).toEqual({ type: 'ok', value: [['r', 1, ['b']]] });
-    expect(c.traceOf('p1', 'send').some((e) => (e.message as { type: string; outcome?: string }).type === '3pc/ack' && (e.message as { outcome: string }).outcome === 'aborted')).toBe(true);
+    expect(c.traceOf('p1', 'send').some((e) => (e.message as { type: string; outcome?: string }).type === '3pc/ack' && (e.message as { outcome: string }).outcome === 'committed')).toBe(true);
     expect(c.storage('c1').get('coord/open')).toEqual([]);
     // Nothing is re-sent once every participant has answered.
     const sent = c.traceOf('c1', 'send').length;
@@ -145,14 +147,31 @@ describe('3pc nodes', () => {
     expect(c.traceOf('c1', 'send').length).toBe(sent);
   });
 
-  it('a participant restarted before PreCommit forgets the lock and refuses PreCommit', () => {
+  it('a participant restarted after voting yes, before PreCommit, keeps its vote: the transaction commits', () => {
     const c = cluster();
     const t = c.request('c1', 'txn', transfer('a', 'b'));
     c.deliver(isType('3pc/can-commit'));
     c.restart('p1');
     c.deliver();
     c.advance(retryMs);
+    expect(c.replies.get(t)).toMatchObject({ type: 'ok' });
+    expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, ['a']]] });
+    expect(finalRead(c, 'p2', 1)).toEqual({ type: 'ok', value: [['r', 1, ['b']]] });
+  });
+
+  it('a participant back from a crash asks about a transaction it voted for, and the coordinator answers the logged abort', () => {
+    const c = cluster();
+    const t = c.request('c1', 'txn', transfer('a', 'b'));
+    c.deliver(isType('3pc/can-commit'));
+    c.drop((m) => isType('3pc/vote')(m) && m.from === 'p1');
+    c.crash('p1');
+    c.advance(canCommitTimeoutMs); // the coordinator's vote timeout aborts; p1 is down and misses the Abort
     expect(c.replies.get(t)).toMatchObject({ type: 'fail' });
-    expect(finalRead(c, 'p2', 1)).toEqual({ type: 'ok', value: [['r', 1, []]] });
+    c.restart('p1'); // still locked by its logged vote: it asks, and the log answers abort
+    c.advance(retryMs);
+    const next = c.request('c1', 'txn', [['append', 0, 'c']]);
+    c.advance(retryMs);
+    expect(c.replies.get(next)).toMatchObject({ type: 'ok' });
+    expect(finalRead(c, 'p1', 0)).toEqual({ type: 'ok', value: [['r', 0, ['c']]] });
   });
 });

@@ -38,7 +38,7 @@ export function drawRun(rootSeed: number, index: number, options: DrawOptions): 
   if (options.bug !== undefined) spec.bug = options.bug;
   if (rng.chance(0.5)) spec.timeoutMs = rng.int(200, 3_000);
   const network: NonNullable<RunSpec['network']> = {};
-  if (promise.lossless !== true && rng.chance(0.5)) network.lossProbability = rng.int(1, 100) / GRID;
+  if (promise.lossless !== true && rng.chance(0.5)) network.lossProbability = rng.int(1, Math.round((promise.lossMax ?? 0.1) * GRID)) / GRID;
   if (rng.chance(0.5)) network.duplicateProbability = rng.int(1, 100) / GRID;
   if (Object.keys(network).length > 0) spec.network = network;
   if (rng.chance(0.5)) spec.clockDriftPpmMax = rng.int(0, 300) * 1_000;

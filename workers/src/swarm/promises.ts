@@ -23,6 +23,8 @@ export interface ProtocolPromise {
   readonly nodes: readonly [min: number, max: number];
   /** Whether the promise assumes no message is lost (3PC's synchronous network). */
   readonly lossless?: boolean;
+  /** Highest message loss the promise covers, when below the swarm's 10 %. */
+  readonly lossMax?: number;
   /** Largest run the swarm draws: above it the checks this protocol needs cost too much. */
   readonly opsMax?: number;
   /** One sentence, for the docs and `--help`. */
@@ -101,7 +103,10 @@ export const PROTOCOL_PROMISES: Readonly<Record<string, ProtocolPromise>> = {
     nodes: [3, 7],
     // The eventual and session checks grow faster than linearly with the history (issue 10's note).
     opsMax: 5_000,
-    description: 'eventual consistency (final reads agree, no acknowledged write lost or invented), and the session guarantees with sticky clients; with last writer wins, only while no fault skewed the clocks',
+    // Final reads come 1 s after the heal: at 9.3 % loss anti-entropy needed longer (root seed
+    // 20261203, run 524, converged within 5 s); its tests hold the 1 s bound up to 5 %.
+    lossMax: 0.05,
+    description: 'eventual consistency (final reads agree, no acknowledged write lost or invented), and the session guarantees with sticky clients; with last writer wins, only while no fault skewed the clocks; final reads 1 s after the heal, so at most 5 % message loss',
     drawExtra(pick) {
       const n = pick.int(1, Math.min(5, pick.nodes));
       const strict = pick.chance(0.3);

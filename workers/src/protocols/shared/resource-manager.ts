@@ -5,8 +5,9 @@ import { LockTable, lockRequests, type LockRequest } from './lock-table.js';
 
 /**
  * Where a participant's transaction stands: `locked` (locks held, nothing written; volatile, a
- * crash forgets it), `prepared` (executed in place with its undo/redo record logged: durable),
- * then `committed` or `aborted` (durable, kept so late or duplicated messages get the same answer).
+ * crash forgets it, unless its yes vote was logged: see `vote`), `prepared` (executed in place
+ * with its undo/redo record logged: durable), then `committed` or `aborted` (durable, kept so
+ * late or duplicated messages get the same answer).
  */
 export type TxnState = 'locked' | 'prepared' | 'committed' | 'aborted';
 
@@ -26,6 +27,8 @@ export interface TxnRecord {
   results: MicroOp[];
   /** Who settled the outcome: the coordinator's decision, or this participant alone (a timeout). */
   decidedBy?: 'coordinator' | 'participant';
+  /** 3PC: the yes vote was logged, so a crash keeps the share locked and able to commit. */
+  voted?: true;
 }
 
 const OPEN_KEY = 'rm/open';
@@ -65,12 +68,12 @@ export class ResourceManager {
 
   constructor(private readonly ctx: NodeContext) {}
 
-  /** Rebuilds from the log after a (re)start: the prepared transactions, with their locks held again. */
+  /** Rebuilds from the log after a (re)start: the prepared (and voted) transactions, with their locks held again. */
   recover(): TxnRecord[] {
     const recovered: TxnRecord[] = [];
     for (const id of this.ctx.load<string[]>(OPEN_KEY) ?? []) {
       const record = this.ctx.load<TxnRecord>(txnKey(id));
-      if (record?.state !== 'prepared') continue;
+      if (record === undefined || !durablyOpen(record)) continue;
       const granted = this.locks.acquire(id, record.locks);
       if (!granted.ok) throw new Error(`recovery: prepared transactions ${id} and ${granted.holder} both lock ${String(granted.key)}`);
       this.open.set(id, record);
@@ -92,6 +95,20 @@ export class ResourceManager {
     const record: TxnRecord = { id, coordinator, state: 'locked', ops: [...ops], locks: requests, undo: [], redo: [], results: [] };
     this.open.set(id, record);
     return { ok: true, record };
+  }
+
+  /**
+   * Logs a `locked` transaction's yes vote (3PC): the vote promises the coordinator that this
+   * share can commit, a promise a crash must not break, so its locks and operations are logged
+   * and taken again on recovery.
+   */
+  vote(id: string): TxnRecord {
+    const record = this.open.get(id);
+    if (record === undefined || record.state !== 'locked') throw new Error(`vote: ${id} is not locked here`);
+    record.voted = true;
+    this.ctx.persist(txnKey(id), record);
+    this.persistOpen();
+    return record;
   }
 
   /** Executes a `locked` transaction in place and logs its undo/redo record: it is now `prepared`. */
@@ -184,13 +201,13 @@ export class ResourceManager {
   }
 
   private settle(record: TxnRecord, state: 'committed' | 'aborted', decidedBy: TxnRecord['decidedBy']): TxnRecord {
-    const wasPrepared = record.state === 'prepared';
+    const wasLogged = durablyOpen(record);
     record.state = state;
     record.decidedBy = decidedBy;
     this.ctx.persist(txnKey(record.id), record);
     this.open.delete(record.id);
     this.locks.release(record.id, record.locks.map((l) => l.key));
-    if (wasPrepared) this.persistOpen();
+    if (wasLogged) this.persistOpen();
     return record;
   }
 
@@ -206,8 +223,13 @@ export class ResourceManager {
   }
 
   private persistOpen(): void {
-    this.ctx.persist(OPEN_KEY, [...this.open.values()].filter((r) => r.state === 'prepared').map((r) => r.id));
+    this.ctx.persist(OPEN_KEY, [...this.open.values()].filter(durablyOpen).map((r) => r.id));
   }
+}
+
+/** Open and in the log: prepared, or locked with its yes vote logged. */
+function durablyOpen(record: TxnRecord): boolean {
+  return record.state === 'prepared' || (record.state === 'locked' && record.voted === true);
 }
 
 /** How a settled record is reported to its coordinator. */

@@ -26,6 +26,8 @@ interface ActiveTxn extends CoordinatedTxn {
  * client gets `fail`: no participant can have committed, since none was sent PreCommit. When all
  * vote yes it logs and sends PreCommit, re-sending until acknowledged; when all acknowledge it logs
  * commit and sends DoCommit, else (a refusal, or the ack timeout) it logs abort and sends Abort.
+ * A participant that asks about a transaction (re-sending its yes vote after a crash) is told the
+ * current phase's message, or the logged outcome (no logged commit: abort).
  * Past PreCommit the client is answered once every participant has said what it did (see
  * clientOutcome), because a participant cut off after PreCommit commits on its own timeout
  * whatever the coordinator decides: the textbook flaw, left in on purpose.
@@ -95,7 +97,19 @@ export function threePcCoordinator(ctx: NodeContext, options: NodeOptions): Node
 
   function onVote(from: NodeId, vote: VoteMessage): void {
     const txn = active.get(vote.txn);
-    if (txn?.phase !== 'can-commit' || !txn.shares.has(from)) return;
+    if (txn !== undefined && txn.phase !== 'can-commit') {
+      // A participant recovered with its vote logged asks where the transaction stands.
+      if (txn.phase === 'pre-commit' && !txn.results.has(from)) send(from, { type: '3pc/pre-commit', txn: txn.id });
+      if (txn.phase === 'decided' && !txn.outcomes.has(from)) send(from, { type: txn.decision === 'commit' ? '3pc/do-commit' : '3pc/abort', txn: txn.id });
+      return;
+    }
+    if (txn === undefined) {
+      const logged = log.get(vote.txn);
+      // Never logged: never pre-committed either, so abort (presumed abort).
+      if (logged === undefined || logged.participants.includes(from)) send(from, { type: logged?.decision === 'commit' ? '3pc/do-commit' : '3pc/abort', txn: vote.txn });
+      return;
+    }
+    if (!txn.shares.has(from)) return;
     if (!vote.yes) abortEarly(txn, vote.reason ?? `${from} voted no`);
     else if (txn.yes.add(from).size === txn.shares.size) preCommit(txn);
   }

@@ -9,12 +9,14 @@ import { PRE_COMMITTED } from './marks.js';
 import { threePcParams } from './params.js';
 
 /**
- * The 3PC participant. CanCommit takes the share's locks (no-wait) and votes; PreCommit executes
- * the share in place, logs its undo/redo record and acknowledges with the reads; DoCommit or Abort
- * settle it. It never blocks on the coordinator: with no PreCommit within `canCommitTimeoutMs` of
- * its yes vote it aborts alone, and with no decision within `preCommitTimeoutMs` of PreCommit it
- * commits alone — which is what splits a transaction when a partition cuts it off after PreCommit
- * while the coordinator, missing its acknowledgement, aborts the others.
+ * The 3PC participant. CanCommit takes the share's locks (no-wait), logs the yes vote and votes;
+ * PreCommit executes the share in place, logs its undo/redo record and acknowledges with the
+ * reads; DoCommit or Abort settle it. While up it never blocks on the coordinator: with no
+ * PreCommit within `canCommitTimeoutMs` of its yes vote it aborts alone, and with no decision
+ * within `preCommitTimeoutMs` of PreCommit it commits alone — which is what splits a transaction
+ * when a partition cuts it off after PreCommit. A participant that crashed after voting yes comes
+ * back still bound by its vote: PreCommit may have reached the others meanwhile, so it must not
+ * abort alone; it asks the coordinator (re-sending its vote) until told the outcome.
  */
 export function threePcParticipant(ctx: NodeContext, options: NodeOptions): NodeBehaviour {
   const params = threePcParams(options);
@@ -35,6 +37,7 @@ export function threePcParticipant(ctx: NodeContext, options: NodeOptions): Node
       send(from, { type: '3pc/vote', txn: message.txn, yes: false, reason: locked.reason });
       return;
     }
+    rm.vote(message.txn);
     send(from, { type: '3pc/vote', txn: message.txn, yes: true });
     ctx.setTimer(params.canCommitTimeoutMs, 'can-commit-timeout', message.txn);
   }
@@ -83,15 +86,27 @@ export function threePcParticipant(ctx: NodeContext, options: NodeOptions): Node
     } else if (tag === 'pre-commit-timeout' && record?.state === 'prepared') {
       ctx.log('3pc participant commits alone: no decision in time after PreCommit', { txn: id });
       rm.commit(id, 'participant');
+    } else if (tag === 'inquire' && record?.state === 'locked') {
+      inquire(record);
     }
+  }
+
+  /** A share recovered with its yes vote logged: the coordinator's answer (PreCommit, DoCommit, Abort) settles it. */
+  function inquire(record: TxnRecord): void {
+    send(record.coordinator, { type: '3pc/vote', txn: record.id, yes: true });
+    ctx.setTimer(params.canCommitTimeoutMs, 'inquire', record.id);
   }
 
   return {
     onStart() {
       ctx.setRole(PARTICIPANT_ROLE);
-      // A transaction only locked when the node crashed is forgotten (it will refuse PreCommit);
-      // a pre-committed one is in the log and commits on its timeout unless told otherwise.
-      for (const record of rm.recover()) ctx.setTimer(params.preCommitTimeoutMs, 'pre-commit-timeout', record.id);
+      // A pre-committed share commits on its timeout unless told otherwise; a share that had only
+      // voted yes waits for the coordinator's word (issue 10: aborting it alone, or forgetting it,
+      // split transactions whose other shares had been pre-committed and committed).
+      for (const record of rm.recover()) {
+        if (record.state === 'prepared') ctx.setTimer(params.preCommitTimeoutMs, 'pre-commit-timeout', record.id);
+        else inquire(record);
+      }
     },
 
     onClientRequest(request: ClientRequest) {
