@@ -32,7 +32,7 @@ describe('strict job specs', () => {
     ['an empty history text', { history: '  ' }, 'body.history', /the history text is empty/],
     ['a history of the wrong type', { history: 5 }, 'body.history', /must be an array of op maps or the history file's text, not number/],
     ['an op that is not a map', { history: [WRITE_THEN_READ[0], 7] }, 'body.history[1]', /each operation must be an object/],
-    ['neither a history nor a protocol', { model: 'register' }, 'body', /send "history" \(a history to check\) or "protocol"/],
+    ['neither a history nor a protocol', { model: 'register' }, 'body', /send "history" \(a history to check\), "protocol" \(a protocol to run\) or "target" \(a database to test\)/],
     ['an unknown model in the body', { history: WRITE_THEN_READ, model: 'registr' }, 'body.model', /unknown model "registr" \(did you mean "register"\?\)/],
     ['a run field of the wrong type', { protocol: 'paxos', seed: 'seven' }, 'body.seed', /integer/],
   ])('%s: 400 naming the field', async (_what, body, field, message) => {

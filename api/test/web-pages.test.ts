@@ -30,7 +30,8 @@ describe.each(backends)('the web pages (%s)', (backend) => {
     ids.paxos = (await submitAndWait(t, auth, '/jobs', { protocol: 'paxos', nemesis: 'partition-halves', seed: 7, ops: 120 })).id as string;
     // Running, its lease renewed far ahead: no runner takes it over while the tests look at it.
     ids.running = (await t.db.prisma.job.create({ data: { kind: 'check', status: 'running', attempts: 1, heartbeatAt: new Date(Date.now() + 86_400_000), spec: { source: 'waiting.json' } } })).id;
-  });
+    // Several jobs through embedded Postgres: seen over a minute on a machine loaded far past its cores.
+  }, 180_000);
   afterAll(async () => {
     await t?.close();
   });

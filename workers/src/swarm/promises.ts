@@ -75,6 +75,23 @@ function skewed(result: RunResult): boolean {
 }
 
 /**
+ * The Curator-style recipes on the simulated ZooKeeper: judged by their model (never two lock
+ * holders or leaders, no lost or doubled increment, nobody leaving a barrier early). Drawn as
+ * their own swarm was run: short runs under partitions, leader isolation, crashes and skew.
+ */
+function recipePromises(names: readonly string[]): Record<string, ProtocolPromise> {
+  const promise: ProtocolPromise = {
+    nemeses: ['mixed', 'partition-halves', 'isolate-leader', 'crash-leader', 'partition-majority-ring', 'crash-minority', 'bridge', 'clock-skew'],
+    nodes: [3, 5],
+    lossless: true,
+    opsMax: 600,
+    description: "the recipe's safety (mutual exclusion, exact counts, barrier order) under partitions, leader isolation, crashes and skew, on a lossless network, in short runs",
+    judge: byVerdict,
+  };
+  return Object.fromEntries(names.map((n) => [n, promise]));
+}
+
+/**
  * The promises of the correct variant of every protocol in the registry, by name. A protocol
  * added to the registry without one here is not swarmed (the swarm says so).
  */
@@ -98,6 +115,16 @@ export const PROTOCOL_PROMISES: Readonly<Record<string, ProtocolPromise>> = {
     description: 'linearizable under every nemesis, lossy and duplicating network and clock drift (the lease margin is sized from the drift bound)',
     judge: (result) => byLevels(result, ['strong']),
   },
+  zookeeper: {
+    nemeses: NEMESIS_NAMES,
+    nodes: [3, 7],
+    // Its long runs (500 seeds, up to 20,000 operations, mixed nemesis) were made on a lossless network.
+    lossless: true,
+    opsMax: 20_000,
+    description: 'linearizable with sync reads (the default) under every nemesis and clock drift, on a network that loses nothing; retried requests applied once',
+    judge: (result) => byLevels(result, ['strong']),
+  },
+  ...recipePromises(['zk-lock', 'zk-counter', 'zk-latch', 'zk-barrier']),
   eventual: {
     nemeses: NEMESIS_NAMES,
     nodes: [3, 7],
