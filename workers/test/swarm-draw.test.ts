@@ -33,6 +33,7 @@ describe('the swarm draws runs from one root seed', () => {
       const promise = PROTOCOL_PROMISES[s.protocol]!;
       expect(promise.nemeses).toContain(s.nemesis);
       if (promise.lossless === true) expect(s.network?.lossProbability).toBeUndefined();
+      if (promise.fifo === true) expect(s.network?.duplicateProbability).toBeUndefined();
       expect(s.network?.lossProbability ?? 0).toBeLessThanOrEqual(promise.lossMax ?? 0.1);
       expect(s.ops!).toBeGreaterThanOrEqual(20);
       expect(s.ops!).toBeLessThanOrEqual(promise.opsMax ?? 50_000);

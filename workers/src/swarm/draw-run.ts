@@ -39,7 +39,9 @@ export function drawRun(rootSeed: number, index: number, options: DrawOptions): 
   if (rng.chance(0.5)) spec.timeoutMs = rng.int(200, 3_000);
   const network: NonNullable<RunSpec['network']> = {};
   if (promise.lossless !== true && rng.chance(0.5)) network.lossProbability = rng.int(1, Math.round((promise.lossMax ?? 0.1) * GRID)) / GRID;
-  if (rng.chance(0.5)) network.duplicateProbability = rng.int(1, 100) / GRID;
+  // Drawn either way, so a protocol's other draws do not shift with its promise.
+  const duplicate = rng.chance(0.5) ? rng.int(1, 100) / GRID : undefined;
+  if (promise.fifo !== true && duplicate !== undefined) network.duplicateProbability = duplicate;
   if (Object.keys(network).length > 0) spec.network = network;
   if (rng.chance(0.5)) spec.clockDriftPpmMax = rng.int(0, 300) * 1_000;
   const extra = promise.drawExtra?.({ chance: (p) => rng.chance(p), int: (a, b) => rng.int(a, b), nodes });
