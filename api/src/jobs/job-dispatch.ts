@@ -60,6 +60,9 @@ async function startInProcess(deps: DispatchDeps): Promise<JobDispatch> {
   };
 }
 
+/** How long closing waits for the Redis connections. */
+const CLOSE_WAIT_MS = 5_000;
+
 async function startRedis(deps: DispatchDeps, redisUrl: string): Promise<JobDispatch> {
   const queue = { redisUrl, queueName: deps.config.queueName, prefix: deps.config.queuePrefix };
   const dispatcher = new BullmqDispatcher(queue);
@@ -78,8 +81,20 @@ async function startRedis(deps: DispatchDeps, redisUrl: string): Promise<JobDisp
     counts: () => dispatcher.counts(),
     health: () => probe.health(),
     async close() {
-      await reconciler.stop();
-      await Promise.allSettled([events.close(), dispatcher.close(), probe.close()]);
+      // Bounded: BullMQ's connections wait for Redis forever by design, and one still reconnecting
+      // after a Redis restart held shutdown for good (seen in the health test). Past the bound the
+      // process goes on closing; Postgres holds every job, so nothing is lost.
+      const closing = (async () => {
+        await reconciler.stop();
+        await Promise.allSettled([events.close(), dispatcher.close(), probe.close()]);
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), CLOSE_WAIT_MS);
+      });
+      const result = await Promise.race([closing.then(() => 'closed' as const), late]);
+      clearTimeout(timer);
+      if (result === 'late') deps.log.warn(`the Redis connections did not close within ${CLOSE_WAIT_MS} ms: going on without them`, {});
     },
   };
 }

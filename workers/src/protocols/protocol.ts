@@ -1,5 +1,5 @@
 import type { NodeFactory, NodeId } from '../sim/node-context.js';
-import type { SimulationWorkload } from '../sim/simulation-config.js';
+import type { SimulationWorkload } from '../workloads/simulation-workload.js';
 
 /**
  * What a protocol module exports so the simulator can run it and the checker can judge it.

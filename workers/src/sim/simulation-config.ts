@@ -3,13 +3,9 @@ import type { ClientOp, OpSource } from './client-driver.js';
 import type { NemesisName, NemesisTiming } from './nemesis-schedule.js';
 import type { NetworkOptions } from './network.js';
 
-/** The client operations of a run, as the simulation consumes them (see workloads/). */
-export interface SimulationWorkload extends OpSource {
-  /** Keys touched so far, in a fixed order: what final reads read. */
-  keys(): unknown[];
-  /** The operations of the default final read at one node, for these keys, when the protocol names none. */
-  finalReadOps(keys: readonly unknown[]): ClientOp[];
-}
+import type { SimulationWorkload } from '../workloads/simulation-workload.js';
+
+export type { SimulationWorkload };
 
 /**
  * Everything one simulated run needs, defaults filled in (see `SIMULATION_DEFAULTS`). The run

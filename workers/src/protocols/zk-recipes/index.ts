@@ -6,7 +6,7 @@ import { LATCH_PATH, LockClient, type LockStats } from './lock-client.js';
 import { DEFAULT_RECIPE_PARAMS, recipeParams } from './params.js';
 import { RecipeHost, type RecipeClientFactory } from './recipe-host.js';
 import { BarrierClient } from './barrier-client.js';
-import { CounterWorkload, PairedWorkload } from './recipe-workloads.js';
+import { CounterWorkload, PairedWorkload } from '../../workloads/recipe-workloads.js';
 
 export { LATCH_PATH, LOCK_PATH, type LockStats } from './lock-client.js';
 export { COUNTER_PATH } from './counter-client.js';

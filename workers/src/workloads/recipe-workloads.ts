@@ -1,6 +1,6 @@
-import type { ClientOp } from '../../sim/client-driver.js';
-import type { SimulationWorkload } from '../../sim/simulation-config.js';
-import { SeededRng } from '../../sim/rng.js';
+import type { ClientOp } from '../sim/client-driver.js';
+import type { SimulationWorkload } from './simulation-workload.js';
+import { SeededRng } from '../sim/rng.js';
 
 /** Ops of a recipe run; no keys and no final reads (the checks judge the client operations). */
 abstract class RecipeWorkload implements SimulationWorkload {
