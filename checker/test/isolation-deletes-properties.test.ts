@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIsolation } from '../src/index.js';
 import { rowTxn, runRowsSerially } from './support/isolation-delete-store.js';
-import { historyOf } from './support/isolation-serial-store.js';
+import { historyOf, spansAroundEffects } from './support/isolation-serial-store.js';
 
 const txns = fc.array(rowTxn, { minLength: 1, maxLength: 12 });
 
@@ -28,11 +28,7 @@ describe('isolation properties with deletes', () => {
     fc.assert(fc.property(txns, fc.array(fc.double({ noNaN: true }), { minLength: 12, maxLength: 12 }), fc.array(fc.tuple(fc.nat(40), fc.nat(40)), { minLength: 12, maxLength: 12 }), (planned, sortKeys, widths) => {
       const order = permutation(sortKeys, planned.length);
       const executed = runRowsSerially(planned, order);
-      const spans: [number, number][] = new Array(planned.length);
-      order.forEach((i, rank) => {
-        const at = rank * 50 + 25;
-        spans[i] = [at - widths[i][0] - i / 1000, at + widths[i][1] + i / 1000];
-      });
+      const spans = spansAroundEffects(order, widths);
       const result = checkIsolation(historyOf(executed, spans));
       expect(result.anomalies.map((a) => a.sentence)).toEqual([]);
       expect(result.strongest).toBe('strict-serializable');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIsolation } from '../src/index.js';
 import { exactSearch } from '../src/isolation/exact-search.js';
-import { FINAL_READ, historyOf, plannedTxn, runSerially, type PlannedTxn } from './support/isolation-serial-store.js';
+import { FINAL_READ, historyOf, plannedTxn, runSerially, spansAroundEffects, type PlannedTxn } from './support/isolation-serial-store.js';
 
 /** Random transactions, sometimes followed by a final read of every key (it runs last). */
 const txns = fc.tuple(fc.array(plannedTxn, { minLength: 1, maxLength: 13 }), fc.boolean())
@@ -41,11 +41,7 @@ describe('isolation properties', () => {
     fc.assert(fc.property(txns, fc.array(fc.double({ noNaN: true }), { minLength: 14, maxLength: 14 }), fc.array(fc.tuple(fc.nat(40), fc.nat(40)), { minLength: 14, maxLength: 14 }), (planned, sortKeys, widths) => {
       const order = executionOrder(planned, sortKeys);
       const executed = runSerially(planned, order);
-      const spans: [number, number][] = new Array(planned.length);
-      order.forEach((i, rank) => {
-        const at = rank * 50 + 25;
-        spans[i] = [at - widths[i][0] - i / 1000, at + widths[i][1] + i / 1000];
-      });
+      const spans = spansAroundEffects(order, widths);
       const result = checkIsolation(historyOf(executed, spans));
       expect(result.anomalies.map((a) => a.sentence)).toEqual([]);
       expect(result.strongest).toBe('strict-serializable');

@@ -102,3 +102,17 @@ export function historyOf(executed: readonly Executed[], spans: readonly [number
   events.sort((a, b) => a.at - b.at);
   return historyFromOps(events.map((e) => e.op));
 }
+
+/**
+ * Real-time spans for a serial execution in `order`: transaction i takes effect at a point of its
+ * own (rank × 50 + 25) and its span stretches `widths[i]` either side, so spans overlap freely but
+ * each still contains its effect point (strict serializability by construction).
+ */
+export function spansAroundEffects(order: readonly number[], widths: readonly (readonly [number, number])[]): [number, number][] {
+  const spans: [number, number][] = new Array(order.length);
+  order.forEach((i, rank) => {
+    const at = rank * 50 + 25;
+    spans[i] = [at - widths[i]![0] - i / 1000, at + widths[i]![1] + i / 1000];
+  });
+  return spans;
+}
