@@ -57,7 +57,7 @@ describe.runIf(postgres)('database tests as jobs', () => {
   });
 
   it('runs a workload against the allowed database, stores the history and reports what held', async () => {
-    const res = await post({ target: 'pg', workload: 'list-append', isolation: 'serializable', ops: 120, clients: 4, seed: 5, bogusIsNotSent: undefined });
+    const res = await post({ target: 'pg', workload: 'list-append', isolation: 'serializable', ops: 120, clients: 4, seed: 5, keys: null });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ kind: 'test', status: 'queued' });
     const id = res.json().id as string;
