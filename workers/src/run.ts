@@ -76,7 +76,7 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
     protocol: spec.protocol,
     nemesis: spec.nemesis,
     bug: spec.bug,
-    workload: protocol.workload,
+    workload: protocol.opSource !== undefined ? (protocol.model?.name ?? protocol.workload) : protocol.workload,
     nodes: [...outcome.layout.nodes],
     roles: outcome.layout.roles,
     finalState: outcome.finalState,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zkLockProtocolWith, type LockStats } from '../src/protocols/zk-recipes/index.js';
 import { PROTOCOLS } from '../src/protocols/registry.js';
 import { run } from '../src/run.js';
+import { renderRun } from '../src/run/render-run.js';
 import type { RunResult } from '../src/run/result.js';
 import type { RunSpec } from '../src/run/spec.js';
 
@@ -38,6 +39,8 @@ describe('zk-lock', () => {
     expect(r.report.model).toBe('mutex');
     expect(outcomes(r)['acquire ok']).toBeGreaterThan(50);
     expect(r.facts.operations.finalReads).toBe(0);
+    expect(r.facts.workload).toBe('mutex');
+    expect(renderRun(r)).toContain('; mutex workload, 200 operations');
   }, 60_000);
 
   it('one seed gives one history, byte for byte', async () => {

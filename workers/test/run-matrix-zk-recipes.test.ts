@@ -34,6 +34,13 @@ describe('the matrix, zk-lock, zk-counter, zk-latch and zk-barrier', () => {
     expect(renderMatrix(m)).toContain('verdict run --protocol zk-counter --nemesis none --seed 1 --ops 400 --bug counter-blind-set');
   });
 
+  it('draws a violated recipe cell as ✗ and a passing one as strong, never as undecided', () => {
+    const table = renderMatrix(m).split('\n').filter((l) => /^(none|partition-halves|isolate-leader|crash-leader) /.test(l));
+    expect(table).toHaveLength(4);
+    for (const line of table) expect(line, line).not.toContain('?');
+    expect(table.find((l) => l.startsWith('none '))).toMatch(/✗ /);
+  });
+
   it('barrier-count-self-out is caught with no faults', () => {
     expect(cellOf(m, 'zk-barrier', 'barrier-count-self-out', 'none').violatedSeeds).toEqual([1]);
   });

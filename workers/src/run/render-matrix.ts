@@ -54,7 +54,9 @@ function cellText(c: MatrixCell | undefined): string {
   const mark = c.outcomes.violated > 0 ? '✗' : c.outcomes.unknown > 0 ? '?' : '';
   const blocked = c.blockedSeeds.length > 0 ? '⊘' : '';
   const failed = c.errors.length > 0 ? '!' : '';
-  return `${mark}${level === undefined ? '?' : SHORT[level] ?? level}${blocked}${failed}`;
+  // A violated cell with no level (a recipe's model rules out even the weakest) is `✗`, not `✗?`.
+  const levelText = level === undefined ? (mark === '✗' ? '' : '?') : SHORT[level] ?? level;
+  return `${mark}${levelText}${blocked}${failed}`;
 }
 
 /** One note per scenario used (per protocol and name), numbered in order of first use. */

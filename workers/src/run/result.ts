@@ -14,7 +14,11 @@ export interface RunFacts {
   protocol: string;
   nemesis: string;
   bug: string | null;
-  workload: 'kv' | 'txn';
+  /**
+   * What the clients did: `kv` (read/write/cas), `txn` (list-append transactions), or, for a
+   * workload of its own (the recipes'), the model that judges it (`mutex`, `counter`, `barrier`).
+   */
+  workload: string;
   nodes: NodeId[];
   /** Roles from the cluster layout, at start. */
   roles: Readonly<Record<NodeId, string>>;
