@@ -16,6 +16,12 @@ describe('verdict run --swarm', () => {
     expect(r.out).toMatch(/^3 runs \(root seed 5, 2pc, 3pc, paxos, eventual(, \S+)*, 20\.\.200 ops, 0 workers\), \d+ operations, 0 violated, 0 unknown, 0 errors, in [\d.]+ s \(stopped by runs\)$/m);
   }, 60_000);
 
+  it('lists what each protocol promises in --help, one column per name and description', async () => {
+    const r = await verdict('run', '--swarm', '--help');
+    expect(r.code).toBe(0);
+    for (const name of ['2pc', 'paxos', 'zookeeper', 'zk-counter', 'zk-barrier', 'eventual']) expect(r.out).toMatch(new RegExp(`^  ${name} {2,}\\S`, 'm'));
+  }, 60_000);
+
   it('prints a violation with its replay command, which reproduces the history byte for byte', async () => {
     const r = await verdict('run', '--swarm', '--protocol', 'paxos', '--bug', 'no-quorum-intersection', '--runs', '40', '--ops-max', '600', '--seed', '1', '--workers', '0', '--stop-on-violation');
     expect(r.code).toBe(1);

@@ -4,6 +4,9 @@ import { isVerdictError } from '@verdict/checker';
 import { PROTOCOL_PROMISES, progressBar, renderFailure, renderSummary, runSwarm, swarmProtocols, type SwarmResult } from '@verdict/workers';
 import { EXIT, UsageError, type CliIo } from './command.js';
 
+/** The promises' protocol column: the longest name and two spaces. */
+const NAME_WIDTH = Math.max(...Object.keys(PROTOCOL_PROMISES).map((p) => p.length)) + 2;
+
 export const SWARM_USAGE = `Usage: verdict run --swarm [--time S] [--runs N] [--protocol P]... [--seed S] [--json]
                          [--bug NAME] [--ops-max N] [--workers N] [--stop-on-violation]
 
@@ -30,7 +33,7 @@ Exit: 0 no violation, 1 a violation, 2 no violation but some run undecided (unkn
 70 a run failed (a node threw), 64 bad usage.
 
 What each protocol promises (runs are drawn only inside it):
-${Object.entries(PROTOCOL_PROMISES).map(([p, promise]) => `  ${p.padEnd(9)}${promise.description}`).join('\n')}
+${Object.entries(PROTOCOL_PROMISES).map(([p, promise]) => `  ${p.padEnd(NAME_WIDTH)}${promise.description}`).join('\n')}
 `;
 
 interface SwarmCliOptions {
