@@ -1,6 +1,6 @@
 /**
  * Builds the `verdict` command line as JavaScript: api/src/cli.ts and the worker threads of
- * `verdict check` (files) and of the checker (partitions), bundled with esbuild into api/build/ (run by the root `prepare`, so `npm ci` leaves a
+ * `verdict check` (files), of the checker (partitions) and of `verdict run --swarm` (runs), bundled with esbuild into api/build/ (run by the root `prepare`, so `npm ci` leaves a
  * working `npx verdict`). The workspace packages (@verdict/*) are bundled from their TypeScript
  * sources; every other package stays an import resolved from node_modules at run time. Each
  * subcommand is its own chunk, loaded only when run: `verdict check` never loads the service's
@@ -31,7 +31,7 @@ const externalPackages = {
  * prisma/migrations, the generated Prisma client's folder): in the bundle, `import.meta.url`
  * keeps meaning the source file, reached relative to the bundle so the repository can move.
  * The command's own modules (api/src/cli/) and the checker's are left alone: they look for a
- * worker entry (check-worker.js, partition-worker.js) beside themselves, which is where the
+ * worker entry (check-worker.js, partition-worker.js, swarm-worker.js) beside themselves, which is where the
  * bundle puts it.
  */
 const sourceLocatedApi = {
@@ -57,6 +57,7 @@ export async function buildCli() {
       verdict: join(API, 'src/cli.ts'),
       'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
       'check-worker': join(API, 'src/cli/check-worker.ts'),
+      'swarm-worker': join(REPO, 'workers/src/swarm/swarm-worker.ts'),
     },
     outdir: CLI_BUILD_DIR,
     // Flat: a chunk's `./partition-worker.js` is the worker entry beside it.

@@ -33,6 +33,15 @@ describe('verdict run --swarm', () => {
     expect(createHash('sha256').update(await readFile(out)).digest('hex')).toBe(found![2]);
   }, 120_000);
 
+  it('runs on worker threads from the compiled command, the same runs as in one thread', async () => {
+    const threaded = await verdict('run', '--swarm', '--runs', '4', '--seed', '11', '--ops-max', '200', '--workers', '2', '--json');
+    const inline = await verdict('run', '--swarm', '--runs', '4', '--seed', '11', '--ops-max', '200', '--workers', '0', '--json');
+    expect(threaded.code, threaded.err).toBe(0);
+    expect(inline.code, inline.err).toBe(0);
+    const summary = (r: { out: string }): unknown => (JSON.parse(r.out) as { summary: unknown }).summary;
+    expect(summary(threaded)).toEqual(summary(inline));
+  }, 60_000);
+
   it('prints JSON with --json: the failures, the summary and the root seed, the seed line on stderr', async () => {
     const r = await verdict('run', '--swarm', '--runs', '2', '--seed', '8', '--ops-max', '100', '--workers', '0', '--json');
     expect(r.err).toContain('root seed 8');
