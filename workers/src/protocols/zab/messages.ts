@@ -17,6 +17,12 @@ export interface NotificationMessage {
   round: number;
   vote: Vote;
   state: PeerState;
+  /**
+   * Sent in answer to another server's notification (to tell it this round and vote): never
+   * answered itself, or two servers in different rounds (an observer always is: no voter adopts its
+   * round) would answer each other for good, one more endless exchange per duplicated message.
+   */
+  answer?: true;
 }
 
 /** Discovery: a learner tells its prospective leader the last epoch it accepted. */

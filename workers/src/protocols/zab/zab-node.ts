@@ -158,7 +158,7 @@ export class ZabNode implements NodeBehaviour {
       return;
     }
     const { changed, answer } = this.election.onNotification(from, m);
-    if (answer) this.ctx.send(from, { type: 'notification', round: this.election.round, vote: this.election.vote, state: 'looking' });
+    if (answer && m.answer !== true) this.ctx.send(from, { type: 'notification', round: this.election.round, vote: this.election.vote, state: 'looking', answer: true });
     if (changed) this.announce();
     this.checkElection();
   }
