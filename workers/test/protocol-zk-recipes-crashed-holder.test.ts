@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '@verdict/checker';
 import { run } from '../src/run.js';
+import type { RunResult } from '../src/run/result.js';
 import type { RunSpec } from '../src/run/spec.js';
 
 /**
@@ -32,6 +33,21 @@ function forgottenReleases(operations: readonly Operation[]): Operation[] {
   return forgotten;
 }
 
+/** Releases of holders whose server crashed after their acquire was answered and before the release was invoked. */
+function heldAcrossCrash(r: RunResult): Operation[] {
+  const crashes = r.facts.faults.filter((f) => f.family === 'crash');
+  const ops = [...r.history.operations].sort((a, b) => a.call - b.call);
+  const releases: Operation[] = [];
+  for (const acquire of ops) {
+    if (acquire.f !== 'acquire' || acquire.status !== 'ok') continue;
+    const release = ops.find((o) => o.process === acquire.process && o.call > acquire.call);
+    if (release?.f !== 'release' || release.time === undefined || acquire.endTime === undefined) continue;
+    const [heldMs, releasedMs] = [acquire.endTime / 1e6, release.time / 1e6];
+    if (crashes.some((c) => c.nodes?.includes(String(acquire.node)) === true && c.startMs > heldMs && c.startMs < releasedMs)) releases.push(release);
+  }
+  return releases;
+}
+
 describe('recipes: a holder whose server crashed', () => {
   it.each(REPLAYS)('$name: mutual exclusion holds and the holder releases what it held', async ({ spec }) => {
     const r = await run(spec);
@@ -40,16 +56,15 @@ describe('recipes: a holder whose server crashed', () => {
     expect(forgottenReleases(r.history.operations)).toEqual([]);
   }, 60_000);
 
-  it('the crash-leader replay: the holder on the crashed leader releases ok after the restart, on its old session', async () => {
-    const r = await run(REPLAYS[0]!.spec);
-    // Process 6 acquired on n3 (ok) just before n3, the leader, crashed; its release reached the
-    // restarted n3, whose client took the session up again and deleted the lock node.
-    const crash = r.facts.faults.filter((f) => f.family === 'crash' && f.nodes?.includes('n3') === true).at(-1)!;
-    const ops = r.history.operations.filter((o) => o.process === 6);
-    const held = ops.filter((o) => o.f === 'acquire' && o.status === 'ok' && o.endTime! / 1e6 < crash.startMs).at(-1)!;
-    const release = ops.find((o) => o.f === 'release' && o.call > held.call)!;
-    expect(held.endTime! / 1e6).toBeGreaterThan(crash.startMs - 500);
-    expect(release.time! / 1e6).toBeGreaterThan(crash.startMs);
-    expect(release.status).toBe('ok');
-  }, 60_000);
+  it('the replays hold locks across crashes of their servers, and each such holder releases ok or info, never fail', async () => {
+    let across = 0;
+    for (const { spec } of REPLAYS) {
+      const r = await run(spec);
+      for (const release of heldAcrossCrash(r)) {
+        across++;
+        expect(release.status, `${spec.protocol} seed ${spec.seed}: release by process ${String(release.process)}`).not.toBe('fail');
+      }
+    }
+    expect(across).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -43,6 +43,12 @@ export interface AckEpochMessage {
   type: 'ack-epoch';
   joinId: number;
   epoch: number;
+  /**
+   * The learner accepted this epoch now, above every epoch it accepted before (or it accepted it
+   * from this same leader earlier): only such acknowledgements count toward the leader's quorum,
+   * so no two leaders ever gather a quorum for one epoch.
+   */
+  fresh: boolean;
   currentEpoch: number;
   lastZxid: Zxid;
 }

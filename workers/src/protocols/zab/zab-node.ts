@@ -41,6 +41,10 @@ export class ZabNode implements NodeBehaviour {
   private readonly early = new Map<number, BatchMessage>();
   private joinedMs = 0;
   private joinId = 0;
+  /** Whether this learner's acknowledgement of its leader's epoch counts toward that leader's quorum (see AckEpochMessage.fresh). */
+  private epochFresh = false;
+  /** The leader whose epoch this server accepted last (memory only: after a restart no rejoin is fresh). */
+  private acceptedFrom: NodeId | undefined;
   private lastLeaderMs = 0;
   private phase: 'info' | 'epoch' | 'synced' = 'info';
   private lookingSinceMs = 0;
@@ -206,11 +210,16 @@ export class ZabNode implements NodeBehaviour {
 
   private onNewEpoch(from: NodeId, epoch: number): void {
     if (!this.isLeader(from) || this.phase === 'synced') return;
+    if (this.phase === 'epoch' && epoch === this.learnerEpoch) return this.sendAckEpoch(); // A copy: answered as the first was.
     if (epoch < this.log.acceptedEpoch) {
       this.ctx.log('refuses stale epoch', { epoch, acceptedEpoch: this.log.acceptedEpoch });
       return this.startLooking();
     }
-    if (epoch > this.log.acceptedEpoch) this.log.setAcceptedEpoch(epoch);
+    this.epochFresh = epoch > this.log.acceptedEpoch || this.acceptedFrom === from;
+    if (epoch > this.log.acceptedEpoch) {
+      this.log.setAcceptedEpoch(epoch);
+      this.acceptedFrom = from;
+    }
     this.learnerEpoch = epoch;
     this.phase = 'epoch';
     this.lastLeaderMs = this.ctx.now();
@@ -218,7 +227,7 @@ export class ZabNode implements NodeBehaviour {
   }
 
   private sendAckEpoch(): void {
-    this.ctx.send(this.leaderId!, { type: 'ack-epoch', joinId: this.joinId, epoch: this.learnerEpoch, currentEpoch: this.log.currentEpoch, lastZxid: this.log.lastZxid });
+    this.ctx.send(this.leaderId!, { type: 'ack-epoch', joinId: this.joinId, epoch: this.learnerEpoch, fresh: this.epochFresh, currentEpoch: this.log.currentEpoch, lastZxid: this.log.lastZxid });
   }
 
   private onBatch(from: NodeId, m: BatchMessage): void {
@@ -326,30 +335,60 @@ export class ZabNode implements NodeBehaviour {
     if (lead.epoch !== undefined || lead.acceptedEpochs.size < this.quorum) return;
     const epoch = Math.max(...lead.acceptedEpochs.values()) + 1;
     lead.epoch = epoch;
+    // Accepted, not yet current: a leader that took the epoch as current before a quorum had
+    // acknowledged it would vote with it in the next election, and with its (possibly short)
+    // history beat servers that committed proposals under a later leader of a lower epoch.
     this.log.setAcceptedEpoch(epoch);
-    this.log.setCurrentEpoch(epoch);
     lead.initialZxid = this.log.lastZxid;
     this.ctx.log('new epoch', { epoch, initialZxid: showZxid(lead.initialZxid) });
     for (const peer of lead.acceptedEpochs.keys()) if (peer !== this.ctx.id) this.ctx.send(peer, { type: 'new-epoch', epoch });
     for (const peer of lead.observers) this.ctx.send(peer, { type: 'new-epoch', epoch });
-    this.checkEstablished();
+    this.checkEpochQuorum();
   }
 
   private onAckEpoch(from: NodeId, m: AckEpochMessage): void {
     const lead = this.lead;
     if (lead?.epoch === undefined || m.epoch !== lead.epoch) return;
-    // A learner already synced in this epoch holds this leader's history; any other whose history
-    // is of a later epoch than this leader's is ahead of it, and this leader must not lead it.
-    const ahead = m.currentEpoch !== lead.epoch && m.currentEpoch > lead.previousEpoch;
-    if (ahead && !this.bugs.electLowerZxid) {
+    if (this.learnerAhead(lead, m) && !this.bugs.electLowerZxid) {
       this.ctx.log('refuses learner ahead of it', { learner: from, currentEpoch: m.currentEpoch, lastZxid: showZxid(m.lastZxid) });
       this.ctx.send(from, { type: 'refuse', epoch: lead.epoch });
       return;
     }
     if (lead.links.get(from)?.joinId === m.joinId) return; // A resent ack-epoch: the sync is on its way.
+    if (lead.synchronising) return this.startSync(from, m);
+    lead.epochAcks.set(from, m);
+    if (m.fresh && this.voters.includes(from)) lead.epochVoters.add(from);
+    this.checkEpochQuorum();
+  }
+
+  /**
+   * Whether a learner's history may hold what this leader's lacks. One synced in this epoch holds
+   * this leader's history; one whose history is of a later epoch than this leader's is ahead; and
+   * until a quorum has acknowledged the epoch, so is one of the same epoch with a longer history
+   * (it may hold commits this leader missed). Afterwards the quorum has shown this leader holds
+   * every committed proposal: a longer history of its epoch holds uncommitted ones (TRUNC).
+   */
+  private learnerAhead(lead: LeaderState, m: AckEpochMessage): boolean {
+    if (m.currentEpoch === lead.epoch) return false;
+    if (m.currentEpoch > lead.previousEpoch) return true;
+    return !lead.synchronising && m.currentEpoch === lead.previousEpoch && m.lastZxid > lead.initialZxid;
+  }
+
+  /** A quorum of voters (this leader included) acknowledged the epoch afresh: it becomes current, and learners are synchronised. */
+  private checkEpochQuorum(): void {
+    const lead = this.lead!;
+    if (lead.synchronising || lead.epoch === undefined || lead.epochVoters.size + 1 < this.quorum) return;
+    lead.synchronising = true;
+    this.log.setCurrentEpoch(lead.epoch);
+    for (const [peer, m] of lead.epochAcks) this.startSync(peer, m);
+    lead.epochAcks.clear();
+    this.checkEstablished();
+  }
+
+  private startSync(from: NodeId, m: AckEpochMessage): void {
+    const lead = this.lead!;
     const link = lead.openLink(from, m.joinId, lead.observers.has(from), this.ctx.now());
-    const batch = this.syncBatch(m, link);
-    this.sendOnLink(from, link, batch);
+    this.sendOnLink(from, link, this.syncBatch(m, link));
   }
 
   private syncBatch(m: AckEpochMessage, link: LearnerLink): BatchMessage {
