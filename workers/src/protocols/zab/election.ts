@@ -64,6 +64,10 @@ export class Election {
       return { changed: true, answer: false };
     }
     if (m.round < this.round) return { changed: false, answer: true };
+    // Within a round a server's vote only gets better: a worse one from it is an old copy (a
+    // duplicate, or overtaken on the way), and must not undo what it voted since.
+    const known = this.received.get(from);
+    if (known !== undefined && this.better(known, m.vote)) return { changed: false, answer: false };
     this.received.set(from, m.vote);
     if (this.better(m.vote, this.vote)) {
       this.vote = m.vote;

@@ -23,7 +23,7 @@ export const zookeeperProtocol: ProtocolDefinition = {
   bugs: [
     {
       name: 'commit-before-quorum',
-      description: 'The leader commits, applies and answers a proposal as soon as it has logged it, before a quorum acknowledged it: a leader cut off from the rest answers writes the next leader never had. Found on the first seed under isolate-leader with scenario leader-cut-off-after-proposing (1,000 ops, --reads sync).',
+      description: 'The leader commits, applies and answers a proposal as soon as it has logged it, before a quorum acknowledged it: a leader cut off from the rest answers writes the next leader never had. Found within 2 seeds under isolate-leader with scenario leader-cut-off-after-proposing (1,000 ops, --reads sync).',
       showsUnder: ['isolate-leader'],
     },
     {
@@ -33,7 +33,7 @@ export const zookeeperProtocol: ProtocolDefinition = {
     },
     {
       name: 'skip-trunc',
-      description: 'A learner told to TRUNC keeps the proposals past its leader\'s history: a proposal no quorum acknowledged survives on it and is applied with the next commit, so that server\'s copy diverges until the key is written again. Found within 6 seeds of 1,000 ops under isolate-leader with scenario leader-cut-off-after-proposing (which the matrix runs on 6 seeds).',
+      description: 'A learner told to TRUNC keeps the proposals past its leader\'s history: a proposal no quorum acknowledged survives on it and is applied with the next commit, so that server\'s copy diverges until the key is written again. Found within 16 seeds of 1,000 ops under isolate-leader with scenario leader-cut-off-after-proposing (which the matrix runs on 16 seeds).',
       showsUnder: ['isolate-leader'],
     },
   ],

@@ -1,6 +1,6 @@
 import type { NodeId } from '../../sim/node-context.js';
 import type { Txn } from './database.js';
-import type { BatchMessage } from './messages.js';
+import type { AckEpochMessage, BatchMessage } from './messages.js';
 import type { Zxid } from './zxid.js';
 
 /** The leader's view of one learner's FIFO link. */
@@ -36,6 +36,15 @@ export class LeaderState {
   /** The epoch of the leader's history before it took the new one (its currentEpoch when elected). */
   previousEpoch = 0;
   readonly acceptedEpochs = new Map<NodeId, number>();
+  /** Acknowledgements of the new epoch held until a quorum of voters acknowledged it afresh. */
+  readonly epochAcks = new Map<NodeId, AckEpochMessage>();
+  /** Voters (this leader aside) whose fresh acknowledgement of the new epoch arrived. */
+  readonly epochVoters = new Set<NodeId>();
+  /**
+   * A quorum of voters acknowledged the epoch, none of them ahead of this leader's history: it now
+   * holds every committed proposal, takes the epoch as its current one and synchronises learners.
+   */
+  synchronising = false;
   readonly observers = new Set<NodeId>();
   readonly links = new Map<NodeId, LearnerLink>();
   /** Requests that arrived before establishment, proposed once it is reached. */

@@ -17,6 +17,12 @@ export interface NotificationMessage {
   round: number;
   vote: Vote;
   state: PeerState;
+  /**
+   * Sent in answer to another server's notification (to tell it this round and vote): never
+   * answered itself, or two servers in different rounds (an observer always is: no voter adopts its
+   * round) would answer each other for good, one more endless exchange per duplicated message.
+   */
+  answer?: true;
 }
 
 /** Discovery: a learner tells its prospective leader the last epoch it accepted. */
@@ -37,6 +43,12 @@ export interface AckEpochMessage {
   type: 'ack-epoch';
   joinId: number;
   epoch: number;
+  /**
+   * The learner accepted this epoch now, above every epoch it accepted before (or it accepted it
+   * from this same leader earlier): only such acknowledgements count toward the leader's quorum,
+   * so no two leaders ever gather a quorum for one epoch.
+   */
+  fresh: boolean;
   currentEpoch: number;
   lastZxid: Zxid;
 }

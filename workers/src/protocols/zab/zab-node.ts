@@ -2,17 +2,14 @@ import type { ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../si
 import { ClientDesk } from './client-desk.js';
 import { ZkDatabase, type Applied, type Txn } from './database.js';
 import { Election } from './election.js';
-import { LeaderState, type LearnerLink } from './leader-state.js';
-import { COMMITTED, LAGGARD_JOINS, PROPOSED, TRUNCATED } from './marks.js';
-import type { AckEpochMessage, AckMessage, BatchMessage, NotificationMessage, PeerState, PingMessage, Vote, ZabMessage } from './messages.js';
+import { Leader, type LeaderHost } from './leader.js';
+import { COMMITTED, TRUNCATED } from './marks.js';
+import type { AckMessage, BatchMessage, NotificationMessage, PeerState, PingMessage, Vote, ZabMessage } from './messages.js';
 import type { ZabBugs, ZabParams } from './params.js';
 import { TxnLog } from './txn-log.js';
-import { makeZxid, showZxid, type Zxid } from './zxid.js';
+import { showZxid, type Zxid } from './zxid.js';
 
 type Role = 'looking' | 'following' | 'observing' | 'leading';
-
-/** Resends per link per tick, so a long outage is made up in bounded bursts. */
-const RESEND_BATCHES_MAX = 32;
 
 /**
  * One ZooKeeper server running ZAB: fast leader election, then discovery (a new epoch a quorum
@@ -34,13 +31,17 @@ export class ZabNode implements NodeBehaviour {
   private readonly quorum: number;
   private readonly election: Election;
   private readonly desk: ClientDesk;
-  private lead: LeaderState | undefined;
+  private lead: Leader | undefined;
   // Learner side of the link with the leader.
   private learnerEpoch = 0;
   private expectedSeq = 1;
   private readonly early = new Map<number, BatchMessage>();
   private joinedMs = 0;
   private joinId = 0;
+  /** Whether this learner's acknowledgement of its leader's epoch counts toward that leader's quorum (see AckEpochMessage.fresh). */
+  private epochFresh = false;
+  /** The leader whose epoch this server accepted last (memory only: after a restart no rejoin is fresh). */
+  private acceptedFrom: NodeId | undefined;
   private lastLeaderMs = 0;
   private phase: 'info' | 'epoch' | 'synced' = 'info';
   private lookingSinceMs = 0;
@@ -76,7 +77,7 @@ export class ZabNode implements NodeBehaviour {
       this.ctx.setTimer(this.params.tickMs, 'tick');
     } else if (tag === 'flush') {
       this.flushArmed = false;
-      this.sendBatches();
+      this.lead?.sendBatches();
     } else if (tag === 'finalize') this.onFinalize(data as number);
     else if (tag === 'park') this.desk.expireParked();
     this.flush();
@@ -89,13 +90,13 @@ export class ZabNode implements NodeBehaviour {
         this.onNotification(from, m);
         break;
       case 'follower-info':
-        this.onFollowerInfo(from, m.acceptedEpoch, m.observer);
+        this.lead?.onFollowerInfo(from, m.acceptedEpoch, m.observer);
         break;
       case 'new-epoch':
         this.onNewEpoch(from, m.epoch);
         break;
       case 'ack-epoch':
-        this.onAckEpoch(from, m);
+        this.lead?.onAckEpoch(from, m);
         break;
       case 'batch':
         this.onBatch(from, m);
@@ -104,7 +105,7 @@ export class ZabNode implements NodeBehaviour {
         this.onPing(from, m);
         break;
       case 'ack':
-        this.onAck(from, m);
+        this.lead?.onAck(from, m);
         break;
       case 'forward':
         this.propose(m.txn);
@@ -126,7 +127,7 @@ export class ZabNode implements NodeBehaviour {
   }
 
   private startLooking(): void {
-    if (this.role === 'leading') this.ctx.log('leader steps down', { epoch: this.lead?.epoch });
+    if (this.role === 'leading') this.ctx.log('leader steps down', { epoch: this.lead?.state.epoch });
     this.role = 'looking';
     this.lead = undefined;
     this.leaderId = undefined;
@@ -154,11 +155,11 @@ export class ZabNode implements NodeBehaviour {
     if (this.role !== 'looking') {
       // Out of election: tell a LOOKING server whom this one follows.
       if (m.state === 'looking' && this.leaderId !== undefined && this.phase === 'synced') this.ctx.send(from, this.stateNotice());
-      if (m.state === 'looking' && this.role === 'leading' && this.lead?.established === true) this.ctx.send(from, this.stateNotice());
+      if (m.state === 'looking' && this.role === 'leading' && this.lead?.state.established === true) this.ctx.send(from, this.stateNotice());
       return;
     }
     const { changed, answer } = this.election.onNotification(from, m);
-    if (answer) this.ctx.send(from, { type: 'notification', round: this.election.round, vote: this.election.vote, state: 'looking' });
+    if (answer && m.answer !== true) this.ctx.send(from, { type: 'notification', round: this.election.round, vote: this.election.vote, state: 'looking', answer: true });
     if (changed) this.announce();
     this.checkElection();
   }
@@ -206,11 +207,16 @@ export class ZabNode implements NodeBehaviour {
 
   private onNewEpoch(from: NodeId, epoch: number): void {
     if (!this.isLeader(from) || this.phase === 'synced') return;
+    if (this.phase === 'epoch' && epoch === this.learnerEpoch) return this.sendAckEpoch(); // A copy: answered as the first was.
     if (epoch < this.log.acceptedEpoch) {
       this.ctx.log('refuses stale epoch', { epoch, acceptedEpoch: this.log.acceptedEpoch });
       return this.startLooking();
     }
-    if (epoch > this.log.acceptedEpoch) this.log.setAcceptedEpoch(epoch);
+    this.epochFresh = epoch > this.log.acceptedEpoch || this.acceptedFrom === from;
+    if (epoch > this.log.acceptedEpoch) {
+      this.log.setAcceptedEpoch(epoch);
+      this.acceptedFrom = from;
+    }
     this.learnerEpoch = epoch;
     this.phase = 'epoch';
     this.lastLeaderMs = this.ctx.now();
@@ -218,7 +224,7 @@ export class ZabNode implements NodeBehaviour {
   }
 
   private sendAckEpoch(): void {
-    this.ctx.send(this.leaderId!, { type: 'ack-epoch', joinId: this.joinId, epoch: this.learnerEpoch, currentEpoch: this.log.currentEpoch, lastZxid: this.log.lastZxid });
+    this.ctx.send(this.leaderId!, { type: 'ack-epoch', joinId: this.joinId, epoch: this.learnerEpoch, fresh: this.epochFresh, currentEpoch: this.log.currentEpoch, lastZxid: this.log.lastZxid });
   }
 
   private onBatch(from: NodeId, m: BatchMessage): void {
@@ -292,162 +298,40 @@ export class ZabNode implements NodeBehaviour {
     this.desk.onLeader();
   }
 
-  // --- Leader: discovery, synchronisation, broadcast ------------------------------------------
+  // --- Leader (its term lives in leader.ts) --------------------------------------------------
 
   private becomeLeader(): void {
     this.role = 'leading';
     this.leaderId = this.ctx.id;
-    const lead = new LeaderState(this.ctx.now());
+    const node = this;
+    const host: LeaderHost = {
+      get commitZxid() {
+        return node.commitZxid;
+      },
+      get db() {
+        return node.db;
+      },
+      desk: this.desk,
+      learnCommit: (zxid) => this.learnCommit(zxid),
+      serve: () => {
+        this.serving = true;
+      },
+      startLooking: () => this.startLooking(),
+    };
+    const lead = new Leader(this.ctx, this.params, this.bugs, this.log, this.voters, this.quorum, host);
     this.lead = lead;
-    lead.acceptedEpochs.set(this.ctx.id, this.log.acceptedEpoch);
-    lead.previousEpoch = this.log.currentEpoch;
     this.ctx.setRole('leader');
     this.ctx.log('leads', { lastZxid: showZxid(this.log.lastZxid), currentEpoch: this.log.currentEpoch });
-    this.decideEpoch();
-  }
-
-  private onFollowerInfo(from: NodeId, acceptedEpoch: number, observer: boolean): void {
-    const lead = this.lead;
-    if (lead === undefined) return;
-    if (observer) lead.observers.add(from);
-    if (lead.epoch !== undefined) {
-      this.ctx.send(from, { type: 'new-epoch', epoch: lead.epoch });
-      // A voter that last accepted an older epoch was away while this one committed: it is behind.
-      if (!observer && lead.established && acceptedEpoch < lead.epoch && this.commitZxid > lead.initialZxid) this.ctx.mark(LAGGARD_JOINS, from);
-      return;
-    }
-    if (!observer) lead.acceptedEpochs.set(from, acceptedEpoch);
-    this.decideEpoch();
-  }
-
-  /** With a quorum's accepted epochs known, the new epoch is one past the highest of them. */
-  private decideEpoch(): void {
-    const lead = this.lead!;
-    if (lead.epoch !== undefined || lead.acceptedEpochs.size < this.quorum) return;
-    const epoch = Math.max(...lead.acceptedEpochs.values()) + 1;
-    lead.epoch = epoch;
-    this.log.setAcceptedEpoch(epoch);
-    this.log.setCurrentEpoch(epoch);
-    lead.initialZxid = this.log.lastZxid;
-    this.ctx.log('new epoch', { epoch, initialZxid: showZxid(lead.initialZxid) });
-    for (const peer of lead.acceptedEpochs.keys()) if (peer !== this.ctx.id) this.ctx.send(peer, { type: 'new-epoch', epoch });
-    for (const peer of lead.observers) this.ctx.send(peer, { type: 'new-epoch', epoch });
-    this.checkEstablished();
-  }
-
-  private onAckEpoch(from: NodeId, m: AckEpochMessage): void {
-    const lead = this.lead;
-    if (lead?.epoch === undefined || m.epoch !== lead.epoch) return;
-    // A learner already synced in this epoch holds this leader's history; any other whose history
-    // is of a later epoch than this leader's is ahead of it, and this leader must not lead it.
-    const ahead = m.currentEpoch !== lead.epoch && m.currentEpoch > lead.previousEpoch;
-    if (ahead && !this.bugs.electLowerZxid) {
-      this.ctx.log('refuses learner ahead of it', { learner: from, currentEpoch: m.currentEpoch, lastZxid: showZxid(m.lastZxid) });
-      this.ctx.send(from, { type: 'refuse', epoch: lead.epoch });
-      return;
-    }
-    if (lead.links.get(from)?.joinId === m.joinId) return; // A resent ack-epoch: the sync is on its way.
-    const link = lead.openLink(from, m.joinId, lead.observers.has(from), this.ctx.now());
-    const batch = this.syncBatch(m, link);
-    this.sendOnLink(from, link, batch);
-  }
-
-  private syncBatch(m: AckEpochMessage, link: LearnerLink): BatchMessage {
-    const lead = this.lead!;
-    const base = { type: 'batch' as const, joinId: link.joinId, epoch: lead.epoch!, seq: link.nextSeq++, commitZxid: this.commitZxid, upToDate: lead.established };
-    const ahead = m.currentEpoch !== lead.epoch && m.currentEpoch > lead.previousEpoch;
-    if (!ahead && this.log.holds(m.lastZxid) && this.log.after(m.lastZxid).length <= this.params.diffMax) {
-      return { ...base, sync: { mode: 'diff' }, entries: this.log.after(m.lastZxid) };
-    }
-    if (!ahead && m.lastZxid > this.log.snapshotZxid) {
-      // The learner holds proposals this leader never had: none was committed, so they go.
-      const truncTo = this.log.floor(m.lastZxid);
-      if (this.log.after(truncTo).length <= this.params.diffMax) return { ...base, sync: { mode: 'trunc', truncTo }, entries: this.log.after(truncTo) };
-    }
-    const snapshot = this.db.snapshot();
-    return { ...base, sync: { mode: 'snap', snapshot }, entries: this.log.after(snapshot.zxid) };
-  }
-
-  private onAck(from: NodeId, m: AckMessage): void {
-    const lead = this.lead;
-    const link = lead?.links.get(from);
-    if (lead === undefined || link === undefined || m.epoch !== lead.epoch || m.joinId !== link.joinId) return;
-    link.lastHeardMs = this.ctx.now();
-    if (m.seq > link.ackedSeq) {
-      link.ackedSeq = m.seq;
-      while (link.unacked.length > 0 && link.unacked[0]!.batch.seq <= m.seq) link.unacked.shift();
-    }
-    if (m.seq >= 1 && !link.synced) {
-      link.synced = true;
-      this.ctx.log('learner synced', { learner: from });
-    }
-    if (m.zxid > link.ackedZxid) link.ackedZxid = m.zxid;
-    this.checkEstablished();
-    this.advanceLeaderCommit();
-  }
-
-  /** A quorum acknowledged NEWLEADER: the initial history is committed and clients are served. */
-  private checkEstablished(): void {
-    const lead = this.lead!;
-    if (lead.established || lead.epoch === undefined || lead.syncedVoters() < this.quorum) return;
-    lead.established = true;
-    this.serving = true;
-    this.ctx.log('established', { epoch: lead.epoch });
-    this.learnCommit(lead.initialZxid);
-    // Every learner's sync already carried the initial history.
-    for (const link of lead.links.values()) link.outbox.length = 0;
-    this.desk.onLeader();
-    const waiting = lead.waiting.splice(0);
-    for (const txn of waiting) this.propose(txn);
+    lead.decideEpoch();
   }
 
   touch(sessions: readonly number[]): void {
-    if (this.lead === undefined) return;
-    for (const s of sessions) this.lead.sessionSeenMs.set(s, this.ctx.now());
+    this.lead?.touch(sessions);
   }
 
-  /** A request becomes a proposal (at the leader), or waits for establishment. */
+  /** A request becomes a proposal at the leader (or waits there for establishment); elsewhere the entry server sends it again to the next leader. */
   propose(txn: Omit<Txn, 'zxid'>): void {
-    const lead = this.lead;
-    if (lead === undefined) return; // Not the leader: the entry server sends it again to the next one.
-    if (txn.kind !== 'close-session') lead.sessionSeenMs.set(txn.session, this.ctx.now());
-    if (!lead.established) {
-      if (lead.waiting.length < this.params.queueMax) lead.waiting.push(txn);
-      return;
-    }
-    const full: Txn = { ...txn, zxid: makeZxid(lead.epoch!, ++lead.counter) };
-    this.log.append(full);
-    for (const link of lead.links.values()) if (!link.observer) link.outbox.push(full);
-    this.ctx.mark(PROPOSED);
-    if (this.bugs.commitBeforeQuorum) this.learnCommit(full.zxid);
-    else this.advanceLeaderCommit();
-  }
-
-  private advanceLeaderCommit(): void {
-    const lead = this.lead;
-    if (lead?.established !== true) return;
-    const point = lead.commitPoint(this.log.lastZxid, this.quorum);
-    if (point !== undefined && point > this.commitZxid) this.learnCommit(point);
-  }
-
-  /**
-   * The leader expires a session it has not heard of (a request, or a server's keep-alive for it)
-   * within its timeout: a close-session transaction, which deletes its ephemeral nodes at once. A
-   * new leader gives every session a full timeout before judging it.
-   */
-  private expireSessions(now: number): void {
-    const lead = this.lead!;
-    for (const session of this.db.sessionIds()) {
-      const timeoutMs = this.db.sessionTimeoutMs(session) ?? 0;
-      if (timeoutMs <= 0) continue;
-      const seen = lead.sessionSeenMs.get(session);
-      if (seen === undefined) lead.sessionSeenMs.set(session, now);
-      else if (now - seen > timeoutMs && !lead.expiring.has(session)) {
-        lead.expiring.add(session);
-        this.ctx.log('expires session', { session });
-        this.propose({ session, cxid: Number.MAX_SAFE_INTEGER, kind: 'close-session' });
-      }
-    }
+    this.lead?.propose(txn);
   }
 
   // --- Commit and apply ----------------------------------------------------------------------
@@ -461,8 +345,9 @@ export class ZabNode implements NodeBehaviour {
     const applied: Applied[] = [];
     for (const txn of ready) applied.push(this.db.apply(txn));
     if (this.lead !== undefined) {
-      for (const link of this.lead.links.values()) if (link.observer) link.outbox.push(...ready);
-      if (ready.some((t) => t.kind === 'op')) this.ctx.mark(COMMITTED, this.lead.laggingVoter(this.commitZxid));
+      const lead = this.lead.state;
+      for (const link of lead.links.values()) if (link.observer) link.outbox.push(...ready);
+      if (ready.some((t) => t.kind === 'op')) this.ctx.mark(COMMITTED, lead.laggingVoter(this.commitZxid));
     }
     for (const a of applied) this.desk.onApplied(a);
     this.appliedSinceSnapshot += ready.length;
@@ -472,41 +357,17 @@ export class ZabNode implements NodeBehaviour {
     }
   }
 
-  // --- Links and timers ----------------------------------------------------------------------
-
-  private sendOnLink(peer: NodeId, link: LearnerLink, batch: BatchMessage): void {
-    link.unacked.push({ batch, sentMs: this.ctx.now() });
-    if (link.unacked.length > this.params.linkWindowMax) {
-      // Too far behind for the window: drop the link; the learner resyncs when it rejoins.
-      this.lead!.links.delete(peer);
-      this.ctx.send(peer, { type: 'refuse', epoch: batch.epoch });
-      return;
-    }
-    this.ctx.send(peer, batch);
-  }
+  // --- Timers ----------------------------------------------------------------------------------
 
   /**
    * At the end of each event: what it proposed or committed goes out, gathered for `batchDelayMs`
    * so one message per learner carries many proposals and the latest commit point.
    */
   private flush(): void {
-    if (this.lead?.established !== true || this.flushArmed) return;
-    if (this.params.batchDelayMs === 0) return this.sendBatches();
+    if (this.lead?.state.established !== true || this.flushArmed) return;
+    if (this.params.batchDelayMs === 0) return this.lead.sendBatches();
     this.flushArmed = true;
     this.ctx.setTimer(this.params.batchDelayMs, 'flush');
-  }
-
-  private sendBatches(): void {
-    const lead = this.lead;
-    if (lead?.established !== true) return;
-    for (const [peer, link] of lead.links) {
-      if (link.outbox.length === 0 && this.commitZxid <= link.sentCommitZxid) continue;
-      link.sentCommitZxid = this.commitZxid;
-      do {
-        const entries = link.outbox.splice(0, this.params.batchMax);
-        this.sendOnLink(peer, link, { type: 'batch', joinId: link.joinId, epoch: lead.epoch!, seq: link.nextSeq++, entries, commitZxid: this.commitZxid, upToDate: true });
-      } while (link.outbox.length > 0 && lead.links.get(peer) === link);
-    }
   }
 
   private onTick(): void {
@@ -515,7 +376,7 @@ export class ZabNode implements NodeBehaviour {
       this.announce();
       return;
     }
-    if (this.role === 'leading') return this.leaderTick(now);
+    if (this.role === 'leading') return this.lead!.onTick(now);
     // A learner: give up on a leader that went quiet, or that never let it join.
     const limit = this.phase === 'synced' ? this.params.syncLimitMs : this.params.initLimitMs;
     if (now - this.lastLeaderMs > limit || (this.phase !== 'synced' && now - this.joinedMs > this.params.initLimitMs)) {
@@ -527,27 +388,5 @@ export class ZabNode implements NodeBehaviour {
     this.desk.onTick();
   }
 
-  private leaderTick(now: number): void {
-    const lead = this.lead!;
-    if (!lead.established) {
-      if (now - lead.startedMs > this.params.initLimitMs) return this.startLooking();
-      return;
-    }
-    if (lead.heardVoters(now, this.params.syncLimitMs) < this.quorum) {
-      this.ctx.log('lost its quorum', { epoch: lead.epoch });
-      return this.startLooking();
-    }
-    this.expireSessions(now);
-    for (const [peer, link] of lead.links) {
-      let resent = 0;
-      for (const u of link.unacked) {
-        if (resent >= RESEND_BATCHES_MAX || now - u.sentMs < this.params.tickMs) break;
-        u.sentMs = now;
-        this.ctx.send(peer, u.batch);
-        resent++;
-      }
-      this.ctx.send(peer, { type: 'ping', joinId: link.joinId, epoch: lead.epoch!, commitZxid: this.commitZxid, seqSent: link.nextSeq - 1, upToDate: true });
-    }
-    this.desk.onTick();
-  }
+
 }

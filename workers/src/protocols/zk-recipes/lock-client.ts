@@ -27,6 +27,13 @@ export interface LockStats {
 
 type Phase = 'idle' | 'opening' | 'creating' | 'checking' | 'waiting' | 'confirming' | 'holding' | 'giving-up';
 
+/** What a holder keeps on its node's disk, so a crash of the node does not make it forget the lock it holds. */
+interface HeldRecord {
+  session: number;
+  node: string;
+  aliveSinceMs: number;
+}
+
 /** The sequence number of a sequential child's name. */
 function sequenceOf(name: string): number {
   return Number(name.slice(-10));
@@ -69,7 +76,19 @@ export class LockClient implements RecipeClient {
     private readonly stats: LockStats | undefined,
     /** The parent of the contenders' nodes: LOCK_PATH, or LATCH_PATH for the leader latch. */
     private readonly root: string = LOCK_PATH,
-  ) {}
+  ) {
+    // The client of a holder whose node crashed: its process still holds (it will release), and
+    // the lock stays its own as long as the session lives. Forgetting it would answer that release
+    // `fail NotHeld`, a history in which the lock is held for good while session expiry hands it on.
+    const held = s.recall() as HeldRecord | undefined;
+    if (held !== undefined) {
+      s.resume(held.session);
+      this.sessionOpen = true;
+      this.node = held.node;
+      this.aliveSinceMs = held.aliveSinceMs;
+      this.phase = 'holding';
+    }
+  }
 
   onRequest(request: ClientRequest): void {
     if (request.f === 'acquire') return this.acquire(request.id);
@@ -200,6 +219,8 @@ export class LockClient implements RecipeClient {
 
   private becomeHolder(aliveSinceMs: number): void {
     this.aliveSinceMs = aliveSinceMs;
+    const held: HeldRecord = { session: this.s.id, node: this.node!, aliveSinceMs };
+    this.s.remember(held);
     this.enter('holding');
     this.finishAcquire({ type: 'ok', value: null }, 'holding');
     this.schedulePoll();
@@ -222,6 +243,7 @@ export class LockClient implements RecipeClient {
     const lost = this.s.now() - this.aliveSinceMs > this.params.sessionTimeoutMs - this.params.confirmRoundTripMaxMs;
     const node = this.node!;
     this.node = undefined;
+    this.s.remember(undefined);
     this.enter('idle');
     if (lost && !this.bugs.noSessionCheck) {
       this.sessionDead = true;

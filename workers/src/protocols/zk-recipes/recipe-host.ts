@@ -8,6 +8,17 @@ export interface RecipeSession {
   readonly id: number;
   /** Takes a fresh session id (the old session, no longer pinged, expires at the leader). */
   renew(): void;
+  /** Takes up `id` again: a session this process opened before its client was lost in a crash. */
+  resume(id: number): void;
+  /**
+   * What the client must still know after a crash of its node, kept on the node's disk per process
+   * (undefined forgets it). The driver's process outlives the client beside the crashed server: it
+   * goes on (a holder releases), so its client recovers what it held, as an application that
+   * restarts its ZooKeeper client knows which lock it took.
+   */
+  remember(state: unknown): void;
+  /** What `remember` kept for this process, across crashes; undefined when nothing. */
+  recall(): unknown;
   now(): number;
   /** A ZooKeeper request (`create`, `delete`, `setData`, `multi`, `getData`, `exists`, `getChildren`, `sync`, `ping`, `openSession`) on this session. */
   call(f: string, value: Record<string, unknown>, then: (reply: ClientReply) => void): void;
@@ -29,7 +40,14 @@ export type RecipeClientFactory = (session: RecipeSession) => RecipeClient;
 const NODE_SLOTS = 16;
 const SESSION_SLOTS = 2 ** 24;
 const INCARNATION_KEY = 'recipe-incarnation';
+/**
+ * Request ids (hence cxids) of one incarnation start past every earlier incarnation's, so a
+ * session taken up again after a crash (`resume`) numbers its requests above those it applied
+ * before: a lower cxid would be answered as a retry of an old request.
+ */
+const REQUEST_SLOTS = 2 ** 32;
 const RECIPE_TIMER = 'recipe';
+const CLIENT_STATE_KEY = 'recipe-client:';
 
 /**
  * A ZooKeeper server (the ZAB node, unchanged) with the recipe clients of the processes connected
@@ -45,12 +63,13 @@ export class RecipeHost implements NodeBehaviour {
   private readonly waiting = new Map<number, (reply: ClientReply) => void>();
   private readonly ready: [(reply: ClientReply) => void, ClientReply][] = [];
   private readonly sessionBase: number;
-  private nextRequestId = 1;
+  private nextRequestId: number;
   private nextSession = 1;
 
   constructor(private readonly ctx: NodeContext, zabOverrides: Readonly<Record<string, number>>, observers: readonly NodeId[], private readonly factory: RecipeClientFactory) {
     const incarnation = (ctx.load<number>(INCARNATION_KEY) ?? 0) + 1;
     ctx.persist(INCARNATION_KEY, incarnation);
+    this.nextRequestId = (incarnation - 1) * REQUEST_SLOTS + 1;
     this.sessionBase = (incarnation * NODE_SLOTS + ctx.peers.indexOf(ctx.id)) * SESSION_SLOTS;
     const host = this;
     // The server answers this host's requests through here; everything else it sees is the node's own context.
@@ -113,6 +132,11 @@ export class RecipeHost implements NodeBehaviour {
       renew() {
         id = fresh();
       },
+      resume(old) {
+        id = old;
+      },
+      remember: (state) => ctx.persist(`${CLIENT_STATE_KEY}${process}`, state ?? null),
+      recall: () => ctx.load(`${CLIENT_STATE_KEY}${process}`) ?? undefined,
       now: () => ctx.now(),
       call(f, value, then) {
         const id = host.nextRequestId++;
