@@ -388,7 +388,9 @@ export class WglSearch<S> {
       }
       const op = this.ops[e >> 1]!;
       const after = this.model.step(state, op);
-      attempts.push({ op, reason: isInconsistent(after) ? after.reason : 'explored already from this state (memoised): no order continues from it' });
+      // The reason is worded only if a report shows it: most final paths are replaced by deeper ones.
+      const failed = isInconsistent(after) ? after : undefined;
+      attempts.push({ op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } });
     }
     this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
   }

@@ -5,20 +5,47 @@ import { stableStringify } from './values.js';
  * is `===` and hashing is free, however long the value (a kv key after many appends). Appends are
  * memoised per (state, suffix), so a step the search repeats costs one map lookup.
  * Semantically pure: the tables only remember answers, they never change one.
+ *
+ * A string made by an append is not built: it is its base's id plus the suffix, with its length
+ * and two polynomial hashes computed from the base's. Equal strings still get one id (the hash
+ * table finds the candidates; a candidate is accepted only after comparing the text itself), so
+ * a search through thousands of append orders neither copies nor rehashes long strings; the text
+ * is built only to compare two candidates with equal hashes, or to show a value.
  */
 export class ValueInterner {
   private readonly primitives = new Map<unknown, number>();
   private readonly structured = new Map<string, number>();
+  /** String value to id, for strings already built (given values, and appends once built). */
+  private readonly strings = new Map<string, number>();
+  /** Hashes of strings looked up and not found (yet). */
+  private readonly unseen = new Map<string, [number, number]>();
+  /** Open addressing on the first hash: id + 1 of each string (0: empty). */
+  private slots = new Int32Array(64);
+  private stringCount = 0;
+  /** The value, or undefined for an append not built yet (`base[id]` >= 0). */
   private readonly values: unknown[] = [];
-  private readonly appends: (Map<string, number> | undefined)[] = [];
+  /** For an unbuilt append: the id it appends to, and what (`-1`: built, or not a string). */
+  private readonly base: number[] = [];
+  private readonly suffix: (string | undefined)[] = [];
+  /** For strings: length and the two hashes; -1 length for other values. */
+  private readonly length: number[] = [];
+  private readonly hash1: number[] = [];
+  private readonly hash2: number[] = [];
+  /** Appends already made: per suffix, base id → id (few suffixes, each a key of few bases). */
+  private readonly appends = new Map<string, Map<number, number>>();
 
   /** The id of `v`, creating it when new. */
   id(v: unknown): number {
     const existing = this.lookup(v);
     if (existing !== -1) return existing;
-    const id = this.values.length;
-    this.values.push(v);
-    this.appends.push(undefined);
+    if (typeof v === 'string') {
+      const [h1, h2] = this.unseen.get(v) ?? hashes(v);
+      this.unseen.delete(v);
+      const id = this.add(v, -1, undefined, v.length, h1, h2);
+      this.strings.set(v, id);
+      return id;
+    }
+    const id = this.add(v, -1, undefined, -1, 0, 0);
     if (v !== null && typeof v === 'object') this.structured.set(stableStringify(v), id);
     else this.primitives.set(v, id);
     return id;
@@ -26,23 +53,132 @@ export class ValueInterner {
 
   /** The id of `v`, or -1 when no state ever held it. */
   lookup(v: unknown): number {
+    if (typeof v === 'string') {
+      const known = this.strings.get(v);
+      if (known !== undefined) return known;
+      // A read of a value no state has held yet is looked up again at every step that tries
+      // it: its hashes are kept, so that costs a map lookup, not a pass over a long string.
+      let h = this.unseen.get(v);
+      if (h === undefined) this.unseen.set(v, (h = hashes(v)));
+      const found = this.find(v.length, h[0], h[1], () => v);
+      if (found !== -1) {
+        this.strings.set(v, found);
+        this.unseen.delete(v);
+      }
+      return found;
+    }
     if (v !== null && typeof v === 'object') return this.structured.get(stableStringify(v)) ?? -1;
     return this.primitives.get(v) ?? -1;
   }
 
+  /** The value of `id` (an append's string is built here, once). */
   value(id: number): unknown {
-    return this.values[id];
+    if (this.base[id]! < 0) return this.values[id];
+    // Build from the nearest built ancestor, iteratively: chains can be long.
+    const parts: string[] = [];
+    let at = id;
+    while (this.base[at]! >= 0) {
+      parts.push(this.suffix[at]!);
+      at = this.base[at]!;
+    }
+    let text = this.values[at] as string;
+    for (let p = parts.length - 1; p >= 0; p--) text += parts[p]!;
+    this.values[id] = text;
+    this.base[id] = -1;
+    this.suffix[id] = undefined;
+    this.strings.set(text, id);
+    return text;
   }
 
   /** The id of the string value of `id` followed by `suffix` (nil counts as ""). */
   append(id: number, suffix: string): number {
-    let table = this.appends[id];
-    if (table === undefined) this.appends[id] = table = new Map();
-    const known = table.get(suffix);
+    let table = this.appends.get(suffix);
+    if (table === undefined) this.appends.set(suffix, (table = new Map()));
+    const known = table.get(id);
     if (known !== undefined) return known;
-    const current = this.values[id];
-    const next = this.id(String(current ?? '') + suffix);
-    table.set(suffix, next);
+    let next: number;
+    if (this.length[id]! < 0) {
+      // Not a string (nil, a number): the rare case, built directly.
+      next = this.id(String(this.values[id] ?? '') + suffix);
+    } else {
+      const [s1, s2] = hashes(suffix);
+      const length = this.length[id]! + suffix.length;
+      const h1 = (Math.imul(this.hash1[id]!, power(B1, suffix.length)) + s1) | 0;
+      const h2 = (Math.imul(this.hash2[id]!, power(B2, suffix.length)) + s2) | 0;
+      next = this.find(length, h1, h2, () => (this.value(id) as string) + suffix);
+      if (next === -1) next = this.add(undefined, id, suffix, length, h1, h2);
+    }
+    table.set(id, next);
     return next;
   }
+
+  /** The id of the string with this length and hashes whose text is `text()`, or -1. */
+  private find(length: number, h1: number, h2: number, text: () => string): number {
+    const { slots } = this;
+    const mask = slots.length - 1;
+    let wanted: string | undefined;
+    for (let slot = h1 & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const c = slots[slot]! - 1;
+      if (this.hash1[c] !== h1 || this.hash2[c] !== h2 || this.length[c] !== length) continue;
+      wanted ??= text();
+      if (this.value(c) === wanted) return c;
+    }
+    return -1;
+  }
+
+  private add(value: unknown, base: number, suffix: string | undefined, length: number, h1: number, h2: number): number {
+    const id = this.values.length;
+    this.values.push(value);
+    this.base.push(base);
+    this.suffix.push(suffix);
+    this.length.push(length);
+    this.hash1.push(h1);
+    this.hash2.push(h2);
+    if (length >= 0) {
+      if (2 * (this.stringCount + 1) > this.slots.length) this.grow();
+      this.place(id);
+      this.stringCount++;
+    }
+    return id;
+  }
+
+  private place(id: number): void {
+    const { slots } = this;
+    const mask = slots.length - 1;
+    let slot = this.hash1[id]! & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = id + 1;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    for (const e of old) if (e !== 0) this.place(e - 1);
+  }
+}
+
+const B1 = 0x01000193;
+const B2 = 0x5bd1e995;
+
+/** Two polynomial hashes of `s` (mod 2^32), so that hash(a + b) follows from hash(a), hash(b) and b's length. */
+function hashes(s: string): [number, number] {
+  let h1 = 0;
+  let h2 = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = (Math.imul(h1, B1) + c) | 0;
+    h2 = (Math.imul(h2, B2) + c) | 0;
+  }
+  return [h1, h2];
+}
+
+/** base^n mod 2^32. */
+function power(base: number, n: number): number {
+  let result = 1;
+  let b = base;
+  for (let e = n; e > 0; e >>>= 1) {
+    if ((e & 1) === 1) result = Math.imul(result, b);
+    b = Math.imul(b, b);
+  }
+  return result;
 }
