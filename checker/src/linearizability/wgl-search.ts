@@ -100,7 +100,7 @@ export class WglSearch<S> {
   private readonly finalPathKeys = new Set<string>();
 
   constructor(model: CompleteModel<S>, operations: readonly Operation[], options: WglSearchOptions = {}) {
-    const ops = [...operations].sort((a, b) => a.call - b.call);
+    const ops = sortedByCall(operations);
     const n = ops.length;
     this.ops = ops;
     this.size = n;
@@ -124,7 +124,7 @@ export class WglSearch<S> {
     this.prev = new Int32Array(2 * n + 1).fill(NONE);
     const returns: number[] = [];
     for (let i = 0; i < n; i++) if (this.required[i] === 1) returns.push(i);
-    returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+    if (!returns.every((op, k) => k === 0 || ops[returns[k - 1]!]!.ret <= ops[op]!.ret)) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
     let last = this.head;
     const link = (e: number): void => {
       this.next[last] = e;
@@ -394,4 +394,11 @@ export class WglSearch<S> {
     }
     this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
   }
+}
+
+/** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
+function sortedByCall(operations: readonly Operation[]): Operation[] {
+  const ops = [...operations];
+  for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);
+  return ops;
 }
