@@ -113,6 +113,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
     }
     return entry;
   };
+  const seenIds = new WeakMap<Operation, number>();
   const entryHash = (key: string, id: number): number => Math.imul(hashString(key) ^ Math.imul(id + 1, 0x9e3779b1), 0x85ebca6b);
   return {
     name: 'kv (unpartitioned)',
@@ -121,7 +122,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
       const key = keyOf(op);
       const { values, initId } = forKey(key);
       const current = state.ids[key] ?? initId;
-      const next = stepInterned(values, current, op);
+      const next = stepInterned(values, current, op, seenIds);
       if (isInconsistent(next)) return next;
       if (next === current) return state;
       const hash = (state.ids[key] === undefined ? state.hash : state.hash ^ entryHash(key, current)) ^ entryHash(key, next);

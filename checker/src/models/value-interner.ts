@@ -60,11 +60,9 @@ export class ValueInterner {
       // it: its hashes are kept, so that costs a map lookup, not a pass over a long string.
       let h = this.unseen.get(v);
       if (h === undefined) this.unseen.set(v, (h = hashes(v)));
-      const found = this.find(v.length, h[0], h[1], () => v);
-      if (found !== -1) {
-        this.strings.set(v, found);
-        this.unseen.delete(v);
-      }
+      // Found, it is not remembered here: callers that look a value up again keep its id.
+      const found = this.find(v.length, h[0], h[1], v);
+      if (found !== -1) this.unseen.delete(v);
       return found;
     }
     if (v !== null && typeof v === 'object') return this.structured.get(stableStringify(v)) ?? -1;
@@ -112,18 +110,32 @@ export class ValueInterner {
     return next;
   }
 
-  /** The id of the string with this length and hashes whose text is `text()`, or -1. */
-  private find(length: number, h1: number, h2: number, text: () => string): number {
+  /** The id of the string with this length and hashes whose text is `text` (built by it when a function), or -1. */
+  private find(length: number, h1: number, h2: number, text: string | (() => string)): number {
     const { slots } = this;
     const mask = slots.length - 1;
-    let wanted: string | undefined;
     for (let slot = h1 & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
       const c = slots[slot]! - 1;
       if (this.hash1[c] !== h1 || this.hash2[c] !== h2 || this.length[c] !== length) continue;
-      wanted ??= text();
-      if (this.value(c) === wanted) return c;
+      if (typeof text === 'function') text = text();
+      if (this.holds(c, text)) return c;
     }
     return -1;
+  }
+
+  /** Does string id `id` hold `text`? Compared along its appends, without building it. */
+  private holds(id: number, text: string): boolean {
+    if (this.length[id] !== text.length) return false;
+    let end = text.length;
+    let at = id;
+    while (this.base[at]! >= 0) {
+      const suffix = this.suffix[at]!;
+      end -= suffix.length;
+      if (!text.startsWith(suffix, end)) return false;
+      at = this.base[at]!;
+    }
+    const built = this.values[at] as string;
+    return built.length === end && text.startsWith(built, 0);
   }
 
   private add(value: unknown, base: number, suffix: string | undefined, length: number, h1: number, h2: number): number {
