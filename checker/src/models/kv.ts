@@ -68,7 +68,8 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
       if (seen === undefined) return state;
       let seenId = seenIds?.get(op);
       if (seenId === undefined) {
-        seenId = values.lookup(seen);
+        // A string of another length is not the state's value: no need to look the string up.
+        seenId = typeof seen === 'string' && values.stringLength(state) !== seen.length ? -1 : values.lookup(seen);
         if (seenId !== -1) seenIds?.set(op, seenId);
       }
       return seenId === state

@@ -7,7 +7,7 @@ import { stableStringify } from './values.js';
  * Semantically pure: the tables only remember answers, they never change one.
  *
  * A string made by an append is not built: it is its base's id plus the suffix, with its length
- * and two polynomial hashes computed from the base's. Equal strings still get one id (the hash
+ * and a polynomial hash computed from the base's. Equal strings still get one id (the hash
  * table finds the candidates; a candidate is accepted only after comparing the text itself), so
  * a search through thousands of append orders neither copies nor rehashes long strings; the text
  * is built only to compare two candidates with equal hashes, or to show a value.
@@ -18,7 +18,7 @@ export class ValueInterner {
   /** String value to id, for strings already built (given values, and appends once built). */
   private readonly strings = new Map<string, number>();
   /** Hashes of strings looked up and not found (yet). */
-  private readonly unseen = new Map<string, [number, number]>();
+  private readonly unseen = new Map<string, number>();
   /** Open addressing on the first hash: id + 1 of each string (0: empty). */
   private slots = new Int32Array(64);
   private stringCount = 0;
@@ -27,10 +27,9 @@ export class ValueInterner {
   /** For an unbuilt append: the id it appends to, and what (`-1`: built, or not a string). */
   private readonly base: number[] = [];
   private readonly suffix: (string | undefined)[] = [];
-  /** For strings: length and the two hashes; -1 length for other values. */
+  /** For strings: length and polynomial hash; -1 length for other values. */
   private readonly length: number[] = [];
-  private readonly hash1: number[] = [];
-  private readonly hash2: number[] = [];
+  private readonly hash: number[] = [];
   /** Appends already made: per suffix, base id → id (few suffixes, each a key of few bases). */
   private readonly appends = new Map<string, Map<number, number>>();
 
@@ -39,13 +38,13 @@ export class ValueInterner {
     const existing = this.lookup(v);
     if (existing !== -1) return existing;
     if (typeof v === 'string') {
-      const [h1, h2] = this.unseen.get(v) ?? hashes(v);
+      const h = this.unseen.get(v) ?? hashOf(v);
       this.unseen.delete(v);
-      const id = this.add(v, -1, undefined, v.length, h1, h2);
+      const id = this.add(v, -1, undefined, v.length, h);
       this.strings.set(v, id);
       return id;
     }
-    const id = this.add(v, -1, undefined, -1, 0, 0);
+    const id = this.add(v, -1, undefined, -1, 0);
     if (v !== null && typeof v === 'object') this.structured.set(stableStringify(v), id);
     else this.primitives.set(v, id);
     return id;
@@ -59,14 +58,19 @@ export class ValueInterner {
       // A read of a value no state has held yet is looked up again at every step that tries
       // it: its hashes are kept, so that costs a map lookup, not a pass over a long string.
       let h = this.unseen.get(v);
-      if (h === undefined) this.unseen.set(v, (h = hashes(v)));
+      if (h === undefined) this.unseen.set(v, (h = hashOf(v)));
       // Found, it is not remembered here: callers that look a value up again keep its id.
-      const found = this.find(v.length, h[0], h[1], v);
+      const found = this.find(v.length, h, v);
       if (found !== -1) this.unseen.delete(v);
       return found;
     }
     if (v !== null && typeof v === 'object') return this.structured.get(stableStringify(v)) ?? -1;
     return this.primitives.get(v) ?? -1;
+  }
+
+  /** The length of string `id` (built or not), -1 when it is not a string. */
+  stringLength(id: number): number {
+    return this.length[id]!;
   }
 
   /** The value of `id` (an append's string is built here, once). */
@@ -99,24 +103,22 @@ export class ValueInterner {
       // Not a string (nil, a number): the rare case, built directly.
       next = this.id(String(this.values[id] ?? '') + suffix);
     } else {
-      const [s1, s2] = hashes(suffix);
       const length = this.length[id]! + suffix.length;
-      const h1 = (Math.imul(this.hash1[id]!, power(B1, suffix.length)) + s1) | 0;
-      const h2 = (Math.imul(this.hash2[id]!, power(B2, suffix.length)) + s2) | 0;
-      next = this.find(length, h1, h2, () => (this.value(id) as string) + suffix);
-      if (next === -1) next = this.add(undefined, id, suffix, length, h1, h2);
+      const h = (Math.imul(this.hash[id]!, power(B, suffix.length)) + hashOf(suffix)) | 0;
+      next = this.find(length, h, () => (this.value(id) as string) + suffix);
+      if (next === -1) next = this.add(undefined, id, suffix, length, h);
     }
     table.set(id, next);
     return next;
   }
 
   /** The id of the string with this length and hashes whose text is `text` (built by it when a function), or -1. */
-  private find(length: number, h1: number, h2: number, text: string | (() => string)): number {
+  private find(length: number, h: number, text: string | (() => string)): number {
     const { slots } = this;
     const mask = slots.length - 1;
-    for (let slot = h1 & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+    for (let slot = h & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
       const c = slots[slot]! - 1;
-      if (this.hash1[c] !== h1 || this.hash2[c] !== h2 || this.length[c] !== length) continue;
+      if (this.hash[c] !== h || this.length[c] !== length) continue;
       if (typeof text === 'function') text = text();
       if (this.holds(c, text)) return c;
     }
@@ -138,14 +140,13 @@ export class ValueInterner {
     return built.length === end && text.startsWith(built, 0);
   }
 
-  private add(value: unknown, base: number, suffix: string | undefined, length: number, h1: number, h2: number): number {
+  private add(value: unknown, base: number, suffix: string | undefined, length: number, h: number): number {
     const id = this.values.length;
     this.values.push(value);
     this.base.push(base);
     this.suffix.push(suffix);
     this.length.push(length);
-    this.hash1.push(h1);
-    this.hash2.push(h2);
+    this.hash.push(h);
     if (length >= 0) {
       if (2 * (this.stringCount + 1) > this.slots.length) this.grow();
       this.place(id);
@@ -157,7 +158,7 @@ export class ValueInterner {
   private place(id: number): void {
     const { slots } = this;
     const mask = slots.length - 1;
-    let slot = this.hash1[id]! & mask;
+    let slot = this.hash[id]! & mask;
     while (slots[slot] !== 0) slot = (slot + 1) & mask;
     slots[slot] = id + 1;
   }
@@ -169,19 +170,16 @@ export class ValueInterner {
   }
 }
 
-const B1 = 0x01000193;
-const B2 = 0x5bd1e995;
+const B = 0x01000193;
 
-/** Two polynomial hashes of `s` (mod 2^32), so that hash(a + b) follows from hash(a), hash(b) and b's length. */
-function hashes(s: string): [number, number] {
-  let h1 = 0;
-  let h2 = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = (Math.imul(h1, B1) + c) | 0;
-    h2 = (Math.imul(h2, B2) + c) | 0;
-  }
-  return [h1, h2];
+/**
+ * A polynomial hash of `s` (mod 2^32), so that hash(a + b) follows from hash(a), hash(b) and b's
+ * length. One hash is enough: a match is confirmed by comparing the text.
+ */
+function hashOf(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, B) + s.charCodeAt(i)) | 0;
+  return h;
 }
 
 /** base^n mod 2^32. */
