@@ -13,8 +13,9 @@ describe('value interner', () => {
       fc.record({ kind: fc.constant('show' as const), from: fc.nat() }),
     );
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
-        const interner = new ValueInterner();
+      // Built strings only, lazy ones only, and the turn from one to the other.
+      fc.property(fc.array(step, { maxLength: 40 }), fc.constantFrom(0, 3, 10, Infinity), (steps, lazyAfter) => {
+        const interner = new ValueInterner(lazyAfter);
         const made: { id: number; value: unknown }[] = [{ id: interner.id(null), value: null }];
         for (const s of steps) {
           if (s.kind === 'id') made.push({ id: interner.id(s.value), value: s.value });
@@ -37,7 +38,7 @@ describe('value interner', () => {
   });
 
   it('finds a long appended string by its text without building it first', () => {
-    const interner = new ValueInterner();
+    const interner = new ValueInterner(0);
     let id = interner.id('');
     let text = '';
     for (let i = 0; i < 2_000; i++) {

@@ -6,13 +6,15 @@ import { stableStringify } from './values.js';
  * memoised per (state, suffix), so a step the search repeats costs one map lookup.
  * Semantically pure: the tables only remember answers, they never change one.
  *
- * A string made by an append is not built: it is its base's id plus the suffix, with its length
- * and a polynomial hash computed from the base's. Equal strings still get one id (the hash
+ * Past `lazyAfter` strings, a string made by an append is not built: it is its base's id plus the
+ * suffix, with its length and a polynomial hash computed from the base's. Equal strings still get one id (the hash
  * table finds the candidates; a candidate is accepted only after comparing the text itself), so
  * a search through thousands of append orders neither copies nor rehashes long strings; the text
  * is built only to compare two candidates with equal hashes, or to show a value.
  */
 export class ValueInterner {
+  /** False while strings are built as plain values (see the constructor). */
+  private lazy = false;
   private readonly primitives = new Map<unknown, number>();
   private readonly structured = new Map<string, number>();
   /** String value to id, for strings already built (given values, and appends once built). */
@@ -33,12 +35,19 @@ export class ValueInterner {
   /** Appends already made: per suffix, base id → id (few suffixes, each a key of few bases). */
   private readonly appends = new Map<string, Map<number, number>>();
 
+  /**
+   * `lazyAfter`: strings are built, as plain values, until there are this many; past it the
+   * interner turns lazy. A search that meets few states (a history checked in one pass) never
+   * pays for the hashing; one that explores many orders of appends does not build them.
+   */
+  constructor(private readonly lazyAfter = LAZY_AFTER) {}
+
   /** The id of `v`, creating it when new. */
   id(v: unknown): number {
     const existing = this.lookup(v);
     if (existing !== -1) return existing;
     if (typeof v === 'string') {
-      const h = this.unseen.get(v) ?? hashOf(v);
+      const h = this.lazy ? (this.unseen.get(v) ?? hashOf(v)) : 0;
       this.unseen.delete(v);
       const id = this.add(v, -1, undefined, v.length, h);
       this.strings.set(v, id);
@@ -54,7 +63,7 @@ export class ValueInterner {
   lookup(v: unknown): number {
     if (typeof v === 'string') {
       const known = this.strings.get(v);
-      if (known !== undefined) return known;
+      if (known !== undefined || !this.lazy) return known ?? -1;
       // A read of a value no state has held yet is looked up again at every step that tries
       // it: its hashes are kept, so that costs a map lookup, not a pass over a long string.
       let h = this.unseen.get(v);
@@ -99,8 +108,8 @@ export class ValueInterner {
     const known = table.get(id);
     if (known !== undefined) return known;
     let next: number;
-    if (this.length[id]! < 0) {
-      // Not a string (nil, a number): the rare case, built directly.
+    if (this.length[id]! < 0 || !this.lazy) {
+      // Built directly: not a string (nil, a number), or the interner is not lazy yet.
       next = this.id(String(this.values[id] ?? '') + suffix);
     } else {
       const length = this.length[id]! + suffix.length;
@@ -148,11 +157,26 @@ export class ValueInterner {
     this.length.push(length);
     this.hash.push(h);
     if (length >= 0) {
-      if (2 * (this.stringCount + 1) > this.slots.length) this.grow();
-      this.place(id);
       this.stringCount++;
+      if (this.lazy) {
+        if (2 * this.stringCount > this.slots.length) this.grow();
+        this.place(id);
+      } else if (this.stringCount > this.lazyAfter) this.turnLazy();
     }
     return id;
+  }
+
+  /** Hashes the strings built so far (all of them: none is lazy yet) into the table. */
+  private turnLazy(): void {
+    this.lazy = true;
+    let size = this.slots.length;
+    while (2 * this.stringCount > size) size *= 2;
+    this.slots = new Int32Array(size);
+    for (let id = 0; id < this.values.length; id++) {
+      if (this.length[id]! < 0) continue;
+      this.hash[id] = hashOf(this.values[id] as string);
+      this.place(id);
+    }
   }
 
   private place(id: number): void {
@@ -171,6 +195,7 @@ export class ValueInterner {
 }
 
 const B = 0x01000193;
+const LAZY_AFTER = 1_024;
 
 /**
  * A polynomial hash of `s` (mod 2^32), so that hash(a + b) follows from hash(a), hash(b) and b's
