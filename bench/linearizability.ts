@@ -11,7 +11,9 @@
  *    Porcupine is Go and is not part of this repository: set VERDICT_PORCUPINE_BIN to a binary
  *    built against it that takes log files as arguments and prints one line `FILE ok|illegal`
  *    per file, checking *.log files with the etcd model of Porcupine's tests and other files with
- *    its partitioned kv model. Without it, Verdict's figures print alone.
+ *    its partitioned kv model (an op still open at the end, such as one that timed out with
+ *    `:info`, completes then with an unknown result). Without it, Verdict's figures print alone.
+ *    docs/speed.md says how to build one, and records the last figures.
  * 2. In-process, the Porcupine corpus file by file, cold and warm (the search alone).
  * 3. A generated 1,000,000-operation kv history (1,000 keys, 20 clients, some indeterminate ops)
  *    streamed from JSONL: target under 30 s and 2 GiB.

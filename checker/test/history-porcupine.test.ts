@@ -26,6 +26,19 @@ describe('Porcupine etcd logs', () => {
     expect(h.ops.map((o) => o.line)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('reads Jepsen\'s own layout (its fast path) as it reads the same lines spaced otherwise', () => {
+    const lines = [
+      line(0, 'invoke', 'cas', '[1 2]'), line(0, 'fail', 'cas', ':timed-out'), line(1, 'invoke', 'write', '-3'),
+      line(1, 'info', 'write', ':timed-out'), line(2, 'invoke', 'read', 'nil'), line(2, 'ok', 'read', ':foo'),
+      line(3, 'invoke', 'write', '99999999999999999999'), line(3, 'ok', 'write', '99999999999999999999'),
+      line(4, 'invoke', 'read', 'nil'), line(4, 'fail', 'read', ':timed-out'),
+    ];
+    const spaced = lines.map((l) => l.replaceAll('\t', '  ').replace(' - ', ' -  '));
+    const view = (h: History) => ({ ops: h.ops.map(({ line: _line, ...o }) => o), operations: h.operations });
+    expect(view(etcd(lines.join('\n')))).toEqual(view(etcd(spaced.join('\n'))));
+    expect(etcd(lines.join('\n')).ops.map((o) => o.error ?? null)).toEqual([null, 'timed-out', null, 'timed-out', null, null, null, null, null, 'timed-out']);
+  });
+
   it('reads a cas pair exactly, beyond 2^53 and negative, and any other vector through EDN', () => {
     const h = etcd([
       line(0, 'invoke', 'cas', '[9007199254740993 -2]'), line(0, 'ok', 'cas', '[9007199254740993 -2]'),

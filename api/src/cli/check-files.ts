@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Report } from '@verdict/checker';
@@ -11,6 +12,12 @@ import type { CliIo } from './command.js';
  */
 export const FILES_PARALLEL_AFTER_MS = 300;
 
+/**
+ * Files that together hold this many bytes are work enough to start a worker thread at once (it
+ * loads on a spare core while this thread checks the first file).
+ */
+export const FILES_PARALLEL_BYTES = 256 * 1024;
+
 interface Done { out: string; err: string; checked: CheckedFile }
 
 /**
@@ -22,6 +29,13 @@ interface Done { out: string; err: string; checked: CheckedFile }
 export async function checkFiles(options: CheckCommandOptions, io: CliIo, onChecked: (checked: CheckedFile) => void, parallelAfterMs = FILES_PARALLEL_AFTER_MS): Promise<{ threads: number }> {
   const files = options.files;
   const done: (Done | undefined)[] = new Array(files.length);
+  const spare = options.svg === undefined ? availableParallelism() - 1 : 0;
+  // With threads to share the files, the largest go first (the longest jobs first keeps the
+  // threads finishing together); reports still print in the order given.
+  const sizes = files.map(sizeOf);
+  const order = files.map((_, i) => i);
+  if (spare > 0) order.sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  const bytes = sizes.reduce((sum, s) => sum + s, 0);
   let next = 0;
   let printed = 0;
   let crash: Error | undefined;
@@ -34,12 +48,12 @@ export async function checkFiles(options: CheckCommandOptions, io: CliIo, onChec
       done[printed] = { out: '', err: '', checked: d.checked };
     }
   };
-  const spare = options.svg === undefined ? availableParallelism() - 1 : 0;
   const workers: Promise<void>[] = [];
   const startWorker = (): void => {
     const worker = spawnCheckWorker();
     const give = (): void => {
-      const task: CheckWorkerTask = crash === undefined && next < files.length ? { type: 'file', index: next, file: files[next++]!, options } : { type: 'done' };
+      const index = order[next++];
+      const task: CheckWorkerTask = crash === undefined && index !== undefined ? { type: 'file', index, file: files[index]!, options } : { type: 'done' };
       worker.postMessage(task);
     };
     workers.push(new Promise<void>((resolve) => {
@@ -62,8 +76,8 @@ export async function checkFiles(options: CheckCommandOptions, io: CliIo, onChec
   const started = performance.now();
   let svgPending = options.svg !== undefined;
   while (next < files.length && crash === undefined) {
-    if (workers.length < spare && files.length - next >= 2 && performance.now() - started >= parallelAfterMs) startWorker();
-    const index = next++;
+    if (workers.length < spare && files.length - next >= 2 && (bytes >= FILES_PARALLEL_BYTES || performance.now() - started >= parallelAfterMs)) startWorker();
+    const index = order[next++]!;
     let out = '';
     let err = '';
     const buffer: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), interactive: io.interactive };
@@ -84,4 +98,13 @@ function spawnCheckWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./check-worker.js', import.meta.url));
   const source = new URL('./check-worker.ts', import.meta.url).href;
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+}
+
+/** The file's size in bytes; 0 when it cannot be read (checking it reports why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

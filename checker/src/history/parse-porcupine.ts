@@ -35,6 +35,11 @@ const LOG_RECORD = /^(?:\S+\s+){0,3}(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL
 const STACK_TRACE = /^\s+at\s|^\s*Caused by:|^\s*\.\.\.\s\d+\s+more\s*$|^[\w$.]+(?:Exception|Error)(?::\s.*)?$/;
 const BLANK = /^\s*$/;
 const INTEGER = /^-?\d+$/;
+/**
+ * A jepsen.util op line as Jepsen lays it out, tab-separated, with a value the general path reads
+ * as nil, an integer or an integer pair, or (completions that failed or timed out) an error keyword.
+ */
+const CANONICAL_ETCD_LINE = /^INFO  jepsen\.util - (\d+)\t:(invoke|ok|fail|info)\t:([a-z][a-z-]*)\t(nil|-?\d+|\[(-?\d+) (-?\d+)\]|:[a-z][a-z-]*)$/;
 /** A cas's `[expected new]`, the one vector etcd logs carry: read without starting an EDN reader. */
 const INTEGER_PAIR = /^\[(-?\d+)\s+(-?\d+)\]$/;
 
@@ -51,6 +56,19 @@ const INTEGER_PAIR = /^\[(-?\d+)\s+(-?\d+)\]$/;
 export function porcupineEtcdParser(sink: OpSink, source?: string): LineParser {
   return {
     line(text, lineNo) {
+      const c = CANONICAL_ETCD_LINE.exec(text);
+      // (A keyword is an error only in a failed or timed-out completion: otherwise the general path reads it.)
+      if (c !== null && (!c[4]!.startsWith(':') || c[2] === 'fail' || c[2] === 'info')) {
+        // The layout Jepsen printed (and the generated logs): one anchored match instead of the
+        // general path's four, read exactly as that path reads it.
+        const type = c[2] as OpType;
+        const op: Op = { index: 0, process: processOf(c[1]!, { source, line: lineNo }), type, f: c[3]!, value: null, line: lineNo };
+        const raw = c[4]!;
+        if (raw.startsWith(':')) op.error = raw.slice(1);
+        else if (raw !== 'nil') op.value = raw.startsWith('[') ? [exactInteger(c[5]!), exactInteger(c[6]!)] : exactInteger(raw);
+        sink.add(op);
+        return;
+      }
       const at: RecordPlace = { source, line: lineNo };
       const message = JEPSEN_UTIL.exec(text)?.[1];
       if (message === undefined) {

@@ -74,8 +74,13 @@ export class WglSearch<S> {
   private h2 = 0;
   private readonly cache: VisitedCache<S>;
   private readonly stack: Int32Array;
+  /** 1 where the op at that depth is a read taken without alternatives (see `run`). */
+  private readonly forced: Uint8Array;
+  private readonly readOnly: Uint8Array;
   private readonly stackStates: S[];
   private depth = 0;
+  /** The search stands at a point not yet scanned for a read to force (see `run`). */
+  private fresh = true;
   private state: S;
   private cursor: number;
   private remaining: number;
@@ -95,7 +100,7 @@ export class WglSearch<S> {
   private readonly finalPathKeys = new Set<string>();
 
   constructor(model: CompleteModel<S>, operations: readonly Operation[], options: WglSearchOptions = {}) {
-    const ops = [...operations].sort((a, b) => a.call - b.call);
+    const ops = sortedByCall(operations);
     const n = ops.length;
     this.ops = ops;
     this.size = n;
@@ -119,7 +124,7 @@ export class WglSearch<S> {
     this.prev = new Int32Array(2 * n + 1).fill(NONE);
     const returns: number[] = [];
     for (let i = 0; i < n; i++) if (this.required[i] === 1) returns.push(i);
-    returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+    if (!returns.every((op, k) => k === 0 || ops[returns[k - 1]!]!.ret <= ops[op]!.ret)) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
     let last = this.head;
     const link = (e: number): void => {
       this.next[last] = e;
@@ -147,6 +152,9 @@ export class WglSearch<S> {
     this.cache = new VisitedCache<S>(this.infoBits.length, model.equal);
     this.cache.bytesMax = options.cacheBytesMax ?? Infinity;
     this.stack = new Int32Array(n);
+    this.forced = new Uint8Array(n);
+    this.readOnly = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (model.isReadOnly(ops[i]!)) this.readOnly[i] = 1;
     this.stackStates = new Array<S>(n);
     this.best = new Int32Array(this.track ? n : 0);
     this.state = model.init();
@@ -187,22 +195,46 @@ export class WglSearch<S> {
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     this.cache.full = false;
-    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size } = this;
+    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size, forced, readOnly } = this;
     let e = this.cursor;
     let low = this.low;
     let state = this.state;
     let depth = this.depth;
     let steps = 0;
     let status: SearchStatus = 'running';
-    while (steps < budget) {
+    let fresh = this.fresh;
+    let read = false;
+    search: while (steps < budget) {
       steps++;
       if (e === NONE) {
         // Only info calls remain, and none must happen.
         status = 'ok';
         break;
       }
+      if (fresh) {
+        // A new point: first look for a read the state explains. It needs no alternative: its
+        // call is before every pending return and it changes nothing, so any order from here
+        // can take it first. Only it is tried, and when it leads nowhere (now or, memoised,
+        // before) neither does this point. Without one, the scan below skips reads: none fits
+        // here, and the point keeps that scan until it is undone.
+        fresh = false;
+        for (let r = next[head]!; r !== NONE && (r & 1) === 0; r = next[r]!) {
+          if (readOnly[r >> 1] !== 1) continue;
+          steps++;
+          const s = model.step(state, ops[r >> 1]!);
+          if (!isInconsistent(s) && (s === state || model.equal(s as S, state))) {
+            e = r;
+            read = true;
+            break;
+          }
+        }
+      }
       if ((e & 1) === 0) {
         const i = e >> 1;
+        if (readOnly[i] === 1 && !read) {
+          e = next[e]!;
+          continue;
+        }
         const after = model.step(state, ops[i]!);
         if (!isInconsistent(after)) {
           const w = i >>> 5;
@@ -227,6 +259,9 @@ export class WglSearch<S> {
             low = nextLow;
             highAt[depth] = high;
             stack[depth] = e;
+            forced[depth] = read ? 1 : 0;
+            read = false;
+            fresh = true;
             stackStates[depth] = state;
             depth++;
             state = after as S;
@@ -248,41 +283,59 @@ export class WglSearch<S> {
           bits[w]! &= ~mask;
           if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
           // Out of memory: stop before this call, as if the budget had run out.
-          if (this.cache.full) break;
+          if (this.cache.full) {
+            fresh ||= read;
+            break;
+          }
+          if (!read) {
+            e = next[e]!;
+            continue;
+          }
+          // The read was explored from here before and led nowhere: so does this point.
+          read = false;
+        } else {
+          e = next[e]!;
+          continue;
         }
-        e = next[e]!;
-        continue;
+      } else if (this.track) {
+        // A return whose call is still pending: this order cannot be extended.
+        this.noteBlocked(e >> 1, depth, state);
       }
-      // A return whose call is still pending: this order cannot be extended.
-      if (this.track) this.noteBlocked(e >> 1, depth, state);
-      if (depth === 0) {
-        status = 'illegal';
-        break;
-      }
-      depth--;
-      if (depth < this.stableDepth) this.stableDepth = depth;
-      const c = stack[depth]!;
-      const i = c >> 1;
-      state = stackStates[depth]!;
-      stackStates[depth] = undefined as S;
-      bits[i >>> 5]! &= ~(1 << (i & 31));
-      const info = infoPos[i]!;
-      if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
-      else if (i < low) low = i;
-      this.h1 ^= k1[i]!;
-      this.h2 ^= k2[i]!;
-      // Put the return back first, then the call: the reverse of lifting.
-      if (required[i] === 1) {
-        const m = c + 1;
-        if (next[m] !== NONE) prev[next[m]!] = m;
-        next[prev[m]!] = m;
-        this.remaining++;
-      }
-      if (next[c] !== NONE) prev[next[c]!] = c;
-      next[prev[c]!] = c;
-      e = next[c]!;
+      // Backtrack: undo the last op, and go on undoing while it was a forced read (the point
+      // before one has no alternative to it, so it failed too).
+      let undone: number;
+      do {
+        if (depth === 0) {
+          status = 'illegal';
+          break search;
+        }
+        depth--;
+        undone = forced[depth]!;
+        if (depth < this.stableDepth) this.stableDepth = depth;
+        const c = stack[depth]!;
+        const i = c >> 1;
+        state = stackStates[depth]!;
+        stackStates[depth] = undefined as S;
+        bits[i >>> 5]! &= ~(1 << (i & 31));
+        const info = infoPos[i]!;
+        if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
+        else if (i < low) low = i;
+        this.h1 ^= k1[i]!;
+        this.h2 ^= k2[i]!;
+        // Put the return back first, then the call: the reverse of lifting.
+        if (required[i] === 1) {
+          const m = c + 1;
+          if (next[m] !== NONE) prev[next[m]!] = m;
+          next[prev[m]!] = m;
+          this.remaining++;
+        }
+        if (next[c] !== NONE) prev[next[c]!] = c;
+        next[prev[c]!] = c;
+        e = next[c]!;
+      } while (undone === 1);
     }
     this.stepCount += steps;
+    this.fresh = fresh;
     this.cursor = e;
     this.low = low;
     this.state = state;
@@ -335,8 +388,17 @@ export class WglSearch<S> {
       }
       const op = this.ops[e >> 1]!;
       const after = this.model.step(state, op);
-      attempts.push({ op, reason: isInconsistent(after) ? after.reason : 'explored already from this state (memoised): no order continues from it' });
+      // The reason is worded only if a report shows it: most final paths are replaced by deeper ones.
+      const failed = isInconsistent(after) ? after : undefined;
+      attempts.push({ op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } });
     }
     this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
   }
+}
+
+/** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
+function sortedByCall(operations: readonly Operation[]): Operation[] {
+  const ops = [...operations];
+  for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);
+  return ops;
 }

@@ -68,7 +68,8 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
       if (seen === undefined) return state;
       let seenId = seenIds?.get(op);
       if (seenId === undefined) {
-        seenId = values.lookup(seen);
+        // A string of another length is not the state's value: no need to look the string up.
+        seenId = typeof seen === 'string' && values.stringLength(state) !== seen.length ? -1 : values.lookup(seen);
         if (seenId !== -1) seenIds?.set(op, seenId);
       }
       return seenId === state
@@ -113,6 +114,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
     }
     return entry;
   };
+  const seenIds = new WeakMap<Operation, number>();
   const entryHash = (key: string, id: number): number => Math.imul(hashString(key) ^ Math.imul(id + 1, 0x9e3779b1), 0x85ebca6b);
   return {
     name: 'kv (unpartitioned)',
@@ -121,7 +123,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
       const key = keyOf(op);
       const { values, initId } = forKey(key);
       const current = state.ids[key] ?? initId;
-      const next = stepInterned(values, current, op);
+      const next = stepInterned(values, current, op, seenIds);
       if (isInconsistent(next)) return next;
       if (next === current) return state;
       const hash = (state.ids[key] === undefined ? state.hash : state.hash ^ entryHash(key, current)) ^ entryHash(key, next);
