@@ -7,6 +7,7 @@ import { COMMITTED, LAGGARD_JOINS, PROPOSED, TRUNCATED } from './marks.js';
 import type { AckEpochMessage, AckMessage, BatchMessage, NotificationMessage, PeerState, PingMessage, Vote, ZabMessage } from './messages.js';
 import type { ZabBugs, ZabParams } from './params.js';
 import { TxnLog } from './txn-log.js';
+import type { WatchTable } from './watches.js';
 import { makeZxid, showZxid, type Zxid } from './zxid.js';
 
 type Role = 'looking' | 'following' | 'observing' | 'leading';
@@ -57,6 +58,11 @@ export class ZabNode implements NodeBehaviour {
     this.commitZxid = this.db.appliedZxid;
     this.election = new Election(ctx.id, this.voters, this.quorum, bugs.electLowerZxid, this.ownVote());
     this.desk = new ClientDesk(ctx, params, this);
+  }
+
+  /** The watches of the clients connected here. */
+  get watches(): WatchTable {
+    return this.desk.watches;
   }
 
   onStart(): void {
