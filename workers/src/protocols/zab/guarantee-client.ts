@@ -20,6 +20,7 @@ export interface ServerAnswer {
 export interface GuaranteeLink {
   /** Every server of the ensemble, in a fixed order. */
   readonly servers: readonly NodeId[];
+  now(): number;
   /** A session id never used before in the run. */
   freshSession(): number;
   /** Sends `calls` to `server` on `session`; `then(undefined)` when no answer came in time (a lost connection). */
@@ -31,8 +32,13 @@ export interface GuaranteeLink {
 /** The session timeout guarantee clients ask for: below the nemesis's shortest fault, so a long isolation expires it. */
 export const GUARANTEE_SESSION_TIMEOUT_MS = 1_200;
 /** A request unanswered this long is a lost connection. */
-const CALL_TIMEOUT_MS = 1_000;
-const CONNECT_TIMEOUT_MS = 400;
+const CALL_TIMEOUT_MS = 500;
+const CONNECT_TIMEOUT_MS = 250;
+/**
+ * An operation gives up within this long, inside the driver's default 1 s timeout: a client that
+ * failed (rather than timed out) keeps its session, so it learns later that the session expired.
+ */
+const OP_BUDGET_MS = 850;
 /** Servers tried per operation to (re)connect before it fails with ConnectionLoss. */
 const CONNECT_TRIES_MAX = 3;
 /** Chance that the connection drops before an operation (a client-side network blip): the session moves. */
@@ -44,6 +50,7 @@ type Outcome = 'ok' | 'fail' | 'info';
 
 interface OpState {
   requestId: number;
+  deadlineMs: number;
   session: number;
   answers: ZkAnswer[];
 }
@@ -133,7 +140,7 @@ export class GuaranteeClient {
       this.watches.clear();
       this.made.clear();
     }
-    const op: OpState = { requestId, session: this.session!, answers: [] };
+    const op: OpState = { requestId, deadlineMs: this.link.now() + OP_BUDGET_MS, session: this.session!, answers: [] };
     if (this.connected) return then(op);
     this.connect(op, opening, CONNECT_TRIES_MAX, then);
   }
@@ -207,9 +214,11 @@ export class GuaranteeClient {
   }
 
   private call(op: OpState, calls: GuaranteeCall[], timeoutMs: number, then: (answers: ZkAnswer[] | undefined) => void): void {
+    const leftMs = Math.min(timeoutMs, op.deadlineMs - this.link.now());
+    if (leftMs < 1) return this.finish(op, 'fail', 'ConnectionLoss'); // Out of time before sending: nothing happened.
     const seq = ++this.seq;
     const server = this.link.servers[this.server]!;
-    this.link.send(server, op.session, seq, calls, timeoutMs, (raw) => {
+    this.link.send(server, op.session, seq, calls, leftMs, (raw) => {
       if (raw === undefined) {
         this.disconnect();
         return then(undefined);

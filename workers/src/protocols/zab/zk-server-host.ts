@@ -126,6 +126,7 @@ export class ZkServerHost implements NodeBehaviour {
     const link: GuaranteeLink = {
       servers: this.ctx.peers,
       rng: this.rng,
+      now: () => this.ctx.now(),
       freshSession: () => this.sessionBase + (this.nextSession++ % SESSION_SLOTS),
       send(server, session, seq, calls, timeoutMs, then) {
         const id = host.nextCallId++;
