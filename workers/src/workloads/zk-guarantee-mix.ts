@@ -4,6 +4,8 @@ import type { SimulationWorkload } from './simulation-workload.js';
 
 /** About one operation in this many is a guarantee client's. */
 const GUARANTEE_SHARE = 5;
+/** Every this many guarantee operations, one is a session close. */
+const CLOSE_EVERY = 16;
 /** Pairs of znodes only multis write. */
 const PAIRS = 2;
 
@@ -17,14 +19,16 @@ const PAIRS = 2;
 export function zkGuaranteeMix(kv: SimulationWorkload, seed: number): SimulationWorkload {
   const rng = SeededRng.fromSeed(seed >>> 0).fork('zk-guarantees');
   let nextValue = 1;
+  let issued = 0;
   const guaranteeOp = (): ClientOp => {
+    // A close on a fixed cadence, so even a short run sees sessions end (the ephemeral check needs one).
+    if (++issued % CLOSE_EVERY === 0) return { f: 'zk-close', value: null };
     const r = rng.int(0, 99);
     const pair = rng.int(1, PAIRS);
     if (r < 25) return { f: 'zk-multi', value: { pair, value: nextValue++ } };
     if (r < 50) return { f: 'zk-read-pair', value: { pair, batch: rng.chance(0.5) } };
     if (r < 72) return { f: 'zk-create', value: { parent: rng.chance(0.6) ? '/g/e' : '/g/s' } };
-    if (r < 96) return { f: 'zk-children', value: { parent: rng.chance(0.7) ? '/g/e' : '/g/s' } };
-    return { f: 'zk-close', value: null };
+    return { f: 'zk-children', value: { parent: rng.chance(0.7) ? '/g/e' : '/g/s' } };
   };
   return {
     next(process?: number): ClientOp | undefined {
