@@ -7,7 +7,8 @@ import type { RunResult } from '../src/run/result.js';
  * ZooKeeper's own guarantees on the simulated ensemble (guarantee clients mixed into the kv
  * workload, 1,000 operations): the correct protocol keeps every one of them under faults, session
  * expiry included, and none is left undecided; sessions really move and expire; the planted
- * `no-last-zxid-check` is caught by the single-system-image check within its stated budget.
+ * `no-last-zxid-check` is caught by the single-system-image check and `watch-after-result` by the
+ * watch check, each within its stated budget.
  */
 
 const GUARANTEES = ['zookeeper-multi-atomic', 'zookeeper-single-image', 'zookeeper-ephemeral-expiry', 'zookeeper-sequential-names', 'zookeeper-watches'];
@@ -73,5 +74,15 @@ describe('zookeeper guarantees, planted bug', () => {
     expect(r.report.verdict.outcome).toBe('violated');
     // The bug is in the session layer alone: the kv histories stay linearizable.
     expect(r.report.consistency?.strongest).toBe('strong');
+  }, 60_000);
+
+  it('watch-after-result: a read shows a change before the event of the watch set on it, on the first seed with no faults', async () => {
+    const r = await run({ protocol: 'zookeeper', nemesis: 'none', seed: 1, ops: 1_000, bug: 'watch-after-result' });
+    const watches = guaranteesOf(r).find((g) => g.name === 'zookeeper-watches');
+    expect(watches?.status).toBe('violated');
+    expect(watches?.counts['result-before-event']).toBeGreaterThan(0);
+    expect(watches?.violations.find((v) => v.kind === 'result-before-event')?.sentence).toMatch(/read \/g\/\S+ changed at zxid \d+ \((getData|getChildren)\) before the event of its (data|child) watch set at zxid \d+/);
+    // Every other guarantee still holds: the check names the one that broke.
+    for (const g of guaranteesOf(r)) if (g.name !== 'zookeeper-watches') expect(g.status, g.name).toBe('holds');
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { cellOf, column, nameOf } from './support/matrix-cells.js';
  * ZooKeeper's rows of the matrix (seed 1, 1,000 operations, sync'd reads): the correct protocol
  * linearizable and keeping ZooKeeper's own guarantees under every nemesis here, scenarios and
  * session expiry included; each ZAB bug found in the cell of its scenario, and none without faults;
- * the session layer's no-last-zxid-check found with no faults at all.
+ * the session layer's no-last-zxid-check and watch-after-result found with no faults at all.
  */
 
 const NEMESES = ['none', 'crash-leader', 'isolate-leader', 'partition-halves', 'session-expiry', 'mixed'] as const;
@@ -41,9 +41,11 @@ describe('the matrix, zookeeper', () => {
       expect(c.reproduce, bug).toContain(`--bug ${bug} --scenario ${scenario}`);
       expect(cellOf(m, 'zookeeper', bug, 'none').outcomes.violated, bug).toBe(0);
     }
-    const moved = cellOf(m, 'zookeeper', 'no-last-zxid-check', 'none');
-    expect(moved.violatedSeeds).toEqual([1]);
-    expect(moved.reproduce).toContain('--bug no-last-zxid-check');
+    for (const bug of ['no-last-zxid-check', 'watch-after-result']) {
+      const c = cellOf(m, 'zookeeper', bug, 'none');
+      expect(c.violatedSeeds, bug).toEqual([1]);
+      expect(c.reproduce, bug).toContain(`--bug ${bug}`);
+    }
     expect(renderMatrix(m)).toContain('zookeeper');
   });
 });

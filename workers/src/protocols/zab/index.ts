@@ -38,6 +38,11 @@ export const zookeeperProtocol: ProtocolDefinition = {
       showsUnder: ['none'],
     },
     {
+      name: 'watch-after-result',
+      description: 'A server sends a fired watch\'s event one answer late, after the result that already reflects the change: a client reads the new data before it learns its watch fired (the zookeeper-watches guarantee). Found on the first seed of 1,000 ops with no faults.',
+      showsUnder: ['none'],
+    },
+    {
       name: 'skip-trunc',
       description: 'A learner told to TRUNC keeps the proposals past its leader\'s history: a proposal no quorum acknowledged survives on it and is applied with the next commit, so that server\'s copy diverges until the key is written again. Found within 6 seeds of 1,000 ops under isolate-leader with scenario leader-cut-off-after-proposing (which the matrix runs on 6 seeds).',
       showsUnder: ['isolate-leader'],
@@ -60,7 +65,8 @@ export const zookeeperProtocol: ProtocolDefinition = {
     const hostBug = (GUARANTEE_BUG_NAMES as readonly string[]).includes(options.bug ?? '');
     const bugs = zabBugs(hostBug ? undefined : options.bug);
     const observers = observersOf(options.layout);
-    return (ctx) => new ZkServerHost(ctx, params, bugs, observers, { noLastZxidCheck: options.bug === 'no-last-zxid-check' });
+    const hostBugs = { noLastZxidCheck: options.bug === 'no-last-zxid-check', watchAfterResult: options.bug === 'watch-after-result' };
+    return (ctx) => new ZkServerHost(ctx, params, bugs, observers, hostBugs);
   },
   mixOps(kv, options) {
     return zkGuaranteeMix(kv, options.seed);

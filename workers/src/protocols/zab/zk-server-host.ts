@@ -6,11 +6,13 @@ import type { ZabBugs, ZabParams } from './params.js';
 import { ZabNode } from './zab-node.js';
 
 /** Bugs of the session layer, planted in this host rather than in ZAB. */
-export const GUARANTEE_BUG_NAMES = ['no-last-zxid-check'] as const;
+export const GUARANTEE_BUG_NAMES = ['no-last-zxid-check', 'watch-after-result'] as const;
 
 export interface GuaranteeBugs {
   /** A server takes a reconnecting session although it has not seen the client's last zxid. */
   noLastZxidCheck: boolean;
+  /** A server sends a fired watch's event one answer late: after the result that reflects the change. */
+  watchAfterResult: boolean;
 }
 
 interface CallMessage {
@@ -29,6 +31,7 @@ interface AnswerMessage {
 
 interface Job {
   origin: NodeId;
+  session: number;
   id: number;
   answers: ServerAnswer[];
   left: number;
@@ -62,6 +65,8 @@ export class ZkServerHost implements NodeBehaviour {
   private readonly waiting = new Map<number, { then: (answers: ServerAnswer[] | undefined) => void; timer: number }>();
   private readonly localCalls: CallMessage[] = [];
   private readonly localAnswers: AnswerMessage[] = [];
+  /** Bug watch-after-result: events held back until the session's next answer. */
+  private readonly lateEvents = new Map<number, unknown[]>();
   private readonly sessionBase: number;
   private readonly rng: Rng;
   private lastDb: ZkDatabase | undefined;
@@ -161,7 +166,7 @@ export class ZkServerHost implements NodeBehaviour {
   // --- Server side ---------------------------------------------------------------------------
 
   private serve(origin: NodeId, m: CallMessage): void {
-    const job: Job = { origin, id: m.id, answers: new Array<ServerAnswer>(m.calls.length), left: m.calls.length };
+    const job: Job = { origin, session: m.session, id: m.id, answers: new Array<ServerAnswer>(m.calls.length), left: m.calls.length };
     m.calls.forEach((call, index) => {
       if (call.f === 'connect') return this.connect(job, index, m, call);
       if (!this.connected.has(m.session)) return this.answer(job, index, call, { type: 'fail', error: 'ConnectionLoss' });
@@ -212,7 +217,8 @@ export class ZkServerHost implements NodeBehaviour {
   }
 
   /** Stamps an answer with the zxid its server has applied now, and sends the job's answers once all are in. */
-  private answer(job: Job, index: number, call: GuaranteeCall, reply: ClientReply): void {
+  private answer(job: Job, index: number, call: GuaranteeCall, given: ClientReply): void {
+    const reply = this.bugsHere.watchAfterResult ? this.holdEventsBack(job.session, given) : given;
     const a: ServerAnswer = { reply, zxid: this.server.db.appliedZxid, server: this.ctx.id };
     if (call.f === 'getChildren' && reply.type === 'ok') {
       const pzxid = this.server.db.tree.get(String(call.value.path))?.stat.pzxid;
@@ -223,6 +229,17 @@ export class ZkServerHost implements NodeBehaviour {
     const m: AnswerMessage = { type: 'zkg-answer', id: job.id, answers: job.answers };
     if (job.origin === this.ctx.id) this.localAnswers.push(m);
     else this.ctx.send(job.origin, m);
+  }
+
+  /** Bug watch-after-result: this answer carries the events the previous one should have, and keeps its own for the next. */
+  private holdEventsBack(session: number, reply: ClientReply): ClientReply {
+    const value = reply.type !== 'info' && reply.value !== null && typeof reply.value === 'object' ? (reply.value as Record<string, unknown>) : undefined;
+    const own = Array.isArray(value?.events) ? (value!.events as unknown[]) : [];
+    const late = this.lateEvents.get(session) ?? [];
+    this.lateEvents.set(session, own);
+    if (reply.type === 'info' || (own.length === 0 && late.length === 0)) return reply;
+    const { events: _, ...rest } = value ?? {};
+    return { ...reply, value: late.length > 0 ? { ...rest, events: late } : rest } as ClientReply;
   }
 
   /**
