@@ -96,8 +96,8 @@ export function checkZookeeperGuarantees(history: History): InvariantResult[] {
 /** Reads of a pair that multis always set together must never show one without the other. */
 function multiAtomic(seen: readonly Seen[]): InvariantResult {
   const f = new Findings();
+  // Pairs are read by zk-read-pair, and by a multi that reads its pair back after moving.
   for (const { op, out } of seen) {
-    if (op.f !== 'zk-read-pair') continue;
     const reads = out.answers.filter((a) => a.call === 'getData' && a.error === undefined && a.mzxid !== undefined);
     const a = reads.find((r) => r.path?.endsWith('/a'));
     const b = reads.find((r) => r.path?.endsWith('/b'));

@@ -43,7 +43,7 @@ const DESK_ID_SEQ = 2 ** 20;
 /** Session ids of guarantee clients: above the kv workload's (a process number + 1). */
 const SESSION_BASE = 2 ** 30;
 const SESSION_SLOTS = 2 ** 16;
-const NODE_SLOTS = 16;
+const NODE_SLOTS = 64;
 const INCARNATION_KEY = 'guarantee-incarnation';
 const CALL_TIMER = 'zkg';
 
