@@ -46,6 +46,9 @@ const SESSION_SLOTS = 2 ** 16;
 const NODE_SLOTS = 64;
 const INCARNATION_KEY = 'guarantee-incarnation';
 const CALL_TIMER = 'zkg';
+/** Calls remembered for dropping a duplicate delivery. */
+const SERVED_MAX = 4096;
+const CALL_ID_SLOTS = 2 ** 32;
 
 /**
  * A ZooKeeper server (the ZAB node, unchanged) with ZooKeeper's client connections around it: the
@@ -64,6 +67,8 @@ export class ZkServerHost implements NodeBehaviour {
   private readonly routes = new Map<number, { job: Job; index: number; call: GuaranteeCall }>();
   private readonly waiting = new Map<number, { then: (answers: ServerAnswer[] | undefined) => void; timer: number }>();
   private readonly localCalls: CallMessage[] = [];
+  /** Calls served lately, by origin and call id (oldest first). */
+  private readonly served = new Set<string>();
   private readonly localAnswers: AnswerMessage[] = [];
   /** Bug watch-after-result: events held back until the session's next answer. */
   private readonly lateEvents = new Map<number, unknown[]>();
@@ -71,13 +76,15 @@ export class ZkServerHost implements NodeBehaviour {
   private readonly rng: Rng;
   private lastDb: ZkDatabase | undefined;
   private nextSession = 0;
-  private nextCallId = 1;
+  /** Call ids, unique across this node's incarnations (servers drop a call id seen before). */
+  private nextCallId: number;
   private deskCounter = 0;
 
   constructor(private readonly ctx: NodeContext, params: ZabParams, bugs: ZabBugs, observers: readonly NodeId[], private readonly bugsHere: GuaranteeBugs) {
     const incarnation = (ctx.load<number>(INCARNATION_KEY) ?? 0) + 1;
     ctx.persist(INCARNATION_KEY, incarnation);
     this.sessionBase = SESSION_BASE + (incarnation * NODE_SLOTS + ctx.peers.indexOf(ctx.id)) * SESSION_SLOTS;
+    this.nextCallId = incarnation * CALL_ID_SLOTS + 1;
     this.rng = ctx.rng.fork('guarantee-clients');
     const serverCtx: NodeContext = {
       id: ctx.id,
@@ -166,6 +173,11 @@ export class ZkServerHost implements NodeBehaviour {
   // --- Server side ---------------------------------------------------------------------------
 
   private serve(origin: NodeId, m: CallMessage): void {
+    // A call the network delivered twice is served once (a write would otherwise apply twice).
+    const key = `${origin}:${m.id}`;
+    if (this.served.has(key)) return;
+    this.served.add(key);
+    if (this.served.size > SERVED_MAX) this.served.delete(this.served.values().next().value!);
     const job: Job = { origin, session: m.session, id: m.id, answers: new Array<ServerAnswer>(m.calls.length), left: m.calls.length };
     m.calls.forEach((call, index) => {
       if (call.f === 'connect') return this.connect(job, index, m, call);
