@@ -20,7 +20,7 @@ function observersOf(layout: ClusterLayout): NodeId[] {
  */
 export const zookeeperProtocol: ProtocolDefinition = {
   name: 'zookeeper',
-  description: 'ZooKeeper on ZAB: znode tree with sessions, watches and ACLs; 5 voters and 1 observer; reads served by the connected server, after a sync through the leader (--reads sync, the default) or as they are (--reads local: sequential, not linearizable)',
+  description: 'ZooKeeper on ZAB: znode tree with sessions, watches and ACLs; 5 voters and 1 observer; reads served by the connected server, after a sync through the leader (--reads sync, the default) or as they are (--reads local: sequential, not linearizable); one operation in five is a guarantee client\'s, on a session that moves between servers, so every run also checks ZooKeeper\'s own guarantees',
   bugs: [
     {
       name: 'commit-before-quorum',
