@@ -27,6 +27,7 @@ export { bankModel, type Balances } from './models/bank.js';
 export { checkBankInvariant } from './invariants/bank-invariant.js';
 export { checkBarrierInvariant } from './invariants/barrier-invariant.js';
 export type { InvariantResult, InvariantViolation } from './invariants/types.js';
+export { checkZookeeperGuarantees, ZK_EPHEMERAL_PARENT, ZK_GUARANTEE_FS, type ZkAnswer, type ZkGuaranteeOutput } from './invariants/zookeeper-guarantees.js';
 export { hashValue, showValue, stableStringify, valueEquals } from './models/values.js';
 
 export { check, checkSync, type CheckOptions, type CheckProgress } from './linearizability/check.js';

@@ -24,7 +24,7 @@ export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolD
 export type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './sim/node-context.js';
 
 // The simulator, for tests and benches that drive it directly.
-export { FAULT_KINDS, NEMESIS_NAMES, NEMESIS_TIMING_DEFAULTS, isNemesisName, type FaultKind, type NemesisName, type NemesisTiming } from './sim/nemesis-schedule.js';
+export { FAULT_KINDS, GENERAL_NEMESIS_NAMES, NEMESIS_NAMES, NEMESIS_TIMING_DEFAULTS, isNemesisName, type FaultKind, type NemesisName, type NemesisTiming } from './sim/nemesis-schedule.js';
 export type { FaultRecord, FaultTrigger } from './sim/nemesis.js';
 export { Simulation, type PhaseSpan, type SimulationOutcome } from './sim/simulation.js';
 export { SIMULATION_DEFAULTS, type SimulationConfig, type SimulationWorkload } from './sim/simulation-config.js';

@@ -98,11 +98,12 @@ export async function run(input: RunSpec, options: RunOptions = {}): Promise<Run
 /** The simulation a resolved spec describes; the workload's seed is a child of the root seed. */
 export function simulationConfig(spec: ResolvedRunSpec, protocol: ProtocolDefinition): SimulationConfig {
   const workloadSeed = SeededRng.fromSeed(spec.seed).fork('workload').u32() | 0;
-  const workload = protocol.opSource !== undefined
+  const base = protocol.opSource !== undefined
     ? protocol.opSource({ ops: spec.ops, seed: workloadSeed })
     : protocol.workload === 'kv'
     ? kvWorkload({ ops: spec.ops, seed: workloadSeed, ...(protocol.operations !== undefined ? { fs: protocol.operations } : {}) })
     : listAppendWorkload({ ops: spec.ops, seed: workloadSeed });
+  const workload = protocol.mixOps !== undefined ? protocol.mixOps(base, { seed: workloadSeed }) : base;
   return {
     protocol,
     seed: spec.seed,

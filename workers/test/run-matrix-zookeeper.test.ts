@@ -5,11 +5,12 @@ import { cellOf, column, nameOf } from './support/matrix-cells.js';
 
 /**
  * ZooKeeper's rows of the matrix (seed 1, 1,000 operations, sync'd reads): the correct protocol
- * linearizable under every nemesis here, scenarios included; each named bug found in the cell of
- * its scenario, and none without faults.
+ * linearizable and keeping ZooKeeper's own guarantees under every nemesis here, scenarios and
+ * session expiry included; each ZAB bug found in the cell of its scenario, and none without faults;
+ * the session layer's no-last-zxid-check and watch-after-result found with no faults at all.
  */
 
-const NEMESES = ['none', 'crash-leader', 'isolate-leader', 'partition-halves', 'mixed'] as const;
+const NEMESES = ['none', 'crash-leader', 'isolate-leader', 'partition-halves', 'session-expiry', 'mixed'] as const;
 
 let m: MatrixResult;
 beforeAll(async () => {
@@ -17,7 +18,8 @@ beforeAll(async () => {
 }, 600_000);
 
 describe('the matrix, zookeeper', () => {
-  it('the correct protocol is linearizable under every nemesis, scenarios included', () => {
+  it('the correct protocol is linearizable and keeps its guarantees under every nemesis, scenarios included', () => {
+    expect(column(m, 'zookeeper', null).map((c) => c.nemesis)).toEqual([...NEMESES]);
     for (const c of column(m, 'zookeeper', null)) {
       expect(c.outcomes, nameOf(c)).toEqual({ ok: c.seeds.length, violated: 0, unknown: 0 });
       expect(c.consistency, nameOf(c)).toBe('strong');
@@ -38,6 +40,11 @@ describe('the matrix, zookeeper', () => {
       expect(c.violatedSeeds.length, bug).toBeGreaterThan(0);
       expect(c.reproduce, bug).toContain(`--bug ${bug} --scenario ${scenario}`);
       expect(cellOf(m, 'zookeeper', bug, 'none').outcomes.violated, bug).toBe(0);
+    }
+    for (const bug of ['no-last-zxid-check', 'watch-after-result']) {
+      const c = cellOf(m, 'zookeeper', bug, 'none');
+      expect(c.violatedSeeds, bug).toEqual([1]);
+      expect(c.reproduce, bug).toContain(`--bug ${bug}`);
     }
     expect(renderMatrix(m)).toContain('zookeeper');
   });

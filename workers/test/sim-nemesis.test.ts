@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRecorder } from '../src/sim/history-recorder.js';
 import { Nemesis } from '../src/sim/nemesis.js';
-import { FAULT_KINDS, NemesisSchedule, type FaultKind, type NemesisName } from '../src/sim/nemesis-schedule.js';
+import { FAULT_KINDS, GENERAL_NEMESIS_NAMES, NEMESIS_NAMES, NemesisSchedule, type FaultKind, type NemesisName } from '../src/sim/nemesis-schedule.js';
 import { SeededRng } from '../src/sim/rng.js';
 import type { Simulator } from '../src/sim/simulator.js';
 import { harness, idle } from './support/sim-harness.js';
@@ -121,6 +121,27 @@ describe('nemesis schedules', () => {
     expect(recorder.ops.at(-1)!.time).toBe(200e6);
     expect(nemesis.faults.every((f) => f.stopMs !== undefined)).toBe(true);
     expect(sim.peers.every((_, i) => sim.isUp(i))).toBe(true);
+  });
+
+  it('session-expiry cuts off a node that is not the leader, for the whole fault, then heals', () => {
+    let cut: string | undefined;
+    const { sim, nemesis } = oneCycle('session-expiry', (s) => {
+      cut = s.peers.find((p) => s.peers.every((q) => q === p || (!reach(s, p, q) && !reach(s, q, p))));
+    });
+    expect(cut).toBeDefined();
+    expect(cut).not.toBe('n2');
+    expect(nemesis.faults[0]).toMatchObject({ nemesis: 'session-expiry', family: 'partition', nodes: [cut] });
+    expect(nemesis.faults[0]!.description).toContain('longer than a session timeout');
+    expect(reach(sim, cut!, 'n2')).toBe(true);
+  });
+
+  it('session-expiry is ZooKeeper\'s own: mixed never draws it and the general list leaves it out', () => {
+    const { sim, nemesis } = setup('mixed', 5);
+    sim.run(100_000, 60 * 200);
+    expect(nemesis.faults.length).toBeGreaterThan(100);
+    expect(nemesis.faults.some((f) => f.nemesis === 'session-expiry')).toBe(false);
+    expect(NEMESIS_NAMES).toContain('session-expiry');
+    expect(GENERAL_NEMESIS_NAMES).toEqual(NEMESIS_NAMES.filter((n) => n !== 'session-expiry'));
   });
 
   it('mixed draws several fault kinds, sometimes with clock skew on top; none draws nothing', () => {

@@ -59,6 +59,12 @@ export interface Model<S = unknown> {
   equal?(a: S, b: S): boolean;
   /** 32-bit state hash consistent with `equal`; defaults to a hash of the JSON-like value. */
   hash?(state: S): number;
+  /**
+   * For histories that also hold operations only the model's invariants judge (ZooKeeper's
+   * guarantee clients): whether the model reads operations of this f. The others are left out of
+   * linearizability and the consistency levels, their ids and indices unchanged. Absent: all.
+   */
+  judges?(f: string): boolean;
   /** Split a history into independent parts; absent means one part. */
   partition?(operations: readonly Operation[]): Partition[];
   /**

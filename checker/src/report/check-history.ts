@@ -1,5 +1,5 @@
 import { VerdictError } from '../errors.js';
-import type { History } from '../history/op.js';
+import { isNemesisOp, type History } from '../history/op.js';
 import { jsonSafe } from '../history/value-json.js';
 import { checkLevels } from '../consistency/levels.js';
 import { checkInvariants } from '../invariants/registry.js';
@@ -55,12 +55,13 @@ export async function checkHistory(history: History, options: CheckHistoryOption
   } else {
     const model = resolveModel(history, options);
     report.model = model.name;
+    const judged = judgedPart(history, model);
     if (options.levels === true) {
-      const { linearizability, ...levels } = await checkLevels(history, model, limits);
+      const { linearizability, ...levels } = await checkLevels(judged, model, limits);
       report.consistency = levels;
       if (linearizability !== undefined) report.linearizability = linearizability;
     } else {
-      report.linearizability = await check(model, history, limits);
+      report.linearizability = await check(model, judged, limits);
     }
     const invariants = model.spec !== undefined ? checkInvariants(model.spec.name, history, model.spec.init) : [];
     if (invariants.length > 0) report.invariants = invariants;
@@ -69,6 +70,16 @@ export async function checkHistory(history: History, options: CheckHistoryOption
   report.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
   // Reports are JSON for every reader: integers beyond 2^53 in the witnesses become their digits.
   return jsonSafe(report);
+}
+
+/**
+ * The part of a history the model reads (see Model.judges): the same operations, ids and indices,
+ * without those only the invariants judge.
+ */
+function judgedPart(history: History, model: Model<any>): History {
+  const judges = model.judges;
+  if (judges === undefined || history.operations.every((o) => judges(o.f))) return history;
+  return { ...history, ops: history.ops.filter((o) => isNemesisOp(o) || judges(o.f)), operations: history.operations.filter((o) => judges(o.f)) };
 }
 
 /** The model a history is checked against: named, or implied by its format. */

@@ -64,7 +64,7 @@ function opLine(op: OperationView): string {
 }
 
 function invariantText(invariant: InvariantResult): string[] {
-  const out = [`Invariant ${invariant.name}: ${invariant.status} — ${invariant.checks} (${invariant.observations} ${invariant.name === 'zookeeper-writes' ? 'writes' : 'reads'})`];
+  const out = [`Invariant ${invariant.name}: ${invariant.status} — ${invariant.checks} (${invariant.observations} ${invariant.name === 'zookeeper-writes' ? 'writes' : invariant.name.startsWith('zookeeper-') ? 'observations' : 'reads'})`];
   if (invariant.cause !== undefined) out.push(`  undecided: ${invariant.cause}`);
   for (const [kind, n] of Object.entries(invariant.counts)) out.push(`  ${kind}: ${n}`);
   for (const v of invariant.violations) out.push(`    - ${v.sentence} (operation #${v.operations.join(', #')})`);

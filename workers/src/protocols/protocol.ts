@@ -37,6 +37,11 @@ export interface ProtocolDefinition {
    * counter's add and read): the op stream of a run, built from its size and workload seed.
    */
   opSource?(options: { ops: number; seed: number }): SimulationWorkload;
+  /**
+   * For `kv` workloads: the protocol's own operations mixed into the kv stream (ZooKeeper's
+   * guarantee clients). Its model reads only the kv operations (Model.judges); its invariants the rest.
+   */
+  mixOps?(kv: SimulationWorkload, options: { seed: number }): SimulationWorkload;
   /** The checker model for `kv` workloads (registry name and initial value). */
   readonly model?: { name: string; init?: unknown };
   /** Nodes a client may send requests to (a coordinator, or every replica). */

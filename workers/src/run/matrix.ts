@@ -1,7 +1,7 @@
 import { CONSISTENCY_LEVELS, ISOLATION_LEVELS, type ConsistencyLevel, type IsolationLevel, type Report } from '@verdict/checker';
 import type { ProtocolDefinition } from '../protocols/protocol.js';
 import { PROTOCOLS } from '../protocols/registry.js';
-import { NEMESIS_NAMES, type NemesisName } from '../sim/nemesis-schedule.js';
+import { GENERAL_NEMESIS_NAMES, type NemesisName } from '../sim/nemesis-schedule.js';
 import { run } from '../run.js';
 import { scenarioFor, type MatrixScenario } from './matrix-scenario.js';
 import type { RunResult } from './result.js';
@@ -87,7 +87,7 @@ export async function runMatrix(options: MatrixOptions = {}): Promise<MatrixResu
   const seedCount = options.seeds ?? 1;
   const seedsOf = (n: number): number[] => Array.from({ length: n }, (_, i) => seedStart + i);
   const ops = options.ops ?? 1_000;
-  const nemeses = [...(options.nemeses ?? NEMESIS_NAMES)];
+  const nemeses = [...(options.nemeses ?? GENERAL_NEMESIS_NAMES)];
   const variants: MatrixResult['variants'] = [];
   const plans: { variant: MatrixResult['variants'][number]; def: ProtocolDefinition; nemesis: NemesisName; scenario?: MatrixScenario; seeds: number[] }[] = [];
   for (const name of options.protocols ?? Object.keys(registry)) {

@@ -11,9 +11,21 @@ export const FAULT_KINDS = [
   'crash-leader',
   'crash-coordinator',
   'clock-skew',
+  'session-expiry',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * Kinds that are one protocol family's own pressure rather than a general fault: `session-expiry`
+ * (ZooKeeper's sessions) cuts one server off, with the clients that reach the ensemble through it,
+ * for longer than a session timeout. `mixed`, the default matrix and the swarm's general promises
+ * leave them out, so adding one changes no other protocol's runs.
+ */
+const PROTOCOL_KINDS: readonly FaultKind[] = ['session-expiry'];
+
+/** The kinds `mixed` draws from. */
+const MIXED_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => !PROTOCOL_KINDS.includes(k));
 
 /**
  * Named schedules that start several faults together each cycle. `isolate-skewed-leader` is the
@@ -29,6 +41,9 @@ export const COMBINED_FAULTS = {
 export const NEMESIS_NAMES = ['none', ...FAULT_KINDS, ...(Object.keys(COMBINED_FAULTS) as (keyof typeof COMBINED_FAULTS)[]), 'mixed'] as const;
 
 export type NemesisName = (typeof NEMESIS_NAMES)[number];
+
+/** Every nemesis but the protocol families' own (see PROTOCOL_KINDS): what applies to any protocol. */
+export const GENERAL_NEMESIS_NAMES: readonly NemesisName[] = NEMESIS_NAMES.filter((n) => !(PROTOCOL_KINDS as readonly string[]).includes(n));
 
 export function isNemesisName(s: string): s is NemesisName {
   return (NEMESIS_NAMES as readonly string[]).includes(s);
@@ -83,7 +98,7 @@ export class NemesisSchedule {
     const durationMs = this.rng.uniform(t.faultMsMin, t.faultMsMax);
     if (this.name in COMBINED_FAULTS) return { faults: [...COMBINED_FAULTS[this.name as keyof typeof COMBINED_FAULTS]], gapMs, durationMs };
     if (this.name !== 'mixed') return { faults: [this.name as FaultKind], gapMs, durationMs };
-    const primary = this.rng.pick(FAULT_KINDS);
+    const primary = this.rng.pick(MIXED_KINDS);
     const faults: FaultKind[] = [primary];
     if (primary !== 'clock-skew' && this.rng.chance(t.mixedClockSkewProbability)) faults.push('clock-skew');
     return { faults, gapMs, durationMs };

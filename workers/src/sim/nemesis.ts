@@ -224,6 +224,14 @@ export class Nemesis implements EventHook, MarkListener {
         const rest = ids(groups[1]!).join(' ');
         return { record: { ...base, family: 'partition', groups: groups.map(ids), nodes: [sim.peers[node]!], description: `isolated ${sim.peers[node]!} (${what}) from ${rest}`, ...(note !== undefined ? { note } : {}) }, revert: heal };
       }
+      case 'session-expiry': {
+        // A server that is not the leader, cut off with the clients that reach the ensemble through
+        // it, for longer than a session timeout: their sessions expire (a leader change is not the point).
+        const node = aim !== undefined ? aim.node : this.nonLeader();
+        const groups = isolate(node, n);
+        sim.network.partitionGroups(groups);
+        return { record: { ...base, family: 'partition', groups: groups.map(ids), nodes: [sim.peers[node]!], description: `isolated ${sim.peers[node]!} and its clients from ${ids(groups[1]!).join(' ')}, longer than a session timeout` }, revert: heal };
+      }
       case 'crash-one':
         if (aim !== undefined) return this.crash(base, [aim.node], this.aimedAt(aim).what);
         return this.crash(base, [this.rng.int(0, n - 1)], 'a random node');
@@ -278,6 +286,14 @@ export class Nemesis implements EventHook, MarkListener {
         for (let i = 0; i < sim.nodeCount; i++) sim.setDrift(i, 0);
       },
     };
+  }
+
+  /** A random up node that announced no leader role (any node when every one did). */
+  private nonLeader(): number {
+    const leaders = new Set(this.sim.roleHolders(LEADER_ROLES));
+    const others: number[] = [];
+    for (let i = 0; i < this.sim.nodeCount; i++) if (!leaders.has(i) && this.sim.host(i).up) others.push(i);
+    return others.length > 0 ? this.rng.pick(others) : this.rng.int(0, this.sim.nodeCount - 1);
   }
 
   /** The target of a crash or isolation aimed at a mark: the node that marked the event. */

@@ -3,7 +3,8 @@ import type { NodeFactory, NodeId } from '../../sim/node-context.js';
 import { ZAB_MARKS } from './marks.js';
 import { zabBugs, zabParams } from './params.js';
 import { ZAB_SCENARIOS } from './scenarios.js';
-import { ZabNode } from './zab-node.js';
+import { GUARANTEE_BUG_NAMES, ZkServerHost } from './zk-server-host.js';
+import { zkGuaranteeMix } from '../../workloads/zk-guarantee-mix.js';
 
 const DEFAULT_VOTERS = 5;
 const DEFAULT_OBSERVERS = 1;
@@ -19,7 +20,7 @@ function observersOf(layout: ClusterLayout): NodeId[] {
  */
 export const zookeeperProtocol: ProtocolDefinition = {
   name: 'zookeeper',
-  description: 'ZooKeeper on ZAB: znode tree with sessions, watches and ACLs; 5 voters and 1 observer; reads served by the connected server, after a sync through the leader (--reads sync, the default) or as they are (--reads local: sequential, not linearizable)',
+  description: 'ZooKeeper on ZAB: znode tree with sessions, watches and ACLs; 5 voters and 1 observer; reads served by the connected server, after a sync through the leader (--reads sync, the default) or as they are (--reads local: sequential, not linearizable); one operation in five is a guarantee client\'s, on a session that moves between servers, so every run also checks ZooKeeper\'s own guarantees',
   bugs: [
     {
       name: 'commit-before-quorum',
@@ -30,6 +31,16 @@ export const zookeeperProtocol: ProtocolDefinition = {
       name: 'elect-lower-zxid',
       description: 'Election votes compare server ids only, and a leader takes learners whose history is ahead of its own: a voter back from a crash with a shorter log can win and truncate committed writes away. Found within 2 seeds of 1,000 ops under crash-leader with scenario leader-dies-as-laggard-returns (the leader dies the moment such a voter asks to rejoin).',
       showsUnder: ['crash-leader'],
+    },
+    {
+      name: 'no-last-zxid-check',
+      description: 'A server takes a session moving to it from another server without checking that it has seen the client\'s last zxid: the client, connected to a server behind it, sees time go backwards (the zookeeper-single-image guarantee). Found on the first seed of 1,000 ops with no faults (a client moves its session now and then, and followers trail the leader by a few transactions).',
+      showsUnder: ['none'],
+    },
+    {
+      name: 'watch-after-result',
+      description: 'A server sends a fired watch\'s event one answer late, after the result that already reflects the change: a client reads the new data before it learns its watch fired (the zookeeper-watches guarantee). Found on the first seed of 1,000 ops with no faults.',
+      showsUnder: ['none'],
     },
     {
       name: 'skip-trunc',
@@ -51,9 +62,14 @@ export const zookeeperProtocol: ProtocolDefinition = {
   },
   node(_id: NodeId, options: NodeOptions): NodeFactory {
     const params = zabParams(options.params);
-    const bugs = zabBugs(options.bug);
+    const hostBug = (GUARANTEE_BUG_NAMES as readonly string[]).includes(options.bug ?? '');
+    const bugs = zabBugs(hostBug ? undefined : options.bug);
     const observers = observersOf(options.layout);
-    return (ctx) => new ZabNode(ctx, params, bugs, observers);
+    const hostBugs = { noLastZxidCheck: options.bug === 'no-last-zxid-check', watchAfterResult: options.bug === 'watch-after-result' };
+    return (ctx) => new ZkServerHost(ctx, params, bugs, observers, hostBugs);
+  },
+  mixOps(kv, options) {
+    return zkGuaranteeMix(kv, options.seed);
   },
   entryNodes(layout: ClusterLayout): readonly NodeId[] {
     return layout.nodes;

@@ -44,6 +44,14 @@ export class WatchTable {
     return events;
   }
 
+  /** A session connects (again) here: what it left here before is gone (it sets its watches anew). */
+  dropSession(session: number): void {
+    for (const table of [this.data, this.child]) {
+      for (const [path, sessions] of table) if (sessions.delete(session) && sessions.size === 0) table.delete(path);
+    }
+    this.queued.delete(session);
+  }
+
   clear(): void {
     this.data.clear();
     this.child.clear();

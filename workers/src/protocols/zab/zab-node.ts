@@ -7,7 +7,12 @@ import { COMMITTED, TRUNCATED } from './marks.js';
 import type { AckMessage, BatchMessage, NotificationMessage, PeerState, PingMessage, Vote, ZabMessage } from './messages.js';
 import type { ZabBugs, ZabParams } from './params.js';
 import { TxnLog } from './txn-log.js';
+<<<<<<< HEAD
 import { showZxid, type Zxid } from './zxid.js';
+=======
+import type { WatchTable } from './watches.js';
+import { makeZxid, showZxid, type Zxid } from './zxid.js';
+>>>>>>> zk-guarantees
 
 type Role = 'looking' | 'following' | 'observing' | 'leading';
 
@@ -58,6 +63,11 @@ export class ZabNode implements NodeBehaviour {
     this.commitZxid = this.db.appliedZxid;
     this.election = new Election(ctx.id, this.voters, this.quorum, bugs.electLowerZxid, this.ownVote());
     this.desk = new ClientDesk(ctx, params, this);
+  }
+
+  /** The watches of the clients connected here. */
+  get watches(): WatchTable {
+    return this.desk.watches;
   }
 
   onStart(): void {
