@@ -7,12 +7,8 @@ import { COMMITTED, TRUNCATED } from './marks.js';
 import type { AckMessage, BatchMessage, NotificationMessage, PeerState, PingMessage, Vote, ZabMessage } from './messages.js';
 import type { ZabBugs, ZabParams } from './params.js';
 import { TxnLog } from './txn-log.js';
-<<<<<<< HEAD
-import { showZxid, type Zxid } from './zxid.js';
-=======
 import type { WatchTable } from './watches.js';
-import { makeZxid, showZxid, type Zxid } from './zxid.js';
->>>>>>> zk-guarantees
+import { showZxid, type Zxid } from './zxid.js';
 
 type Role = 'looking' | 'following' | 'observing' | 'leading';
 
