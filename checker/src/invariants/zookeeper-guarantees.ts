@@ -53,7 +53,7 @@ interface Seen {
   out: ZkGuaranteeOutput;
 }
 
-/** A sink for one guarantee's violations: counts by kind, keeps the first few. */
+/** A sink for one guarantee's violations: counts by kind, keeps the first few and the first of each kind. */
 class Findings {
   readonly counts: Record<string, number> = {};
   readonly violations: InvariantViolation[] = [];
@@ -61,7 +61,8 @@ class Findings {
 
   add(kind: string, operations: number[], sentence: () => string): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-    if (this.violations.length < VIOLATIONS_KEPT) this.violations.push({ kind, operations: [...new Set(operations)], sentence: sentence() });
+    // The first few, and the first of every kind: a report names each way the guarantee broke.
+    if (this.violations.length < VIOLATIONS_KEPT || this.counts[kind] === 1) this.violations.push({ kind, operations: [...new Set(operations)], sentence: sentence() });
   }
 
   result(name: string, checks: string, unknownCause: string): InvariantResult {
