@@ -54,7 +54,7 @@ describe.each(backends)('zookeeper jobs through the API (%s)', (backend) => {
     };
     const ok = await gate('--server', server, '--token', token, '--protocol', 'zookeeper', '--nemesis', 'crash-leader', '--seed', '1', '--ops', '300', '--require', 'strong');
     expect(ok.code, ok.err + ok.out).toBe(0);
-    const bad = await gate('--server', server, '--token', token, '--protocol', 'zookeeper', '--nemesis', 'isolate-leader', '--bug', 'commit-before-quorum', '--seed', '1', '--ops', '1500', '--require', 'strong');
+    const bad = await gate('--server', server, '--token', token, '--protocol', 'zookeeper', '--nemesis', 'isolate-leader', '--scenario', 'leader-cut-off-after-proposing', '--bug', 'commit-before-quorum', '--seed', '1', '--ops', '1500', '--require', 'strong');
     expect(bad.code, bad.err + bad.out).toBe(1);
   }, 180_000);
 });
