@@ -73,7 +73,7 @@ describe('the SVG timeline', () => {
       }
       for (const m of svg.matchAll(/<rect class="(?:ok|fail|info|fault)[^"]*" (?:data-p0="[^"]*" data-p1="[^"]*" )?x="([-\d.]+)" y="[^"]*" width="([\d.]+)"/g)) {
         expect(Number(m[1])).toBeGreaterThanOrEqual(-4);
-        expect(Number(m[1]) + Number(m[2])).toBeLessThanOrEqual(plot + 4.01);
+        expect(Number(m[1]) + Number(m[2])).toBeLessThanOrEqual(plot + 4.01 + 1e-9); // the sum of two printed decimals carries float error (seed 364094280)
       }
       expect(svg).not.toMatch(/<script|<b |onclick='|"onmouseover="|\u0001|\u001b/);
     }), runs(120));
