@@ -2,6 +2,7 @@ import { ZK_GUARANTEE_FS } from '@verdict/checker';
 import type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeId, Rng } from '../../sim/node-context.js';
 import { GuaranteeClient, type GuaranteeCall, type GuaranteeLink, type ServerAnswer } from './guarantee-client.js';
 import type { ZkDatabase } from './database.js';
+import { forwardingContext } from './forwarding-context.js';
 import type { ZabBugs, ZabParams } from './params.js';
 import { ZabNode } from './zab-node.js';
 
@@ -86,21 +87,7 @@ export class ZkServerHost implements NodeBehaviour {
     this.sessionBase = SESSION_BASE + (incarnation * NODE_SLOTS + ctx.peers.indexOf(ctx.id)) * SESSION_SLOTS;
     this.nextCallId = incarnation * CALL_ID_SLOTS + 1;
     this.rng = ctx.rng.fork('guarantee-clients');
-    const serverCtx: NodeContext = {
-      id: ctx.id,
-      peers: ctx.peers,
-      rng: ctx.rng,
-      now: () => ctx.now(),
-      send: (to, message) => ctx.send(to, message),
-      setTimer: (delayMs, tag, data) => ctx.setTimer(delayMs, tag, data),
-      cancelTimer: (id) => ctx.cancelTimer(id),
-      persist: (key, value) => ctx.persist(key, value),
-      load: (key) => ctx.load(key),
-      reply: (requestId, reply) => this.onServerReply(requestId, reply),
-      setRole: (role) => ctx.setRole(role),
-      mark: (event, peer) => ctx.mark(event, peer),
-      log: (message, fields) => ctx.log(message, fields),
-    };
+    const serverCtx = forwardingContext(ctx, (requestId, reply) => this.onServerReply(requestId, reply));
     this.server = new ZabNode(serverCtx, params, bugs, observers);
   }
 

@@ -1,4 +1,5 @@
 import type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeId } from '../../sim/node-context.js';
+import { forwardingContext } from '../zab/forwarding-context.js';
 import { zabBugs, zabParams } from '../zab/params.js';
 import { ZabNode } from '../zab/zab-node.js';
 
@@ -71,23 +72,8 @@ export class RecipeHost implements NodeBehaviour {
     ctx.persist(INCARNATION_KEY, incarnation);
     this.nextRequestId = (incarnation - 1) * REQUEST_SLOTS + 1;
     this.sessionBase = (incarnation * NODE_SLOTS + ctx.peers.indexOf(ctx.id)) * SESSION_SLOTS;
-    const host = this;
-    // The server answers this host's requests through here; everything else it sees is the node's own context.
-    const serverCtx: NodeContext = {
-      id: ctx.id,
-      peers: ctx.peers,
-      rng: ctx.rng,
-      now: () => ctx.now(),
-      send: (to, message) => ctx.send(to, message),
-      setTimer: (delayMs, tag, data) => ctx.setTimer(delayMs, tag, data),
-      cancelTimer: (id) => ctx.cancelTimer(id),
-      persist: (key, value) => ctx.persist(key, value),
-      load: (key) => ctx.load(key),
-      reply: (requestId, reply) => host.onServerReply(requestId, reply),
-      setRole: (role) => ctx.setRole(role),
-      mark: (event, peer) => ctx.mark(event, peer),
-      log: (message, fields) => ctx.log(message, fields),
-    };
+    // The server answers this host's requests through here; everything else goes to the node.
+    const serverCtx = forwardingContext(ctx, (requestId, reply) => this.onServerReply(requestId, reply));
     this.server = new ZabNode(serverCtx, zabParams(zabOverrides), zabBugs(undefined), observers);
   }
 
