@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateCommand } from '../src/cli/gate-command.js';
-import type { CliIo } from '../src/cli/command.js';
+import { gateAgainst } from './support/gate.js';
 import { databaseBackends } from './support/services.js';
 import { testApp, waitForJob, type TestApp } from './support/test-app.js';
 
@@ -51,19 +50,10 @@ describe.each(backends)('recipe jobs through the API (%s)', (backend) => {
   }, 180_000);
 
   it('gates a recipe: the correct counter passes, counter-blind-set fails the gate', async () => {
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    const server = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-    const token = auth.replace('Bearer ', '');
-    const gate = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
-      let out = '';
-      let err = '';
-      const io: CliIo = { out: (s) => { out += s; }, err: (s) => { err += s; }, interactive: false };
-      return { code: await gateCommand.run(args, io), out, err };
-    };
-    const ok = await gate('--server', server, '--token', token, '--protocol', 'zk-counter', '--nemesis', 'crash-leader', '--seed', '1', '--ops', '300', '--require', 'strong');
+    const gate = await gateAgainst(t, auth);
+    const ok = await gate('--protocol', 'zk-counter', '--nemesis', 'crash-leader', '--seed', '1', '--ops', '300', '--require', 'strong');
     expect(ok.code, ok.err + ok.out).toBe(0);
-    const bad = await gate('--server', server, '--token', token, '--protocol', 'zk-counter', '--nemesis', 'none', '--bug', 'counter-blind-set', '--seed', '1', '--ops', '300', '--require', 'strong');
+    const bad = await gate('--protocol', 'zk-counter', '--nemesis', 'none', '--bug', 'counter-blind-set', '--seed', '1', '--ops', '300', '--require', 'strong');
     expect(bad.code, bad.err + bad.out).toBe(1);
   }, 180_000);
 });
