@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['checker/test/**/*.test.ts', 'workers/test/**/*.test.ts', 'api/test/**/*.test.ts'],
     // The CLI tests run the compiled `verdict`, as users do: built once per run from these sources.
     globalSetup: ['api/test/support/build-cli.global.ts'],
+    // vitest's summary, then one plain closing line (passed, failed, skipped) that CI's log reader knows.
+    reporters: ['default', './api/test/support/closing-line-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
