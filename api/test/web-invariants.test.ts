@@ -30,7 +30,7 @@ function zkInvariants(): InvariantResult[] {
 const LOCATED = new Map<number, Operation>([[273, { id: 273, process: 4, f: 'getData', input: HOSTILE.svgBreak, output: ['v', 3], status: 'ok', call: 610, ret: 613 }]]);
 
 describe('the invariants section of the job page', () => {
-  const body = invariantsSection(zkInvariants(), { page: '/ui/jobs/abc', located: LOCATED, focused: { invariant: 1, violation: 0 } }).value;
+  const body = invariantsSection(zkInvariants(), { page: '/ui/jobs/abc', located: LOCATED, searched: true, focused: { invariant: 1, violation: 0 } }).value;
 
   it('shows every invariant: status, what it checks, observations and counts per kind', () => {
     expect(body).toContain('<h2>Invariants <span class="muted small">1 violated, 1 unknown, 1 holds</span></h2>');
@@ -56,10 +56,14 @@ describe('the invariants section of the job page', () => {
     expect(body).toContain('operation(s) #303 <span class="muted">');
     // Another violation reloads the page centred on it.
     expect(body).toContain('operation(s) #194 <span class="muted">');
-    const other = invariantsSection(zkInvariants(), { page: '/ui/jobs/abc', located: new Map([...LOCATED, [194, { ...LOCATED.get(273)!, id: 194, call: 400, ret: Infinity, status: 'info' }]]) }).value;
+    const other = invariantsSection(zkInvariants(), { page: '/ui/jobs/abc', located: new Map([...LOCATED, [194, { ...LOCATED.get(273)!, id: 194, call: 400, ret: Infinity, status: 'info' }]]), searched: true }).value;
     expect(other).toContain('<a href="/ui/jobs/abc?violation=1-1#lin-inv-1-1-1">show it on the timeline</a>');
     expect(other).toMatch(/<tr data-seq="inv-1-1" data-step="1" data-call="400" data-ret="open" [^>]*><td class="mono nowrap"><a href="\/ui\/jobs\/abc\?violation=1-1#lin-inv-1-1-1" /);
     expect(other).not.toContain('outlined on the timeline');
+    // Without a stored history, no links: the numbers and why.
+    const unplaced = invariantsSection(zkInvariants(), { page: '/ui/jobs/abc', located: new Map(), searched: false }).value;
+    expect(unplaced).toContain('operation(s) #273, #303 <span class="muted">(not placed in a history)</span>');
+    expect(unplaced).not.toContain('#lin-');
   });
 
   it('escapes every value from the history: a hostile sentence or operation stays text', () => {
@@ -69,7 +73,7 @@ describe('the invariants section of the job page', () => {
   });
 
   it('is left out when the report has no invariants', () => {
-    expect(invariantsSection([], { page: '/ui/jobs/abc', located: new Map() }).value).toBe('');
+    expect(invariantsSection([], { page: '/ui/jobs/abc', located: new Map(), searched: false }).value).toBe('');
   });
 });
 
@@ -98,6 +102,8 @@ describe.runIf(pgUp)('the job page of a ZooKeeper run with a broken guarantee', 
     const body = res.body;
     expect(liveMarkupIn(body)).toBeUndefined();
     expect(body).toContain('<section class="card" id="invariants">');
+    // The verdict names the guarantee that broke and leads to the section.
+    expect(body).toContain(`<dt>invariants</dt><dd><a href="#invariant-${watches}" class="mono">zookeeper-watches</a> <span class="badge st-violated">violated</span>, <a href="#invariants">5 of 6 hold</a></dd>`);
     for (const inv of report.invariants) {
       expect(body).toMatch(new RegExp(`<td class="mono">${inv.name}</td><td><span class="badge st-${inv.status}">${inv.status}</span>`));
       for (const [kind, n] of Object.entries(inv.counts)) expect(body).toContain(`${kind} × ${n}`);

@@ -77,6 +77,8 @@ const INVARIANT_OPERATIONS_MAX = 200;
 export interface InvariantOperations {
   /** The listed violations' operations found in the stored history, by number. */
   located: Map<number, Operation>;
+  /** The stored history was looked in (false: none stored, or a split check's, whose parts number operations each their own way). */
+  searched: boolean;
   /** The violation the timeline centres on instead of the witnesses (asked for, or the only answer there is). */
   chosen?: ViolationRef;
   focus: Focus[];
@@ -90,20 +92,21 @@ export interface InvariantOperations {
  */
 export async function invariantOperations(deps: AppDeps, job: Job, report: Report | undefined, asked: ViolationRef | undefined): Promise<InvariantOperations> {
   const invariants = report?.invariants ?? [];
-  const ids = new Set(invariants.flatMap((i) => i.violations.flatMap((v) => v.operations)).filter((id) => Number.isInteger(id)).slice(0, INVARIANT_OPERATIONS_MAX));
-  if (ids.size === 0 || job.partsTotal !== null) return { located: new Map(), focus: [] };
+  const ids = new Set(invariants.flatMap((i) => (i.violations ?? []).flatMap((v) => v.operations ?? [])).filter((id) => Number.isInteger(id)).slice(0, INVARIANT_OPERATIONS_MAX));
+  if (ids.size === 0 || job.partsTotal !== null) return { located: new Map(), searched: false, focus: [] };
   const located = await locateOperations(deps.prisma, job.id, ids);
-  const focusFor = (ref: ViolationRef): Focus[] => (invariants[ref.invariant]?.violations[ref.violation]?.operations ?? []).flatMap((id) => {
+  if (located === undefined) return { located: new Map(), searched: false, focus: [] };
+  const focusFor = (ref: ViolationRef): Focus[] => (invariants[ref.invariant]?.violations?.[ref.violation]?.operations ?? []).flatMap((id) => {
     const op = located.get(id);
     return op === undefined ? [] : [{ id, process: op.process, call: op.call, ret: op.ret === Infinity ? null : op.ret }];
   });
-  const refs = invariants.flatMap((inv, i) => inv.violations.map((_, j) => ({ invariant: i, violation: j })));
+  const refs = invariants.flatMap((inv, i) => (inv.violations ?? []).map((_, j) => ({ invariant: i, violation: j })));
   const askedFocus = asked === undefined ? [] : focusFor(asked);
-  if (askedFocus.length > 0) return { located, chosen: asked, focus: askedFocus };
-  if (focusOf(report).length > 0) return { located, focus: [] };
+  if (askedFocus.length > 0) return { located, searched: true, chosen: asked, focus: askedFocus };
+  if (focusOf(report).length > 0) return { located, searched: true, focus: [] };
   for (const ref of refs) {
     const focus = focusFor(ref);
-    if (focus.length > 0) return { located, chosen: ref, focus };
+    if (focus.length > 0) return { located, searched: true, chosen: ref, focus };
   }
-  return { located, focus: [] };
+  return { located, searched: true, focus: [] };
 }

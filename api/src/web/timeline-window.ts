@@ -116,13 +116,13 @@ const LOCATE_CHUNKS_MAX = 4;
  * The operations with these report numbers, found in the stored history: an invariant names
  * operations by number only, and a number counts the client invocations before it, so they are
  * looked for from the start, at most LOCATE_CHUNKS_MAX chunks in. One not found there is missing
- * from the answer (the page then shows its number alone).
+ * from the answer (the page then shows its number alone). Undefined when the job has no stored history.
  */
-export async function locateOperations(prisma: PrismaClient, jobId: string, ids: ReadonlySet<number>): Promise<Map<number, Operation>> {
+export async function locateOperations(prisma: PrismaClient, jobId: string, ids: ReadonlySet<number>): Promise<Map<number, Operation> | undefined> {
+  const history = await prisma.history.findUnique({ where: { jobId }, select: { id: true } });
+  if (history === null) return undefined;
   const found = new Map<number, Operation>();
   if (ids.size === 0) return found;
-  const history = await prisma.history.findUnique({ where: { jobId }, select: { id: true } });
-  if (history === null) return found;
   const chunks = await prisma.historyChunk.findMany({ where: { historyId: history.id }, select: { seq: true }, orderBy: { seq: 'asc' }, take: LOCATE_CHUNKS_MAX });
   const ops: Op[] = [];
   for (const { seq } of chunks) {

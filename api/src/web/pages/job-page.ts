@@ -60,7 +60,7 @@ ${timeline !== undefined ? timelineSection(timeline, { jobId: job.id, ...(source
 ${report?.linearizability !== undefined ? linearizabilitySection(report.linearizability) : ''}
 ${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation, job.id) : ''}
 ${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}
-${report?.invariants !== undefined ? invariantsSection(report.invariants, { page: `/ui/jobs/${job.id}`, located: invariants.located, ...(invariants.chosen !== undefined ? { focused: invariants.chosen } : {}) }) : ''}
+${report?.invariants !== undefined ? invariantsSection(report.invariants, { page: `/ui/jobs/${job.id}`, located: invariants.located, searched: invariants.searched, ...(invariants.chosen !== undefined ? { focused: invariants.chosen } : {}) }) : ''}
 ${report?.run !== undefined ? runFactsSection(report.run) : ''}
 ${report?.database !== undefined ? databaseFactsSection(report.database) : ''}
 ${report !== undefined ? summary : ''}`;

@@ -18,6 +18,8 @@ export interface InvariantLinks {
   page: string;
   /** The listed violations' operations found in the stored history, by their number. */
   located: ReadonlyMap<number, Operation>;
+  /** The stored history was looked in for them (else nothing could place them). */
+  searched: boolean;
   /** The violation the timeline is centred on, if any. */
   focused?: ViolationRef;
 }
@@ -90,9 +92,9 @@ function violationView(name: string, v: InvariantResult['violations'][number], r
   const page = focused ? '' : link(links.page, { violation: violationParam(ref) });
   return html`<div class="violation" id="invariant-${ref.invariant}-violation-${ref.violation}" data-seq-name="${seq}" data-seq-name-text="${name}, violation ${ref.violation + 1}">
 <p class="sentence"><span class="badge st-violated">${v.kind}</span> ${v.sentence}</p>
-${found.length > 0 ? html`<p class="small">${focused ? 'outlined on the timeline; ' : ''}<a href="${page}#lin-${seq}-${found.length}">show ${found.length === 1 ? 'it' : `all ${found.length}`} on the timeline</a>, or one by one from the table:</p>
+${found.length > 0 ? html`<p class="small">${focused ? 'outlined on the timeline; ' : ''}<a href="${page}#lin-${seq}-${found.length}">show ${found.length === 1 ? 'it' : `all ${found.length}`} on the timeline</a>${found.length > 1 ? ', or one by one from the table' : ''}:</p>
 ${operationsTable(found, { steps: { seq, first: 1, page } })}` : ''}
-${missing.length > 0 ? html`<p class="small">operation(s) ${missing.map((id) => `#${id}`).join(', ')} <span class="muted">(not found in the stored history's first chunks: see the raw history)</span></p>` : ''}
+${missing.length > 0 ? html`<p class="small">operation(s) ${missing.map((id) => `#${id}`).join(', ')} <span class="muted">${links.searched ? '(not found in the stored history\'s first chunks: see the raw history)' : '(not placed in a history)'}</span></p>` : ''}
 </div>`;
 }
 
