@@ -121,10 +121,11 @@ const LOCATE_CHUNKS_MAX = 4;
 export async function locateOperations(prisma: PrismaClient, jobId: string, ids: ReadonlySet<number>): Promise<Map<number, Operation> | undefined> {
   const history = await prisma.history.findUnique({ where: { jobId }, select: { id: true } });
   if (history === null) return undefined;
-  const found = new Map<number, Operation>();
-  if (ids.size === 0) return found;
+  if (ids.size === 0) return new Map();
   const chunks = await prisma.historyChunk.findMany({ where: { historyId: history.id }, select: { seq: true }, orderBy: { seq: 'asc' }, take: LOCATE_CHUNKS_MAX });
   const ops: Op[] = [];
+  const last = Math.max(...ids);
+  let invocations = 0;
   for (const { seq } of chunks) {
     const row = await prisma.historyChunk.findUnique({ where: { historyId_seq: { historyId: history.id, seq } }, select: { data: true, firstLine: true } });
     if (row === null) break;
@@ -136,16 +137,16 @@ export async function locateOperations(prisma: PrismaClient, jobId: string, ids:
     }
     lines.forEach((line, i) => {
       const op = parseOp(line, row.firstLine - 1 + i);
-      if (op !== undefined) ops.push(op);
+      if (op === undefined) return;
+      ops.push(op);
+      if (op.type === 'invoke' && op.process !== NEMESIS_PROCESS) invocations++;
     });
+    if (invocations <= last) continue; // not every named operation has begun yet
     // Paired from the first line, operations carry the report's numbers; done once each named one has completed.
-    const { operations } = pair(ops);
-    const named = operations.filter((o) => ids.has(o.id));
-    if (named.length === ids.size && named.every((o) => o.completionIndex !== undefined)) return new Map(named.map((o) => [o.id, o]));
-    found.clear();
-    for (const o of named) found.set(o.id, o);
+    const named = pair(ops).operations.filter((o) => ids.has(o.id));
+    if (named.every((o) => o.completionIndex !== undefined)) return new Map(named.map((o) => [o.id, o]));
   }
-  return found;
+  return new Map(pair(ops).operations.filter((o) => ids.has(o.id)).map((o) => [o.id, o]));
 }
 
 /** The window around the focus, padded; capped at WINDOW_POSITIONS_MAX around the first focus. */
