@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InvariantResult, Operation } from '@verdict/checker';
+import { historyFromOps, type InvariantResult, type Op, type Operation, type Report } from '@verdict/checker';
+import { writeHistory } from '../src/store/history-store.js';
 import { invariantsSection } from '../src/web/sections/invariants-section.js';
 import { requireService } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
-import { HOSTILE, liveMarkupIn, page, signIn, submitAndWait } from './support/web-fixtures.js';
+import { HOSTILE, hostileKvOps, liveMarkupIn, page, signIn, submitAndWait } from './support/web-fixtures.js';
 
 const pgUp = await requireService('postgres');
 
@@ -82,12 +83,14 @@ describe.runIf(pgUp)('the job page of a ZooKeeper run with a broken guarantee', 
   let cookie: string;
   let id: string;
   let auth: string;
+  let hostileId: string;
 
   beforeAll(async () => {
     t = await testApp('web_invariants');
     auth = await t.token(['submit']);
     cookie = await signIn(t.app, auth);
     id = (await submitAndWait(t, auth, '/jobs', { protocol: 'zookeeper', nemesis: 'none', seed: 1, ops: 1_000, bug: 'watch-after-result' })).id as string;
+    hostileId = await storeHostileInvariant(t);
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -153,4 +156,36 @@ describe.runIf(pgUp)('the job page of a ZooKeeper run with a broken guarantee', 
     // A violation that is not in the report leaves the timeline on its default.
     expect((await page(t.app, `/ui/jobs/${id}?violation=99-0`, cookie)).statusCode).toBe(200);
   });
+
+  it('keeps hostile values text: the violation\'s sentence, the invariant\'s name and the operation read back from the history', async () => {
+    const res = await page(t.app, `/ui/jobs/${hostileId}`, cookie);
+    expect(res.statusCode).toBe(200);
+    expect(liveMarkupIn(res.body)).toBeUndefined();
+    const section = res.body.slice(res.body.indexOf('<section class="card" id="invariants">'));
+    expect(section).toContain('<td class="mono">&lt;script&gt;alert(&quot;key&quot;)&lt;/script&gt;</td>');
+    expect(section).toContain('<span class="badge st-violated">&quot;onmouseover=&quot;alert(2)&quot; x=&quot;</span> &lt;img src=x onerror=alert(1)&gt; read &lt;/svg&gt;&lt;script&gt;alert(3)&lt;/script&gt;</p>');
+    // Operation 2, the read by process 1, found in the stored history: the hostile key and value escaped in the row and its data attributes.
+    expect(section).toMatch(/<tr data-seq="inv-0-0" data-step="1" data-call="4" data-ret="5" data-what="read \[&quot;&lt;img src=x onerror=alert\(1\)&gt;&quot;,null\] → \[&quot;&lt;img src=x onerror=alert\(1\)&gt;&quot;,&quot;&lt;\/svg&gt;&lt;script&gt;alert\(3\)&lt;\/script&gt;&quot;\]"><td class="mono nowrap"><a href="#lin-inv-0-0-1"/);
+    // The timeline centres on it, the hostile `</svg>` inside it still text.
+    expect(res.body).toMatch(/<g class="op" data-call="4" data-ret="5" data-id="2" [^>]*><rect class="ok hl"/);
+    expect(res.body.match(/<svg[\s>]/g)).toHaveLength(2);
+    expect(res.body.match(/<\/svg>/g)).toHaveLength(2);
+  });
 });
+
+/** A stored check whose report's invariant (name, kind and sentence hostile) names the hostile kv history's read. */
+async function storeHostileInvariant(t: TestApp): Promise<string> {
+  const jobId = (await t.db.prisma.job.create({ data: { kind: 'check', status: 'done', outcome: 'violated', attempts: 1, spec: { source: 'hostile.jsonl' }, finishedAt: new Date() } })).id;
+  await writeHistory(t.db.prisma, jobId, historyFromOps(hostileKvOps() as Omit<Op, 'index'>[], { format: 'jsonl' }), { format: 'jsonl', source: 'hostile.jsonl' });
+  const report = {
+    version: 1, kind: 'single-object', elapsedMs: 1,
+    history: { events: 6, operations: 3, processes: 3, faults: 0 },
+    verdict: { outcome: 'violated', summary: `${HOSTILE.scriptKey} invariant violated` },
+    invariants: [{
+      name: HOSTILE.scriptKey, status: 'violated', checks: HOSTILE.process, observations: 1, counts: { [HOSTILE.attrValue]: 1 },
+      violations: [{ kind: HOSTILE.attrValue, operations: [2], sentence: `${HOSTILE.imgValue} read ${HOSTILE.svgBreak}` }],
+    }],
+  } as unknown as Report;
+  await t.db.prisma.report.create({ data: { jobId, kind: 'single-object', outcome: 'violated', levels: [], summary: 'x', body: report as object, elapsedMs: 1 } });
+  return jobId;
+}
