@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Counterexample } from '@verdict/checker';
+import type { Counterexample, InvariantResult } from '@verdict/checker';
 import { corpus } from './support/http.js';
 import { databaseBackends } from './support/services.js';
 import { testApp, waitForJob, type TestApp } from './support/test-app.js';
@@ -56,6 +56,7 @@ describe.runIf(chromiumHere)(`the pages answer in Debian's Chromium (${backend})
     ids.gsingle = await upload('elle/paper-example.edn', 'application/edn');
     ids.lease = (await submitAndWait(t, auth, '/jobs', { protocol: 'paxos', nemesis: 'isolate-skewed-leader', scenario: 'lease-hazard', bug: 'lease-without-drift-margin', seed: 1, ops: 500 })).id as string;
     ids.split = (await submitAndWait(t, auth, '/jobs', { protocol: '3pc', nemesis: 'partition-halves', scenario: 'partition-after-precommit', seed: 1, ops: 300 })).id as string;
+    ids.zk = (await submitAndWait(t, auth, '/jobs', { protocol: 'zookeeper', nemesis: 'none', seed: 1, ops: 1_000, bug: 'watch-after-result' })).id as string;
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser({ width: 1280, height: 900 });
     await signedInContext(browser.context, base, await signIn(t.app, auth));
@@ -244,10 +245,39 @@ describe.runIf(chromiumHere)(`the pages answer in Debian's Chromium (${backend})
     expect(single.edges).toHaveLength(3);
   });
 
+  it('shows an invariant violation\'s operations on the timeline, and centres it on another violation', async () => {
+    const invariants = ((await t.app.inject({ method: 'GET', url: `/jobs/${ids.zk}/report`, headers: { authorization: auth } })).json() as { invariants: InvariantResult[] }).invariants;
+    const i = invariants.findIndex((inv) => inv.name === 'zookeeper-watches');
+    const violations = invariants[i]!.violations;
+    await open(`/ui/jobs/${ids.zk}`);
+    // No counterexample: the timeline opens on the first violation, its operation outlined; a click steps to it.
+    await tab.click(`a[href="#lin-inv-${i}-0-1"] >> nth=0`);
+    const panel = tab.locator('#lin-panel');
+    await panel.waitFor({ state: 'visible' });
+    expect(await panel.locator('[data-lin-title]').textContent()).toBe('zookeeper-watches, violation 1: 1 of 1 operation(s) shown');
+    const items = await panel.locator('li').allTextContents();
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatch(/^zk-\S+ /);
+    expect(items[0]).not.toContain('state after');
+    expect(await tab.locator('#timeline rect.lin').count()).toBe(1);
+    expect(await tab.locator('#timeline g.steps polyline').count()).toBe(0);
+    // Another violation, elsewhere in the history: its link reloads the page centred on it, every operation drawn.
+    const j = violations.findIndex((v) => v.kind === 'result-before-event');
+    const n = violations[j]!.operations.length;
+    await tab.click(`#invariant-${i}-violation-${j} p.small a`);
+    await tab.waitForURL(new RegExp(`\\?violation=${i}-${j}#lin-inv-${i}-${j}-${n}$`));
+    await panel.waitFor({ state: 'visible' });
+    expect(await panel.locator('[data-lin-title]').textContent()).toBe(`zookeeper-watches, violation ${j + 1}: ${n} of ${n} operation(s) shown`);
+    expect((await panel.locator('li').allTextContents()).filter((text) => text.includes('not drawn in this view'))).toEqual([]);
+    expect(await tab.locator('#timeline rect.lin').count()).toBe(n);
+    expect(await tab.locator('#timeline g.steps text.step-no').allTextContents()).toEqual(violations[j]!.operations.map((_, k) => String(k + 1)));
+    expect(await elementsWiderThanViewport(tab)).toEqual([]);
+  });
+
   it('fits every job page into 1,280 px, with every expander open', async () => {
     const pages = [
       `/ui/jobs/${ids.c50}`, `/ui/jobs/${ids.c50}?timeline=key`, `/ui/jobs/${ids.c50}?timeline=all`,
-      `/ui/jobs/${ids.g2item}`, `/ui/jobs/${ids.gsingle}`, `/ui/jobs/${ids.lease}`, `/ui/jobs/${ids.split}`, '/ui', '/ui/anomalies',
+      `/ui/jobs/${ids.g2item}`, `/ui/jobs/${ids.gsingle}`, `/ui/jobs/${ids.lease}`, `/ui/jobs/${ids.split}`, `/ui/jobs/${ids.zk}`, `/ui/jobs/${ids.zk}?violation=5-5`, '/ui', '/ui/anomalies',
     ];
     for (const path of pages) {
       await open(path);

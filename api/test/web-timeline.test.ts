@@ -4,7 +4,7 @@ import { historyFromOps, type Op, type OperationView, type Report } from '@verdi
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { writeHistory } from '../src/store/history-store.js';
 import { selectView } from '../src/web/timeline-view.js';
-import { WINDOW_POSITIONS_MAX, chooseWindow, extendWindow, loadTimeline } from '../src/web/timeline-window.js';
+import { WINDOW_POSITIONS_MAX, chooseWindow, extendWindow, loadTimeline, locateOperations } from '../src/web/timeline-window.js';
 import { requireService } from './support/services.js';
 import { testApp, type TestApp } from './support/test-app.js';
 import { page, signIn } from './support/web-fixtures.js';
@@ -138,6 +138,33 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect(unnumbered.svg).toContain('#80006 process 3 write');
     expect(timeline.svg.match(/class="ok hl( bl)?"/g)).toHaveLength(2);
     expect(timeline.svg).not.toContain('write 1000<');
+  });
+
+  it('finds the operations an invariant names by number, reading from the start no further than they lie, and at most a few chunks', async () => {
+    const read: number[] = [];
+    const prisma = t.db.prisma;
+    const counting = {
+      history: prisma.history,
+      historyChunk: {
+        findMany: prisma.historyChunk.findMany.bind(prisma.historyChunk),
+        findUnique: (args: { where: { historyId_seq: { seq: number } } }) => {
+          read.push(args.where.historyId_seq.seq);
+          return prisma.historyChunk.findUnique(args as Parameters<typeof prisma.historyChunk.findUnique>[0]);
+        },
+      },
+    } as unknown as PrismaClient;
+    const near = (await locateOperations(counting, jobId, new Set([100, 12_000])))!;
+    expect([...near.values()].map((o) => ({ id: o.id, process: o.process, f: o.f, call: o.call, ret: o.ret, status: o.status }))).toEqual([100, 12_000].map((i) => ({ id: i, process: i % 5, f: 'write', call: 2 * i, ret: 2 * i + 1, status: 'ok' })));
+    const chunks = await prisma.historyChunk.findMany({ where: { history: { jobId } }, select: { seq: true, firstLine: true, lines: true }, orderBy: { seq: 'asc' } });
+    const holding = chunks.find((c) => c.firstLine - 1 <= 24_001 && c.firstLine - 1 + c.lines > 24_001)!.seq;
+    expect(read).toEqual(Array.from({ length: holding + 1 }, (_, i) => i));
+    // The last operation lies past the chunks a page may read: not found, and the few read are the first.
+    read.length = 0;
+    expect((await locateOperations(counting, jobId, new Set([OPERATIONS - 1, 5])))!.has(OPERATIONS - 1)).toBe(false);
+    expect(read).toEqual([0, 1, 2, 3]);
+    // A chunk that expands past the limit stops the count; no stored history, no answer.
+    expect((await locateOperations(prisma, bombId, new Set([0])))!.size).toBe(0);
+    expect(await locateOperations(prisma, '00000000-0000-4000-8000-000000000000', new Set([0]))).toBeUndefined();
   });
 
   it('renders the job page around the witness', async () => {

@@ -1,12 +1,13 @@
-import type { Report } from '@verdict/checker';
+import type { Operation, Report } from '@verdict/checker';
 import type { Principal } from '../auth/token-store.js';
 import type { Job } from '../generated/prisma/client.js';
 import type { AppDeps } from '../http/app-deps.js';
 import { visibleTo } from '../store/job-queries.js';
 import { asArray, asRecord } from './format.js';
+import type { ViolationRef } from './sections/invariants-section.js';
 import type { PartRow, StoredHistoryInfo } from './sections/job-summary.js';
 import type { TimelineViewName } from './timeline-view.js';
-import type { Focus, TimelineRequest } from './timeline-window.js';
+import { locateOperations, type Focus, type TimelineRequest } from './timeline-window.js';
 
 export async function storedHistoryInfo(deps: AppDeps, jobId: string): Promise<StoredHistoryInfo | null> {
   return deps.prisma.history.findUnique({ where: { jobId }, select: { format: true, source: true, events: true, bytes: true, storedBytes: true } });
@@ -68,4 +69,44 @@ export function timelineSource(job: Job, report: Report | undefined, parts: read
   const partition = report?.linearizability?.counterexample?.partition;
   const part = partition === undefined ? undefined : parts.find((p) => asArray(asRecord(p.spec).keys).includes(partition));
   return part !== undefined ? { jobId: part.id, focus: focusOf(report) } : { jobId: job.id, focus: [] };
+}
+
+/** Operation numbers looked up at most for the invariants' violations (the checker lists only a few each). */
+const INVARIANT_OPERATIONS_MAX = 200;
+
+export interface InvariantOperations {
+  /** The listed violations' operations found in the stored history, by number. */
+  located: Map<number, Operation>;
+  /** The stored history was looked in (false: none stored, or a split check's, whose parts number operations each their own way). */
+  searched: boolean;
+  /** The violation the timeline centres on instead of the witnesses (asked for, or the only answer there is). */
+  chosen?: ViolationRef;
+  focus: Focus[];
+}
+
+/**
+ * The operations behind the invariants' violations, read from the stored history (the report
+ * names them by number only), and the violation the timeline should centre on: the one asked
+ * for, else the first one found when the report has no other witness to centre on. A split
+ * check's parts number operations each their own way: its invariants are not placed.
+ */
+export async function invariantOperations(deps: AppDeps, job: Job, report: Report | undefined, asked: ViolationRef | undefined): Promise<InvariantOperations> {
+  const invariants = report?.invariants ?? [];
+  const ids = new Set(invariants.flatMap((i) => (i.violations ?? []).flatMap((v) => v.operations ?? [])).filter((id) => Number.isInteger(id)).slice(0, INVARIANT_OPERATIONS_MAX));
+  if (ids.size === 0 || job.partsTotal !== null) return { located: new Map(), searched: false, focus: [] };
+  const located = await locateOperations(deps.prisma, job.id, ids);
+  if (located === undefined) return { located: new Map(), searched: false, focus: [] };
+  const focusFor = (ref: ViolationRef): Focus[] => (invariants[ref.invariant]?.violations?.[ref.violation]?.operations ?? []).flatMap((id) => {
+    const op = located.get(id);
+    return op === undefined ? [] : [{ id, process: op.process, call: op.call, ret: op.ret === Infinity ? null : op.ret }];
+  });
+  const refs = invariants.flatMap((inv, i) => (inv.violations ?? []).map((_, j) => ({ invariant: i, violation: j })));
+  const askedFocus = asked === undefined ? [] : focusFor(asked);
+  if (askedFocus.length > 0) return { located, searched: true, chosen: asked, focus: askedFocus };
+  if (focusOf(report).length > 0) return { located, searched: true, focus: [] };
+  for (const ref of refs) {
+    const focus = focusFor(ref);
+    if (focus.length > 0) return { located, searched: true, chosen: ref, focus };
+  }
+  return { located, searched: true, focus: [] };
 }

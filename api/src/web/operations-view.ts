@@ -15,6 +15,8 @@ export interface StepRows {
   first: number;
   /** The last row is the operation that cannot go next. */
   blockedLast?: boolean;
+  /** Where the step links point: this page (the default) or it reloaded with another timeline (`/ui/jobs/…?…`). */
+  page?: string;
 }
 
 /** Operations (a witness, a prefix, a violation's few): id, process, span, what, outcome. */
@@ -32,12 +34,12 @@ export function operationsTable(ops: unknown, options: { highlight?: ReadonlySet
     const s = options.steps;
     const n = s === undefined ? 0 : s.first + i;
     const blocked = s?.blockedLast === true && i === shown.length - 1;
-    const stepData = s === undefined ? '' : html` data-seq="${s.seq}" data-step="${n}" data-call="${String(op.call ?? '')}" data-ret="${op.ret === null || op.ret === undefined ? 'open' : String(op.ret)}" data-state="${String(step.state ?? '')}" data-what="${what}"${blocked ? html` data-blocked` : ''}`;
-    const idCell = s === undefined ? html`#${String(op.id ?? '?')}` : html`<a href="#lin-${s.seq}-${n}" title="show the steps up to this one on the timeline">${blocked ? '✕' : `${n}.`} #${String(op.id ?? '?')}</a>`;
+    const stepData = s === undefined ? '' : html` data-seq="${s.seq}" data-step="${n}" data-call="${String(op.call ?? '')}" data-ret="${op.ret === null || op.ret === undefined ? 'open' : String(op.ret)}"${options.state === true ? html` data-state="${String(step.state ?? '')}"` : ''} data-what="${what}"${blocked ? html` data-blocked` : ''}`;
+    const idCell = s === undefined ? html`#${String(op.id ?? '?')}` : html`<a href="${s.page ?? ''}#lin-${s.seq}-${n}" title="${options.state === true ? 'show the steps up to this one on the timeline' : 'show the operations up to this one on the timeline'}">${blocked ? '✕' : `${n}.`} #${String(op.id ?? '?')}</a>`;
     return html`<tr${witness ? html` class="witness"` : ''}${stepData}><td class="mono nowrap">${idCell}</td><td class="mono">${processName(op.process)}</td>
 <td class="mono">${span(op.call, op.ret)}</td><td class="mono wrap">${what}</td><td>${statusWord(op.status)}</td>${options.state === true ? html`<td class="mono wrap">${String(step.state ?? '')}</td>` : ''}</tr>`;
   });
-  return html`<div class="table-fit"><table class="grid"><thead><tr><th>${options.steps !== undefined ? 'step' : 'op'}</th><th>process</th><th>positions</th><th>operation</th><th>outcome</th>${options.state === true ? html`<th>state after</th>` : ''}</tr></thead>
+  return html`<div class="table-fit"><table class="grid"><thead><tr><th>${options.steps !== undefined && options.state === true ? 'step' : 'op'}</th><th>process</th><th>positions</th><th>operation</th><th>outcome</th>${options.state === true ? html`<th>state after</th>` : ''}</tr></thead>
 <tbody>${rows}</tbody></table></div>${list.length > OPS_SHOWN_MAX ? html`<p class="muted small">… and ${list.length - OPS_SHOWN_MAX} more</p>` : ''}`;
 }
 

@@ -28,6 +28,9 @@ time{white-space:nowrap}
 details{margin:6px 0}details>summary{cursor:pointer}
 details.prefix>summary{font-weight:600;margin:14px 0 6px}
 #violations details{border-top:1px solid var(--line);padding-top:6px}
+#invariants .invariant-violations{border-top:1px solid var(--line);margin-top:12px;padding-top:2px}
+#invariants .violation{margin:6px 0 14px}#invariants .violation .sentence{overflow-wrap:anywhere}
+.grid.invariants th:nth-child(3){width:45%}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e5e8ec;color:#333;white-space:nowrap}

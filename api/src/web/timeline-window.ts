@@ -109,6 +109,46 @@ export async function loadTimeline(prisma: PrismaClient, jobId: string, focus: r
   };
 }
 
+/** Chunks read from the start at most to find the operations an invariant names (by number, not position). */
+const LOCATE_CHUNKS_MAX = 4;
+
+/**
+ * The operations with these report numbers, found in the stored history: an invariant names
+ * operations by number only, and a number counts the client invocations before it, so they are
+ * looked for from the start, at most LOCATE_CHUNKS_MAX chunks in. One not found there is missing
+ * from the answer (the page then shows its number alone). Undefined when the job has no stored history.
+ */
+export async function locateOperations(prisma: PrismaClient, jobId: string, ids: ReadonlySet<number>): Promise<Map<number, Operation> | undefined> {
+  const history = await prisma.history.findUnique({ where: { jobId }, select: { id: true } });
+  if (history === null) return undefined;
+  if (ids.size === 0) return new Map();
+  const chunks = await prisma.historyChunk.findMany({ where: { historyId: history.id }, select: { seq: true }, orderBy: { seq: 'asc' }, take: LOCATE_CHUNKS_MAX });
+  const ops: Op[] = [];
+  const last = Math.max(...ids);
+  let invocations = 0;
+  for (const { seq } of chunks) {
+    const row = await prisma.historyChunk.findUnique({ where: { historyId_seq: { historyId: history.id, seq } }, select: { data: true, firstLine: true } });
+    if (row === null) break;
+    let lines: string[];
+    try {
+      lines = gunzipSync(row.data, { maxOutputLength: CHUNK_BYTES_MAX }).toString('utf8').split('\n');
+    } catch {
+      break; // numbers past an unreadable chunk cannot be counted
+    }
+    lines.forEach((line, i) => {
+      const op = parseOp(line, row.firstLine - 1 + i);
+      if (op === undefined) return;
+      ops.push(op);
+      if (op.type === 'invoke' && op.process !== NEMESIS_PROCESS) invocations++;
+    });
+    if (invocations <= last) continue; // not every named operation has begun yet
+    // Paired from the first line, operations carry the report's numbers; done once each named one has completed.
+    const named = pair(ops).operations.filter((o) => ids.has(o.id));
+    if (named.every((o) => o.completionIndex !== undefined)) return new Map(named.map((o) => [o.id, o]));
+  }
+  return new Map(pair(ops).operations.filter((o) => ids.has(o.id)).map((o) => [o.id, o]));
+}
+
 /** The window around the focus, padded; capped at WINDOW_POSITIONS_MAX around the first focus. */
 export function chooseWindow(focus: readonly Focus[], last: number): { from: number; to: number; clipped: boolean } {
   if (focus.length === 0) return { from: 0, to: Math.min(last, WINDOW_POSITIONS_MAX - 1), clipped: false };

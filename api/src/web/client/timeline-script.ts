@@ -195,7 +195,8 @@ for (var b = 0; b < buttons.length; b++) {
 var controls = card.querySelector('.tl-zoom');
 if (controls) controls.hidden = false;
 
-/* Stepping: #lin-<sequence>-<n> shows the first n steps of a sequence the page lists as rows with data-seq. */
+/* Stepping: #lin-<sequence>-<n> shows the first n steps of a sequence the page lists as rows with data-seq.
+   Rows without data-state are plain operations (an invariant's violation), not a linearization: no order drawn. */
 function readSteps() {
   var m = /^#lin-([a-z0-9-]+)-(\d+)$/.exec(location.hash);
   steps = [];
@@ -240,6 +241,7 @@ function drawSteps() {
     ops[i].querySelector('rect').classList.remove('lin');
   }
   var lp = -Infinity, points = [];
+  var plain = steps.length > 0 && steps[0].state === null;
   for (var j = 0; j < steps.length; j++) {
     var s = steps[j];
     var op = plot.querySelector('g.op[data-call="' + Number(s.call) + '"]');
@@ -250,11 +252,11 @@ function drawSteps() {
     if (!s.blocked) rect.classList.add('lin');
     var call = Number(s.call), ret = s.ret === 'open' || s.ret === null ? Infinity : Number(s.ret);
     // A linearization point for each step: the earliest moment after the previous one within the operation.
-    var at = s.blocked ? call + 0.5 : Math.min(Math.max(lp, call + 0.5), ret + 0.5);
+    var at = s.blocked || plain ? call + 0.5 : Math.min(Math.max(lp, call + 0.5), ret + 0.5);
     if (!s.blocked) lp = at;
     var x = X(at), y = num(rect, 'y') + 9;
     var inView = x >= 0 && x <= plotW; // a marker at the edge is clipped by the plot, still inside the drawing
-    var title = s.blocked ? 'cannot go next: ' + s.what : 'step ' + s.n + ': ' + s.what + '\nstate after: ' + s.state;
+    var title = s.blocked ? 'cannot go next: ' + s.what : (plain ? s.n + '. ' + s.what : 'step ' + s.n + ': ' + s.what + '\nstate after: ' + s.state);
     if (!inView) { if (!s.blocked) points.push(Math.min(Math.max(x, 0), plotW).toFixed(1) + ',' + y); continue; }
     if (s.blocked) {
       g.appendChild(el('text', { 'class': 'step-x', x: x - 4, y: y + 4, 'font-size': 14, 'font-weight': 700 }, '✕')).appendChild(el('title', {}, title));
@@ -267,7 +269,7 @@ function drawSteps() {
       g.appendChild(dot);
     }
   }
-  if (points.length > 1) g.insertBefore(el('polyline', { 'class': 'step-line', points: points.join(' ') }), g.firstChild);
+  if (points.length > 1 && !plain) g.insertBefore(el('polyline', { 'class': 'step-line', points: points.join(' ') }), g.firstChild);
 }
 
 function showPanel(panel, seq, upTo, all) {
@@ -275,14 +277,15 @@ function showPanel(panel, seq, upTo, all) {
   var title = panel.querySelector('[data-lin-title]');
   var list = panel.querySelector('ol');
   var sequence = document.querySelector('[data-seq-name="' + seq + '"]');
-  title.textContent = (sequence ? sequence.getAttribute('data-seq-name-text') : seq) + ': ' + steps.length + ' of ' + all.length + ' step(s) chosen';
+  var plain = steps.length > 0 && steps[0].state === null;
+  title.textContent = (sequence ? sequence.getAttribute('data-seq-name-text') : seq) + ': ' + steps.length + ' of ' + all.length + (plain ? ' operation(s) shown' : ' step(s) chosen');
   while (list.firstChild) list.removeChild(list.firstChild);
   for (var i = 0; i < steps.length; i++) {
     var s = steps[i];
     var li = document.createElement('li');
     li.value = s.n;
     if (s.n === upTo) li.className = 'current';
-    li.textContent = s.blocked ? '✕ ' + s.what + ' cannot go next' : s.what + ' · state after: ' + s.state;
+    li.textContent = s.blocked ? '✕ ' + s.what + ' cannot go next' : s.what + (s.state === null ? '' : ' · state after: ' + s.state);
     if (!s.drawn) {
       var note = document.createElement('span');
       note.className = 'muted';

@@ -11,10 +11,11 @@ import { TIMELINE_SCRIPT_FILE } from '../client/static-scripts.js';
 import { styleHashesOf } from '../csp.js';
 import { asRecord, badge } from '../format.js';
 import { html, type Html } from '../html.js';
-import { partsOf, storedHistoryInfo, timelineRequest, timelineSource } from '../job-data.js';
+import { invariantOperations, partsOf, storedHistoryInfo, timelineRequest, timelineSource } from '../job-data.js';
 import { sendPage } from '../layout.js';
 import { isolationAnomaliesSection, violationsSection } from '../sections/anomalies-section.js';
 import { linearizabilitySection } from '../sections/counterexample-section.js';
+import { invariantsSection, type ViolationRef } from '../sections/invariants-section.js';
 import { jobSummary } from '../sections/job-summary.js';
 import { runFactsSection } from '../sections/run-facts-section.js';
 import { databaseFactsSection } from '../sections/database-facts-section.js';
@@ -29,6 +30,7 @@ const REFRESH_S = 5;
 
 const JobPageQuerySchema = Type.Object({
   timeline: Type.Optional(Type.Union(TIMELINE_VIEWS.map((v) => Type.Literal(v)), { description: 'what the timeline draws (default focus: the witness\'s key and processes)' })),
+  violation: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}-[0-9]{1,4}$', description: 'centre the timeline on an invariant\'s violation: `<invariant>-<violation>`, both counted from 0 in the report' })),
 }, { additionalProperties: false });
 
 /** One job: what it checked, its verdict and every level, its witnesses, and their timeline. */
@@ -36,14 +38,17 @@ export function registerJobPage(app: FastifyInstance, deps: AppDeps): void {
   app.get('/ui/jobs/:id', { schema: { hide: true, params: JobIdParamsSchema, querystring: JobPageQuerySchema }, preHandler: requireViewer(deps.tokens) }, async (request, reply) => {
     const principal = principalOf(request);
     const { id } = request.params as JobIdParams;
-    const { timeline: asked = 'focus' } = request.query as Static<typeof JobPageQuerySchema>;
+    const { timeline: asked = 'focus', violation } = request.query as Static<typeof JobPageQuerySchema>;
     const job = await findVisibleJob(deps.prisma, principal, id);
     const [json, history, parts] = await Promise.all([visibleReportJson(deps, principal, id), storedHistoryInfo(deps, id), partsOf(deps, principal, job)]);
     const report = json === undefined ? undefined : (JSON.parse(json) as Report & { run?: unknown; database?: unknown });
-    const source = timelineSource(job, report, parts);
+    const invariants = await invariantOperations(deps, job, report, violationRef(violation));
+    // Centred on an invariant's violation, the counterexample's key and steps do not apply.
+    const byWitness = invariants.chosen === undefined;
+    const source = byWitness ? timelineSource(job, report, parts) : { jobId: job.id, focus: invariants.focus };
     const view = source.focus.length === 0 ? 'all' : asked;
-    const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, { ...timelineRequest(report, view, asRecord(job.spec).init), fluid: true });
-    const key = report?.linearizability?.counterexample?.partition;
+    const timeline = await loadTimeline(deps.prisma, source.jobId, source.focus, { ...(byWitness ? timelineRequest(report, view, asRecord(job.spec).init) : { view }), fluid: true });
+    const key = byWitness ? report?.linearizability?.counterexample?.partition : undefined;
     const processes = new Set(source.focus.map((f) => String(f.process))).size;
     const summary = jobSummary(job, history, { parent: job.parentId, parts });
     // A finished job opens on its answer (the verdict, the timeline, the witnesses); what was run comes after.
@@ -55,6 +60,7 @@ ${timeline !== undefined ? timelineSection(timeline, { jobId: job.id, ...(source
 ${report?.linearizability !== undefined ? linearizabilitySection(report.linearizability) : ''}
 ${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation, job.id) : ''}
 ${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}
+${report?.invariants !== undefined ? invariantsSection(report.invariants, { page: `/ui/jobs/${job.id}`, located: invariants.located, searched: invariants.searched, ...(invariants.chosen !== undefined ? { focused: invariants.chosen } : {}) }) : ''}
 ${report?.run !== undefined ? runFactsSection(report.run) : ''}
 ${report?.database !== undefined ? databaseFactsSection(report.database) : ''}
 ${report !== undefined ? summary : ''}`;
@@ -67,6 +73,13 @@ ${report !== undefined ? summary : ''}`;
       ...(isFinished(job.status) ? {} : { refreshSeconds: REFRESH_S }),
     });
   });
+}
+
+/** The `violation` query value as numbers (its pattern is checked by the schema). */
+function violationRef(param: string | undefined): ViolationRef | undefined {
+  if (param === undefined) return undefined;
+  const [invariant, violation] = param.split('-').map(Number);
+  return { invariant: invariant!, violation: violation! };
 }
 
 function links(id: string, hasReport: boolean, hasHistory: boolean): Html {

@@ -14,12 +14,22 @@ ${v.consistency !== undefined ? html`<dt>strongest consistency</dt><dd><strong>$
 ${v.isolation !== undefined ? html`<dt>strongest isolation</dt><dd><strong>${v.isolation}</strong></dd>` : ''}
 <dt>history</dt><dd>${h.operations} operations, ${h.processes} processes, ${h.events} events${h.faults > 0 ? `, ${h.faults} fault events` : ''}</dd>
 ${report.model !== undefined ? html`<dt>model</dt><dd class="mono">${report.model}</dd>` : ''}
+${invariantsFact(report)}
 <dt>checked in</dt><dd>${duration(report.elapsedMs)}</dd>
 </dl>
 ${(h.warnings ?? []).map((w) => html`<p class="small muted">warning: ${w}</p>`)}
 ${consistencyLevels(report)}
 ${isolationLevels(report)}
 </section>`;
+}
+
+/** The invariants at a glance: those that do not hold by name, with a link to their section. */
+function invariantsFact(report: Report): Html {
+  const invariants = report.invariants ?? [];
+  if (invariants.length === 0) return html``;
+  const notHeld = invariants.map((inv, i) => ({ inv, i })).filter(({ inv }) => inv.status !== 'holds');
+  const held = invariants.length - notHeld.length;
+  return html`<dt>invariants</dt><dd>${notHeld.map(({ inv, i }) => html`<a href="#invariant-${i}" class="mono">${inv.name}</a> ${badge(inv.status)}, `)}<a href="#invariants">${held === invariants.length ? `all ${held} hold` : `${held} of ${invariants.length} hold`}</a></dd>`;
 }
 
 function consistencyLevels(report: Report): Html {
