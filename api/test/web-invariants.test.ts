@@ -121,7 +121,7 @@ describe.runIf(pgUp)('the job page of a ZooKeeper run with a broken guarantee', 
     const drawn = new RegExp(`<g class="op" data-call="(\\d+)" data-ret="(\\d+|open)" data-id="${first.operations[0]}"`).exec(body);
     expect(drawn, 'the violation\'s operation is drawn on the timeline').not.toBeNull();
     expect(body).toMatch(new RegExp(`<tr data-seq="inv-${watches}-0" data-step="1" data-call="${drawn![1]}" data-ret="${drawn![2]}"`));
-    expect(body).toMatch(/the 1 operation\(s\) of the witness are outlined in red/);
+    expect(body).toMatch(/the 1 operation\(s\) of the violation are outlined in red/);
   });
 
   it('links another violation to the page centred on it, its operations drawn and outlined', async () => {
@@ -139,6 +139,8 @@ describe.runIf(pgUp)('the job page of a ZooKeeper run with a broken guarantee', 
       expect(drawn, `operation #${op} drawn and outlined`).not.toBeNull();
     }
     expect(centred).toContain('outlined on the timeline; ');
+    expect(centred).toMatch(/operation\(s\) of the violation are outlined in red|of the violation's \d+ operation\(s\) found in this view/);
+    expect(centred).not.toContain('of the witness');
     // Each linked row is the operation the report numbers so: as many client invocations before it in the stored history.
     const lines = (await page(t.app, `/ui/jobs/${id}/history.jsonl`, cookie)).body.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { process: unknown; type: string; value: unknown });
     const path = /read (\/g\/\S+) changed/.exec(v.sentence)![1]!;

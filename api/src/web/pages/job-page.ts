@@ -56,7 +56,7 @@ export function registerJobPage(app: FastifyInstance, deps: AppDeps): void {
 ${links(job.id, report !== undefined, history !== null)}
 ${report === undefined ? summary : ''}
 ${report !== undefined ? verdictSection(report) : html`<section class="card"><p class="muted">No report yet: the job is ${job.status}.</p></section>`}
-${timeline !== undefined ? timelineSection(timeline, { jobId: job.id, ...(source.jobId !== job.id ? { partId: source.jobId } : {}), ...(key !== undefined && key !== '' ? { key } : {}), processes }) : ''}
+${timeline !== undefined ? timelineSection(timeline, { jobId: job.id, ...(source.jobId !== job.id ? { partId: source.jobId } : {}), ...(key !== undefined && key !== '' ? { key } : {}), processes, subject: byWitness ? 'witness' : 'violation' }) : ''}
 ${report?.linearizability !== undefined ? linearizabilitySection(report.linearizability) : ''}
 ${report?.isolation !== undefined ? isolationAnomaliesSection(report.isolation, job.id) : ''}
 ${report?.consistency !== undefined ? violationsSection(report.consistency) : ''}

@@ -3,9 +3,9 @@ import type { TimelineViewName } from '../timeline-view.js';
 import type { TimelineView } from '../timeline-window.js';
 
 /** What each view is called on its control, given what the page knows. */
-function viewLabel(view: TimelineViewName, key: string | undefined, processes: number): string {
+function viewLabel(view: TimelineViewName, key: string | undefined, processes: number, subject: string): string {
   const k = key !== undefined ? `key ${JSON.stringify(key)}` : undefined;
-  if (view === 'focus') return k !== undefined ? `witness: ${k}, its ${processes} process${processes === 1 ? '' : 'es'}` : `witness: its ${processes} process${processes === 1 ? '' : 'es'}`;
+  if (view === 'focus') return k !== undefined ? `${subject}: ${k}, its ${processes} process${processes === 1 ? '' : 'es'}` : `${subject}: its ${processes} process${processes === 1 ? '' : 'es'}`;
   if (view === 'key') return `${k ?? 'the key'}, every process`;
   return 'every key and process';
 }
@@ -15,20 +15,22 @@ function viewLabel(view: TimelineViewName, key: string | undefined, processes: n
  * card, and what the script adds when it runs: zoom and pan controls and the panel that lists the
  * linearization steps chosen so far.
  */
-export function timelineSection(t: TimelineView, options: { jobId: string; partId?: string; key?: string; processes: number }): Html {
+export function timelineSection(t: TimelineView, options: { jobId: string; partId?: string; key?: string; processes: number; subject?: 'witness' | 'violation' }): Html {
+  // What the outlined operations are: a counterexample's or anomaly's witness, or an invariant's violation.
+  const subject = options.subject ?? 'witness';
   const blocked = t.blockedDrawn ? ', the one that cannot be linearized darkest and marked ✕' : '';
   const outlined = t.focus === 0
-    ? 'no witness to outline'
+    ? `no ${subject} to outline`
     : t.outlined === t.focus
-      ? `the ${t.outlined} operation(s) of the witness are outlined in red${blocked}`
-      : `${t.outlined} of the witness's ${t.focus} operation(s) found in this view and outlined${blocked}`;
+      ? `the ${t.outlined} operation(s) of the ${subject} are outlined in red${blocked}`
+      : `${t.outlined} of the ${subject}'s ${t.focus} operation(s) found in this view and outlined${blocked}`;
   const views: TimelineViewName[] = t.focus === 0 ? ['all'] : options.key !== undefined && t.keyApplied ? ['focus', 'key', 'all'] : ['focus', 'all'];
   const here = `/ui/jobs/${options.jobId}`;
-  const viewLinks = views.length < 2 ? '' : html`<nav class="tl-views" aria-label="timeline view">${views.map((v) => html`<a href="${link(here, { timeline: v })}#timeline"${v === t.view ? html` aria-current="true" class="current"` : ''} data-view="${v}">${viewLabel(v, options.key, options.processes)}</a>`)}</nav>`;
+  const viewLinks = views.length < 2 ? '' : html`<nav class="tl-views" aria-label="timeline view">${views.map((v) => html`<a href="${link(here, { timeline: v })}#timeline"${v === t.view ? html` aria-current="true" class="current"` : ''} data-view="${v}">${viewLabel(v, options.key, options.processes, subject)}</a>`)}</nav>`;
   return html`<section class="card" id="timeline">
 <h2>Timeline</h2>
-<p class="small muted">Positions ${t.shown.from}–${t.shown.to} of ${t.events} history events${t.from < t.shown.from || t.to > t.shown.to ? ` (the drawing holds ${t.from}–${t.to}, with the steps before the witness: zoom out or pan)` : ''}${options.partId !== undefined ? html`, from <a href="/ui/jobs/${options.partId}">the part</a> that holds the failing key` : ''}; drawn: ${t.description}${t.hidden > 0 ? ` (${t.hidden} other operation(s) in this window left out)` : ''};
-${outlined}.${t.clipped ? ' The witness spans more than one window: this one is centred on the operation that cannot be linearized.' : ''}
+<p class="small muted">Positions ${t.shown.from}–${t.shown.to} of ${t.events} history events${t.from < t.shown.from || t.to > t.shown.to ? ` (the drawing holds ${t.from}–${t.to}, with the steps before the ${subject}: zoom out or pan)` : ''}${options.partId !== undefined ? html`, from <a href="/ui/jobs/${options.partId}">the part</a> that holds the failing key` : ''}; drawn: ${t.description}${t.hidden > 0 ? ` (${t.hidden} other operation(s) in this window left out)` : ''};
+${outlined}.${t.clipped ? ` The ${subject} spans more than one window: this one is centred on the operation that cannot be linearized.` : ''}
 ${t.chunksSkipped > 0 ? ' Part of this stretch of the history was too large to read here: download the history for all of it.' : ''}
 ${t.numbering === 'positions' ? ' Operations are numbered by the position of their invocation here, not as in the report.' : ''}
 Hover a bar for the operation's details.</p>
