@@ -75,6 +75,12 @@ export class TxnLog {
     return log.slice(from, Math.min(log.end, from + max));
   }
 
+  /** Entries with `after` < zxid ≤ `upTo`, in zxid order. */
+  between(after: Zxid, upTo: Zxid): Txn[] {
+    const from = this.positionAfter(after);
+    return this.entries.slice(from, Math.max(from, this.positionAfter(upTo)));
+  }
+
   /** The largest zxid held that is ≤ `zxid`. */
   floor(zxid: Zxid): Zxid {
     const log = this.entries;
