@@ -240,5 +240,14 @@ function validPath(path: string): boolean {
 function dataLength(data: unknown): number {
   if (data === null || data === undefined) return 0;
   if (typeof data === 'string') return data.length;
-  return typeof data === 'number' ? String(data).length : JSON.stringify(data).length;
+  if (typeof data !== 'number') return JSON.stringify(data).length;
+  return Number.isSafeInteger(data) ? decimalDigits(data) : String(data).length;
+}
+
+/** `String(n).length` of a safe integer, counted without making the string (every server does it on every write). */
+function decimalDigits(n: number): number {
+  const a = Math.abs(n);
+  let length = n < 0 ? 2 : 1;
+  for (let power = 10; a >= power; power *= 10) length++;
+  return length;
 }
