@@ -10,6 +10,8 @@ interface Meta {
 const META_KEY = 'zab/meta';
 const SNAPSHOT_KEY = 'zab/snapshot';
 const LOG_NAME = 'zab/log';
+/** Entries `positionAfter` walks back from the end before it searches by halves. */
+const POSITION_WALK_MAX = 8;
 
 /**
  * A server's durable state: the epochs it accepted (ZAB's acceptedEpoch, from discovery, and
@@ -111,8 +113,14 @@ export class TxnLog {
   /** The position of the first entry with zxid > `zxid` (the log's end if none). */
   private positionAfter(zxid: Zxid): number {
     const log = this.entries;
+    // Usually asked about a point a few entries from the end (what was applied, or committed): a
+    // short walk back from the end finds it before a binary search over the whole log would.
+    const walkEnd = Math.max(log.start, log.end - POSITION_WALK_MAX);
+    for (let p = log.end; p > walkEnd; p--) {
+      if (log.at(p - 1)!.zxid <= zxid) return p;
+    }
     let lo = log.start;
-    let hi = log.end;
+    let hi = walkEnd;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (log.at(mid)!.zxid <= zxid) lo = mid + 1;

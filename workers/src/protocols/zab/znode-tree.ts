@@ -54,10 +54,18 @@ const ROOT = '/';
 export class ZnodeTree {
   private readonly nodes = new Map<string, ZNode>();
   private undo: Map<string, ZNode | undefined> | undefined;
-  readonly changes: TreeChange[] = [];
+  /** What the writes since the last `takeChanges` changed. */
+  changes: TreeChange[] = [];
 
   constructor() {
     this.nodes.set(ROOT, { data: null, acl: OPEN_ACL, stat: freshStat(0, 0), children: [] });
+  }
+
+  /** The changes recorded so far, handed over; recording starts afresh. */
+  takeChanges(): TreeChange[] {
+    const changes = this.changes;
+    this.changes = [];
+    return changes;
   }
 
   get(path: string): ZNode | undefined {
