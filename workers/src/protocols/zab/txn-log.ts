@@ -8,7 +8,8 @@ interface Meta {
 }
 
 const META_KEY = 'zab/meta';
-const SNAPSHOT_KEY = 'zab/snapshot';
+/** Snapshots are kept in a durable log of their own, by reference (each is a fresh copy of the tree, never mutated), the latest alone. */
+const SNAPSHOTS_LOG = 'zab/snapshots';
 const LOG_NAME = 'zab/log';
 /** Entries `positionAfter` walks back from the end before it searches by halves. */
 const POSITION_WALK_MAX = 8;
@@ -26,10 +27,12 @@ export class TxnLog {
   currentEpoch = 0;
   snapshot: Snapshot | undefined;
   private readonly entries: DurableLog<Txn>;
+  private readonly snapshots: DurableLog<Snapshot>;
 
   constructor(private readonly storage: Pick<NodeContext, 'persist' | 'load' | 'durableLog'>) {
     this.entries = storage.durableLog<Txn>(LOG_NAME);
-    this.snapshot = storage.load<Snapshot>(SNAPSHOT_KEY);
+    this.snapshots = storage.durableLog<Snapshot>(SNAPSHOTS_LOG);
+    this.snapshot = this.snapshots.at(this.snapshots.end - 1);
     const meta = storage.load<Meta>(META_KEY);
     if (meta === undefined) return;
     this.acceptedEpoch = meta.acceptedEpoch;
@@ -97,17 +100,21 @@ export class TxnLog {
 
   /** Replaces everything with a snapshot from the leader (ZAB's SNAP). */
   install(snapshot: Snapshot): void {
-    this.snapshot = snapshot;
-    this.storage.persist(SNAPSHOT_KEY, snapshot);
+    this.keepSnapshot(snapshot);
     this.entries.dropBefore(this.entries.end);
   }
 
   /** Stores a snapshot of committed state and drops the entries it covers. */
   compact(snapshot: Snapshot): void {
     if (snapshot.zxid <= this.snapshotZxid) return;
-    this.snapshot = snapshot;
-    this.storage.persist(SNAPSHOT_KEY, snapshot);
+    this.keepSnapshot(snapshot);
     this.entries.dropBefore(this.positionAfter(snapshot.zxid));
+  }
+
+  private keepSnapshot(snapshot: Snapshot): void {
+    this.snapshot = snapshot;
+    this.snapshots.append(snapshot);
+    this.snapshots.dropBefore(this.snapshots.end - 1);
   }
 
   /** The position of the first entry with zxid > `zxid` (the log's end if none). */
