@@ -11,8 +11,6 @@ const META_KEY = 'zab/meta';
 /** Snapshots are kept in a durable log of their own, by reference (each is a fresh copy of the tree, never mutated), the latest alone. */
 const SNAPSHOTS_LOG = 'zab/snapshots';
 const LOG_NAME = 'zab/log';
-/** Entries `positionAfter` walks back from the end before it searches by halves. */
-const POSITION_WALK_MAX = 8;
 
 /**
  * A server's durable state: the epochs it accepted (ZAB's acceptedEpoch, from discovery, and
@@ -120,14 +118,18 @@ export class TxnLog {
   /** The position of the first entry with zxid > `zxid` (the log's end if none). */
   private positionAfter(zxid: Zxid): number {
     const log = this.entries;
-    // Usually asked about a point a few entries from the end (what was applied, or committed): a
-    // short walk back from the end finds it before a binary search over the whole log would.
-    const walkEnd = Math.max(log.start, log.end - POSITION_WALK_MAX);
-    for (let p = log.end; p > walkEnd; p--) {
-      if (log.at(p - 1)!.zxid <= zxid) return p;
+    // Usually asked about a point near the end (what was applied, or committed): strides back from
+    // the end, doubling, bracket it in a few steps; then a search by halves within the bracket.
+    let lo = log.start; // Entries before lo are ≤ zxid.
+    let hi = log.end; // Entries from hi on are > zxid.
+    for (let stride = 1; hi > lo; stride *= 2) {
+      const probe = Math.max(lo, hi - stride);
+      if (log.at(probe)!.zxid <= zxid) {
+        lo = probe + 1;
+        break;
+      }
+      hi = probe;
     }
-    let lo = log.start;
-    let hi = walkEnd;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (log.at(mid)!.zxid <= zxid) lo = mid + 1;
