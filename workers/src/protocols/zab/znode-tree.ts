@@ -194,7 +194,7 @@ export class ZnodeTree {
     stat.dataLength = dataLength(op.data);
     this.put(path, { data: op.data, acl, stat, children: [] });
     const name = path.slice(parentPath === ROOT ? 1 : parentPath.length + 1);
-    this.put(parentPath, childrenChanged(parent, [...parent.children, name], 1, zxid));
+    this.put(parentPath, childrenChanged(parent, parent.children.concat(name), 1, zxid));
     this.changes.push({ path, kind: 'created' }, { path: parentPath, kind: 'children' });
     return { ok: true, path, stat };
   }
