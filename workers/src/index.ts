@@ -21,7 +21,7 @@ export { WorkersError, workersErrors, type WorkersErrorCode } from './errors.js'
 // Protocols and the contract they are written against.
 export { PROTOCOLS, PROTOCOL_NAMES } from './protocols/registry.js';
 export type { ClusterLayout, ClusterOptions, NodeOptions, ProtocolBug, ProtocolDefinition, ProtocolScenario, ReplicationSettings, ScenarioSpec } from './protocols/protocol.js';
-export type { ClientReply, ClientRequest, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './sim/node-context.js';
+export type { ClientReply, ClientRequest, DurableLog, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './sim/node-context.js';
 
 // The simulator, for tests and benches that drive it directly.
 export { FAULT_KINDS, GENERAL_NEMESIS_NAMES, NEMESIS_NAMES, NEMESIS_TIMING_DEFAULTS, isNemesisName, type FaultKind, type NemesisName, type NemesisTiming } from './sim/nemesis-schedule.js';

@@ -71,6 +71,16 @@ describe('zookeeper runs', () => {
     }
   }, 240_000);
 
+  it('with a snapshot every few dozen transactions (log compaction, and SNAP for learners back from a crash), the correct protocol stays linearizable', async () => {
+    for (const nemesis of ['crash-leader', 'crash-minority', 'mixed']) {
+      for (const seed of [1, 2]) {
+        const r = await zk({ nemesis, seed, ops: 1_500, params: { ...SYNC, snapshotEveryTxns: 40, diffMax: 15 } });
+        expect(r.report.verdict.outcome, `${nemesis} seed ${seed}`).toBe('ok');
+        expect(level(r, 'strong'), `${nemesis} seed ${seed}`).toBe('holds');
+      }
+    }
+  }, 240_000);
+
   it('regression: a batch of an older link to a returning learner is never taken for the new link (bridge, seed 1)', async () => {
     const r = await zk({ nemesis: 'bridge', seed: 1, params: SYNC });
     expect(r.report.verdict.outcome).toBe('ok');

@@ -31,6 +31,16 @@ describe('znode tree', () => {
     expect(t.get('/q')!.stat).toMatchObject({ cversion: 3, numChildren: 3 });
   });
 
+  it('counts a number\'s dataLength as the length of its decimal text', () => {
+    const { t, next } = tree();
+    t.apply({ type: 'create', path: '/n', data: 0, mode: 'persistent' }, next(), 1, anyone);
+    const values = [0, -0, 7, -7, 10, 99, 100, -1000, 123456789, 2 ** 31, -(2 ** 31), 1e15, 1e15 - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1.5, -0.25, 1e21, 2 ** 60];
+    for (const data of values) {
+      t.apply({ type: 'setData', path: '/n', data, version: -1 }, next(), 1, anyone);
+      expect(t.get('/n')!.stat.dataLength, String(data)).toBe(String(data).length);
+    }
+  });
+
   it('deletes with a version, and not while children remain', () => {
     const { t, next } = tree();
     t.apply({ type: 'create', path: '/d', data: null, mode: 'persistent' }, next(), 1, anyone);

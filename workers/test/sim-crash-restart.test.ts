@@ -70,6 +70,33 @@ describe('crash and restart', () => {
     expect(sim.host(0).storedKeys()).toEqual(['c']);
   });
 
+  it('keeps a durable log across crashes, by reference, and ignores a dead incarnation\'s writes', () => {
+    const contexts: NodeContext[] = [];
+    const sim = harness(1, (c) => (contexts.push(c), { ...idle }));
+    sim.startAll();
+    const log = contexts[0]!.durableLog<{ n: number }>('log');
+    const first = { n: 1 };
+    for (const entry of [first, { n: 2 }, { n: 3 }, { n: 4 }]) log.append(entry);
+    log.truncateFrom(3); // drops n: 4
+    log.dropBefore(1); // drops n: 1
+    expect([log.start, log.end]).toEqual([1, 3]);
+    expect(log.at(0)).toBeUndefined();
+    expect(log.slice(0, 10)).toEqual([{ n: 2 }, { n: 3 }]);
+    sim.crash(0);
+    log.append({ n: 99 }); // the dead incarnation: ignored
+    log.truncateFrom(1);
+    log.dropBefore(3);
+    sim.restart(0);
+    const again = contexts[1]!.durableLog<{ n: number }>('log');
+    expect([again.start, again.end]).toEqual([1, 3]);
+    expect(again.slice(1, 3)).toEqual([{ n: 2 }, { n: 3 }]);
+    again.dropBefore(5); // past the end: empty, and positions go on from 5
+    expect([again.start, again.end, again.slice(0, 10).length]).toEqual([5, 5, 0]);
+    again.append(first);
+    expect(again.at(5)).toBe(first); // kept by reference, not copied
+    expect(contexts[1]!.durableLog('other').end).toBe(0);
+  });
+
   it('drops replies of a crashed incarnation and of requests it never received', () => {
     const replies: number[] = [];
     const contexts: NodeContext[] = [];

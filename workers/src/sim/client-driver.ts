@@ -59,6 +59,8 @@ export class ClientDriver implements ClientEndpoint, EventHook {
   private readonly outstanding = new Map<number, Outstanding>();
   private readonly rngs: SeededRng[];
   private readonly users: number;
+  private readonly sessionNames: readonly string[];
+  private readonly userNames: readonly string[];
   private source: OpSource | undefined;
   private quota = 0;
   private onAllIssued: (() => void) | undefined;
@@ -79,6 +81,8 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     this.parked = this.processes.map(() => true);
     this.rngs = Array.from({ length: options.clients }, (_, c) => rng.fork(`client:${c}`));
     this.users = options.users ?? Math.ceil(options.clients / 2);
+    this.sessionNames = Array.from({ length: options.clients }, (_, c) => `c${c}`);
+    this.userNames = Array.from({ length: options.clients }, (_, c) => `u${c % this.users}`);
     if (options.entryNodes.length === 0) throw new RangeError('clients need at least one entry node');
   }
 
@@ -125,13 +129,17 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     const o = this.outstanding.get(requestId);
     if (o === undefined) return; // Timed out first: the client already recorded info.
     this.outstanding.delete(requestId);
-    const common = { process: o.process, f: o.f, node: this.sim.peers[node]!, ...this.sessionOf(o) };
+    // Fields written out rather than spread from a common part: this runs once per operation.
+    const peer = this.sim.peers[node]!;
+    const session = this.sessionName(o);
+    const user = this.userName(o);
+    const phase = o.final ? 'final' : undefined;
     if (reply.type === 'ok') {
-      this.recorder.record({ ...common, type: 'ok', value: reply.value === undefined ? o.value : reply.value });
+      this.recorder.record({ process: o.process, f: o.f, node: peer, session, user, phase, type: 'ok', value: reply.value === undefined ? o.value : reply.value });
     } else if (reply.type === 'fail') {
-      this.recorder.record({ ...common, type: 'fail', value: reply.value === undefined ? o.value : reply.value, ...(reply.error !== undefined ? { error: reply.error } : {}) });
+      this.recorder.record({ process: o.process, f: o.f, node: peer, session, user, phase, type: 'fail', value: reply.value === undefined ? o.value : reply.value, error: reply.error });
     } else {
-      this.recorder.record({ ...common, type: 'info', value: o.value, error: reply.error ?? 'indeterminate' });
+      this.recorder.record({ process: o.process, f: o.f, node: peer, session, user, phase, type: 'info', value: o.value, error: reply.error ?? 'indeterminate' });
     }
     this.finish(o, reply.type === 'info');
   }
@@ -171,8 +179,8 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     const id = this.nextRequestId++;
     const o: Outstanding = { slot, process, f, value, node, final };
     this.outstanding.set(id, o);
-    this.recorder.record({ process, type: 'invoke', f, value, node: this.sim.peers[node]!, ...this.sessionOf(o) });
-    const request: ClientRequest = { id, f, value, process, ...(final ? { final: true as const } : {}) };
+    this.recorder.record({ process, type: 'invoke', f, value, node: this.sim.peers[node]!, session: this.sessionName(o), user: this.userName(o), phase: final ? 'final' : undefined });
+    const request: ClientRequest = final ? { id, f, value, process, final: true } : { id, f, value, process };
     this.sim.submit(node, request);
     this.sim.hookAfter(this.options.timeoutMs, this, TIMEOUT, id);
   }
@@ -182,7 +190,7 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     if (o === undefined) return;
     this.outstanding.delete(requestId);
     this.sim.forget(requestId);
-    this.recorder.record({ process: o.process, type: 'info', f: o.f, value: o.value, node: this.sim.peers[o.node]!, ...this.sessionOf(o), error: 'timeout' });
+    this.recorder.record({ process: o.process, type: 'info', f: o.f, value: o.value, node: this.sim.peers[o.node]!, session: this.sessionName(o), user: this.userName(o), phase: o.final ? 'final' : undefined, error: 'timeout' });
     this.finish(o, true);
   }
 
@@ -195,10 +203,13 @@ export class ClientDriver implements ClientEndpoint, EventHook {
     this.checkDrained();
   }
 
-  private sessionOf(o: Outstanding): { session?: string; user?: string; phase?: string } {
-    if (o.final) return { phase: 'final' };
-    const c = this.clientOf(o.slot);
-    return { session: `c${c}`, user: `u${c % this.users}` };
+  /** The operation's session and user in the history (none for a final read, whose phase is `final`). */
+  private sessionName(o: Outstanding): string | undefined {
+    return o.final ? undefined : this.sessionNames[this.clientOf(o.slot)];
+  }
+
+  private userName(o: Outstanding): string | undefined {
+    return o.final ? undefined : this.userNames[this.clientOf(o.slot)];
   }
 
   private clientOf(slot: number): number {

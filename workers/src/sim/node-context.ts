@@ -69,6 +69,13 @@ export interface NodeContext {
   persist(key: string, value: unknown): void;
   load<T>(key: string): T | undefined;
   /**
+   * The node's append-only durable log called `name` (created empty on first use): survives
+   * crashes like `persist`, for a protocol's log of proposals or accepted values. Unlike
+   * `persist`, an entry is kept by reference, as a sent message is: never mutate a value after
+   * appending it, nor one read back with `at` or `slice`.
+   */
+  durableLog<T>(name: string): DurableLog<T>;
+  /**
    * Answers a client request, once. Only the incarnation that received the request can answer
    * it; replies after a crash, to unknown ids, or after the client timed out are dropped.
    */
@@ -90,6 +97,26 @@ export interface NodeContext {
   mark(event: string, peer?: NodeId): void;
   readonly rng: Rng;
   log(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * An append-only durable log: entries at consecutive positions from `start` (the first kept) to
+ * `end` (one past the last). Every change is durable once the call returns; a crashed
+ * incarnation's changes are ignored, as its `persist` calls are.
+ */
+export interface DurableLog<T> {
+  readonly start: number;
+  readonly end: number;
+  /** The entry at `position`, or undefined outside [start, end). */
+  at(position: number): T | undefined;
+  /** The entries at positions [from, to), as a new array. */
+  slice(from: number, to: number): T[];
+  /** Stores `value` at position `end`. */
+  append(value: T): void;
+  /** Drops every entry at `position` and after (a truncation). */
+  truncateFrom(position: number): void;
+  /** Drops every entry before `position` (a prefix a snapshot covers); `start` becomes `position`. */
+  dropBefore(position: number): void;
 }
 
 /** A node's behaviour: a state machine driven by messages, timers and client requests. */

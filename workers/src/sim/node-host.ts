@@ -1,7 +1,8 @@
 import type { ClockSet } from './clock.js';
 import { durableCopy } from './durable-copy.js';
+import { DurableLogStore } from './durable-log.js';
 import { EVENT } from './event-kinds.js';
-import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './node-context.js';
+import type { ClientReply, DurableLog, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from './node-context.js';
 import type { SeededRng } from './rng.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -38,6 +39,7 @@ export class NodeHost {
   role: string | undefined;
   readonly timers = new Map<TimerId, TimerRecord>();
   private readonly storage = new Map<string, unknown>();
+  private readonly logs = new Map<string, DurableLogStore<unknown>>();
 
   constructor(
     readonly index: number,
@@ -77,6 +79,15 @@ export class NodeHost {
   load<T>(key: string): T | undefined {
     const value = this.storage.get(key);
     return value === undefined ? undefined : durableCopy(value as T);
+  }
+
+  durableLog<T>(name: string): DurableLogStore<T> {
+    let log = this.logs.get(name);
+    if (log === undefined) {
+      log = new DurableLogStore<unknown>();
+      this.logs.set(name, log);
+    }
+    return log as DurableLogStore<T>;
   }
 
   /** Durable keys, sorted (for tests and reports). */
@@ -155,6 +166,31 @@ class HostContext implements NodeContext {
 
   load<T>(key: string): T | undefined {
     return this.host.load<T>(key);
+  }
+
+  durableLog<T>(name: string): DurableLog<T> {
+    const store = this.host.durableLog<T>(name);
+    const context = this;
+    // Reads see the store; writes from a crashed incarnation are dropped, as its persist calls are.
+    return {
+      get start() {
+        return store.start;
+      },
+      get end() {
+        return store.end;
+      },
+      at: (position) => store.at(position),
+      slice: (from, to) => store.slice(from, to),
+      append(value) {
+        if (context.live) store.append(value);
+      },
+      truncateFrom(position) {
+        if (context.live) store.truncateFrom(position);
+      },
+      dropBefore(position) {
+        if (context.live) store.dropBefore(position);
+      },
+    };
   }
 
   reply(requestId: number, reply: ClientReply): void {

@@ -231,7 +231,11 @@ export class Simulator implements EventDispatcher, HostServices {
         this.stats.requestsDelivered++;
         this.requests.set(a, node * 0x100000 + h.incarnation);
         const request = ref as ClientRequest;
-        this.guard(h, `onClientRequest ${request.f}`, () => h.behaviour!.onClientRequest(request));
+        try {
+          h.behaviour!.onClientRequest(request);
+        } catch (e) {
+          throw this.failure(h, `onClientRequest ${request.f}`, e);
+        }
         return;
       }
       case EVENT.clientReply:

@@ -1,4 +1,5 @@
 import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng } from '../../src/sim/node-context.js';
+import { DurableLogStore } from '../../src/sim/durable-log.js';
 
 /**
  * A hand-driven stand-in for the simulator, for unit tests of protocol nodes: a few nodes built
@@ -33,6 +34,7 @@ interface FakeNode {
   id: NodeId;
   factory: NodeFactory;
   storage: Map<string, unknown>;
+  logs: Map<string, DurableLogStore<unknown>>;
   behaviour?: NodeBehaviour;
   timers: Timer[];
   role?: string;
@@ -81,7 +83,7 @@ export class FakeCluster {
 
   constructor(factories: Record<NodeId, NodeFactory>, seed = 1) {
     for (const [id, factory] of Object.entries(factories)) {
-      this.nodes.set(id, { id, factory, storage: new Map(), timers: [], rng: fakeRng(seed).fork(id), requests: new Set() });
+      this.nodes.set(id, { id, factory, storage: new Map(), logs: new Map(), timers: [], rng: fakeRng(seed).fork(id), requests: new Set() });
     }
     for (const id of this.nodes.keys()) this.start(id);
   }
@@ -229,6 +231,10 @@ export class FakeCluster {
         node.storage.set(key, structuredClone(value));
       },
       load: <T>(key: string) => structuredClone(node.storage.get(key)) as T | undefined,
+      durableLog<T>(name: string) {
+        if (!node.logs.has(name)) node.logs.set(name, new DurableLogStore<unknown>());
+        return node.logs.get(name) as DurableLogStore<T>;
+      },
       reply(requestId, reply) {
         if (!node.requests.delete(requestId)) return;
         cluster.trace.push({ node: node.id, kind: 'reply', requestId, reply });

@@ -1,4 +1,5 @@
 import type { ClientReply, NodeBehaviour, NodeContext, NodeFactory, NodeId, Rng, TimerId } from '../../src/sim/node-context.js';
+import { DurableLogStore } from '../../src/sim/durable-log.js';
 import { deepFreeze, fakeRng } from './fake-node-context.js';
 
 /**
@@ -20,6 +21,11 @@ export class MemoryStorage implements Pick<NodeContext, 'persist' | 'load'> {
   load<T>(key: string): T | undefined {
     const v = this.data.get(key);
     return v === undefined ? undefined : (structuredClone(v) as T);
+  }
+  readonly logs = new Map<string, DurableLogStore<unknown>>();
+  durableLog<T>(name: string): DurableLogStore<T> {
+    if (!this.logs.has(name)) this.logs.set(name, new DurableLogStore<unknown>());
+    return this.logs.get(name) as DurableLogStore<T>;
   }
 }
 
@@ -268,6 +274,7 @@ export class PaxosFakeCluster {
         if (live()) h.storage.persist(key, value);
       },
       load: (key) => h.storage.load(key),
+      durableLog: (name) => h.storage.durableLog(name),
       reply(requestId, reply) {
         if (!live() || !h.requests.delete(requestId)) return;
         cluster.replies.set(requestId, reply);

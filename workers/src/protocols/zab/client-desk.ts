@@ -50,6 +50,8 @@ const CONNECTION_LOSS: ClientReply = { type: 'fail', error: 'ConnectionLoss' };
  */
 export class ClientDesk {
   private readonly pending = new Map<string, Pending>();
+  /** How many pending requests each session has here. */
+  private readonly pendingSessions = new Map<number, number>();
   private readonly identities = new Map<number, Identity>();
   /** Sessions that sent anything since the last tick: their keep-alive for the leader. */
   private readonly heard = new Set<number>();
@@ -103,10 +105,12 @@ export class ClientDesk {
   /** A transaction reached this server's database: continue or answer the request it belongs to. */
   onApplied(a: Applied): void {
     this.watches.onChanges(a.changes);
+    // Most transactions applied here come from clients of other servers: skip building their key.
+    if (!this.pendingSessions.has(a.txn.session)) return;
     const key = keyOf(a.txn.session, a.txn.cxid);
     const p = this.pending.get(key);
     if (p === undefined) return;
-    this.pending.delete(key);
+    this.dropPending(key, p);
     switch (p.kind) {
       case 'kv-sync-read':
         return this.ctx.reply(p.requestId, { type: 'ok', value: this.kvRead(p.value) });
@@ -130,7 +134,7 @@ export class ClientDesk {
   onLeaderLost(): void {
     for (const [key, p] of this.pending) {
       if (p.kind !== 'kv-sync-read') continue;
-      this.pending.delete(key);
+      this.dropPending(key, p);
       this.ctx.reply(p.requestId, CONNECTION_LOSS);
     }
   }
@@ -158,7 +162,7 @@ export class ClientDesk {
     for (const [key, p] of this.pending) {
       if (p.sent) continue;
       if (now - p.sinceMs >= this.params.parkMs - 1) {
-        this.pending.delete(key);
+        this.dropPending(key, p);
         this.ctx.reply(p.requestId, { type: 'fail', value: p.value, error: 'ConnectionLoss' });
       } else waiting = true;
     }
@@ -168,7 +172,7 @@ export class ClientDesk {
   private start(request: ClientRequest, kind: Kind, session: number, txn: Omit<Txn, 'zxid'>): void {
     if (this.pending.size >= this.params.queueMax) return this.ctx.reply(request.id, { type: 'fail', value: request.value, error: 'ConnectionLoss' });
     const p: Pending = { requestId: request.id, kind, f: request.f, value: request.value, session, step: 0, txn, sent: false, sinceMs: this.ctx.now() };
-    this.pending.set(keyOf(txn.session, txn.cxid), p);
+    this.addPending(p);
     this.submit(p);
   }
 
@@ -182,6 +186,20 @@ export class ClientDesk {
     } else if (!p.sent) {
       this.armPark();
     }
+  }
+
+  /** Pending requests are keyed by their transaction's (session, cxid); `pendingSessions` counts them per session. */
+  private addPending(p: Pending): void {
+    const key = keyOf(p.txn.session, p.txn.cxid);
+    if (!this.pending.has(key)) this.pendingSessions.set(p.txn.session, (this.pendingSessions.get(p.txn.session) ?? 0) + 1);
+    this.pending.set(key, p);
+  }
+
+  private dropPending(key: string, p: Pending): void {
+    this.pending.delete(key);
+    const left = this.pendingSessions.get(p.txn.session)! - 1;
+    if (left > 0) this.pendingSessions.set(p.txn.session, left);
+    else this.pendingSessions.delete(p.txn.session);
   }
 
   private armPark(): void {
@@ -214,7 +232,7 @@ export class ClientDesk {
     }
     const op: WriteOp = result.error === 'NodeExists' ? { type: 'setData', path, data: v, version: -1 } : { type: 'create', path, data: v, mode: 'persistent' };
     const next: Pending = { ...p, step: p.step + 1, sent: false, txn: { ...p.txn, cxid: p.txn.cxid + 1, op } };
-    this.pending.set(keyOf(next.session, next.txn.cxid), next);
+    this.addPending(next);
     this.submit(next);
   }
 

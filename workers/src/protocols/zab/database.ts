@@ -94,7 +94,7 @@ export class ZkDatabase {
       session.closed = true;
       this.tree.changes.length = 0;
       const closedPaths = this.tree.closeSession(txn.session, txn.zxid);
-      return { txn, result: OK, duplicate: false, changes: this.tree.changes.splice(0), closedPaths };
+      return { txn, result: OK, duplicate: false, changes: this.tree.takeChanges(), closedPaths };
     }
     // Sessions of the kv workload are opened by their first request (ZooKeeper's client opens one
     // before its first request; the simulated clients skip that round trip). A closed session's
@@ -107,6 +107,6 @@ export class ZkDatabase {
     else if (txn.kind === 'op' && txn.op !== undefined) result = this.tree.apply(txn.op, txn.zxid, txn.session, txn.who ?? { digests: [], ip: '' });
     entry.lastCxid = txn.cxid;
     entry.lastResult = result;
-    return { txn, result, duplicate: false, changes: this.tree.changes.splice(0) };
+    return { txn, result, duplicate: false, changes: this.tree.takeChanges() };
   }
 }

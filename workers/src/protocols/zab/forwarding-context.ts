@@ -16,6 +16,7 @@ export function forwardingContext(ctx: NodeContext, reply: NodeContext['reply'])
     cancelTimer: (id) => ctx.cancelTimer(id),
     persist: (key, value) => ctx.persist(key, value),
     load: (key) => ctx.load(key),
+    durableLog: (name) => ctx.durableLog(name),
     reply,
     setRole: (role) => ctx.setRole(role),
     mark: (event, peer) => ctx.mark(event, peer),

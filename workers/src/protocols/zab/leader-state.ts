@@ -54,6 +54,8 @@ export class LeaderState {
   /** Sessions whose expiry this leader has proposed. */
   readonly expiring = new Set<number>();
 
+  private readonly zxidsScratch: Zxid[] = [];
+
   constructor(readonly startedMs: number) {}
 
   openLink(peer: NodeId, joinId: number, observer: boolean, nowMs: number): LearnerLink {
@@ -64,11 +66,21 @@ export class LeaderState {
 
   /** Voters (this leader included) whose logs hold `zxid` or later, for the quorum rule. */
   commitPoint(selfZxid: Zxid, quorum: number): Zxid | undefined {
-    const zxids = [selfZxid];
-    for (const link of this.links.values()) if (link.synced && !link.observer) zxids.push(link.ackedZxid);
-    if (zxids.length < quorum) return undefined;
-    zxids.sort((a, b) => b - a);
-    return zxids[quorum - 1];
+    // Runs on every acknowledgement: the voters' zxids go into one reused array, kept sorted
+    // highest first by insertion (a handful of voters), instead of a fresh array and a sort.
+    const zxids = this.zxidsScratch;
+    zxids[0] = selfZxid;
+    let n = 1;
+    for (const link of this.links.values()) {
+      if (!link.synced || link.observer) continue;
+      let i = n++;
+      while (i > 0 && zxids[i - 1]! < link.ackedZxid) {
+        zxids[i] = zxids[i - 1]!;
+        i--;
+      }
+      zxids[i] = link.ackedZxid;
+    }
+    return n < quorum ? undefined : zxids[quorum - 1];
   }
 
   /** The highest-id voter whose log does not yet hold `zxid`, if any: the one a fault can leave behind. */

@@ -1,49 +1,45 @@
-import type { NodeContext } from '../../sim/node-context.js';
+import type { DurableLog, NodeContext } from '../../sim/node-context.js';
 import type { Snapshot, Txn } from './database.js';
 import { NO_ZXID, type Zxid } from './zxid.js';
 
 interface Meta {
   acceptedEpoch: number;
   currentEpoch: number;
-  /** The first log position in use; the log runs from here to the first position never written. */
-  base: number;
 }
 
 const META_KEY = 'zab/meta';
-const SNAPSHOT_KEY = 'zab/snapshot';
-const entryKey = (position: number): string => `zab/log/${position}`;
+/** Snapshots are kept in a durable log of their own, by reference (each is a fresh copy of the tree, never mutated), the latest alone. */
+const SNAPSHOTS_LOG = 'zab/snapshots';
+const LOG_NAME = 'zab/log';
 
 /**
  * A server's durable state: the epochs it accepted (ZAB's acceptedEpoch, from discovery, and
  * currentEpoch, from the last NEWLEADER it acknowledged), its transaction log in zxid order and the
  * latest snapshot. Every change is persisted before the method returns, so an acknowledgement
- * sent afterwards never promises what a crash could lose. One key per entry keeps writes small.
+ * sent afterwards never promises what a crash could lose. The log is the node's append-only
+ * durable log: a proposal is appended by reference (transactions are never mutated, like the
+ * messages that carry them), not copied under a key of its own.
  */
 export class TxnLog {
   acceptedEpoch = 0;
   currentEpoch = 0;
   snapshot: Snapshot | undefined;
-  private entries: Txn[] = [];
-  private base = 0;
+  private readonly entries: DurableLog<Txn>;
+  private readonly snapshots: DurableLog<Snapshot>;
 
-  constructor(private readonly storage: Pick<NodeContext, 'persist' | 'load'>) {
+  constructor(private readonly storage: Pick<NodeContext, 'persist' | 'load' | 'durableLog'>) {
+    this.entries = storage.durableLog<Txn>(LOG_NAME);
+    this.snapshots = storage.durableLog<Snapshot>(SNAPSHOTS_LOG);
+    this.snapshot = this.snapshots.at(this.snapshots.end - 1);
     const meta = storage.load<Meta>(META_KEY);
     if (meta === undefined) return;
     this.acceptedEpoch = meta.acceptedEpoch;
     this.currentEpoch = meta.currentEpoch;
-    this.base = meta.base;
-    this.snapshot = storage.load<Snapshot>(SNAPSHOT_KEY);
-    // Appends do not rewrite the meta record: the log runs on to the first position never written
-    // (truncation and compaction delete what they drop, so nothing stale lies past the end).
-    for (let p = meta.base; ; p++) {
-      const txn = storage.load<Txn>(entryKey(p));
-      if (txn === undefined) break;
-      this.entries.push(txn);
-    }
   }
 
   get lastZxid(): Zxid {
-    return this.entries.length > 0 ? this.entries[this.entries.length - 1]!.zxid : this.snapshotZxid;
+    const log = this.entries;
+    return log.end > log.start ? log.at(log.end - 1)!.zxid : this.snapshotZxid;
   }
 
   get snapshotZxid(): Zxid {
@@ -51,7 +47,7 @@ export class TxnLog {
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.entries.end - this.entries.start;
   }
 
   setAcceptedEpoch(epoch: number): void {
@@ -66,9 +62,7 @@ export class TxnLog {
 
   append(txn: Txn): void {
     if (txn.zxid <= this.lastZxid) return; // A resent proposal already logged.
-    this.storage.persist(entryKey(this.base + this.entries.length), txn);
-    this.entries.push(txn);
-    if (this.entries.length === 1 && this.storage.load<Meta>(META_KEY) === undefined) this.writeMeta();
+    this.entries.append(txn);
   }
 
   /** True when the log holds `zxid` (or it is the snapshot's point, or the empty start). */
@@ -79,63 +73,78 @@ export class TxnLog {
 
   /** Entries with zxid > `after`, at most `max` of them. */
   after(after: Zxid, max = Infinity): Txn[] {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.entries[mid]!.zxid <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.entries.slice(lo, Math.min(this.entries.length, lo + max));
+    const log = this.entries;
+    const from = this.positionAfter(after);
+    return log.slice(from, Math.min(log.end, from + max));
+  }
+
+  /** Entries with `after` < zxid ≤ `upTo`, in zxid order. */
+  between(after: Zxid, upTo: Zxid): Txn[] {
+    const from = this.positionAfter(after);
+    return this.entries.slice(from, Math.max(from, this.positionAfter(upTo)));
   }
 
   /** The largest zxid held that is ≤ `zxid`. */
   floor(zxid: Zxid): Zxid {
-    let best = this.snapshotZxid;
-    for (const e of this.entries) {
-      if (e.zxid > zxid) break;
-      best = e.zxid;
-    }
-    return best;
+    const log = this.entries;
+    const p = this.positionAfter(zxid);
+    return p > log.start ? log.at(p - 1)!.zxid : this.snapshotZxid;
   }
 
   /** Drops every entry past `zxid` (ZAB's TRUNC). */
   truncate(zxid: Zxid): void {
-    const keep = this.entries.filter((e) => e.zxid <= zxid).length;
-    if (keep === this.entries.length) return;
-    for (let i = keep; i < this.entries.length; i++) this.storage.persist(entryKey(this.base + i), undefined);
-    this.entries.length = keep;
-    this.writeMeta();
+    this.entries.truncateFrom(this.positionAfter(zxid));
   }
 
   /** Replaces everything with a snapshot from the leader (ZAB's SNAP). */
   install(snapshot: Snapshot): void {
-    this.snapshot = snapshot;
-    this.storage.persist(SNAPSHOT_KEY, snapshot);
-    for (let i = 0; i < this.entries.length; i++) this.storage.persist(entryKey(this.base + i), undefined);
-    this.base += this.entries.length;
-    this.entries = [];
-    this.writeMeta();
+    this.keepSnapshot(snapshot);
+    this.entries.dropBefore(this.entries.end);
   }
 
   /** Stores a snapshot of committed state and drops the entries it covers. */
   compact(snapshot: Snapshot): void {
     if (snapshot.zxid <= this.snapshotZxid) return;
-    const drop = this.entries.filter((e) => e.zxid <= snapshot.zxid).length;
+    this.keepSnapshot(snapshot);
+    this.entries.dropBefore(this.positionAfter(snapshot.zxid));
+  }
+
+  private keepSnapshot(snapshot: Snapshot): void {
     this.snapshot = snapshot;
-    this.storage.persist(SNAPSHOT_KEY, snapshot);
-    for (let i = 0; i < drop; i++) this.storage.persist(entryKey(this.base + i), undefined);
-    this.entries = this.entries.slice(drop);
-    this.base += drop;
-    this.writeMeta();
+    this.snapshots.append(snapshot);
+    this.snapshots.dropBefore(this.snapshots.end - 1);
+  }
+
+  /** The position of the first entry with zxid > `zxid` (the log's end if none). */
+  private positionAfter(zxid: Zxid): number {
+    const log = this.entries;
+    // Usually asked about a point near the end (what was applied, or committed): strides back from
+    // the end, doubling, bracket it in a few steps; then a search by halves within the bracket.
+    let lo = log.start; // Entries before lo are ≤ zxid.
+    let hi = log.end; // Entries from hi on are > zxid.
+    for (let stride = 1; hi > lo; stride *= 2) {
+      const probe = Math.max(lo, hi - stride);
+      if (log.at(probe)!.zxid <= zxid) {
+        lo = probe + 1;
+        break;
+      }
+      hi = probe;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (log.at(mid)!.zxid <= zxid) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private indexOf(zxid: Zxid): number {
-    let lo = 0;
-    let hi = this.entries.length - 1;
+    const log = this.entries;
+    let lo = log.start;
+    let hi = log.end - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const z = this.entries[mid]!.zxid;
+      const z = log.at(mid)!.zxid;
       if (z === zxid) return mid;
       if (z < zxid) lo = mid + 1;
       else hi = mid - 1;
@@ -144,6 +153,6 @@ export class TxnLog {
   }
 
   private writeMeta(): void {
-    this.storage.persist(META_KEY, { acceptedEpoch: this.acceptedEpoch, currentEpoch: this.currentEpoch, base: this.base } satisfies Meta);
+    this.storage.persist(META_KEY, { acceptedEpoch: this.acceptedEpoch, currentEpoch: this.currentEpoch } satisfies Meta);
   }
 }

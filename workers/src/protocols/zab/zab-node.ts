@@ -346,7 +346,7 @@ export class ZabNode implements NodeBehaviour {
   private learnCommit(zxid: Zxid): void {
     if (zxid > this.commitZxid) this.commitZxid = zxid;
     if (this.db.appliedZxid >= this.commitZxid || this.log.lastZxid <= this.db.appliedZxid) return;
-    const ready = this.log.after(this.db.appliedZxid).filter((t) => t.zxid <= this.commitZxid);
+    const ready = this.log.between(this.db.appliedZxid, this.commitZxid);
     if (ready.length === 0) return;
     const applied: Applied[] = [];
     for (const txn of ready) applied.push(this.db.apply(txn));
