@@ -37,7 +37,7 @@ export function kvModel(options: KvOptions = {}): Model<any> {
 function kvKeyModel(init: unknown): Model<number> {
   const values = new ValueInterner();
   const initId = values.id(init);
-  const seenIds = new WeakMap<Operation, number>();
+  const seenIds = new Map<Operation, number>();
   return {
     name: 'kv',
     init: () => initId,
@@ -57,7 +57,7 @@ function kvKeyModel(init: unknown): Model<number> {
  * the id of the value each read saw, once some state has held it (an id never changes): the
  * search repeats a read's step many times, and the value can be a long string after appends.
  */
-function stepInterned(values: ValueInterner, state: number, op: Operation, seenIds?: WeakMap<Operation, number>): number | Inconsistent {
+function stepInterned(values: ValueInterner, state: number, op: Operation, seenIds?: Map<Operation, number>): number | Inconsistent {
   const input = (op.input as unknown[])[1];
   switch (op.f) {
     case 'get':
@@ -114,7 +114,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
     }
     return entry;
   };
-  const seenIds = new WeakMap<Operation, number>();
+  const seenIds = new Map<Operation, number>();
   const entryHash = (key: string, id: number): number => Math.imul(hashString(key) ^ Math.imul(id + 1, 0x9e3779b1), 0x85ebca6b);
   return {
     name: 'kv (unpartitioned)',
