@@ -143,7 +143,9 @@ export function porcupineKvReader(sink: OpSink, options: { source?: string; toke
     if (edn === undefined) {
       const m = KV_LINE.exec(text);
       if (m !== null) {
-        add({ process: exactInteger(m[1]!), type: m[2], f: m[3], key: m[4], value: m[5] ?? null }, lineNo);
+        // The op `add` would make of this record, made directly: this runs once a line.
+        const process = exactInteger(m[1]!);
+        sink.add({ index: 0, process: typeof process === 'bigint' ? process.toString() : process, type: m[2] as OpType, f: m[3]!, value: [m[4]!, m[5] ?? null], line: lineNo });
         return;
       }
       edn = new EdnReader((record, line) => add(record as Record<string, unknown>, line), options);
