@@ -4,7 +4,7 @@
  * working `npx verdict`). The workspace packages (@verdict/*) are bundled from their TypeScript
  * sources; every other package stays an import resolved from node_modules at run time. Each
  * subcommand is its own chunk, loaded only when run: `verdict check` never loads the service's
- * dependencies.
+ * dependencies. `verdict check` is built a second time on its own (api/build/check/), unsplit.
  *
  * Usage: node api/scripts/build-cli.js
  */
@@ -17,6 +17,8 @@ const API = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(API, '..');
 /** Where the bundle goes; api/bin/verdict.js imports it. */
 export const CLI_BUILD_DIR = join(API, 'build');
+/** `verdict check` alone, one file and its workers; api/bin/verdict.js imports it for a check. */
+export const CHECK_BUILD_DIR = join(CLI_BUILD_DIR, 'check');
 
 /** Bare imports outside the workspace stay imports: they are installed, and some (prisma) read files beside themselves. */
 const externalPackages = {
@@ -51,8 +53,19 @@ const sourceLocatedApi = {
 export async function buildCli() {
   // Chunk names carry hashes: a stale chunk would only pile up.
   await rm(CLI_BUILD_DIR, { recursive: true, force: true });
-  const result = await build({
+  const common = {
     absWorkingDir: REPO,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['source'],
+    sourcemap: true,
+    logLevel: 'silent',
+    plugins: [externalPackages, sourceLocatedApi],
+  };
+  const result = await build({
+    ...common,
     entryPoints: {
       verdict: join(API, 'src/cli.ts'),
       'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
@@ -62,17 +75,21 @@ export async function buildCli() {
     outdir: CLI_BUILD_DIR,
     // Flat: a chunk's `./partition-worker.js` is the worker entry beside it.
     chunkNames: '[name]-[hash]',
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    conditions: ['source'],
-    sourcemap: true,
-    logLevel: 'silent',
-    plugins: [externalPackages, sourceLocatedApi],
   });
-  return result.warnings;
+  // `verdict check` again, alone and unsplit, with its worker entries beside it (api/build/check/):
+  // a check's process loads one file instead of a chain of chunks (see api/src/cli/check-main.ts).
+  const check = await build({
+    ...common,
+    entryPoints: {
+      'verdict-check': join(API, 'src/cli/check-main.ts'),
+      'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
+      'check-worker': join(API, 'src/cli/check-worker.ts'),
+    },
+    outdir: CHECK_BUILD_DIR,
+    splitting: false,
+  });
+  return [...result.warnings, ...check.warnings];
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
