@@ -8,10 +8,10 @@
  *
  * Usage: node api/scripts/build-cli.js
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const API = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(API, '..');
@@ -89,7 +89,27 @@ export async function buildCli() {
     outdir: CHECK_BUILD_DIR,
     splitting: false,
   });
+  await asciiComments(CHECK_BUILD_DIR);
   return [...result.warnings, ...check.warnings];
+}
+
+/**
+ * esbuild writes code as ASCII (escapes in strings and patterns) but keeps the comments it
+ * preserves as written, and one arrow or dash in a comment makes Node decode the whole module
+ * as UTF-8 and V8 hold and scan it as two-byte text (on every lazy compilation too): about 10 ms
+ * more for each process or worker that loads the check's 430 KB. So characters beyond ASCII are
+ * written as `\uXXXX` text, which is only ever inside a comment: the file minified must not change.
+ */
+async function asciiComments(dir) {
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.js'))) {
+    const path = join(dir, name);
+    const text = await readFile(path, 'utf8');
+    if (!/[^\x00-\x7f]/.test(text)) continue;
+    const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const [before, after] = await Promise.all([text, ascii].map((t) => transform(t, { minify: true, format: 'esm', charset: 'ascii' })));
+    if (before.code !== after.code) throw new Error(`${name}: a character beyond ASCII outside a comment`);
+    await writeFile(path, ascii);
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
