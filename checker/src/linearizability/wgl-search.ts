@@ -149,7 +149,9 @@ export class WglSearch<S> {
     this.highAt = new Int32Array(n);
     this.window = { bits: this.bits, lowWord: 0, highWord: 0, infoBits: this.infoBits };
     ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
-    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal);
+    // Sized for about one entry an operation (an easy history's search), so a long one does not
+    // rehash its way up from 256 entries; capped, since a hard search outgrows any guess anyway.
+    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal, cacheCapacityFor(n));
     this.cache.bytesMax = options.cacheBytesMax ?? Infinity;
     this.stack = new Int32Array(n);
     this.forced = new Uint8Array(n);
@@ -394,6 +396,13 @@ export class WglSearch<S> {
     }
     this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
   }
+}
+
+/** A power of two from 256 to 65,536 entries, at least `operations` below the cap. */
+function cacheCapacityFor(operations: number): number {
+  let capacity = 256;
+  while (capacity < operations && capacity < 65_536) capacity *= 2;
+  return capacity;
 }
 
 /** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
