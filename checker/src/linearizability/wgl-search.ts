@@ -382,19 +382,32 @@ export class WglSearch<S> {
     const key = `${steps.map((s) => s.op.id).join(',')}|${blocked}`;
     if (this.finalPathKeys.has(key)) return;
     this.finalPathKeys.add(key);
-    const attempts: BlockedAttempt[] = [];
+    // The calls pending here, in list order up to the blocked return. Each is stepped (to say why
+    // it could not go next) only if the path is read: a deeper one replaces most paths, and on
+    // a legal history every one (the search records a path at each new depth). The steps are
+    // pure, so stepping later gives the same answers.
+    const pending: Operation[] = [];
     for (let e = this.next[this.head]!; e !== NONE; e = this.next[e]!) {
       if ((e & 1) === 1) {
         if (e >> 1 === blocked) break;
         continue;
       }
-      const op = this.ops[e >> 1]!;
-      const after = this.model.step(state, op);
-      // The reason is worded only if a report shows it: most final paths are replaced by deeper ones.
-      const failed = isInconsistent(after) ? after : undefined;
-      attempts.push({ op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } });
+      pending.push(this.ops[e >> 1]!);
     }
-    this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
+    const model = this.model;
+    let attempts: BlockedAttempt[] | undefined;
+    this.finalPaths.push({
+      steps,
+      blocked: this.ops[blocked]!,
+      get attempts() {
+        return (attempts ??= pending.map((op) => {
+          const after = model.step(state, op);
+          // The reason is worded only if a report shows it.
+          const failed = isInconsistent(after) ? after : undefined;
+          return { op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } };
+        }));
+      },
+    });
   }
 }
 
