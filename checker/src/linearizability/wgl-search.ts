@@ -98,6 +98,8 @@ export class WglSearch<S> {
   private bestBlocked = NONE;
   private finalPaths: RawFinalPath[] = [];
   private readonly finalPathKeys = new Set<string>();
+  /** The first final path at the best depth, whose key is made when a second one comes. */
+  private unkeyed: { entries: Int32Array; blocked: number } | undefined;
 
   constructor(model: CompleteModel<S>, operations: readonly Operation[], options: WglSearchOptions = {}) {
     const ops = sortedByCall(operations);
@@ -346,6 +348,12 @@ export class WglSearch<S> {
     return status;
   }
 
+  private finalPathKey(entries: Int32Array, blocked: number): string {
+    let key = '';
+    for (const e of entries) key += `${this.ops[e >> 1]!.id},`;
+    return `${key}|${blocked}`;
+  }
+
   /** The longest prefix and final paths, once the search proved the history illegal. */
   counterexample(): RawCounterexample | undefined {
     if (this.status !== 'illegal' || !this.track || this.bestBlocked === NONE) return undefined;
@@ -375,13 +383,23 @@ export class WglSearch<S> {
 
   private addFinalPath(blocked: number, depth: number, state: S): void {
     const from = Math.max(0, depth - this.finalPathSteps);
-    const steps: { op: Operation; state: unknown }[] = [];
-    for (let d = from; d < depth; d++) {
-      steps.push({ op: this.ops[this.stack[d]! >> 1]!, state: d + 1 < depth ? this.stackStates[d + 1] : state });
+    // The path's last steps as the stack holds them (op entries, and the state after each), made
+    // into objects only if the path is read.
+    const entries = this.stack.slice(from, depth);
+    const after = new Array<S>(depth - from);
+    for (let d = from; d < depth; d++) after[d - from] = d + 1 < depth ? this.stackStates[d + 1]! : state;
+    const ops = this.ops;
+    // A path is compared with the others at its depth by its key; the first at a depth has none
+    // to meet (most paths are the first, on a legal history all), so its key waits for a second.
+    if (this.finalPaths.length > 0) {
+      if (this.finalPathKeys.size === 0) this.finalPathKeys.add(this.finalPathKey(this.unkeyed!.entries, this.unkeyed!.blocked));
+      const key = this.finalPathKey(entries, blocked);
+      if (this.finalPathKeys.has(key)) return;
+      this.finalPathKeys.add(key);
+    } else {
+      this.unkeyed = { entries, blocked };
     }
-    const key = `${steps.map((s) => s.op.id).join(',')}|${blocked}`;
-    if (this.finalPathKeys.has(key)) return;
-    this.finalPathKeys.add(key);
+    let steps: { op: Operation; state: unknown }[] | undefined;
     // The calls pending here, in list order up to the blocked return. Each is stepped (to say why
     // it could not go next) only if the path is read: a deeper one replaces most paths, and on
     // a legal history every one (the search records a path at each new depth). The steps are
@@ -397,7 +415,9 @@ export class WglSearch<S> {
     const model = this.model;
     let attempts: BlockedAttempt[] | undefined;
     this.finalPaths.push({
-      steps,
+      get steps() {
+        return (steps ??= Array.from(entries, (e, k) => ({ op: ops[e >> 1]!, state: after[k] })));
+      },
       blocked: this.ops[blocked]!,
       get attempts() {
         return (attempts ??= pending.map((op) => {
