@@ -82,7 +82,9 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
     case 'append':
       return op.status === 'fail' ? state : values.append(state, String(input));
     case 'cas': {
-      const [expected, next] = input as [unknown, unknown];
+      // Indexed, not destructured (see register.ts).
+      const expected = (input as unknown[])[0];
+      const next = (input as unknown[])[1];
       const matches = values.lookup(expected) === state;
       if (op.status === 'ok') {
         return matches ? values.id(next) : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);

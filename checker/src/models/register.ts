@@ -88,7 +88,10 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
       if (status === 'fail') return state; // observed failure changes nothing (etcd reading only reaches here)
       return input;
     case 'cas': {
-      const [expected, next] = input as [unknown, unknown];
+      // Indexed, not destructured: destructuring runs the iterator protocol until the JIT has
+      // optimised this, and a check of a few thousand operations mostly runs before that.
+      const expected = (input as unknown[])[0];
+      const next = (input as unknown[])[1];
       const matches = valueEquals(expected, state);
       if (status === 'ok') {
         return matches ? next : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the register holds ${showValue(state)}`);
