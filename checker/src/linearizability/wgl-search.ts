@@ -38,6 +38,12 @@ export interface WglSearchOptions {
   finalPathSteps?: number;
   /** Bytes the memo may hold; past them `run` stops early and `cacheFull` is set. Default: no limit. */
   cacheBytesMax?: number;
+  /**
+   * Size the memo at first for about one entry an operation (up to 65,536), as an easy
+   * history's search of the whole history needs, rather than 256 entries grown by rehashing.
+   * Not for the many small searches of shrinking, most of which end after a few entries.
+   */
+  sizeCacheForOperations?: boolean;
 }
 
 const NONE = -1;
@@ -151,9 +157,7 @@ export class WglSearch<S> {
     this.highAt = new Int32Array(n);
     this.window = { bits: this.bits, lowWord: 0, highWord: 0, infoBits: this.infoBits };
     ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
-    // Sized for about one entry an operation (an easy history's search), so a long one does not
-    // rehash its way up from 256 entries; capped, since a hard search outgrows any guess anyway.
-    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal, cacheCapacityFor(n));
+    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal, options.sizeCacheForOperations === true ? cacheCapacityFor(n) : undefined);
     this.cache.bytesMax = options.cacheBytesMax ?? Infinity;
     this.stack = new Int32Array(n);
     this.forced = new Uint8Array(n);
@@ -431,7 +435,7 @@ export class WglSearch<S> {
   }
 }
 
-/** A power of two from 256 to 65,536 entries, at least `operations` below the cap. */
+/** A power of two from 256 to 65,536 entries, at least `operations` below the cap (a hard search outgrows any guess). */
 function cacheCapacityFor(operations: number): number {
   let capacity = 256;
   while (capacity < operations && capacity < 65_536) capacity *= 2;
