@@ -72,9 +72,7 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
         seenId = typeof seen === 'string' && values.stringLength(state) !== seen.length ? -1 : values.lookup(seen);
         if (seenId !== -1) seenIds?.set(op, seenId);
       }
-      return seenId === state
-        ? state
-        : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
+      return seenId === state ? state : readRefused(values, state, op, seen);
     }
     case 'put':
     case 'write':
@@ -87,13 +85,23 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
       const next = (input as unknown[])[1];
       const matches = values.lookup(expected) === state;
       if (op.status === 'ok') {
-        return matches ? values.id(next) : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
+        return matches ? values.id(next) : casRefused(values, state, expected, next);
       }
       return matches ? values.id(next) : state; // info: took effect only if it could
     }
     default:
       return inconsistent(`unknown kv operation ${op.f}`);
   }
+}
+
+// The reasons are closures made here, not in stepInterned: a closure there would make every
+// step allocate a context for the variables it captures, refused or not.
+function readRefused(values: ValueInterner, state: number, op: Operation, seen: unknown): Inconsistent {
+  return inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
+}
+
+function casRefused(values: ValueInterner, state: number, expected: unknown, next: unknown): Inconsistent {
+  return inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
 }
 
 /** The whole store as one state: value ids per key, with a hash kept up to date per write. */

@@ -82,7 +82,7 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
       if (status !== 'ok') return state; // unknown result: observes nothing
       const seen = output === undefined ? input : output;
       if (seen === undefined || (seen === null && reading === 'knossos')) return state;
-      return valueEquals(seen, state) ? state : inconsistent(() => `read ${showValue(seen)} but the register holds ${showValue(state)}`);
+      return valueEquals(seen, state) ? state : readRefused(seen, state);
     }
     case 'write':
       if (status === 'fail') return state; // observed failure changes nothing (etcd reading only reaches here)
@@ -94,17 +94,27 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
       const next = (input as unknown[])[1];
       const matches = valueEquals(expected, state);
       if (status === 'ok') {
-        return matches ? next : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the register holds ${showValue(state)}`);
+        return matches ? next : casRefused(expected, next, 'succeeded', state);
       }
       if (status === 'fail') {
         if (observedNothing(op)) return state;
-        return matches ? inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} failed but the register holds ${showValue(expected)}`) : state;
+        return matches ? casRefused(expected, next, 'failed', expected) : state;
       }
       return matches ? next : state; // info: took effect only if it could
     }
     default:
-      return inconsistent(() => `unknown operation ${op.f}`);
+      return inconsistent(`unknown operation ${op.f}`);
   }
+}
+
+// The reasons are closures made here, not in registerStep: a closure there would make every
+// step allocate a context for the variables it captures, refused or not.
+function readRefused(seen: unknown, state: unknown): Inconsistent {
+  return inconsistent(() => `read ${showValue(seen)} but the register holds ${showValue(state)}`);
+}
+
+function casRefused(expected: unknown, next: unknown, outcome: 'succeeded' | 'failed', holds: unknown): Inconsistent {
+  return inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} ${outcome} but the register holds ${showValue(holds)}`);
 }
 
 /** A `fail` completed without its value (the error in its place, or nil): it observed nothing. */
