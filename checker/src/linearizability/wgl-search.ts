@@ -132,7 +132,9 @@ export class WglSearch<S> {
     this.prev = new Int32Array(2 * n + 1).fill(NONE);
     const returns: number[] = [];
     for (let i = 0; i < n; i++) if (this.required[i] === 1) returns.push(i);
-    if (!returns.every((op, k) => k === 0 || ops[returns[k - 1]!]!.ret <= ops[op]!.ret)) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+    let inOrder = true;
+    for (let k = 1; k < returns.length && inOrder; k++) inOrder = ops[returns[k - 1]!]!.ret <= ops[returns[k]!]!.ret;
+    if (!inOrder) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
     let last = this.head;
     const link = (e: number): void => {
       this.next[last] = e;
@@ -444,7 +446,7 @@ function cacheCapacityFor(operations: number): number {
 
 /** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
 function sortedByCall(operations: readonly Operation[]): Operation[] {
-  const ops = [...operations];
+  const ops = operations.slice();
   for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);
   return ops;
 }

@@ -223,7 +223,8 @@ function describeKvOp(op: Operation): string {
 /** Groups operations by key; parts are ordered by key for deterministic output. */
 function partitionByKey(ops: readonly Operation[], modelFor: (key: string) => Model<unknown>): Partition[] {
   const groups = new Map<string, Operation[]>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const key = keyOf(op);
     let list = groups.get(key);
     if (list === undefined) groups.set(key, (list = []));
