@@ -1,5 +1,5 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, isInconsistent, type Footprint, type Inconsistent, type Model, type Partition } from './model.js';
+import { inconsistent, isInconsistent, refused, type Footprint, type Inconsistent, type Model, type Partition } from './model.js';
 import { ValueInterner } from './value-interner.js';
 import { hashString, showValue, stableStringify, valueEquals } from './values.js';
 
@@ -94,14 +94,22 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
   }
 }
 
-// The reasons are closures made here, not in stepInterned: a closure there would make every
-// step allocate a context for the variables it captures, refused or not.
+// Refusals are worded from their parts by functions of module scope (see `refused`): a closure
+// in stepInterned would make every step allocate a context for what it captures, refused or not.
 function readRefused(values: ValueInterner, state: number, op: Operation, seen: unknown): Inconsistent {
-  return inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
+  return refused(wordReadRefused, values, state, op, seen);
+}
+
+function wordReadRefused(values: ValueInterner, state: number, op: Operation, seen: unknown): string {
+  return `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`;
 }
 
 function casRefused(values: ValueInterner, state: number, expected: unknown, next: unknown): Inconsistent {
-  return inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
+  return refused(wordCasRefused, values, state, expected, next);
+}
+
+function wordCasRefused(values: ValueInterner, state: number, expected: unknown, next: unknown): string {
+  return `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`;
 }
 
 /** The whole store as one state: value ids per key, with a hash kept up to date per write. */

@@ -1,5 +1,5 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, type Footprint, type Inconsistent, type Model } from './model.js';
+import { inconsistent, refused, type Footprint, type Inconsistent, type Model } from './model.js';
 import { showValue, valueEquals } from './values.js';
 
 /**
@@ -107,14 +107,22 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
   }
 }
 
-// The reasons are closures made here, not in registerStep: a closure there would make every
-// step allocate a context for the variables it captures, refused or not.
+// Refusals are worded from their parts by functions of module scope (see `refused`): a closure
+// in registerStep would make every step allocate a context for what it captures, refused or not.
 function readRefused(seen: unknown, state: unknown): Inconsistent {
-  return inconsistent(() => `read ${showValue(seen)} but the register holds ${showValue(state)}`);
+  return refused(wordReadRefused, seen, state);
+}
+
+function wordReadRefused(seen: unknown, state: unknown): string {
+  return `read ${showValue(seen)} but the register holds ${showValue(state)}`;
 }
 
 function casRefused(expected: unknown, next: unknown, outcome: 'succeeded' | 'failed', holds: unknown): Inconsistent {
-  return inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} ${outcome} but the register holds ${showValue(holds)}`);
+  return refused(wordCasRefused, expected, next, outcome, holds);
+}
+
+function wordCasRefused(expected: unknown, next: unknown, outcome: 'succeeded' | 'failed', holds: unknown): string {
+  return `cas ${showValue(expected)}→${showValue(next)} ${outcome} but the register holds ${showValue(holds)}`;
 }
 
 /** A `fail` completed without its value (the error in its place, or nil): it observed nothing. */
