@@ -405,7 +405,6 @@ export class WglSearch<S> {
     } else {
       this.unkeyed = { entries, blocked };
     }
-    let steps: { op: Operation; state: unknown }[] | undefined;
     // The calls pending here, in list order up to the blocked return. Each is stepped (to say why
     // it could not go next) only if the path is read: a deeper one replaces most paths, and on
     // a legal history every one (the search records a path at each new depth). The steps are
@@ -418,22 +417,41 @@ export class WglSearch<S> {
       }
       pending.push(this.ops[e >> 1]!);
     }
-    const model = this.model;
-    let attempts: BlockedAttempt[] | undefined;
-    this.finalPaths.push({
-      get steps() {
-        return (steps ??= Array.from(entries, (e, k) => ({ op: ops[e >> 1]!, state: after[k] })));
-      },
-      blocked: this.ops[blocked]!,
-      get attempts() {
-        return (attempts ??= pending.map((op) => {
-          const after = model.step(state, op);
-          // The reason is worded only if a report shows it.
-          const failed = isInconsistent(after) ? after : undefined;
-          return { op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } };
-        }));
-      },
-    });
+    this.finalPaths.push(new LazyFinalPath(this.model, ops, entries, after, this.ops[blocked]!, state, pending));
+  }
+}
+
+/**
+ * A final path as recorded: its steps and attempts are made when first read (a class, so the
+ * getters are its prototype's, not closures and accessors made for every path recorded).
+ */
+class LazyFinalPath<S> implements RawFinalPath {
+  private madeSteps: { op: Operation; state: unknown }[] | undefined;
+  private madeAttempts: BlockedAttempt[] | undefined;
+
+  constructor(
+    private readonly model: CompleteModel<S>,
+    private readonly ops: readonly Operation[],
+    /** The stack's entries of the last steps (op index × 2), and the state after each. */
+    private readonly entries: Int32Array,
+    private readonly after: S[],
+    readonly blocked: Operation,
+    /** The state at the blocked point, and the calls pending there. */
+    private readonly state: S,
+    private readonly pending: Operation[],
+  ) {}
+
+  get steps(): { op: Operation; state: unknown }[] {
+    return (this.madeSteps ??= Array.from(this.entries, (e, k) => ({ op: this.ops[e >> 1]!, state: this.after[k] })));
+  }
+
+  get attempts(): BlockedAttempt[] {
+    return (this.madeAttempts ??= this.pending.map((op) => {
+      const after = this.model.step(this.state, op);
+      // The reason is worded only if a report shows it.
+      const failed = isInconsistent(after) ? after : undefined;
+      return { op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } };
+    }));
   }
 }
 
