@@ -4,19 +4,21 @@
  * working `npx verdict`). The workspace packages (@verdict/*) are bundled from their TypeScript
  * sources; every other package stays an import resolved from node_modules at run time. Each
  * subcommand is its own chunk, loaded only when run: `verdict check` never loads the service's
- * dependencies.
+ * dependencies. `verdict check` is built a second time on its own (api/build/check/), unsplit.
  *
  * Usage: node api/scripts/build-cli.js
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const API = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(API, '..');
 /** Where the bundle goes; api/bin/verdict.js imports it. */
 export const CLI_BUILD_DIR = join(API, 'build');
+/** `verdict check` alone, one file and its workers; api/bin/verdict.js imports it for a check. */
+export const CHECK_BUILD_DIR = join(CLI_BUILD_DIR, 'check');
 
 /** Bare imports outside the workspace stay imports: they are installed, and some (prisma) read files beside themselves. */
 const externalPackages = {
@@ -51,8 +53,19 @@ const sourceLocatedApi = {
 export async function buildCli() {
   // Chunk names carry hashes: a stale chunk would only pile up.
   await rm(CLI_BUILD_DIR, { recursive: true, force: true });
-  const result = await build({
+  const common = {
     absWorkingDir: REPO,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    conditions: ['source'],
+    sourcemap: true,
+    logLevel: 'silent',
+    plugins: [externalPackages, sourceLocatedApi],
+  };
+  const result = await build({
+    ...common,
     entryPoints: {
       verdict: join(API, 'src/cli.ts'),
       'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
@@ -62,17 +75,41 @@ export async function buildCli() {
     outdir: CLI_BUILD_DIR,
     // Flat: a chunk's `./partition-worker.js` is the worker entry beside it.
     chunkNames: '[name]-[hash]',
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    conditions: ['source'],
-    sourcemap: true,
-    logLevel: 'silent',
-    plugins: [externalPackages, sourceLocatedApi],
   });
-  return result.warnings;
+  // `verdict check` again, alone and unsplit, with its worker entries beside it (api/build/check/):
+  // a check's process loads one file instead of a chain of chunks (see api/src/cli/check-main.ts).
+  const check = await build({
+    ...common,
+    entryPoints: {
+      'verdict-check': join(API, 'src/cli/check-main.ts'),
+      'partition-worker': join(REPO, 'checker/src/linearizability/partition-worker.ts'),
+      'check-worker': join(API, 'src/cli/check-worker.ts'),
+    },
+    outdir: CHECK_BUILD_DIR,
+    splitting: false,
+  });
+  await asciiComments(CHECK_BUILD_DIR);
+  return [...result.warnings, ...check.warnings];
+}
+
+/**
+ * esbuild writes code as ASCII (escapes in strings and patterns) but keeps the comments it
+ * preserves as written, and one arrow or dash in a comment makes Node decode the whole module
+ * as UTF-8 and V8 hold and scan it as two-byte text (on every lazy compilation too): about 10 ms
+ * more for each process or worker that loads the check's 430 KB. So characters beyond ASCII are
+ * written as `\uXXXX` text, which is only ever inside a comment: the file minified must not change.
+ */
+async function asciiComments(dir) {
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.js'))) {
+    const path = join(dir, name);
+    const text = await readFile(path, 'utf8');
+    if (!/[^\x00-\x7f]/.test(text)) continue;
+    const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const [before, after] = await Promise.all([text, ascii].map((t) => transform(t, { minify: true, format: 'esm', charset: 'ascii' })));
+    if (before.code !== after.code) throw new Error(`${name}: a character beyond ASCII outside a comment`);
+    await writeFile(path, ascii);
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

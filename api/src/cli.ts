@@ -4,6 +4,7 @@
  */
 import { COMMANDS } from './cli/commands.js';
 import { EXIT, type CliIo } from './cli/command.js';
+import { runAsProcess } from './cli/run-as-process.js';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -28,25 +29,7 @@ function helpText(): string {
 
 /** Runs `verdict` as this process: its arguments, its streams, its exit code. */
 export function runCli(): void {
-  // `verdict check … | head`: a reader that has gone away ends the command, not with a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? EXIT.ok);
-  });
-  const io: CliIo = {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-    interactive: process.stdout.isTTY === true,
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`verdict: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = EXIT.software;
-    },
-  );
+  runAsProcess(main);
 }
 
 // Run from source (`npm run verdict`, tsx); the built CLI is started by api/bin/verdict.js.

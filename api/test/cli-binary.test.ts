@@ -40,7 +40,9 @@ describe('the compiled verdict command', () => {
   it('checks a file from its compiled build, not from TypeScript sources', async () => {
     const { code, urls } = await loadedModules('check', corpus('porcupine/kv/c01-bad.txt'));
     expect(code).toBe(1);
-    expect(urls.some((u) => u.includes('/api/build/verdict.js'))).toBe(true);
+    // A check has a build of its own: one file, not the command line's chunks.
+    expect(urls.some((u) => u.includes('/api/build/check/verdict-check.js'))).toBe(true);
+    expect(urls.filter((u) => /\/api\/build\/[^/]+\.js$/.test(u))).toEqual([]);
     expect(urls.filter((u) => u.endsWith('.ts'))).toEqual([]);
     expect(urls.filter((u) => u.includes('/node_modules/tsx/'))).toEqual([]);
   });
@@ -62,7 +64,7 @@ describe('the compiled verdict command', () => {
     const { code, urls } = await loadedModulesWith({ VERDICT_CHECK_PARALLEL_AFTER_MS: '0' }, 'check', ...files);
     const threaded = await verdictWith({ env: { VERDICT_CHECK_PARALLEL_AFTER_MS: '0' } }, 'check', ...files);
     // One worker per spare core: none on a single core.
-    expect(urls.some((u) => u.endsWith('/api/build/check-worker.js'))).toBe(availableParallelism() > 1);
+    expect(urls.some((u) => u.endsWith('/api/build/check/check-worker.js'))).toBe(availableParallelism() > 1);
     expect(code).toBe(1);
     expect(threaded.code).toBe(1);
     const verdicts = (out: string): string[] => [...out.matchAll(/^(\S+)  \(|^VERDICT: (\w+)/gm)].map((m) => m[1] ?? m[2]!);

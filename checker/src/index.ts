@@ -5,7 +5,7 @@ export { VerdictError, checkerErrors, isVerdictError, type CheckerErrorCode, typ
 
 export { NEMESIS_PROCESS, isNemesisOp, type History, type HistoryFormat, type Op, type OpType, type Operation, type ProcessId } from './history/op.js';
 export { HistoryBuilder, historyFromOps, type HistoryBuilderOptions } from './history/history-builder.js';
-export { detectFormat, parseHistory, readHistoryFile, readHistoryStream, type ParseHistoryOptions, type ReadHistoryOptions } from './history/read-history.js';
+export { detectFormat, parseHistory, readHistoryFile, readHistoryStream, type ParseHistoryOptions, type ReadHistoryFileOptions, type ReadHistoryOptions } from './history/read-history.js';
 export { historyFromRecords } from './history/read-history.js';
 export { parseJsonExact } from './history/exact-json.js';
 export { jsonSafe, valueToJson } from './history/value-json.js';

@@ -117,6 +117,27 @@ describe('streamed history reads', () => {
     expect(h.ops[3999]!.line).toBe(4001);
   });
 
+  it('reads a file with blocking reads exactly as the stream does (a multi-byte character across chunks too)', async () => {
+    // 1 MiB chunks either way: "é" (2 bytes) straddles the first chunk boundary, then a kv log.
+    const utf8 = join(dir, 'straddle.jsonl');
+    const opening = '{"process": 0, "type": "invoke", "f": "write", "value": "';
+    const first = `${opening}${'a'.repeat(1024 * 1024 - 1 - opening.length)}é"}\n`;
+    expect(Buffer.from(first).indexOf('é')).toBe(1024 * 1024 - 1);
+    writeFileSync(utf8, `${first}{"process": 0, "type": "ok", "f": "write", "value": "é"}\n`);
+    const kv = new URL('../../histories/porcupine/kv/c10-bad.txt', import.meta.url).pathname;
+    const etcd = new URL('../../histories/porcupine/jepsen/etcd_002.log', import.meta.url).pathname;
+    for (const file of [path, utf8, kv, etcd]) {
+      const blocking = await readHistoryFile(file, { blocking: true, keepOps: false });
+      const streamed = await readHistoryFile(file, { keepOps: false });
+      expect(blocking.format).toBe(streamed.format);
+      expect(blocking.source).toBe(file);
+      expect(fingerprint(blocking)).toBe(fingerprint(streamed));
+    }
+    // Not a regular file: the stream reads it, with the stream's errors.
+    await expect(readHistoryFile(dir, { blocking: true })).rejects.toMatchObject({ code: 'EISDIR' });
+    await expect(readHistoryFile(join(dir, 'missing.jsonl'), { blocking: true })).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('decompresses a .gz file on the way, detecting the format from the name without .gz', async () => {
     const gz = join(dir, 'small.edn.gz');
     writeFileSync(gz, gzipSync('{:process 0 :type :invoke :f :read :value nil}\n{:process 0 :type :ok :f :read :value 3}\n'));

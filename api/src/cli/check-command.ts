@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   HISTORY_FORMATS,
@@ -13,7 +14,7 @@ import {
   type HistoryFormat,
   type Report,
 } from '@verdict/checker';
-import { checkFiles, FILES_PARALLEL_AFTER_MS } from './check-files.js';
+import { checkFiles, FILES_PARALLEL_AFTER_MS, idleCores } from './check-files.js';
 import type { CheckCommandOptions } from './check-file.js';
 import { EXIT, UsageError, type CliCommand } from './command.js';
 
@@ -70,12 +71,14 @@ export const checkCommand: CliCommand = {
     }
     const codes: number[] = [];
     const reports: Report[] = [];
-    // VERDICT_CHECK_PARALLEL_AFTER_MS: lets the tests make the compiled command use its workers at once.
-    const after = Number(process.env.VERDICT_CHECK_PARALLEL_AFTER_MS ?? FILES_PARALLEL_AFTER_MS);
+    // VERDICT_CHECK_PARALLEL_AFTER_MS: lets the tests make the compiled command use its workers
+    // at once, on every spare core however busy the machine.
+    const forced = process.env.VERDICT_CHECK_PARALLEL_AFTER_MS;
+    const after = Number(forced ?? FILES_PARALLEL_AFTER_MS);
     await checkFiles(options, io, (checked) => {
       codes.push(checked.code);
       if (checked.report !== undefined) reports.push(checked.report);
-    }, Number.isFinite(after) ? after : FILES_PARALLEL_AFTER_MS);
+    }, Number.isFinite(after) ? after : FILES_PARALLEL_AFTER_MS, forced !== undefined ? availableParallelism() - 1 : idleCores());
     if (options.junit !== undefined && reports.length > 0) {
       const xml = reports.map((r) => renderJunit(r, options.require !== undefined ? { require: options.require } : {})).join('\n');
       await writeFile(options.junit, xml);

@@ -44,8 +44,9 @@ export interface CheckedFile {
 export async function checkFile(file: string, options: CheckCommandOptions, io: CliIo, svg: boolean): Promise<CheckedFile> {
   let report: Report;
   try {
-    // The checks and the timeline need the paired operations only: not keeping the raw ops saves their memory.
-    const history = await readHistoryFile(file, { keepOps: false, ...(options.format !== undefined ? { format: options.format } : {}) });
+    // The checks and the timeline need the paired operations only: not keeping the raw ops saves
+    // their memory. Blocking reads: this thread has nothing else to do meanwhile.
+    const history = await readHistoryFile(file, { keepOps: false, blocking: true, ...(options.format !== undefined ? { format: options.format } : {}) });
     report = await checkHistory(history, {
       ...(options.model !== undefined ? { model: options.model } : {}),
       ...(options.init !== undefined ? { init: options.init } : {}),

@@ -61,8 +61,8 @@ export function porcupineEtcdParser(sink: OpSink, source?: string): LineParser {
       if (c !== null && (!c[4]!.startsWith(':') || c[2] === 'fail' || c[2] === 'info')) {
         // The layout Jepsen printed (and the generated logs): one anchored match instead of the
         // general path's four, read exactly as that path reads it.
-        const type = c[2] as OpType;
-        const op: Op = { index: 0, process: processOf(c[1]!, { source, line: lineNo }), type, f: c[3]!, value: null, line: lineNo };
+        const type = knownName(c[2]!) as OpType;
+        const op: Op = { index: 0, process: processOf(c[1]!, { source, line: lineNo }), type, f: knownName(c[3]!), value: null, line: lineNo };
         const raw = c[4]!;
         if (raw.startsWith(':')) op.error = raw.slice(1);
         else if (raw !== 'nil') op.value = raw.startsWith('[') ? [exactInteger(c[5]!), exactInteger(c[6]!)] : exactInteger(raw);
@@ -91,6 +91,27 @@ export function porcupineEtcdParser(sink: OpSink, source?: string): LineParser {
     },
     end() {},
   };
+}
+
+/**
+ * The usual op types and functions as the one string each: a regex capture is a new string every
+ * line, and the operation keeps its type and function for the whole check (less to copy at each
+ * collection while a large history is read).
+ */
+function knownName(text: string): string {
+  switch (text) {
+    case 'invoke': return 'invoke';
+    case 'ok': return 'ok';
+    case 'fail': return 'fail';
+    case 'info': return 'info';
+    case 'read': return 'read';
+    case 'write': return 'write';
+    case 'cas': return 'cas';
+    case 'get': return 'get';
+    case 'put': return 'put';
+    case 'append': return 'append';
+    default: return text;
+  }
 }
 
 function processOf(text: string, at: RecordPlace): number | string {
@@ -139,11 +160,18 @@ export function porcupineKvReader(sink: OpSink, options: { source?: string; toke
     sink.add(op);
   };
   let edn: EdnReader | undefined;
+  const keys = new Map<string, string>();
   const splitter = new LineSplitter((text, lineNo) => {
     if (edn === undefined) {
       const m = KV_LINE.exec(text);
       if (m !== null) {
-        add({ process: exactInteger(m[1]!), type: m[2], f: m[3], key: m[4], value: m[5] ?? null }, lineNo);
+        // The op `add` would make of this record, made directly: this runs once a line.
+        const process = exactInteger(m[1]!);
+        // One string per key, not one per op (a log has few keys).
+        const captured = m[4]!;
+        let key = keys.get(captured);
+        if (key === undefined) keys.set(captured, (key = captured));
+        sink.add({ index: 0, process: typeof process === 'bigint' ? process.toString() : process, type: knownName(m[2]!) as OpType, f: knownName(m[3]!), value: [key, m[5] ?? null], line: lineNo });
         return;
       }
       edn = new EdnReader((record, line) => add(record as Record<string, unknown>, line), options);

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -30,6 +30,19 @@ export interface ReadHistoryOptions extends ParseHistoryOptions {
   /** Longest line accepted, in characters (default 128 Mi): a longer one is `VRD_ERR_HISTORY_TOO_LARGE`. */
   lineLengthMax?: number;
 }
+
+export interface ReadHistoryFileOptions extends ReadHistoryOptions {
+  /**
+   * Read a plain (not `.gz`) file with blocking reads, chunk by chunk as the stream does: for a
+   * caller with nothing else to do meanwhile (a command line). A stream's every chunk is a
+   * round trip through the thread pool and the event loop, which on a busy machine costs more
+   * wall time than the parsing. Default false: a service's event loop must not wait on a disk.
+   */
+  blocking?: boolean;
+}
+
+/** Chunk size of file reads: memory holds one chunk and one partial line, not the file. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Parses a whole history held in memory. Returns a complete, validated `History` or throws a
@@ -71,12 +84,16 @@ export function historyFromRecords(records: readonly unknown[], options: ParseHi
  * text (a JSON array is read whole).
  * A path ending in `.gz` is decompressed. `options.source` defaults to the path.
  */
-export async function readHistoryFile(path: string, options: ReadHistoryOptions = {}): Promise<History> {
+export async function readHistoryFile(path: string, options: ReadHistoryFileOptions = {}): Promise<History> {
+  if (options.blocking === true && !path.endsWith('.gz')) {
+    const history = readFileBlocking(path, { ...options, source: options.source ?? path });
+    if (history !== undefined) return history;
+  }
   // A `.gz` file is decompressed on the way; pipeline passes a read error on to the reader.
   // zlib is loaded only then (before the file is opened, so no error event goes unheard): most
   // checks are of plain files, and a check starts faster without it.
   const gunzip = path.endsWith('.gz') ? (await import('node:zlib')).createGunzip() : undefined;
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const stream = gunzip !== undefined ? pipeline(file, gunzip, () => {}) : file;
   return readFrom(stream, { ...options, source: options.source ?? path }, path);
 }
@@ -90,31 +107,65 @@ export async function readHistoryStream(stream: Readable, options: ReadHistoryOp
 }
 
 async function readFrom(stream: Readable, options: ReadHistoryOptions, nameHint: string | undefined): Promise<History> {
-  const decoder = new Utf8Decoder(options.source);
-  let sample = '';
-  let sampleHasText = false;
-  let reading: { parser: TextParser; sink: OpSink } | undefined;
-  for await (const chunk of stream) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    if (reading !== undefined) {
-      reading.parser.push(text);
-      continue;
+  const reader = new HistoryTextReader(options, nameHint);
+  for await (const chunk of stream) reader.push(typeof chunk === 'string' ? chunk : (chunk as Buffer));
+  return reader.finish();
+}
+
+/**
+ * `readHistoryFile` with blocking reads: the same chunks, decoding and parsing as the stream's.
+ * Undefined when the path is not a regular file (a pipe, `/dev/stdin`): the stream reads those.
+ */
+function readFileBlocking(path: string, options: ReadHistoryOptions): History | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const reader = new HistoryTextReader(options, path);
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    // The chunk is decoded (copied) before the buffer is read into again.
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) reader.push(buffer.subarray(0, n));
+    return reader.finish();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Text in chunks to a history: decodes, detects the format from the first text, parses. */
+class HistoryTextReader {
+  private readonly decoder: Utf8Decoder;
+  private sample = '';
+  private sampleHasText = false;
+  private reading: { parser: TextParser; sink: OpSink } | undefined;
+
+  constructor(private readonly options: ReadHistoryOptions, private readonly nameHint: string | undefined) {
+    this.decoder = new Utf8Decoder(options.source);
+  }
+
+  push(chunk: string | Buffer): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    if (this.reading !== undefined) {
+      this.reading.parser.push(text);
+      return;
     }
     // Hold the start of the input until it is more than blank and, unless the format is named,
     // there is enough of it to tell the format.
-    sample += text;
+    this.sample += text;
     // Only the new text is searched: the sample may be megabytes of blanks (a gzip bomb of spaces).
-    if (!sampleHasText) sampleHasText = /\S/.test(text);
-    if ((options.format !== undefined || sample.length >= DETECT_SAMPLE_CHARS) && sampleHasText) {
-      reading = startReading(sample, options, nameHint);
-      sample = '';
+    if (!this.sampleHasText) this.sampleHasText = /\S/.test(text);
+    if ((this.options.format !== undefined || this.sample.length >= DETECT_SAMPLE_CHARS) && this.sampleHasText) {
+      this.reading = startReading(this.sample, this.options, this.nameHint);
+      this.sample = '';
     }
   }
-  const tail = decoder.end();
-  if (reading === undefined) reading = startReading(sample + tail, options, nameHint);
-  else if (tail.length > 0) reading.parser.push(tail);
-  reading.parser.end();
-  return reading.sink.finish();
+
+  finish(): History {
+    const tail = this.decoder.end();
+    let reading = this.reading;
+    if (reading === undefined) reading = startReading(this.sample + tail, this.options, this.nameHint);
+    else if (tail.length > 0) reading.parser.push(tail);
+    reading.parser.end();
+    return reading.sink.finish();
+  }
 }
 
 function startReading(sample: string, options: ReadHistoryOptions, nameHint: string | undefined): { parser: TextParser; sink: OpSink } {

@@ -20,7 +20,11 @@ export interface PreparedPartition {
 export function prepareOperations(model: Model<any>, history: History | readonly Operation[]): { model: CompleteModel<any>; partitions: PreparedPartition[]; checked: number } {
   const complete = completeModel(model);
   const kept: Operation[] = [];
-  for (const op of operationsOf(history)) {
+  const operations = operationsOf(history);
+  // Indexed loops in the passes over every operation: they run once, mostly unoptimised, where a
+  // for-of steps an iterator.
+  for (let k = 0; k < operations.length; k++) {
+    const op = operations[k]!;
     const reason = complete.validate(op);
     if (reason !== undefined) {
       throw new VerdictError('VRD_ERR_MODEL_OPERATION', `${complete.name}: ${reason}`, { opIndex: op.call });

@@ -76,7 +76,7 @@ export class PartitionScheduler {
         still.push(...this.active.slice(a));
         break;
       }
-      entry.search ??= new WglSearch(entry.part.model, entry.part.operations);
+      entry.search ??= new WglSearch(entry.part.model, entry.part.operations, { sizeCacheForOperations: true });
       const started = performance.now();
       const before = entry.search.steps;
       const bytesBefore = entry.search.cacheBytes;

@@ -38,6 +38,12 @@ export interface WglSearchOptions {
   finalPathSteps?: number;
   /** Bytes the memo may hold; past them `run` stops early and `cacheFull` is set. Default: no limit. */
   cacheBytesMax?: number;
+  /**
+   * Size the memo at first for about one entry an operation (up to 65,536), as an easy
+   * history's search of the whole history needs, rather than 256 entries grown by rehashing.
+   * Not for the many small searches of shrinking, most of which end after a few entries.
+   */
+  sizeCacheForOperations?: boolean;
 }
 
 const NONE = -1;
@@ -98,6 +104,8 @@ export class WglSearch<S> {
   private bestBlocked = NONE;
   private finalPaths: RawFinalPath[] = [];
   private readonly finalPathKeys = new Set<string>();
+  /** The first final path at the best depth, whose key is made when a second one comes. */
+  private unkeyed: { entries: Int32Array; blocked: number } | undefined;
 
   constructor(model: CompleteModel<S>, operations: readonly Operation[], options: WglSearchOptions = {}) {
     const ops = sortedByCall(operations);
@@ -124,7 +132,9 @@ export class WglSearch<S> {
     this.prev = new Int32Array(2 * n + 1).fill(NONE);
     const returns: number[] = [];
     for (let i = 0; i < n; i++) if (this.required[i] === 1) returns.push(i);
-    if (!returns.every((op, k) => k === 0 || ops[returns[k - 1]!]!.ret <= ops[op]!.ret)) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+    let inOrder = true;
+    for (let k = 1; k < returns.length && inOrder; k++) inOrder = ops[returns[k - 1]!]!.ret <= ops[returns[k]!]!.ret;
+    if (!inOrder) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
     let last = this.head;
     const link = (e: number): void => {
       this.next[last] = e;
@@ -149,7 +159,7 @@ export class WglSearch<S> {
     this.highAt = new Int32Array(n);
     this.window = { bits: this.bits, lowWord: 0, highWord: 0, infoBits: this.infoBits };
     ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
-    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal);
+    this.cache = new VisitedCache<S>(this.infoBits.length, model.equal, options.sizeCacheForOperations === true ? cacheCapacityFor(n) : undefined);
     this.cache.bytesMax = options.cacheBytesMax ?? Infinity;
     this.stack = new Int32Array(n);
     this.forced = new Uint8Array(n);
@@ -344,6 +354,12 @@ export class WglSearch<S> {
     return status;
   }
 
+  private finalPathKey(entries: Int32Array, blocked: number): string {
+    let key = '';
+    for (const e of entries) key += `${this.ops[e >> 1]!.id},`;
+    return `${key}|${blocked}`;
+  }
+
   /** The longest prefix and final paths, once the search proved the history illegal. */
   counterexample(): RawCounterexample | undefined {
     if (this.status !== 'illegal' || !this.track || this.bestBlocked === NONE) return undefined;
@@ -373,32 +389,82 @@ export class WglSearch<S> {
 
   private addFinalPath(blocked: number, depth: number, state: S): void {
     const from = Math.max(0, depth - this.finalPathSteps);
-    const steps: { op: Operation; state: unknown }[] = [];
-    for (let d = from; d < depth; d++) {
-      steps.push({ op: this.ops[this.stack[d]! >> 1]!, state: d + 1 < depth ? this.stackStates[d + 1] : state });
+    // The path's last steps as the stack holds them (op entries, and the state after each), made
+    // into objects only if the path is read.
+    const entries = this.stack.slice(from, depth);
+    const after = new Array<S>(depth - from);
+    for (let d = from; d < depth; d++) after[d - from] = d + 1 < depth ? this.stackStates[d + 1]! : state;
+    const ops = this.ops;
+    // A path is compared with the others at its depth by its key; the first at a depth has none
+    // to meet (most paths are the first, on a legal history all), so its key waits for a second.
+    if (this.finalPaths.length > 0) {
+      if (this.finalPathKeys.size === 0) this.finalPathKeys.add(this.finalPathKey(this.unkeyed!.entries, this.unkeyed!.blocked));
+      const key = this.finalPathKey(entries, blocked);
+      if (this.finalPathKeys.has(key)) return;
+      this.finalPathKeys.add(key);
+    } else {
+      this.unkeyed = { entries, blocked };
     }
-    const key = `${steps.map((s) => s.op.id).join(',')}|${blocked}`;
-    if (this.finalPathKeys.has(key)) return;
-    this.finalPathKeys.add(key);
-    const attempts: BlockedAttempt[] = [];
+    // The calls pending here, in list order up to the blocked return. Each is stepped (to say why
+    // it could not go next) only if the path is read: a deeper one replaces most paths, and on
+    // a legal history every one (the search records a path at each new depth). The steps are
+    // pure, so stepping later gives the same answers.
+    const pending: Operation[] = [];
     for (let e = this.next[this.head]!; e !== NONE; e = this.next[e]!) {
       if ((e & 1) === 1) {
         if (e >> 1 === blocked) break;
         continue;
       }
-      const op = this.ops[e >> 1]!;
-      const after = this.model.step(state, op);
-      // The reason is worded only if a report shows it: most final paths are replaced by deeper ones.
-      const failed = isInconsistent(after) ? after : undefined;
-      attempts.push({ op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } });
+      pending.push(this.ops[e >> 1]!);
     }
-    this.finalPaths.push({ steps, blocked: this.ops[blocked]!, attempts });
+    this.finalPaths.push(new LazyFinalPath(this.model, ops, entries, after, this.ops[blocked]!, state, pending));
   }
+}
+
+/**
+ * A final path as recorded: its steps and attempts are made when first read (a class, so the
+ * getters are its prototype's, not closures and accessors made for every path recorded).
+ */
+class LazyFinalPath<S> implements RawFinalPath {
+  private madeSteps: { op: Operation; state: unknown }[] | undefined;
+  private madeAttempts: BlockedAttempt[] | undefined;
+
+  constructor(
+    private readonly model: CompleteModel<S>,
+    private readonly ops: readonly Operation[],
+    /** The stack's entries of the last steps (op index × 2), and the state after each. */
+    private readonly entries: Int32Array,
+    private readonly after: S[],
+    readonly blocked: Operation,
+    /** The state at the blocked point, and the calls pending there. */
+    private readonly state: S,
+    private readonly pending: Operation[],
+  ) {}
+
+  get steps(): { op: Operation; state: unknown }[] {
+    return (this.madeSteps ??= Array.from(this.entries, (e, k) => ({ op: this.ops[e >> 1]!, state: this.after[k] })));
+  }
+
+  get attempts(): BlockedAttempt[] {
+    return (this.madeAttempts ??= this.pending.map((op) => {
+      const after = this.model.step(this.state, op);
+      // The reason is worded only if a report shows it.
+      const failed = isInconsistent(after) ? after : undefined;
+      return { op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } };
+    }));
+  }
+}
+
+/** A power of two from 256 to 65,536 entries, at least `operations` below the cap (a hard search outgrows any guess). */
+function cacheCapacityFor(operations: number): number {
+  let capacity = 256;
+  while (capacity < operations && capacity < 65_536) capacity *= 2;
+  return capacity;
 }
 
 /** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
 function sortedByCall(operations: readonly Operation[]): Operation[] {
-  const ops = [...operations];
+  const ops = operations.slice();
   for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);
   return ops;
 }

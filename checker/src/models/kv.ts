@@ -1,5 +1,5 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, isInconsistent, type Footprint, type Inconsistent, type Model, type Partition } from './model.js';
+import { inconsistent, isInconsistent, refused, type Footprint, type Inconsistent, type Model, type Partition } from './model.js';
 import { ValueInterner } from './value-interner.js';
 import { hashString, showValue, stableStringify, valueEquals } from './values.js';
 
@@ -37,7 +37,7 @@ export function kvModel(options: KvOptions = {}): Model<any> {
 function kvKeyModel(init: unknown): Model<number> {
   const values = new ValueInterner();
   const initId = values.id(init);
-  const seenIds = new WeakMap<Operation, number>();
+  const seenIds = new Map<Operation, number>();
   return {
     name: 'kv',
     init: () => initId,
@@ -57,7 +57,7 @@ function kvKeyModel(init: unknown): Model<number> {
  * the id of the value each read saw, once some state has held it (an id never changes): the
  * search repeats a read's step many times, and the value can be a long string after appends.
  */
-function stepInterned(values: ValueInterner, state: number, op: Operation, seenIds?: WeakMap<Operation, number>): number | Inconsistent {
+function stepInterned(values: ValueInterner, state: number, op: Operation, seenIds?: Map<Operation, number>): number | Inconsistent {
   const input = (op.input as unknown[])[1];
   switch (op.f) {
     case 'get':
@@ -72,9 +72,7 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
         seenId = typeof seen === 'string' && values.stringLength(state) !== seen.length ? -1 : values.lookup(seen);
         if (seenId !== -1) seenIds?.set(op, seenId);
       }
-      return seenId === state
-        ? state
-        : inconsistent(() => `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`);
+      return seenId === state ? state : readRefused(values, state, op, seen);
     }
     case 'put':
     case 'write':
@@ -82,16 +80,36 @@ function stepInterned(values: ValueInterner, state: number, op: Operation, seenI
     case 'append':
       return op.status === 'fail' ? state : values.append(state, String(input));
     case 'cas': {
-      const [expected, next] = input as [unknown, unknown];
+      // Indexed, not destructured (see register.ts).
+      const expected = (input as unknown[])[0];
+      const next = (input as unknown[])[1];
       const matches = values.lookup(expected) === state;
       if (op.status === 'ok') {
-        return matches ? values.id(next) : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`);
+        return matches ? values.id(next) : casRefused(values, state, expected, next);
       }
       return matches ? values.id(next) : state; // info: took effect only if it could
     }
     default:
       return inconsistent(`unknown kv operation ${op.f}`);
   }
+}
+
+// Refusals are worded from their parts by functions of module scope (see `refused`): a closure
+// in stepInterned would make every step allocate a context for what it captures, refused or not.
+function readRefused(values: ValueInterner, state: number, op: Operation, seen: unknown): Inconsistent {
+  return refused(wordReadRefused, values, state, op, seen);
+}
+
+function wordReadRefused(values: ValueInterner, state: number, op: Operation, seen: unknown): string {
+  return `read ${showValue(seen)} at key ${showValue((op.input as unknown[])[0])} but it holds ${showValue(values.value(state))}`;
+}
+
+function casRefused(values: ValueInterner, state: number, expected: unknown, next: unknown): Inconsistent {
+  return refused(wordCasRefused, values, state, expected, next);
+}
+
+function wordCasRefused(values: ValueInterner, state: number, expected: unknown, next: unknown): string {
+  return `cas ${showValue(expected)}→${showValue(next)} succeeded but the key holds ${showValue(values.value(state))}`;
 }
 
 /** The whole store as one state: value ids per key, with a hash kept up to date per write. */
@@ -114,7 +132,7 @@ function kvMapModel(initFor: (key: string | undefined) => unknown): Model<KvMapS
     }
     return entry;
   };
-  const seenIds = new WeakMap<Operation, number>();
+  const seenIds = new Map<Operation, number>();
   const entryHash = (key: string, id: number): number => Math.imul(hashString(key) ^ Math.imul(id + 1, 0x9e3779b1), 0x85ebca6b);
   return {
     name: 'kv (unpartitioned)',
@@ -213,7 +231,8 @@ function describeKvOp(op: Operation): string {
 /** Groups operations by key; parts are ordered by key for deterministic output. */
 function partitionByKey(ops: readonly Operation[], modelFor: (key: string) => Model<unknown>): Partition[] {
   const groups = new Map<string, Operation[]>();
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const key = keyOf(op);
     let list = groups.get(key);
     if (list === undefined) groups.set(key, (list = []));

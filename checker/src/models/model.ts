@@ -7,17 +7,38 @@ import type { Operation } from '../history/op.js';
  */
 export class Inconsistent {
   readonly inconsistent = true;
-  private why: string | (() => string);
+  private why: string | ((a: any, b: any, c: any, d: any) => string);
+  // The parts a wording function is given (see `refused`), dropped once worded.
+  private a: unknown;
+  private b: unknown;
+  private c: unknown;
+  private d: unknown;
 
-  constructor(why: string | (() => string)) {
+  constructor(why: string | ((a: any, b: any, c: any, d: any) => string), a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
     this.why = why;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
   }
 
   /** One plain sentence: why this operation cannot follow this state. */
   get reason(): string {
-    if (typeof this.why === 'function') this.why = this.why();
+    if (typeof this.why === 'function') {
+      this.why = this.why(this.a, this.b, this.c, this.d);
+      this.a = this.b = this.c = this.d = undefined;
+    }
     return this.why;
   }
+}
+
+/**
+ * A refusal worded from its parts only if read: `word` is a function of module scope, so the
+ * step allocates this one object rather than a closure, its captured context and this object
+ * (the search refuses far more steps than any report shows).
+ */
+export function refused<A, B, C, D>(word: (a: A, b: B, c: C, d: D) => string, a: A, b: B, c?: C, d?: D): Inconsistent {
+  return new Inconsistent(word, a, b, c, d);
 }
 
 export function inconsistent(reason: string | (() => string)): Inconsistent {

@@ -1,5 +1,5 @@
 import type { Operation } from '../history/op.js';
-import { inconsistent, type Footprint, type Inconsistent, type Model } from './model.js';
+import { inconsistent, refused, type Footprint, type Inconsistent, type Model } from './model.js';
 import { showValue, valueEquals } from './values.js';
 
 /**
@@ -82,26 +82,47 @@ function registerStep(state: unknown, op: Operation, reading: RegisterReading): 
       if (status !== 'ok') return state; // unknown result: observes nothing
       const seen = output === undefined ? input : output;
       if (seen === undefined || (seen === null && reading === 'knossos')) return state;
-      return valueEquals(seen, state) ? state : inconsistent(() => `read ${showValue(seen)} but the register holds ${showValue(state)}`);
+      return valueEquals(seen, state) ? state : readRefused(seen, state);
     }
     case 'write':
       if (status === 'fail') return state; // observed failure changes nothing (etcd reading only reaches here)
       return input;
     case 'cas': {
-      const [expected, next] = input as [unknown, unknown];
+      // Indexed, not destructured: destructuring runs the iterator protocol until the JIT has
+      // optimised this, and a check of a few thousand operations mostly runs before that.
+      const expected = (input as unknown[])[0];
+      const next = (input as unknown[])[1];
       const matches = valueEquals(expected, state);
       if (status === 'ok') {
-        return matches ? next : inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} succeeded but the register holds ${showValue(state)}`);
+        return matches ? next : casRefused(expected, next, 'succeeded', state);
       }
       if (status === 'fail') {
         if (observedNothing(op)) return state;
-        return matches ? inconsistent(() => `cas ${showValue(expected)}→${showValue(next)} failed but the register holds ${showValue(expected)}`) : state;
+        return matches ? casRefused(expected, next, 'failed', expected) : state;
       }
       return matches ? next : state; // info: took effect only if it could
     }
     default:
-      return inconsistent(() => `unknown operation ${op.f}`);
+      return inconsistent(`unknown operation ${op.f}`);
   }
+}
+
+// Refusals are worded from their parts by functions of module scope (see `refused`): a closure
+// in registerStep would make every step allocate a context for what it captures, refused or not.
+function readRefused(seen: unknown, state: unknown): Inconsistent {
+  return refused(wordReadRefused, seen, state);
+}
+
+function wordReadRefused(seen: unknown, state: unknown): string {
+  return `read ${showValue(seen)} but the register holds ${showValue(state)}`;
+}
+
+function casRefused(expected: unknown, next: unknown, outcome: 'succeeded' | 'failed', holds: unknown): Inconsistent {
+  return refused(wordCasRefused, expected, next, outcome, holds);
+}
+
+function wordCasRefused(expected: unknown, next: unknown, outcome: 'succeeded' | 'failed', holds: unknown): string {
+  return `cas ${showValue(expected)}→${showValue(next)} ${outcome} but the register holds ${showValue(holds)}`;
 }
 
 /** A `fail` completed without its value (the error in its place, or nil): it observed nothing. */
