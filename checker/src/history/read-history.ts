@@ -13,6 +13,8 @@ import { nestsDeeperThan, tooDeep } from './value-depth.js';
 
 export { detectFormat } from './detect-format.js';
 
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /** How to read a history. */
 export interface ParseHistoryOptions {
   /** The input's format; detected from its first lines (and `source`'s extension) when absent. */
@@ -76,7 +78,9 @@ export async function readHistoryFile(path: string, options: ReadHistoryOptions 
   // zlib is loaded only then (before the file is opened, so no error event goes unheard): most
   // checks are of plain files, and a check starts faster without it.
   const gunzip = path.endsWith('.gz') ? (await import('node:zlib')).createGunzip() : undefined;
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  // 64 KiB reads (measured, fresh processes): 1 MiB reads cost a fifth more CPU on a 48 MB EDN
+  // history and a tenth more on JSONL; a small chunk is scanned while its text is still in cache.
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const stream = gunzip !== undefined ? pipeline(file, gunzip, () => {}) : file;
   return readFrom(stream, { ...options, source: options.source ?? path }, path);
 }
