@@ -13,6 +13,7 @@ import {
   type HistoryFormat,
   type Op,
 } from '../src/index.js';
+import { hasLongDigitRun } from '../src/history/exact-json.js';
 
 /** 2^53 + 1 and 2^53: one double apart only in their last bit, which a double does not have. */
 const BIG = '9007199254740993';
@@ -139,5 +140,28 @@ describe('integers beyond 2^53 are exact', () => {
         }
       }
     }), { numRuns: 200 });
+  });
+});
+
+describe('the JSON fast path misses no long integer', () => {
+  it('hasLongDigitRun agrees with /\\d{16}/ on any text, at any offset (fast-check)', () => {
+    const piece = fc.oneof(fc.stringMatching(/^\d{1,40}$/), fc.string({ maxLength: 20 }), fc.constantFrom(',', ' ', '"', '-', '.', 'e'));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+      const text = pieces.join('');
+      expect(hasLongDigitRun(text)).toBe(/\d{16}/.test(text));
+    }), { numRuns: 2000 });
+  });
+
+  it('finds a 16-digit run wherever it starts, and refuses 15 digits', () => {
+    for (let pad = 0; pad < 40; pad++) {
+      expect(hasLongDigitRun(`${'x'.repeat(pad)}${'9'.repeat(16)}`)).toBe(true);
+      expect(hasLongDigitRun(`${'x'.repeat(pad)}${'9'.repeat(16)}}`)).toBe(true);
+      expect(hasLongDigitRun(`${'x'.repeat(pad)}${'9'.repeat(15)},${'9'.repeat(15)}`)).toBe(false);
+    }
+  });
+
+  it('a JSONL line whose only long integer sits past the first 16 characters is read exactly', () => {
+    const h = parseHistory(`{"process":0,"type":"invoke","f":"write","value":${BIG}}\n{"process":0,"type":"ok","f":"write","value":${BIG}}`, { format: 'jsonl' });
+    expect(h.operations[0]!.input).toBe(BigInt(BIG));
   });
 });

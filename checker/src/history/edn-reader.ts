@@ -48,7 +48,9 @@ export class EdnReader {
 
   /** Reads the next chunk of text. */
   push(text: string): void {
-    const s = this.carry.length > 0 ? this.carry + text : text;
+    // Joined, not concatenated: `+` makes a rope, and reading a rope character by character
+    // costs an indirection each time.
+    const s = this.carry.length > 0 ? [this.carry, text].join('') : text;
     this.carry = '';
     this.scan(s, false);
   }
