@@ -1,7 +1,7 @@
 /**
  * One parse of one history file, in a fresh process (the parsing bench spawns it, so each figure
  * is a process as a user runs it, not a warm loop), building the same history every way:
- * - `verdict`: `readHistoryFile`, as `verdict check` reads (the paired operations, no raw ops);
+ * - `verdict`: `readHistoryFile`, as `verdict check` reads (blocking reads, the paired operations, no raw ops);
  * - `edn-data`: the general EDN library Verdict read EDN with before its own reader, line by line
  *   as it did, then the same op records and pairing: the previous reader, side by side;
  * - `json-parse`: a bare `JSON.parse` a line, then the same op records and pairing: the floor for
@@ -21,7 +21,7 @@ const wallStart = performance.now();
 const cpuStart = process.cpuUsage();
 let operations = 0;
 if (mode === 'verdict') {
-  operations = (await readHistoryFile(file, { keepOps: false })).operations.length;
+  operations = (await readHistoryFile(file, { keepOps: false, blocking: true })).operations.length;
 } else {
   const sink = new OpSink({ source: file, format: mode === 'edn-data' ? 'edn' : 'jsonl', keepOps: false });
   let line = 0;
