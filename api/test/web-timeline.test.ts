@@ -109,16 +109,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect(chunks.length).toBeGreaterThanOrEqual(6);
     const read: number[] = [];
     const prisma = t.db.prisma;
-    const counting = {
-      history: prisma.history,
-      historyChunk: {
-        findMany: prisma.historyChunk.findMany.bind(prisma.historyChunk),
-        findUnique: (args: { where: { historyId_seq: { seq: number } } }) => {
-          read.push(args.where.historyId_seq.seq);
-          return prisma.historyChunk.findUnique(args as Parameters<typeof prisma.historyChunk.findUnique>[0]);
-        },
-      },
-    } as unknown as PrismaClient;
+    const counting = chunkCounting(prisma, read);
     const focus = [view(40_003), view(40_000), view(1_000)].map((o) => ({ id: o.id, process: o.process, call: o.call, ret: o.ret }));
     const timeline = (await loadTimeline(counting, jobId, focus))!;
     expect(timeline).toMatchObject({ from: 80_006 - WINDOW_POSITIONS_MAX / 2, to: 80_006 + WINDOW_POSITIONS_MAX / 2 - 1, events: 2 * OPERATIONS, outlined: 2, focus: 3, clipped: true, chunksSkipped: 0, numbering: 'history' });
@@ -143,16 +134,7 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
   it('finds the operations an invariant names by number, reading from the start no further than they lie, and at most a few chunks', async () => {
     const read: number[] = [];
     const prisma = t.db.prisma;
-    const counting = {
-      history: prisma.history,
-      historyChunk: {
-        findMany: prisma.historyChunk.findMany.bind(prisma.historyChunk),
-        findUnique: (args: { where: { historyId_seq: { seq: number } } }) => {
-          read.push(args.where.historyId_seq.seq);
-          return prisma.historyChunk.findUnique(args as Parameters<typeof prisma.historyChunk.findUnique>[0]);
-        },
-      },
-    } as unknown as PrismaClient;
+    const counting = chunkCounting(prisma, read);
     const near = (await locateOperations(counting, jobId, new Set([100, 12_000])))!;
     expect([...near.values()].map((o) => ({ id: o.id, process: o.process, f: o.f, call: o.call, ret: o.ret, status: o.status }))).toEqual([100, 12_000].map((i) => ({ id: i, process: i % 5, f: 'write', call: 2 * i, ret: 2 * i + 1, status: 'ok' })));
     const chunks = await prisma.historyChunk.findMany({ where: { history: { jobId } }, select: { seq: true, firstLine: true, lines: true }, orderBy: { seq: 'asc' } });
@@ -232,3 +214,17 @@ describe.runIf(pgUp)('the timeline of a large stored history', () => {
     expect((await page(t.app, `/ui/jobs/${parts[0]}`, cookie)).body).toContain(`<a href="/ui/jobs/${parent.id}">job ${parent.id}</a> (part 1)`);
   });
 });
+
+/** The store, with every chunk read by `findUnique` noted in `read` (its seq): what a page load reads. */
+function chunkCounting(prisma: PrismaClient, read: number[]): PrismaClient {
+  return {
+    history: prisma.history,
+    historyChunk: {
+      findMany: prisma.historyChunk.findMany.bind(prisma.historyChunk),
+      findUnique: (args: { where: { historyId_seq: { seq: number } } }) => {
+        read.push(args.where.historyId_seq.seq);
+        return prisma.historyChunk.findUnique(args as Parameters<typeof prisma.historyChunk.findUnique>[0]);
+      },
+    },
+  } as unknown as PrismaClient;
+}
