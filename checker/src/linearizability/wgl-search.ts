@@ -1,5 +1,6 @@
 import type { Operation } from '../history/op.js';
 import { isInconsistent, type CompleteModel } from '../models/model.js';
+import { stableStringify } from '../models/values.js';
 import { VisitedCache, type LinearizedWindow } from './visited-cache.js';
 import { zobristKeys } from './zobrist.js';
 
@@ -83,6 +84,11 @@ export class WglSearch<S> {
   /** 1 where the op at that depth is a read taken without alternatives (see `run`). */
   private readonly forced: Uint8Array;
   private readonly readOnly: Uint8Array;
+  /**
+   * For an indeterminate op of a model that steps by value: the previous indeterminate op (by
+   * call) with the same f and input, or -1. It must be linearized first (see `run`).
+   */
+  private readonly twinBefore: Int32Array;
   private readonly stackStates: S[];
   private depth = 0;
   /** The search stands at a point not yet scanned for a read to force (see `run`). */
@@ -165,6 +171,7 @@ export class WglSearch<S> {
     this.forced = new Uint8Array(n);
     this.readOnly = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (model.isReadOnly(ops[i]!)) this.readOnly[i] = 1;
+    this.twinBefore = twinsBefore(ops, this.required, this.readOnly, model.stepsByValue);
     this.stackStates = new Array<S>(n);
     this.best = new Int32Array(this.track ? n : 0);
     this.state = model.init();
@@ -205,7 +212,7 @@ export class WglSearch<S> {
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     this.cache.full = false;
-    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size, forced, readOnly } = this;
+    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size, forced, readOnly, twinBefore } = this;
     let e = this.cursor;
     let low = this.low;
     let state = this.state;
@@ -242,6 +249,15 @@ export class WglSearch<S> {
       if ((e & 1) === 0) {
         const i = e >> 1;
         if (readOnly[i] === 1 && !read) {
+          e = next[e]!;
+          continue;
+        }
+        // Indeterminate twins (same f and input, a model that steps by value) go in the order of
+        // their calls: an order that takes a later twin while an earlier one is pending becomes
+        // one that takes the earlier instead (it was called no later, and neither must return),
+        // so only that order is tried. A counter's timed-out increments are all twins.
+        const twin = twinBefore[i]!;
+        if (twin >= 0 && (bits[twin >>> 5]! & (1 << (twin & 31))) === 0) {
           e = next[e]!;
           continue;
         }
@@ -463,6 +479,22 @@ function cacheCapacityFor(operations: number): number {
 }
 
 /** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
+/** Each indeterminate op's previous twin by call (same f and input), when the model steps by value; else -1. */
+function twinsBefore(ops: readonly Operation[], required: Uint8Array, readOnly: Uint8Array, byValue: boolean): Int32Array {
+  const twins = new Int32Array(ops.length).fill(-1);
+  if (!byValue) return twins;
+  const last = new Map<string, number>();
+  for (let i = 0; i < ops.length; i++) {
+    if (required[i] === 1 || readOnly[i] === 1) continue;
+    const op = ops[i]!;
+    const key = `${op.f}\u0000${stableStringify(op.input)}`;
+    const before = last.get(key);
+    if (before !== undefined) twins[i] = before;
+    last.set(key, i);
+  }
+  return twins;
+}
+
 function sortedByCall(operations: readonly Operation[]): Operation[] {
   const ops = operations.slice();
   for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);

@@ -10,6 +10,7 @@ export function completeModel<S>(model: Model<S>): CompleteModel<S> {
     hash: model.hash ?? hashValue,
     failed: model.failed ?? 'drop',
     isReadOnly: model.isReadOnly ?? (() => false),
+    stepsByValue: model.stepsByValue ?? false,
     validate: model.validate ?? (() => undefined),
     describeOperation: model.describeOperation ?? ((op) => `${op.f} ${showValue(op.status === 'ok' ? op.output : op.input)}`),
     describeState: model.describeState ?? showValue,

@@ -26,6 +26,7 @@ export function counterModel(init: unknown = 0): Model<Total> {
       return op.input === null || op.input === undefined || isAmount(op.input) ? undefined : `add value must be a number, got ${showValue(op.input)}`;
     },
     isReadOnly: (op) => op.f === 'read',
+    stepsByValue: true,
     describeOperation: (op) => (op.f === 'read' ? `read → ${showValue(op.output)}` : `add ${showValue(op.input ?? 1)}`),
     describeState: (s) => showValue(s),
   };

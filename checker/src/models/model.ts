@@ -97,6 +97,12 @@ export interface Model<S = unknown> {
   validate?(op: Operation): string | undefined;
   /** True when the operation never changes the state: such ops with unknown outcome are dropped. */
   isReadOnly?(op: Operation): boolean;
+  /**
+   * True when `step` reads only an operation's f, input, output and status (never its process,
+   * times or id). Two indeterminate operations with equal f and input then step alike, and the
+   * search tries them in the order of their calls only (see wgl-search.ts). Absent: false.
+   */
+  readonly stepsByValue?: boolean;
   describeOperation?(op: Operation): string;
   describeState?(state: S): string;
   /**
@@ -120,6 +126,7 @@ export interface CompleteModel<S = unknown> extends Model<S> {
   hash(state: S): number;
   readonly failed: 'drop' | 'observe';
   isReadOnly(op: Operation): boolean;
+  readonly stepsByValue: boolean;
   validate(op: Operation): string | undefined;
   describeOperation(op: Operation): string;
   describeState(state: S): string;

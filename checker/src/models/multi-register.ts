@@ -45,6 +45,7 @@ export function multiRegisterModel(init: unknown = {}): Model<Registers> {
       return undefined;
     },
     isReadOnly: (op) => Array.isArray(op.input) && (op.input as unknown[][]).every((m) => m[0] === 'read' || m[0] === 'r'),
+    stepsByValue: true,
     describeOperation: (op) => {
       const micro = (op.status === 'ok' && Array.isArray(op.output) ? op.output : op.input) as unknown[][];
       return `txn ${micro.map(([f, k, v]) => `${String(f)} ${String(k)} ${showValue(v)}`).join(', ')}`;

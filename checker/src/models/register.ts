@@ -32,6 +32,7 @@ export function registerModel(options: RegisterOptions = {}): Model<unknown> {
     step: (state, op) => registerStep(state, op, reading),
     // A failed cas changed nothing (in the etcd reading it observed another value).
     isReadOnly: (op) => op.f === 'read' || (op.f === 'cas' && op.status === 'fail'),
+    stepsByValue: true,
     validate: (op) => validateRegisterOp(op, allowCas),
     footprint: registerFootprint(reading),
     describeOperation: describeRegisterOp,

@@ -26,6 +26,7 @@ export function setModel(init: unknown = []): Model<SetState> {
     equal: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]),
     validate: (op) => (op.f === 'add' || op.f === 'read' ? undefined : `f ${JSON.stringify(op.f)} is not add or read`),
     isReadOnly: (op) => op.f === 'read',
+    stepsByValue: true,
     describeOperation: (op) => (op.f === 'add' ? `add ${showValue(op.input)}` : `read ${showValue(op.output)}`),
     describeState: (s) => `{${s.join(' ')}}`,
   };
