@@ -150,3 +150,50 @@ describe('linearizability of counters with timed-out increments', () => {
     );
   });
 });
+
+/** Small kv histories, many timed out: the search (split per key, twins of equal puts and appends in call order) against brute force on the whole store. */
+describe('linearizability of kv stores with timed-out writes', () => {
+  const kvHistory = fc.array(
+    fc.record({
+      process: fc.integer({ min: 0, max: 3 }),
+      f: fc.constantFrom('put', 'append', 'get'),
+      key: fc.constantFrom('a', 'b'),
+      value: fc.constantFrom('x', 'y'),
+      read: fc.constantFrom('', 'x', 'y', 'xx', 'xy', 'yx'),
+      status: fc.constantFrom('ok', 'info', 'info'),
+      call: fc.integer({ min: 0, max: 20 }),
+      duration: fc.integer({ min: 1, max: 8 }),
+    }),
+    { minLength: 1, maxLength: 9 },
+  ).map((plans) => {
+    const events: { time: number; op: Omit<Op, 'index'> }[] = [];
+    const id = new Map<number, number>();
+    const free = new Map<number, number>();
+    let fresh = 100;
+    for (const p of plans) {
+      const process = id.get(p.process) ?? p.process;
+      const call = Math.max(p.call, free.get(process) ?? 0) + 0.001 * (process % 100) + 0.0001;
+      const ret = call + p.duration;
+      const status = p.f === 'get' ? 'ok' : p.status;
+      const input = p.f === 'get' ? [p.key, null] : [p.key, p.value];
+      const output = p.f === 'get' ? [p.key, p.read] : input;
+      events.push({ time: call, op: { process, type: 'invoke', f: p.f, value: input } });
+      events.push({ time: ret, op: { process, type: status as Op['type'], f: p.f, value: status === 'info' ? input : output } });
+      free.set(process, ret);
+      if (status === 'info') id.set(p.process, fresh++);
+    }
+    events.sort((a, b) => a.time - b.time);
+    return events.map((e) => e.op);
+  });
+
+  it('agrees with a brute-force checker', () => {
+    fc.assert(
+      fc.property(kvHistory, (ops) => {
+        const h = historyFromOps(ops);
+        const expected = bruteForceLinearizable(createModel('kv', ''), h.operations) ? 'ok' : 'illegal';
+        expect(checkSync(createModel('kv', ''), h).outcome).toBe(expected);
+      }),
+      { numRuns: runs(1000) },
+    );
+  });
+});
