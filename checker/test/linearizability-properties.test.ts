@@ -102,6 +102,54 @@ function fromView(v: OperationView): Operation {
 
 export type { RawOp };
 
+/** One planned operation: its process slot, when it is called, how long it runs, what it does and how it ends. */
+interface PlannedOp {
+  process: number;
+  call: number;
+  duration: number;
+  f: string;
+  input: unknown;
+  status: Op['type'];
+  /** The completion's value when it is ok (an info completion repeats the input). */
+  output: unknown;
+}
+
+/**
+ * A history of planned operations: one open operation per process at a time, and a process whose
+ * operation timed out goes on under a fresh id, as Jepsen requires.
+ */
+function historyOfPlans(plans: readonly PlannedOp[]): RawOp[] {
+  const events: { time: number; op: RawOp }[] = [];
+  const id = new Map<number, number>();
+  const free = new Map<number, number>();
+  let fresh = 100;
+  for (const p of plans) {
+    const process = id.get(p.process) ?? p.process;
+    const call = Math.max(p.call, free.get(process) ?? 0) + 0.001 * (process % 100) + 0.0001;
+    const ret = call + p.duration;
+    events.push({ time: call, op: { process, type: 'invoke', f: p.f, value: p.input } });
+    events.push({ time: ret, op: { process, type: p.status, f: p.f, value: p.status === 'info' ? p.input : p.output } });
+    free.set(process, ret);
+    if (p.status === 'info') id.set(p.process, fresh++);
+  }
+  events.sort((a, b) => a.time - b.time);
+  return events.map((e) => e.op);
+}
+
+/** The search and the brute force give one verdict on every history drawn. */
+function agreesWithBruteForce(histories: fc.Arbitrary<RawOp[]>, model: string, init: unknown): void {
+  fc.assert(
+    fc.property(histories, (ops) => {
+      const h = historyFromOps(ops);
+      const expected = bruteForceLinearizable(createModel(model, init), h.operations) ? 'ok' : 'illegal';
+      expect(checkSync(createModel(model, init), h).outcome).toBe(expected);
+    }),
+    { numRuns: runs(1000) },
+  );
+}
+
+const timing = { process: fc.integer({ min: 0, max: 3 }), call: fc.integer({ min: 0, max: 20 }), duration: fc.integer({ min: 1, max: 8 }) };
+
 /**
  * Counter histories where many increments time out (as under the zk-counter recipe): each pair of
  * such increments is a twin the search orders by call only (wgl-search.ts). Small enough for the
@@ -109,91 +157,34 @@ export type { RawOp };
  */
 describe('linearizability of counters with timed-out increments', () => {
   const counterHistory = fc.array(
-    fc.record({
-      process: fc.integer({ min: 0, max: 3 }),
-      f: fc.constantFrom('add', 'add', 'read'),
-      status: fc.constantFrom('ok', 'info', 'info', 'fail'),
-      read: fc.integer({ min: 0, max: 5 }),
-      call: fc.integer({ min: 0, max: 20 }),
-      duration: fc.integer({ min: 1, max: 8 }),
-    }),
+    fc.record({ ...timing, f: fc.constantFrom('add', 'add', 'read'), status: fc.constantFrom('ok', 'info', 'info', 'fail'), read: fc.integer({ min: 0, max: 5 }) }),
     { minLength: 1, maxLength: 9 },
-  ).map((plans) => {
-    // One open op per process at a time; a process that timed out goes on under a fresh id.
-    const events: { time: number; op: Omit<Op, 'index'> }[] = [];
-    const id = new Map<number, number>();
-    const free = new Map<number, number>();
-    let fresh = 100;
-    for (const p of plans) {
-      const process = id.get(p.process) ?? p.process;
-      const call = Math.max(p.call, free.get(process) ?? 0) + 0.001 * (process % 100) + 0.0001;
-      const ret = call + p.duration;
-      const input = p.f === 'add' ? 1 : null;
-      const status = p.f === 'read' && p.status === 'fail' ? 'ok' : p.status;
-      events.push({ time: call, op: { process, type: 'invoke', f: p.f, value: input } });
-      events.push({ time: ret, op: { process, type: status as Op['type'], f: p.f, value: p.f === 'read' ? (status === 'ok' ? p.read : null) : input } });
-      free.set(process, ret);
-      if (status === 'info') id.set(p.process, fresh++);
-    }
-    events.sort((a, b) => a.time - b.time);
-    return events.map((e) => e.op);
-  });
+  ).map((plans) => historyOfPlans(plans.map((p) => {
+    const read = p.f === 'read';
+    const status = (read && p.status === 'fail' ? 'ok' : p.status) as Op['type'];
+    return { ...p, input: read ? null : 1, status, output: read ? p.read : 1 };
+  })));
 
-  it('agrees with a brute-force checker', () => {
-    fc.assert(
-      fc.property(counterHistory, (ops) => {
-        const h = historyFromOps(ops);
-        const expected = bruteForceLinearizable(createModel('counter', 0), h.operations) ? 'ok' : 'illegal';
-        expect(checkSync(createModel('counter', 0), h).outcome).toBe(expected);
-      }),
-      { numRuns: runs(1000) },
-    );
-  });
+  it('agrees with a brute-force checker', () => agreesWithBruteForce(counterHistory, 'counter', 0));
 });
 
 /** Small kv histories, many timed out: the search (split per key, twins of equal puts and appends in call order) against brute force on the whole store. */
 describe('linearizability of kv stores with timed-out writes', () => {
   const kvHistory = fc.array(
     fc.record({
-      process: fc.integer({ min: 0, max: 3 }),
+      ...timing,
       f: fc.constantFrom('put', 'append', 'get'),
       key: fc.constantFrom('a', 'b'),
       value: fc.constantFrom('x', 'y'),
       read: fc.constantFrom('', 'x', 'y', 'xx', 'xy', 'yx'),
       status: fc.constantFrom('ok', 'info', 'info'),
-      call: fc.integer({ min: 0, max: 20 }),
-      duration: fc.integer({ min: 1, max: 8 }),
     }),
     { minLength: 1, maxLength: 9 },
-  ).map((plans) => {
-    const events: { time: number; op: Omit<Op, 'index'> }[] = [];
-    const id = new Map<number, number>();
-    const free = new Map<number, number>();
-    let fresh = 100;
-    for (const p of plans) {
-      const process = id.get(p.process) ?? p.process;
-      const call = Math.max(p.call, free.get(process) ?? 0) + 0.001 * (process % 100) + 0.0001;
-      const ret = call + p.duration;
-      const status = p.f === 'get' ? 'ok' : p.status;
-      const input = p.f === 'get' ? [p.key, null] : [p.key, p.value];
-      const output = p.f === 'get' ? [p.key, p.read] : input;
-      events.push({ time: call, op: { process, type: 'invoke', f: p.f, value: input } });
-      events.push({ time: ret, op: { process, type: status as Op['type'], f: p.f, value: status === 'info' ? input : output } });
-      free.set(process, ret);
-      if (status === 'info') id.set(p.process, fresh++);
-    }
-    events.sort((a, b) => a.time - b.time);
-    return events.map((e) => e.op);
-  });
+  ).map((plans) => historyOfPlans(plans.map((p) => {
+    const get = p.f === 'get';
+    const input = get ? [p.key, null] : [p.key, p.value];
+    return { ...p, input, status: (get ? 'ok' : p.status) as Op['type'], output: get ? [p.key, p.read] : input };
+  })));
 
-  it('agrees with a brute-force checker', () => {
-    fc.assert(
-      fc.property(kvHistory, (ops) => {
-        const h = historyFromOps(ops);
-        const expected = bruteForceLinearizable(createModel('kv', ''), h.operations) ? 'ok' : 'illegal';
-        expect(checkSync(createModel('kv', ''), h).outcome).toBe(expected);
-      }),
-      { numRuns: runs(1000) },
-    );
-  });
+  it('agrees with a brute-force checker', () => agreesWithBruteForce(kvHistory, 'kv', ''));
 });
