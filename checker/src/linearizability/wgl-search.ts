@@ -1,6 +1,6 @@
 import type { Operation } from '../history/op.js';
 import { isInconsistent, type CompleteModel } from '../models/model.js';
-import { stableStringify } from '../models/values.js';
+import { twinsBefore } from './twins.js';
 import { VisitedCache, type LinearizedWindow } from './visited-cache.js';
 import { zobristKeys } from './zobrist.js';
 
@@ -252,10 +252,7 @@ export class WglSearch<S> {
           e = next[e]!;
           continue;
         }
-        // Indeterminate twins (same f and input, a model that steps by value) go in the order of
-        // their calls: an order that takes a later twin while an earlier one is pending becomes
-        // one that takes the earlier instead (it was called no later, and neither must return),
-        // so only that order is tried. A counter's timed-out increments are all twins.
+        // Indeterminate twins go in the order of their calls (twins.ts says why that is complete).
         const twin = twinBefore[i]!;
         if (twin >= 0 && (bits[twin >>> 5]! & (1 << (twin & 31))) === 0) {
           e = next[e]!;
@@ -479,22 +476,6 @@ function cacheCapacityFor(operations: number): number {
 }
 
 /** The operations by invocation (a copy: the caller's array is left alone); a sorted input is only copied. */
-/** Each indeterminate op's previous twin by call (same f and input), when the model steps by value; else -1. */
-function twinsBefore(ops: readonly Operation[], required: Uint8Array, readOnly: Uint8Array, byValue: boolean): Int32Array {
-  const twins = new Int32Array(ops.length).fill(-1);
-  if (!byValue) return twins;
-  const last = new Map<string, number>();
-  for (let i = 0; i < ops.length; i++) {
-    if (required[i] === 1 || readOnly[i] === 1) continue;
-    const op = ops[i]!;
-    const key = `${op.f}\u0000${stableStringify(op.input)}`;
-    const before = last.get(key);
-    if (before !== undefined) twins[i] = before;
-    last.set(key, i);
-  }
-  return twins;
-}
-
 function sortedByCall(operations: readonly Operation[]): Operation[] {
   const ops = operations.slice();
   for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);
