@@ -138,3 +138,20 @@ describe('the EDN reader', () => {
     expect(e.message).toContain(`line 2: cannot parse history: malformed EDN: ${message}`);
   });
 });
+
+describe('a token longer than many chunks', () => {
+  it('is read once, whatever the chunks: a 2 MB keyword in 1 KiB chunks is the same keyword', () => {
+    const long = 'k'.repeat(2_000_000);
+    const text = `[:${long} 1]`;
+    const cuts = Array.from({ length: Math.floor(text.length / 1024) }, (_, i) => (i + 1) * 1024);
+    expect(readChunked(text, cuts).values).toEqual([[long, 1]]);
+  });
+
+  it('is refused past the token limit while its chunks are held, naming the limit', () => {
+    const reader = new EdnReader(() => {}, { outer: 'values', tokenLengthMax: 10_000 });
+    reader.push('[:');
+    const e = failure(() => { for (let i = 0; i < 20; i++) reader.push('x'.repeat(1_000)); });
+    expect(e.code).toBe('VRD_ERR_HISTORY_TOO_LARGE');
+    expect(e.message).toContain('10000');
+  });
+});

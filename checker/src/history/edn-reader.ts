@@ -35,6 +35,12 @@ export class EdnReader {
   private mode = Mode.Normal;
   /** Text of an unfinished token carried to the next chunk. */
   private carry = '';
+  /**
+   * Whole chunks after `carry` that did not end its token either: held, not scanned, until a
+   * chunk that can end it arrives, so a token spanning many chunks is read once, not once a chunk.
+   */
+  private held: string[] = [];
+  private heldLength = 0;
   private stringParts: string[] = [];
   private stringLength = 0;
   private stringLine = 0;
@@ -48,16 +54,24 @@ export class EdnReader {
 
   /** Reads the next chunk of text. */
   push(text: string): void {
+    if (this.carry.length > 0 && !endsAnyToken(text)) {
+      // The carried token goes on through this whole chunk: chunk boundaries are arbitrary, so
+      // scanning it later, joined to what ends the token, reads the same.
+      this.held.push(text);
+      this.heldLength += text.length;
+      if (this.carry.length + this.heldLength > this.tokenLengthMax) throw this.tooLarge();
+      return;
+    }
     // Joined, not concatenated: `+` makes a rope, and reading a rope character by character
     // costs an indirection each time.
-    const s = this.carry.length > 0 ? [this.carry, text].join('') : text;
+    const s = this.carry.length > 0 ? [this.carry, ...this.takeHeld(), text].join('') : text;
     this.carry = '';
     this.scan(s, false);
   }
 
   /** The input ended: reports anything left open. */
   end(): void {
-    const s = this.carry;
+    const s = this.heldLength > 0 ? [this.carry, ...this.takeHeld()].join('') : this.carry;
     this.carry = '';
     if (s.length > 0) this.scan(s, true);
     this.forms.end(this.line, this.mode === Mode.String, this.stringLine);
@@ -162,6 +176,13 @@ export class EdnReader {
         }
       }
     }
+  }
+
+  private takeHeld(): string[] {
+    const held = this.held;
+    this.held = [];
+    this.heldLength = 0;
+    return held;
   }
 
   /** A token from `i` to the next delimiter; -1 when the chunk ended first (carried). */
@@ -323,6 +344,12 @@ export class EdnReader {
   private tooLarge(): VerdictError {
     return new VerdictError('VRD_ERR_HISTORY_TOO_LARGE', `a token or string longer than ${this.tokenLengthMax} characters`, { file: this.options.source, line: this.line });
   }
+}
+
+/** True when the text holds a character that ends a token (a blank, a comma or a delimiter). */
+function endsAnyToken(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (endsToken(text.charCodeAt(i))) return true;
+  return false;
 }
 
 /**
