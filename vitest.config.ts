@@ -15,6 +15,9 @@ export default defineConfig({
     globalSetup: ['api/test/support/build-cli.global.ts'],
     // vitest's summary, then one plain closing line (passed, failed, skipped) that CI's log reader knows.
     reporters: ['default', './api/test/support/closing-line-reporter.ts'],
+    // In CI, what passing tests print (swarm tables, timings, paths) stays out of the log, so no
+    // line of theirs can be taken for another runner's closing line; a failing test's output stays.
+    silent: process.env.VERDICT_CI === '1' ? 'passed-only' : false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
