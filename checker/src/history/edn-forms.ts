@@ -6,6 +6,13 @@ import { tooDeep, VALUE_DEPTH_MAX } from './value-depth.js';
 /** Receives one top-level EDN value, as plain data, and the line it starts on. */
 export type EdnValueHandler = (value: unknown, line: number) => void;
 
+/**
+ * Receives one top-level EDN map as its entries: `count` items of `entries`, property names
+ * (as a map's keys become) and values in turn, and the line it starts on. `entries` is the
+ * reader's own array, reused for the next map: read it, do not keep it.
+ */
+export type EdnEntriesHandler = (entries: readonly unknown[], count: number, line: number) => void;
+
 /** The kinds of open form. */
 export const VECTOR = 0;
 export const LIST = 1;
@@ -30,6 +37,8 @@ class Frame {
   hasKey = false;
   /** `#:ns{…}`: keyword keys get this namespace. */
   ns: string | undefined = undefined;
+  /** A top-level map read as entries (`items`) for `onEntries`, not as an object. */
+  entries = false;
   /** The closer expected (`]`, `)` or `}` as a code unit); 0 for a tag or a discard. */
   closer = 0;
   line = 0;
@@ -44,6 +53,11 @@ export interface EdnFormsOptions {
   outer?: 'history' | 'values';
   /** Deepest nesting accepted (default VALUE_DEPTH_MAX). */
   depthMax?: number;
+  /**
+   * Top-level maps (a history's ops) go here as their entries instead of to the value handler
+   * as objects: a reader that takes a few known keys out of each op map spares building it.
+   */
+  onEntries?: EdnEntriesHandler;
 }
 
 /**
@@ -105,6 +119,7 @@ export class EdnForms {
       return;
     }
     this.begin(line);
+    const topLevel = this.depth === this.top;
     const nesting = this.history === 'open' ? this.depth : this.depth + 1;
     if (nesting > this.depthMax) throw tooDeep({ source: this.options.source, line }, this.depthMax);
     const f = this.frame(this.depth++);
@@ -114,7 +129,10 @@ export class EdnForms {
     // The map of a `#:ns{…}` gives its keyword keys that namespace.
     const parent = this.frames[this.depth - 2];
     f.ns = ns ?? (kind === MAP && parent !== undefined && parent.kind === TAG ? parent.ns : undefined);
-    if (kind === MAP) {
+    f.entries = kind === MAP && topLevel && this.options.onEntries !== undefined;
+    if (f.entries) {
+      f.count = 0;
+    } else if (kind === MAP) {
       f.map = {};
       f.hasKey = false;
       f.key = undefined;
@@ -149,6 +167,11 @@ export class EdnForms {
         this.history = 'closed';
         return;
       case MAP:
+        if (f.entries) {
+          if ((f.count & 1) !== 0) throw this.error(`the map opened at line ${f.line} has a key without a value`, line);
+          this.options.onEntries!(f.items, f.count, this.formLine);
+          return;
+        }
         if (f.hasKey) throw this.error(`the map opened at line ${f.line} has a key without a value`, line);
         this.deliver(f.map, line);
         return;
@@ -168,7 +191,11 @@ export class EdnForms {
       }
       switch (f.kind) {
         case MAP:
-          if (!f.hasKey) {
+          if (f.entries) {
+            // Keys as the property names a map object would give them.
+            f.items[f.count] = (f.count & 1) === 0 && typeof v !== 'string' ? propertyName(v) : v;
+            f.count++;
+          } else if (!f.hasKey) {
             f.key = f.ns !== undefined && this.keyword && typeof v === 'string' ? namespacedKey(f.ns, v) : v;
             f.hasKey = true;
           } else {
