@@ -264,6 +264,11 @@ function exactCopy(items: readonly unknown[], n: number): unknown[] {
       // get a site of their own, so reads (all kept) are allocated in the old generation.
       return typeof items[2] === 'number' ? [items[0], items[1], items[2]] : [items[0], items[1], items[2]];
     case 4: return [items[0], items[1], items[2], items[3]];
-    default: return items.slice(0, n);
+    default: {
+      // `new Array` has an allocation site (slice has none), so long lists (a read's) are pretenured too.
+      const copy = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) copy[i] = items[i];
+      return copy;
+    }
   }
 }
