@@ -127,8 +127,7 @@ export class EdnForms {
     f.closer = closer;
     f.line = line;
     // The map of a `#:ns{…}` gives its keyword keys that namespace.
-    const parent = this.frames[this.depth - 2];
-    f.ns = ns ?? (kind === MAP && parent !== undefined && parent.kind === TAG ? parent.ns : undefined);
+    f.ns = ns ?? (kind === MAP ? this.tagNamespace(this.depth - 2) : undefined);
     f.entries = kind === MAP && topLevel && this.options.onEntries !== undefined;
     if (f.entries) {
       f.count = 0;
@@ -141,6 +140,13 @@ export class EdnForms {
     }
   }
 
+  /** The namespace of a `#:ns` tag open at depth `at`, if that is one. */
+  private tagNamespace(at: number): string | undefined {
+    if (at < 0) return undefined; // (a negative index would be a slow lookup of a property named "-1")
+    const parent = this.frames[at];
+    return parent !== undefined && parent.kind === TAG ? parent.ns : undefined;
+  }
+
   private frame(at: number): Frame {
     let f = this.frames[at];
     if (f === undefined) this.frames[at] = f = new Frame();
@@ -149,16 +155,15 @@ export class EdnForms {
 
   /** A closing `]`, `)` or `}` (its code unit) at `line`. */
   close(c: number, line: number): void {
-    const closer = String.fromCharCode(c);
     if (this.depth === 0) {
       if (this.history === 'closed') throw this.error(`content after the closing ${this.frames[0]!.closer === 93 ? ']' : ')'} of the history`, line);
-      throw this.error(`unbalanced ${closer}`, line);
+      throw this.error(`unbalanced ${String.fromCharCode(c)}`, line);
     }
     const f = this.frames[this.depth - 1]!;
-    if (f.kind === TAG || f.kind === DISCARD) throw this.error(`${closer} where a value was expected after ${f.kind === DISCARD ? '#_' : 'a tag'}`, line);
+    if (f.kind === TAG || f.kind === DISCARD) throw this.error(`${String.fromCharCode(c)} where a value was expected after ${f.kind === DISCARD ? '#_' : 'a tag'}`, line);
     if (f.closer !== c) {
       const opener = f.kind === HISTORY ? (f.closer === 93 ? '[' : '(') : OPENERS[f.kind];
-      throw this.error(`${closer} does not close the ${opener} opened at line ${f.line}`, line);
+      throw this.error(`${String.fromCharCode(c)} does not close the ${opener} opened at line ${f.line}`, line);
     }
     this.depth--;
     this.keyword = false;
