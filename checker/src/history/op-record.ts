@@ -41,7 +41,8 @@ export function opFromRecord(record: unknown, at: RecordPlace): Op {
  * each op map over so, sparing an object per op that would only be read once.
  */
 export function opFromEntries(entries: readonly unknown[], count: number, at: RecordPlace): Op {
-  let type, f, value, process, time, node, session, user, phase, error: unknown;
+  let type: unknown, f: unknown, value: unknown, process: unknown, time: unknown;
+  let node: unknown, session: unknown, user: unknown, phase: unknown, error: unknown;
   for (let i = 0; i < count; i += 2) {
     const v = entries[i + 1];
     switch (entries[i] as string) {
