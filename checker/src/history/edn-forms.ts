@@ -75,6 +75,11 @@ export class EdnForms {
   private history: 'start' | 'none' | 'open' | 'closed';
   /** The value being delivered is a keyword (a `#:ns{…}` map namespaces keyword keys only). */
   private keyword = false;
+  /**
+   * The op map being read has said `:type :invoke` (before its value, in Jepsen's key order):
+   * its written micro-ops are kept, a completion's are mostly dropped (see exactCopy).
+   */
+  private invoking = false;
   /** The depth of top-level values: 1 inside the history's bracket (and after it closed), else 0. */
   private top = 0;
 
@@ -131,6 +136,7 @@ export class EdnForms {
     f.entries = kind === MAP && topLevel && this.options.onEntries !== undefined;
     if (f.entries) {
       f.count = 0;
+      this.invoking = false;
     } else if (kind === MAP) {
       f.map = {};
       f.hasKey = false;
@@ -181,7 +187,7 @@ export class EdnForms {
         this.deliver(f.map, line);
         return;
       default:
-        this.deliver(exactCopy(f.items, f.count), line);
+        this.deliver(exactCopy(f.items, f.count, this.invoking), line);
     }
   }
 
@@ -198,7 +204,12 @@ export class EdnForms {
         case MAP:
           if (f.entries) {
             // Keys as the property names a map object would give them.
-            f.items[f.count] = (f.count & 1) === 0 && typeof v !== 'string' ? propertyName(v) : v;
+            if ((f.count & 1) === 0) {
+              f.items[f.count] = typeof v === 'string' ? v : propertyName(v);
+            } else {
+              f.items[f.count] = v;
+              if (f.items[f.count - 1] === 'type') this.invoking = v === 'invoke';
+            }
             f.count++;
           } else if (!f.hasKey) {
             f.key = f.ns !== undefined && this.keyword && typeof v === 'string' ? namespacedKey(f.ns, v) : v;
@@ -256,10 +267,10 @@ function namespacedKey(ns: string, key: string): string {
  * which a history would keep too. Short ones (micro-ops, kv pairs) come from array literals and
  * longer ones from `new Array(n)`, allocation sites V8 sees surviving and so allocates in the old
  * generation directly (pretenuring), sparing the young generation's copying (`slice` has no
- * allocation site). The literals saved about a tenth of the time of reading, a site of their
+ * allocation site). The literals saved about a tenth of the time of reading, sites of their
  * own for written micro-ops and `new Array` for long ones about another tenth.
  */
-function exactCopy(items: readonly unknown[], n: number): unknown[] {
+function exactCopy(items: readonly unknown[], n: number, invoking: boolean): unknown[] {
   switch (n) {
     case 0: return [];
     case 1: return [items[0]];
@@ -267,9 +278,12 @@ function exactCopy(items: readonly unknown[], n: number): unknown[] {
     case 3:
       // Micro-ops: a completion's writes (`[:append k v]`) are dropped for its invocation's equal
       // ones (history-builder.ts), so a quarter of all micro-ops die young, and one allocation
-      // site for them all survives too rarely for V8 to pretenure it. Those ending in a number
-      // get a site of their own, so reads (all kept) are allocated in the old generation.
-      return typeof items[2] === 'number' ? [items[0], items[1], items[2]] : [items[0], items[1], items[2]];
+      // site for them all survives too rarely for V8 to pretenure it. Three sites: micro-ops not
+      // ending in a number (reads, all kept), an invocation's writes (kept) and a completion's
+      // (mostly dropped), so the first two are allocated in the old generation. Only where
+      // objects are allocated depends on `invoking`, never what is read.
+      if (typeof items[2] !== 'number') return [items[0], items[1], items[2]];
+      return invoking ? [items[0], items[1], items[2]] : [items[0], items[1], items[2]];
     case 4: return [items[0], items[1], items[2], items[3]];
     default: {
       const copy = new Array<unknown>(n);
