@@ -79,6 +79,13 @@ describe('EDN histories', () => {
     expect(h.operations[0]).toMatchObject({ status: 'fail', node: 'n1', session: 4, user: 'alice', phase: 'final', time: 100, endTime: 200, error: 'timeout' });
   });
 
+  it('reads an op map as a map: a key given twice keeps its last value, a string key is a keyword\'s name, other keys are ignored', () => {
+    const h = edn(`{:process 0, :type :ok, :f :read, "type" :invoke, :value 1, :value nil, 1 :fail, [:type] :fail, nil :fail}
+{:process 0, :type :ok, :f :read, :value 2}`);
+    expect(brief(h)).toEqual([{ process: 0, type: 'invoke', f: 'read', value: null }, { process: 0, type: 'ok', f: 'read', value: 2 }]);
+    expect(parseFailure('{:process 0, :type :invoke, :f :read, :value}').message).toContain('line 1: cannot parse history: malformed EDN: the map opened at line 1 has a key without a value');
+  });
+
   it('reads maps spread over several lines and gives each op the line it starts on', () => {
     const h = edn(`[{:process 0, :type :invoke, :f :write, :value 1}
  {:process :nemesis,

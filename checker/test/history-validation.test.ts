@@ -54,6 +54,16 @@ describe('history validation', () => {
     expect(e.message).toContain('after an info completion (line 2)');
   });
 
+  it('pairs by process id of any kind: small integers, integers past 2^16, names; 1 and "1" are two processes', () => {
+    const h = parseHistory([inv(70000, 'read'), inv('1', 'read'), inv(1, 'write', 5), inv(3, 'read'), ok(1, 'write', 5),
+      ok(70000, 'read', 5), info('1', 'read'), ok(3, 'read', 0)].join('\n'), { source: 'h.jsonl' });
+    expect(h.operations.map((o) => [o.process, o.status, o.call, o.ret])).toEqual([
+      [70000, 'ok', 0, 5], ['1', 'info', 1, Infinity], [1, 'ok', 2, 4], [3, 'ok', 3, 7],
+    ]);
+    expect(failure([inv(70000, 'write', 1), info(70000, 'write', 1), inv(70000, 'read')]).message).toContain('after an info completion (line 2)');
+    expect(failure([inv('p', 'read'), inv('p', 'read')]).message).toContain('still open');
+  });
+
   it('rejects a completion whose f differs from its invocation', () => {
     const e = failure([inv(0, 'read'), ok(0, 'write', 1)]);
     expect(e.message).toContain('h.jsonl, line 2, field f');

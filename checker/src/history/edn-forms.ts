@@ -6,6 +6,13 @@ import { tooDeep, VALUE_DEPTH_MAX } from './value-depth.js';
 /** Receives one top-level EDN value, as plain data, and the line it starts on. */
 export type EdnValueHandler = (value: unknown, line: number) => void;
 
+/**
+ * Receives one top-level EDN map as its entries: `count` items of `entries`, property names
+ * (as a map's keys become) and values in turn, and the line it starts on. `entries` is the
+ * reader's own array, reused for the next map: read it, do not keep it.
+ */
+export type EdnEntriesHandler = (entries: readonly unknown[], count: number, line: number) => void;
+
 /** The kinds of open form. */
 export const VECTOR = 0;
 export const LIST = 1;
@@ -30,6 +37,8 @@ class Frame {
   hasKey = false;
   /** `#:ns{…}`: keyword keys get this namespace. */
   ns: string | undefined = undefined;
+  /** A top-level map read as entries (`items`) for `onEntries`, not as an object. */
+  entries = false;
   /** The closer expected (`]`, `)` or `}` as a code unit); 0 for a tag or a discard. */
   closer = 0;
   line = 0;
@@ -44,6 +53,11 @@ export interface EdnFormsOptions {
   outer?: 'history' | 'values';
   /** Deepest nesting accepted (default VALUE_DEPTH_MAX). */
   depthMax?: number;
+  /**
+   * Top-level maps (a history's ops) go here as their entries instead of to the value handler
+   * as objects: a reader that takes a few known keys out of each op map spares building it.
+   */
+  onEntries?: EdnEntriesHandler;
 }
 
 /**
@@ -61,6 +75,11 @@ export class EdnForms {
   private history: 'start' | 'none' | 'open' | 'closed';
   /** The value being delivered is a keyword (a `#:ns{…}` map namespaces keyword keys only). */
   private keyword = false;
+  /**
+   * The op map being read has said `:type :invoke` (before its value, in Jepsen's key order):
+   * its written micro-ops are kept, a completion's are mostly dropped (see exactCopy).
+   */
+  private invoking = false;
   /** The depth of top-level values: 1 inside the history's bracket (and after it closed), else 0. */
   private top = 0;
 
@@ -105,6 +124,7 @@ export class EdnForms {
       return;
     }
     this.begin(line);
+    const topLevel = this.depth === this.top;
     const nesting = this.history === 'open' ? this.depth : this.depth + 1;
     if (nesting > this.depthMax) throw tooDeep({ source: this.options.source, line }, this.depthMax);
     const f = this.frame(this.depth++);
@@ -112,15 +132,25 @@ export class EdnForms {
     f.closer = closer;
     f.line = line;
     // The map of a `#:ns{…}` gives its keyword keys that namespace.
-    const parent = this.frames[this.depth - 2];
-    f.ns = ns ?? (kind === MAP && parent !== undefined && parent.kind === TAG ? parent.ns : undefined);
-    if (kind === MAP) {
+    f.ns = ns ?? (kind === MAP ? this.tagNamespace(this.depth - 2) : undefined);
+    f.entries = kind === MAP && topLevel && this.options.onEntries !== undefined;
+    if (f.entries) {
+      f.count = 0;
+      this.invoking = false;
+    } else if (kind === MAP) {
       f.map = {};
       f.hasKey = false;
       f.key = undefined;
     } else if (kind !== TAG && kind !== DISCARD) {
       f.count = 0;
     }
+  }
+
+  /** The namespace of a `#:ns` tag open at depth `at`, if that is one. */
+  private tagNamespace(at: number): string | undefined {
+    if (at < 0) return undefined; // (a negative index would be a slow lookup of a property named "-1")
+    const parent = this.frames[at];
+    return parent !== undefined && parent.kind === TAG ? parent.ns : undefined;
   }
 
   private frame(at: number): Frame {
@@ -131,16 +161,15 @@ export class EdnForms {
 
   /** A closing `]`, `)` or `}` (its code unit) at `line`. */
   close(c: number, line: number): void {
-    const closer = String.fromCharCode(c);
     if (this.depth === 0) {
       if (this.history === 'closed') throw this.error(`content after the closing ${this.frames[0]!.closer === 93 ? ']' : ')'} of the history`, line);
-      throw this.error(`unbalanced ${closer}`, line);
+      throw this.error(`unbalanced ${String.fromCharCode(c)}`, line);
     }
     const f = this.frames[this.depth - 1]!;
-    if (f.kind === TAG || f.kind === DISCARD) throw this.error(`${closer} where a value was expected after ${f.kind === DISCARD ? '#_' : 'a tag'}`, line);
+    if (f.kind === TAG || f.kind === DISCARD) throw this.error(`${String.fromCharCode(c)} where a value was expected after ${f.kind === DISCARD ? '#_' : 'a tag'}`, line);
     if (f.closer !== c) {
       const opener = f.kind === HISTORY ? (f.closer === 93 ? '[' : '(') : OPENERS[f.kind];
-      throw this.error(`${closer} does not close the ${opener} opened at line ${f.line}`, line);
+      throw this.error(`${String.fromCharCode(c)} does not close the ${opener} opened at line ${f.line}`, line);
     }
     this.depth--;
     this.keyword = false;
@@ -149,11 +178,16 @@ export class EdnForms {
         this.history = 'closed';
         return;
       case MAP:
+        if (f.entries) {
+          if ((f.count & 1) !== 0) throw this.error(`the map opened at line ${f.line} has a key without a value`, line);
+          this.options.onEntries!(f.items, f.count, this.formLine);
+          return;
+        }
         if (f.hasKey) throw this.error(`the map opened at line ${f.line} has a key without a value`, line);
         this.deliver(f.map, line);
         return;
       default:
-        this.deliver(exactCopy(f.items, f.count), line);
+        this.deliver(exactCopy(f.items, f.count, this.invoking), line);
     }
   }
 
@@ -168,7 +202,16 @@ export class EdnForms {
       }
       switch (f.kind) {
         case MAP:
-          if (!f.hasKey) {
+          if (f.entries) {
+            // Keys as the property names a map object would give them.
+            if ((f.count & 1) === 0) {
+              f.items[f.count] = typeof v === 'string' ? v : propertyName(v);
+            } else {
+              f.items[f.count] = v;
+              if (f.items[f.count - 1] === 'type') this.invoking = v === 'invoke';
+            }
+            f.count++;
+          } else if (!f.hasKey) {
             f.key = f.ns !== undefined && this.keyword && typeof v === 'string' ? namespacedKey(f.ns, v) : v;
             f.hasKey = true;
           } else {
@@ -221,17 +264,31 @@ function namespacedKey(ns: string, key: string): string {
 
 /**
  * The first `n` items as an array of exactly that size: a growing array keeps spare capacity,
- * which a history would keep too. Short ones (micro-ops, kv pairs) come from array literals,
- * whose allocation sites V8 sees surviving and so allocates in the old generation directly
- * (pretenuring), sparing the young generation's copying: about a tenth of the time of reading.
+ * which a history would keep too. Short ones (micro-ops, kv pairs) come from array literals and
+ * longer ones from `new Array(n)`, allocation sites V8 sees surviving and so allocates in the old
+ * generation directly (pretenuring), sparing the young generation's copying (`slice` has no
+ * allocation site). The literals saved about a tenth of the time of reading, sites of their
+ * own for written micro-ops and `new Array` for long ones about another tenth.
  */
-function exactCopy(items: readonly unknown[], n: number): unknown[] {
+function exactCopy(items: readonly unknown[], n: number, invoking: boolean): unknown[] {
   switch (n) {
     case 0: return [];
     case 1: return [items[0]];
     case 2: return [items[0], items[1]];
-    case 3: return [items[0], items[1], items[2]];
+    case 3:
+      // Micro-ops: a completion's writes (`[:append k v]`) are dropped for its invocation's equal
+      // ones (history-builder.ts), so a quarter of all micro-ops die young, and one allocation
+      // site for them all survives too rarely for V8 to pretenure it. Three sites: micro-ops not
+      // ending in a number (reads, all kept), an invocation's writes (kept) and a completion's
+      // (mostly dropped), so the first two are allocated in the old generation. Only where
+      // objects are allocated depends on `invoking`, never what is read.
+      if (typeof items[2] !== 'number') return [items[0], items[1], items[2]];
+      return invoking ? [items[0], items[1], items[2]] : [items[0], items[1], items[2]];
     case 4: return [items[0], items[1], items[2], items[3]];
-    default: return items.slice(0, n);
+    default: {
+      const copy = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) copy[i] = items[i];
+      return copy;
+    }
   }
 }

@@ -54,37 +54,54 @@ export class EdnReader {
 
   /** Reads the next chunk of text. */
   push(text: string): void {
-    if (this.carry.length > 0 && !endsAnyToken(text)) {
-      // The carried token goes on through this whole chunk: chunk boundaries are arbitrary, so
-      // scanning it later, joined to what ends the token, reads the same.
-      this.held.push(text);
-      this.heldLength += text.length;
-      if (this.carry.length + this.heldLength > this.tokenLengthMax) throw this.tooLarge();
-      return;
+    let from = 0;
+    if (this.carry.length > 0) {
+      const end = firstTokenEnd(text);
+      if (end < 0) {
+        // The carried token goes on through this whole chunk: chunk boundaries are arbitrary, so
+        // scanning it later, joined to what ends the token, reads the same.
+        this.held.push(text);
+        this.heldLength += text.length;
+        if (this.carry.length + this.heldLength > this.tokenLengthMax) throw this.tooLarge();
+        return;
+      }
+      // Only the carried token and the chunk's text up to the character that ends it are joined
+      // (joined, not concatenated: `+` makes a rope, and reading a rope character by character
+      // costs an indirection each time); the rest of the chunk is scanned where it is. Joining
+      // the whole chunk copied all the text once more, a fifth of what reading allocated.
+      from = end + 1;
+      const head = [this.carry, ...this.takeHeld(), text.slice(0, from)].join('');
+      this.carry = '';
+      this.scan(head, 0, false);
+      if (this.carry.length > 0) {
+        // The head ended inside something longer (a `\` character literal, a string escape): the
+        // rest of the chunk is joined to it, as any chunk to a carried token.
+        const s = [this.carry, text.slice(from)].join('');
+        this.carry = '';
+        this.scan(s, 0, false);
+        return;
+      }
     }
-    // Joined, not concatenated: `+` makes a rope, and reading a rope character by character
-    // costs an indirection each time.
-    const s = this.carry.length > 0 ? [this.carry, ...this.takeHeld(), text].join('') : text;
-    this.carry = '';
-    this.scan(s, false);
+    this.scan(text, from, false);
   }
 
   /** The input ended: reports anything left open. */
   end(): void {
     const s = this.heldLength > 0 ? [this.carry, ...this.takeHeld()].join('') : this.carry;
     this.carry = '';
-    if (s.length > 0) this.scan(s, true);
+    if (s.length > 0) this.scan(s, 0, true);
     this.forms.end(this.line, this.mode === Mode.String, this.stringLine);
   }
 
-  private scan(s: string, final: boolean): void {
+  /** Scans `s` from `from`; `final`: the input ends with it. */
+  private scan(s: string, from: number, final: boolean): void {
     const n = s.length;
-    let i = 0;
+    let i = from;
     if (this.mode === Mode.String) {
-      i = this.readString(s, 0, final, this.stringIsRegex);
+      i = this.readString(s, from, final, this.stringIsRegex);
       if (i < 0) return;
     } else if (this.mode === Mode.Comment) {
-      i = s.indexOf('\n');
+      i = s.indexOf('\n', from);
       if (i < 0) return;
       this.mode = Mode.Normal;
     }
@@ -346,10 +363,10 @@ export class EdnReader {
   }
 }
 
-/** True when the text holds a character that ends a token (a blank, a comma or a delimiter). */
-function endsAnyToken(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (endsToken(text.charCodeAt(i))) return true;
-  return false;
+/** The index of the first character that ends a token (a blank, a comma or a delimiter), or -1. */
+function firstTokenEnd(text: string): number {
+  for (let i = 0; i < text.length; i++) if (endsToken(text.charCodeAt(i))) return i;
+  return -1;
 }
 
 /**

@@ -28,9 +28,9 @@ export class HistoryBuilder {
   private readonly ops: Op[] = [];
   private readonly operations: Operation[] = [];
   private readonly events: Op[] = [];
-  private readonly open = new Map<ProcessId, Operation>();
-  /** Processes that completed with `info`, with the line of that completion. */
-  private readonly crashed = new Map<ProcessId, number | undefined>();
+  private readonly open = new ByProcess<Operation>();
+  /** Processes that completed with `info`, with the line of that completion (null when not known). */
+  private readonly crashed = new ByProcess<number | null>();
   private count = 0;
   private finished = false;
 
@@ -61,10 +61,10 @@ export class HistoryBuilder {
       return;
     }
     if (op.type === 'invoke') {
-      if (this.crashed.has(op.process)) {
-        const line = this.crashed.get(op.process);
+      const line = this.crashed.get(op.process);
+      if (line !== undefined) {
         throw new VerdictError('VRD_ERR_HISTORY_PAIRING',
-          `process ${String(op.process)} invokes again after an info completion${line !== undefined ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, this.place(op, opIndex));
+          `process ${String(op.process)} invokes again after an info completion${line !== null ? ` (line ${line})` : ''}; a crashed process must continue under a fresh process id`, this.place(op, opIndex));
       }
       const pending = this.open.get(op.process);
       if (pending !== undefined) {
@@ -103,7 +103,7 @@ export class HistoryBuilder {
     if (op.error !== undefined) operation.error = op.error;
     if (op.phase !== undefined && operation.phase === undefined) operation.phase = op.phase;
     if (op.type === 'info') {
-      this.crashed.set(op.process, op.line);
+      this.crashed.set(op.process, op.line ?? null);
     } else {
       operation.ret = op.index;
       operation.output = this.options.shareValues === true ? (op.value = shareEqualParts(operation.input, op.value)) : op.value;
@@ -124,6 +124,45 @@ export class HistoryBuilder {
     if (this.options.source !== undefined) history.source = this.options.source;
     return history;
   }
+}
+
+/**
+ * A map from process ids to values: an array for small non-negative integer ids (clients, nearly
+ * always), a Map for the others. Pairing looks a process up for every op, and a Map's hashing
+ * cost a few per cent of reading a history.
+ */
+class ByProcess<V> {
+  private readonly small: (V | undefined)[] = [];
+  private readonly other = new Map<ProcessId, V>();
+
+  get(p: ProcessId): V | undefined {
+    return isSmall(p) ? this.small[p as number] : this.other.get(p);
+  }
+
+  set(p: ProcessId, v: V): void {
+    if (!isSmall(p)) {
+      this.other.set(p, v);
+      return;
+    }
+    // Filled up to the index, so the array stays a dense one.
+    while (this.small.length < (p as number)) this.small.push(undefined);
+    this.small[p as number] = v;
+  }
+
+  delete(p: ProcessId): void {
+    if (isSmall(p)) this.small[p as number] = undefined;
+    else this.other.delete(p);
+  }
+
+  clear(): void {
+    this.small.length = 0;
+    this.other.clear();
+  }
+}
+
+/** Ids kept in ByProcess's array: integers from 0 below 2^16. -0 is 0, as for a Map. */
+function isSmall(p: ProcessId): boolean {
+  return typeof p === 'number' && p >= 0 && p < 65536 && (p | 0) === p;
 }
 
 function copyMeta(from: Op, to: Operation): void {

@@ -2,7 +2,7 @@ import { VerdictError } from '../errors.js';
 import { EdnReader } from './edn-reader.js';
 import { LineSplitter } from './line-splitter.js';
 import type { HistoryFormat } from './op.js';
-import { opFromRecord } from './op-record.js';
+import { opFromEntries, opFromRecord } from './op-record.js';
 import type { OpSink } from './op-sink.js';
 import { jsonArrayParser, jsonlParser } from './parse-json.js';
 import { porcupineEtcdParser, porcupineKvReader } from './parse-porcupine.js';
@@ -39,8 +39,12 @@ export function createTextParser(format: HistoryFormat, sink: OpSink, options: T
   const { source } = options;
   switch (format) {
     case 'edn': {
-      const reader = new EdnReader((record, line) => sink.add(opFromRecord(record, { source, line })), { source, tokenLengthMax: options.lineLengthMax });
-      return reader;
+      // Op maps come as their entries (no object per op); anything else at top level is refused by opFromRecord.
+      return new EdnReader((record, line) => sink.add(opFromRecord(record, { source, line })), {
+        source,
+        tokenLengthMax: options.lineLengthMax,
+        onEntries: (entries, count, line) => sink.add(opFromEntries(entries, count, { source, line })),
+      });
     }
     case 'porcupine-kv':
       return porcupineKvReader(sink, { source, tokenLengthMax: options.lineLengthMax });

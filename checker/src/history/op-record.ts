@@ -32,30 +32,63 @@ export function opFromRecord(record: unknown, at: RecordPlace): Op {
     throw parseError(`expected an operation map, got ${describe(record)}`, at);
   }
   const r = record as Record<string, unknown>;
-  if (r.type === undefined || r.type === null) throw fieldError('type', 'missing type', at);
-  const value = r.value === undefined ? null : r.value;
-  let f = r.f;
+  return opFromFields(r.type, r.f, r.value, r.process, r.time, r.node, r.session, r.user, r.phase, r.error, at);
+}
+
+/**
+ * `opFromRecord` for a map given as its entries, `[name, value, name, value, ...]` (the first
+ * `count` items; a name given twice takes its last value, as in a map): the EDN reader hands
+ * each op map over so, sparing an object per op that would only be read once.
+ */
+export function opFromEntries(entries: readonly unknown[], count: number, at: RecordPlace): Op {
+  let type: unknown, f: unknown, value: unknown, process: unknown, time: unknown;
+  let node: unknown, session: unknown, user: unknown, phase: unknown, error: unknown;
+  for (let i = 0; i < count; i += 2) {
+    const v = entries[i + 1];
+    switch (entries[i] as string) {
+      case 'type': type = v; break;
+      case 'f': f = v; break;
+      case 'value': value = v; break;
+      case 'process': process = v; break;
+      case 'time': time = v; break;
+      case 'node': node = v; break;
+      case 'session': session = v; break;
+      case 'user': user = v; break;
+      case 'phase': phase = v; break;
+      case 'error': error = v; break;
+      default: // unknown keys are ignored
+    }
+  }
+  return opFromFields(type, f, value, process, time, node, session, user, phase, error, at);
+}
+
+/** An op from its known fields, each undefined when absent. */
+function opFromFields(type: unknown, fField: unknown, valueField: unknown, processField: unknown, timeField: unknown,
+  node: unknown, session: unknown, user: unknown, phase: unknown, error: unknown, at: RecordPlace): Op {
+  if (type === undefined || type === null) throw fieldError('type', 'missing type', at);
+  const value = valueField === undefined ? null : valueField;
+  let f = fField;
   if (f === undefined && isMicroOpList(value)) f = 'txn';
   // A process id beyond 2^53 stays exact as its digits: pairing only compares ids.
-  const process = typeof r.process === 'bigint' ? r.process.toString() : r.process;
-  const op: Op = { index: 0, process: process as ProcessId, type: r.type as OpType, f: f as string, value };
+  const process = typeof processField === 'bigint' ? processField.toString() : processField;
+  const op: Op = { index: 0, process: process as ProcessId, type: type as OpType, f: f as string, value };
   if (at.line !== undefined) op.line = at.line;
-  if (r.time !== undefined && r.time !== null) {
+  if (timeField !== undefined && timeField !== null) {
     // Times order and label operations; one beyond 2^53 ns (an epoch timestamp) is rounded to a double.
-    const time = typeof r.time === 'bigint' ? Number(r.time) : r.time;
-    if (typeof time !== 'number' || !Number.isFinite(time)) throw fieldError('time', `time must be a number, got ${describe(r.time)}`, at);
+    const time = typeof timeField === 'bigint' ? Number(timeField) : timeField;
+    if (typeof time !== 'number' || !Number.isFinite(time)) throw fieldError('time', `time must be a number, got ${describe(timeField)}`, at);
     op.time = time;
   }
-  if (r.node !== undefined && r.node !== null) op.node = idField('node', r.node, at);
-  if (r.session !== undefined && r.session !== null) op.session = idField('session', r.session, at);
-  if (r.user !== undefined && r.user !== null) op.user = idField('user', r.user, at);
-  if (r.phase !== undefined && r.phase !== null) {
-    if (typeof r.phase !== 'string') throw fieldError('phase', `phase must be a name, got ${describe(r.phase)}`, at);
-    op.phase = r.phase;
+  if (node !== undefined && node !== null) op.node = idField('node', node, at);
+  if (session !== undefined && session !== null) op.session = idField('session', session, at);
+  if (user !== undefined && user !== null) op.user = idField('user', user, at);
+  if (phase !== undefined && phase !== null) {
+    if (typeof phase !== 'string') throw fieldError('phase', `phase must be a name, got ${describe(phase)}`, at);
+    op.phase = phase;
   }
-  if (r.error !== undefined && r.error !== null) op.error = r.error;
+  if (error !== undefined && error !== null) op.error = error;
   // A missing process stays missing: the sink decides whether the history can do without.
-  if (r.process === undefined || r.process === null) delete (op as Partial<Op>).process;
+  if (processField === undefined || processField === null) delete (op as Partial<Op>).process;
   return op;
 }
 
