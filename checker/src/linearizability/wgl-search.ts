@@ -226,14 +226,19 @@ export class WglSearch<S> {
       }
       if ((e & 1) === 0) {
         const i = e >> 1;
+        // The entry after this call, for every way of passing it over (the list is unchanged until
+        // it is taken). Read once here, every path that passes it over has been run from the first
+        // step: a path the optimised code has never seen (the memo's first refusal) makes it bail
+        // out and be compiled again, on-stack as well.
+        const following = next[e]!;
         if (readOnly[i] === 1 && !read) {
-          e = next[e]!;
+          e = following;
           continue;
         }
         // Indeterminate twins go in the order of their calls (twins.ts says why that is complete).
         const twin = twinBefore[i]!;
         if (twin >= 0 && (bits[twin >>> 5]! & (1 << (twin & 31))) === 0) {
-          e = next[e]!;
+          e = following;
           continue;
         }
         const after = model.step(state, ops[i]!);
@@ -254,7 +259,14 @@ export class WglSearch<S> {
           window.highWord = Math.max(window.lowWord, high >>> 5);
           const n1 = this.h1 ^ k1[i]!;
           const n2 = this.h2 ^ k2[i]!;
-          if (this.cache.add(window, n1, n2, after as S, model.hash(after as S))) {
+          const added = this.cache.add(window, n1, n2, after as S, model.hash(after as S));
+          const full = this.cache.full;
+          // Out again whether the memo took the set or not (and back in when it did), for the same reason.
+          bits[w]! &= ~mask;
+          if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
+          if (added) {
+            bits[w]! |= mask;
+            if (info >= 0) infoBits[info >>> 5]! |= 1 << (info & 31);
             this.h1 = n1;
             this.h2 = n2;
             low = nextLow;
@@ -281,21 +293,19 @@ export class WglSearch<S> {
             e = next[head]!;
             continue;
           }
-          bits[w]! &= ~mask;
-          if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
           // Out of memory: stop before this call, as if the budget had run out.
-          if (this.cache.full) {
+          if (full) {
             fresh ||= read;
             break;
           }
           if (!read) {
-            e = next[e]!;
+            e = following;
             continue;
           }
           // The read was explored from here before and led nowhere: so does this point.
           read = false;
         } else {
-          e = next[e]!;
+          e = following;
           continue;
         }
       } else if (this.track) {
