@@ -161,6 +161,8 @@ export function porcupineKvReader(sink: OpSink, options: { source?: string; toke
   };
   let edn: EdnReader | undefined;
   const keys = new Map<string, string>();
+  /** Per key, the one `[key, nil]` value of every op with no value (a get's invocation): never changed, so shared. */
+  const nilValues = new Map<string, [string, null]>();
   const splitter = new LineSplitter((text, lineNo) => {
     if (edn === undefined) {
       const m = KV_LINE.exec(text);
@@ -170,8 +172,15 @@ export function porcupineKvReader(sink: OpSink, options: { source?: string; toke
         // One string per key, not one per op (a log has few keys).
         const captured = m[4]!;
         let key = keys.get(captured);
-        if (key === undefined) keys.set(captured, (key = captured));
-        sink.add({ index: 0, process: typeof process === 'bigint' ? process.toString() : process, type: knownName(m[2]!) as OpType, f: knownName(m[3]!), value: [key, m[5] ?? null], line: lineNo });
+        if (key === undefined) keys.set(key = ownString(captured), key);
+        let value: [string, string | null];
+        if (m[5] === undefined) {
+          value = nilValues.get(key)!;
+          if (value === undefined) nilValues.set(key, (value = [key, null]));
+        } else {
+          value = [key, ownString(m[5])];
+        }
+        sink.add({ index: 0, process: typeof process === 'bigint' ? process.toString() : process, type: knownName(m[2]!) as OpType, f: knownName(m[3]!), value, line: lineNo });
         return;
       }
       edn = new EdnReader((record, line) => add(record as Record<string, unknown>, line), options);
@@ -187,4 +196,14 @@ export function porcupineKvReader(sink: OpSink, options: { source?: string; toke
       edn?.end();
     },
   };
+}
+
+/**
+ * `text` as a string of its own. A regex capture of 13 characters or more is a slice of the text
+ * it was found in, which here is the whole 64 KiB chunk the line came from: a kept value (a get's
+ * result, long after appends) would keep every chunk of the file alive, and each young-generation
+ * collection would copy them (the 50,000-op kv log: 21 MiB kept after reading, 14.5 with copies).
+ */
+function ownString(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }

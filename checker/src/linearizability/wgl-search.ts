@@ -122,46 +122,24 @@ export class WglSearch<S> {
     this.track = options.trackCounterexample ?? true;
     this.finalPathsMax = options.finalPathsMax ?? 8;
     this.finalPathSteps = options.finalPathSteps ?? 10;
+    // The passes over the operations are functions of their own, not loops here: a constructor
+    // run for every partition gets its loops compiled on-stack while its class's instances are
+    // still changing shape, and that code then bails out at every later construction.
     this.required = new Uint8Array(n);
-    let remaining = 0;
-    for (let i = 0; i < n; i++) {
-      if (ops[i]!.ret !== Infinity) {
-        this.required[i] = 1;
-        remaining++;
-      }
-    }
-    this.remaining = remaining;
+    this.remaining = markRequired(ops, this.required);
 
     // Entry 2i is op i's call, 2i+1 its return; `head` is the sentinel.
     this.head = 2 * n;
     this.next = new Int32Array(2 * n + 1).fill(NONE);
     this.prev = new Int32Array(2 * n + 1).fill(NONE);
-    const returns: number[] = [];
-    for (let i = 0; i < n; i++) if (this.required[i] === 1) returns.push(i);
-    let inOrder = true;
-    for (let k = 1; k < returns.length && inOrder; k++) inOrder = ops[returns[k - 1]!]!.ret <= ops[returns[k]!]!.ret;
-    if (!inOrder) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
-    let last = this.head;
-    const link = (e: number): void => {
-      this.next[last] = e;
-      this.prev[e] = last;
-      last = e;
-    };
-    let r = 0;
-    for (let i = 0; i < n; i++) {
-      const call = ops[i]!.call;
-      while (r < returns.length && ops[returns[r]!]!.ret < call) link(2 * returns[r++]! + 1);
-      link(2 * i);
-    }
-    while (r < returns.length) link(2 * returns[r++]! + 1);
+    linkEntries(ops, this.required, this.next, this.prev, this.head);
 
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Uint32Array(words);
     this.infoPos = new Int32Array(n).fill(-1);
-    let infos = 0;
-    for (let i = 0; i < n; i++) if (this.required[i] === 0) this.infoPos[i] = infos++;
+    const infos = numberInfos(this.required, this.infoPos);
     this.infoBits = new Uint32Array(Math.ceil(infos / 32));
-    while (this.low < n && this.required[this.low] === 0) this.low++;
+    this.low = firstRequired(this.required);
     this.highAt = new Int32Array(n);
     this.window = { bits: this.bits, lowWord: 0, highWord: 0, infoBits: this.infoBits };
     ({ k1: this.k1, k2: this.k2 } = zobristKeys(n));
@@ -170,7 +148,7 @@ export class WglSearch<S> {
     this.stack = new Int32Array(n);
     this.forced = new Uint8Array(n);
     this.readOnly = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (model.isReadOnly(ops[i]!)) this.readOnly[i] = 1;
+    markReadOnly(ops, model, this.readOnly);
     this.twinBefore = twinsBefore(ops, this.required, this.readOnly, model.stepsByValue);
     this.stackStates = new Array<S>(n);
     this.best = new Int32Array(this.track ? n : 0);
@@ -248,14 +226,19 @@ export class WglSearch<S> {
       }
       if ((e & 1) === 0) {
         const i = e >> 1;
+        // The entry after this call, for every way of passing it over (the list is unchanged until
+        // it is taken). Read once here, every path that passes it over has been run from the first
+        // step: a path the optimised code has never seen (the memo's first refusal) makes it bail
+        // out and be compiled again, on-stack as well.
+        const following = next[e]!;
         if (readOnly[i] === 1 && !read) {
-          e = next[e]!;
+          e = following;
           continue;
         }
         // Indeterminate twins go in the order of their calls (twins.ts says why that is complete).
         const twin = twinBefore[i]!;
         if (twin >= 0 && (bits[twin >>> 5]! & (1 << (twin & 31))) === 0) {
-          e = next[e]!;
+          e = following;
           continue;
         }
         const after = model.step(state, ops[i]!);
@@ -276,7 +259,14 @@ export class WglSearch<S> {
           window.highWord = Math.max(window.lowWord, high >>> 5);
           const n1 = this.h1 ^ k1[i]!;
           const n2 = this.h2 ^ k2[i]!;
-          if (this.cache.add(window, n1, n2, after as S, model.hash(after as S))) {
+          const added = this.cache.add(window, n1, n2, after as S, model.hash(after as S));
+          const full = this.cache.full;
+          // Out again whether the memo took the set or not (and back in when it did), for the same reason.
+          bits[w]! &= ~mask;
+          if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
+          if (added) {
+            bits[w]! |= mask;
+            if (info >= 0) infoBits[info >>> 5]! |= 1 << (info & 31);
             this.h1 = n1;
             this.h2 = n2;
             low = nextLow;
@@ -303,21 +293,19 @@ export class WglSearch<S> {
             e = next[head]!;
             continue;
           }
-          bits[w]! &= ~mask;
-          if (info >= 0) infoBits[info >>> 5]! &= ~(1 << (info & 31));
           // Out of memory: stop before this call, as if the budget had run out.
-          if (this.cache.full) {
+          if (full) {
             fresh ||= read;
             break;
           }
           if (!read) {
-            e = next[e]!;
+            e = following;
             continue;
           }
           // The read was explored from here before and led nowhere: so does this point.
           read = false;
         } else {
-          e = next[e]!;
+          e = following;
           continue;
         }
       } else if (this.track) {
@@ -466,6 +454,66 @@ class LazyFinalPath<S> implements RawFinalPath {
       return { op, get reason() { return failed?.reason ?? 'explored already from this state (memoised): no order continues from it'; } };
     }));
   }
+}
+
+/** Marks the operations that must return (all but `info`); returns how many. */
+function markRequired(ops: readonly Operation[], required: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < ops.length; i++) {
+    if (ops[i]!.ret !== Infinity) {
+      required[i] = 1;
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Links the calls and returns (entry 2i is op i's call, 2i+1 its return) in time order after `head`. */
+function linkEntries(ops: readonly Operation[], required: Uint8Array, next: Int32Array, prev: Int32Array, head: number): void {
+  const n = ops.length;
+  const returns: number[] = [];
+  for (let i = 0; i < n; i++) if (required[i] === 1) returns.push(i);
+  let inOrder = true;
+  for (let k = 1; k < returns.length && inOrder; k++) inOrder = ops[returns[k - 1]!]!.ret <= ops[returns[k]!]!.ret;
+  if (!inOrder) returns.sort((a, b) => ops[a]!.ret - ops[b]!.ret);
+  let last = head;
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const call = ops[i]!.call;
+    while (r < returns.length && ops[returns[r]!]!.ret < call) {
+      const e = 2 * returns[r++]! + 1;
+      next[last] = e;
+      prev[e] = last;
+      last = e;
+    }
+    next[last] = 2 * i;
+    prev[2 * i] = last;
+    last = 2 * i;
+  }
+  while (r < returns.length) {
+    const e = 2 * returns[r++]! + 1;
+    next[last] = e;
+    prev[e] = last;
+    last = e;
+  }
+}
+
+/** Numbers the `info` operations (those not required) in `infoPos`; returns how many. */
+function numberInfos(required: Uint8Array, infoPos: Int32Array): number {
+  let infos = 0;
+  for (let i = 0; i < required.length; i++) if (required[i] === 0) infoPos[i] = infos++;
+  return infos;
+}
+
+/** The first required operation (`required.length` when none). */
+function firstRequired(required: Uint8Array): number {
+  let low = 0;
+  while (low < required.length && required[low] === 0) low++;
+  return low;
+}
+
+function markReadOnly<S>(ops: readonly Operation[], model: CompleteModel<S>, readOnly: Uint8Array): void {
+  for (let i = 0; i < ops.length; i++) if (model.isReadOnly(ops[i]!)) readOnly[i] = 1;
 }
 
 /** A power of two from 256 to 65,536 entries, at least `operations` below the cap (a hard search outgrows any guess). */
