@@ -86,6 +86,11 @@ describe('EDN histories', () => {
     expect(parseFailure('{:process 0, :type :invoke, :f :read, :value}').message).toContain('line 1: cannot parse history: malformed EDN: the map opened at line 1 has a key without a value');
   });
 
+  it('gives a namespaced op map (#:ns{…}) its namespace, so its :ns/type is not taken for :type', () => {
+    expect(parseFailure('#:foo{:process 0, :type :invoke, :f :read, :value nil}').message).toContain('missing type');
+    expect(parseFailure('[#:foo{:process 0, :type :invoke, :f :read, :value nil}]').message).toContain('missing type');
+  });
+
   it('reads maps spread over several lines and gives each op the line it starts on', () => {
     const h = edn(`[{:process 0, :type :invoke, :f :write, :value 1}
  {:process :nemesis,
