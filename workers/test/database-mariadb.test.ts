@@ -56,7 +56,7 @@ describe.skipIf(!ready)('MariaDB 10.11 (InnoDB), measured', () => {
   });
 
   it('killing its own connections mid-transaction gives info operations, never a false anomaly', async () => {
-    const r = await run({ workload: 'rw-register', isolation: 'serializable', seed: 21, killEveryMs: 30, ops: 300 });
+    const r = await run({ workload: 'rw-register', isolation: 'serializable', seed: 21, killEveryMs: 10, ops: 600 });
     expect(r.facts.kills).toBeGreaterThan(0);
     expect(r.facts.info).toBeGreaterThan(0);
     expect(r.report.verdict.outcome, r.report.verdict.summary).toBe('ok');
