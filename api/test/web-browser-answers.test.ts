@@ -170,14 +170,25 @@ describe.runIf(chromiumHere)(`the pages answer in Debian's Chromium (${backend})
     await panel.waitFor({ state: 'visible' });
     expect(await panel.locator('[data-lin-title]').textContent()).toBe(`Longest linearizable prefix: 1 of ${cx.prefix.length} step(s) chosen`);
     expect(await panel.locator('li').allTextContents()).toEqual([`${cx.prefix[0]!.op.description} · state after: ${cx.prefix[0]!.state}`]);
+    // The page redraws on hashchange, after the click returns: each click waits for its step, or the
+    // second would follow the first one's stale "next" link.
+    const panelSteps = async (n: number): Promise<void> => {
+      await tab.waitForFunction((k) => document.querySelectorAll('#lin-panel li').length === k, n, { timeout: 5_000 }).catch(() => undefined);
+      expect(await panel.locator('li').count()).toBe(n);
+    };
+    const panelTitle = async (title: string): Promise<void> => {
+      await tab.waitForFunction((t) => document.querySelector('#lin-panel [data-lin-title]')?.textContent === t, title, { timeout: 5_000 }).catch(() => undefined);
+      expect(await panel.locator('[data-lin-title]').textContent()).toBe(title);
+    };
     await panel.locator('[data-lin-next]').click();
+    await panelSteps(2);
     await panel.locator('[data-lin-next]').click();
-    expect(await panel.locator('li').count()).toBe(3);
+    await panelSteps(3);
     // The first steps lie before the witness: the view followed them there.
     expect(await tab.locator('#timeline g.steps text.step-no').allTextContents()).toEqual(['1', '2', '3']);
     // The whole prefix: every step outlined on key "3" (this view), the steps near the witness numbered in view, each state in the panel.
     await tab.goto(`${base}/ui/jobs/${ids.c50}?timeline=key#lin-prefix-${cx.prefixLength}`);
-    await panel.waitFor({ state: 'visible' });
+    await panelTitle(`Longest linearizable prefix: ${cx.prefix.length} of ${cx.prefix.length} step(s) chosen`);
     const items = await panel.locator('li').allTextContents();
     expect(items).toEqual(cx.prefix.map((s) => `${s.op.description} · state after: ${s.state}`));
     expect(await tab.locator('#timeline rect.lin').count()).toBe(cx.prefix.length);
@@ -189,11 +200,13 @@ describe.runIf(chromiumHere)(`the pages answer in Debian's Chromium (${backend})
     const path = cx.finalPaths[0]!;
     await tab.click(`a[href="#lin-path-0-${path.steps.length + 1}"]`);
     await tab.waitForURL(new RegExp(`#lin-path-0-${path.steps.length + 1}$`));
-    expect(await panel.locator('[data-lin-title]').textContent()).toBe(`${cx.finalPaths.length > 1 ? 'Path 1' : 'Final path'}: ${path.steps.length + 1} of ${path.steps.length + 1} step(s) chosen`);
+    const pathTitle = `${cx.finalPaths.length > 1 ? 'Path 1' : 'Final path'}: ${path.steps.length + 1} of ${path.steps.length + 1} step(s) chosen`;
+    await panelTitle(pathTitle);
     expect(await panel.locator('li').last().textContent()).toBe(`✕ ${path.blocked.description} cannot go next`);
     expect(await tab.locator('#timeline g.steps text.step-x').count()).toBe(1);
     // Cleared: no steps drawn, the timeline no longer pinned.
     await panel.locator('a[href="#timeline"]').click();
+    await tab.waitForFunction(() => document.querySelector('#lin-panel')?.hasAttribute('hidden') === true, undefined, { timeout: 5_000 }).catch(() => undefined);
     expect(await tab.locator('#timeline g.steps > *').count()).toBe(0);
     expect(await elementsWiderThanViewport(tab)).toEqual([]);
   });
