@@ -172,12 +172,16 @@ describe.runIf(chromiumHere)(`the pages answer in Debian's Chromium (${backend})
     expect(await panel.locator('li').allTextContents()).toEqual([`${cx.prefix[0]!.op.description} · state after: ${cx.prefix[0]!.state}`]);
     // The page redraws on hashchange, after the click returns: each click waits for its step, or the
     // second would follow the first one's stale "next" link.
+    // These functions run in the page (Playwright sends their source; the page's CSP refuses strings to
+    // eval), so they name nothing of the test's; its TypeScript has no DOM types, hence the cast.
+    type PageNode = { textContent: string | null; hasAttribute(name: string): boolean };
+    type PageWindow = { document: { querySelector(s: string): PageNode | null; querySelectorAll(s: string): { length: number } } };
     const panelSteps = async (n: number): Promise<void> => {
-      await tab.waitForFunction((k) => document.querySelectorAll('#lin-panel li').length === k, n, { timeout: 5_000 }).catch(() => undefined);
+      await tab.waitForFunction((k) => (globalThis as unknown as PageWindow).document.querySelectorAll('#lin-panel li').length === k, n, { timeout: 5_000 }).catch(() => undefined);
       expect(await panel.locator('li').count()).toBe(n);
     };
     const panelTitle = async (title: string): Promise<void> => {
-      await tab.waitForFunction((t) => document.querySelector('#lin-panel [data-lin-title]')?.textContent === t, title, { timeout: 5_000 }).catch(() => undefined);
+      await tab.waitForFunction((t) => (globalThis as unknown as PageWindow).document.querySelector('#lin-panel [data-lin-title]')?.textContent === t, title, { timeout: 5_000 }).catch(() => undefined);
       expect(await panel.locator('[data-lin-title]').textContent()).toBe(title);
     };
     await panel.locator('[data-lin-next]').click();
@@ -206,7 +210,7 @@ describe.runIf(chromiumHere)(`the pages answer in Debian's Chromium (${backend})
     expect(await tab.locator('#timeline g.steps text.step-x').count()).toBe(1);
     // Cleared: no steps drawn, the timeline no longer pinned.
     await panel.locator('a[href="#timeline"]').click();
-    await tab.waitForFunction(() => document.querySelector('#lin-panel')?.hasAttribute('hidden') === true, undefined, { timeout: 5_000 }).catch(() => undefined);
+    await tab.waitForFunction(() => (globalThis as unknown as PageWindow).document.querySelector('#lin-panel')?.hasAttribute('hidden') === true, undefined, { timeout: 5_000 }).catch(() => undefined);
     expect(await tab.locator('#timeline g.steps > *').count()).toBe(0);
     expect(await elementsWiderThanViewport(tab)).toEqual([]);
   });
