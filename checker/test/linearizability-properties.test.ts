@@ -168,6 +168,24 @@ describe('linearizability of counters with timed-out increments', () => {
   it('agrees with a brute-force checker', () => agreesWithBruteForce(counterHistory, 'counter', 0));
 });
 
+/**
+ * Counters many clients raise together, nearly every increment acknowledged: an increment called
+ * and returned before another is its twin, which the search takes first (twins.ts), and reads pin
+ * the count between them. Against brute force, which tries every order.
+ */
+describe('linearizability of counters raised by many clients together', () => {
+  const crowded = { process: fc.integer({ min: 0, max: 5 }), call: fc.integer({ min: 0, max: 12 }), duration: fc.integer({ min: 1, max: 10 }) };
+  const counterHistory = fc.array(
+    fc.record({ ...crowded, f: fc.constantFrom('add', 'add', 'add', 'read'), status: fc.constantFrom('ok', 'ok', 'ok', 'info'), amount: fc.constantFrom(1, 1, 2), read: fc.integer({ min: 0, max: 8 }) }),
+    { minLength: 1, maxLength: 10 },
+  ).map((plans) => historyOfPlans(plans.map((p) => {
+    const read = p.f === 'read';
+    return { ...p, input: read ? null : p.amount, status: (read ? 'ok' : p.status) as Op['type'], output: read ? p.read : p.amount };
+  })));
+
+  it('agrees with a brute-force checker', () => agreesWithBruteForce(counterHistory, 'counter', 0));
+});
+
 /** Small kv histories, many timed out: the search (split per key, twins of equal puts and appends in call order) against brute force on the whole store. */
 describe('linearizability of kv stores with timed-out writes', () => {
   const kvHistory = fc.array(

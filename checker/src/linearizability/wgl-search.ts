@@ -1,7 +1,7 @@
 import type { Operation } from '../history/op.js';
 import { isInconsistent, type CompleteModel } from '../models/model.js';
 import { firstRequired, linkEntries, markReadOnly, markRequired, numberInfos } from './search-layout.js';
-import { twinsBefore } from './twins.js';
+import { findTwins } from './twins.js';
 import { VisitedCache, type LinearizedWindow } from './visited-cache.js';
 import { zobristKeys } from './zobrist.js';
 
@@ -86,10 +86,14 @@ export class WglSearch<S> {
   private readonly forced: Uint8Array;
   private readonly readOnly: Uint8Array;
   /**
-   * For an indeterminate op of a model that steps by value: the previous indeterminate op (by
-   * call) with the same f and input, or -1. It must be linearized first (see `run`).
+   * For an op of a model that steps by value: an earlier op of its kind (same f, input, output and
+   * status) that returns no later, or -1. It must be linearized first (see `run`, and twins.ts).
    */
   private readonly twinBefore: Int32Array;
+  /** Completed ops' kinds, which ops overlap a later twin, and when each returns (see `run`). */
+  private readonly twinKind: Int32Array;
+  private readonly crowded: Uint8Array;
+  private readonly rets: Float64Array;
   private readonly stackStates: S[];
   private depth = 0;
   /** The search stands at a point not yet scanned for a read to force (see `run`). */
@@ -148,7 +152,8 @@ export class WglSearch<S> {
     this.forced = new Uint8Array(n);
     this.readOnly = new Uint8Array(n);
     markReadOnly(ops, model, this.readOnly);
-    this.twinBefore = twinsBefore(ops, this.required, this.readOnly, model.stepsByValue);
+    ({ before: this.twinBefore, kind: this.twinKind, crowded: this.crowded } = findTwins(ops, this.required, this.readOnly, model.stepsByValue));
+    this.rets = Float64Array.from(ops, (op) => op.ret);
     this.stackStates = new Array<S>(n);
     this.best = new Int32Array(this.track ? n : 0);
     this.state = model.init();
@@ -189,7 +194,7 @@ export class WglSearch<S> {
   run(budget: number): SearchStatus {
     if (this.status !== 'running') return this.status;
     this.cache.full = false;
-    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size, forced, readOnly, twinBefore } = this;
+    const { next, prev, ops, model, required, bits, k1, k2, stack, stackStates, head, infoPos, infoBits, highAt, window, size, forced, readOnly, twinBefore, twinKind, crowded, rets } = this;
     let e = this.cursor;
     let low = this.low;
     let state = this.state;
@@ -234,9 +239,15 @@ export class WglSearch<S> {
           e = following;
           continue;
         }
-        // Indeterminate twins go in the order of their calls (twins.ts says why that is complete).
+        // A twin goes after the earlier one of its kind (twins.ts says why that is complete).
         const twin = twinBefore[i]!;
         if (twin >= 0 && (bits[twin >>> 5]! & (1 << (twin & 31))) === 0) {
+          e = following;
+          continue;
+        }
+        // So does one with a twin called later that returns first and could be taken here instead:
+        // its call lies ahead, before any return. A short look ahead; beyond it, the op is tried.
+        if (crowded[i] === 1 && twinAhead(next, following, twinKind, rets, twinKind[i]!, rets[i]!)) {
           e = following;
           continue;
         }
@@ -467,4 +478,18 @@ function sortedByCall(operations: readonly Operation[]): Operation[] {
   const ops = operations.slice();
   for (let i = 1; i < ops.length; i++) if (ops[i - 1]!.call > ops[i]!.call) return ops.sort((a, b) => a.call - b.call);
   return ops;
+}
+
+/** How many entries `twinAhead` looks at. */
+const AHEAD_MAX = 32;
+
+/** Among the calls from `from` on, before any return entry (and within AHEAD_MAX): one of this kind that returns before `ret`? */
+function twinAhead(next: Int32Array, from: number, kinds: Int32Array, rets: Float64Array, kind: number, ret: number): boolean {
+  let r = from;
+  for (let k = 0; k < AHEAD_MAX && r !== NONE && (r & 1) === 0; k++) {
+    const j = r >> 1;
+    if (kinds[j] === kind && rets[j]! < ret) return true;
+    r = next[r]!;
+  }
+  return false;
 }

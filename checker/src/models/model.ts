@@ -99,8 +99,8 @@ export interface Model<S = unknown> {
   isReadOnly?(op: Operation): boolean;
   /**
    * True when `step` reads only an operation's f, input, output and status (never its process,
-   * times or id). Two indeterminate operations with equal f and input then step alike, and the
-   * search tries them in the order of their calls only (see wgl-search.ts). Absent: false.
+   * times or id). Two operations with equal f, input, output and status then step alike, and the
+   * search takes one called and returned before the other first (see twins.ts). Absent: false.
    */
   readonly stepsByValue?: boolean;
   describeOperation?(op: Operation): string;
