@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../src/run.js';
 import type { RunSpec } from '../src/run/spec.js';
 
+type Replay = { name: string; spec: Partial<RunSpec> & { protocol: string; nemesis: string; seed: number } };
+
 /**
  * Swarm regressions: zk-counter runs of 139 to 584 operations came out unknown (the search's time
  * or memory limit), because dozens of increments timed out and the search tried every subset and
  * order of them. Timed-out increments of one amount are twins the search now orders by call only
  * (wgl-search.ts, models that step by value), and these histories are decided.
  */
-const REPLAYS: { name: string; spec: Partial<RunSpec> & { protocol: string; nemesis: string; seed: number } }[] = [
+const REPLAYS: Replay[] = [
   {
     name: 'partition-majority-ring seed 296487592, 139 ops, 7 servers',
     spec: { protocol: 'zk-counter', nemesis: 'partition-majority-ring', seed: 296487592, ops: 139, nodes: 7, clients: 10, concurrency: 3, timeoutMs: 2109, network: { lossProbability: 0.082, duplicateProbability: 0.038 }, clockDriftPpmMax: 228_000 },
@@ -23,17 +25,23 @@ const REPLAYS: { name: string; spec: Partial<RunSpec> & { protocol: string; neme
   },
 ];
 
-describe('zk-counter with many timed-out increments', () => {
-  for (const { name, spec } of REPLAYS) {
-    it(`${name}: decided, linearizable`, async () => {
-      const r = await run(spec);
-      const indeterminate = r.history.operations.filter((o) => o.f === 'add' && o.status === 'info').length;
-      expect(indeterminate, 'the run has the timed-out increments that made it hard').toBeGreaterThanOrEqual(10);
-      expect(r.report.linearizability?.outcome).toBe('ok');
-      expect(r.report.verdict.outcome).toBe('ok');
-    });
-  }
-});
+/** Each replay is decided, linearizable, within a few million search steps (by the search, not by luck within a time limit), and has the increments of `status` that made it hard. */
+function replays(title: string, list: readonly Replay[], hard: { status: 'info' | 'ok'; atLeast: number; what: string }): void {
+  describe(title, () => {
+    for (const { name, spec } of list) {
+      it(`${name}: decided, linearizable`, async () => {
+        const r = await run(spec);
+        const increments = r.history.operations.filter((o) => o.f === 'add' && o.status === hard.status).length;
+        expect(increments, `the run has the ${hard.what} that made it hard`).toBeGreaterThanOrEqual(hard.atLeast);
+        expect(r.report.linearizability?.outcome, r.report.verdict.summary).toBe('ok');
+        expect(r.report.verdict.outcome).toBe('ok');
+        expect(r.report.linearizability?.stats.steps ?? Infinity).toBeLessThan(5_000_000);
+      });
+    }
+  });
+}
+
+replays('zk-counter with many timed-out increments', REPLAYS, { status: 'info', atLeast: 10, what: 'timed-out increments' });
 
 /**
  * Swarm regressions (root seed 20261204): zk-counter runs of 88 to 569 operations, 30 processes,
@@ -42,7 +50,7 @@ describe('zk-counter with many timed-out increments', () => {
  * acknowledged increments where one could go wherever the other goes and returns first are
  * twins as well (twins.ts); each run is now decided in well under a second of search.
  */
-const CROWDED: { name: string; spec: Partial<RunSpec> & { protocol: string; nemesis: string; seed: number } }[] = [
+const CROWDED: Replay[] = [
   {
     name: 'crash-minority seed 4113369531, 88 ops, 6 servers',
     spec: { protocol: 'zk-counter', nemesis: 'crash-minority', seed: 4113369531, ops: 88, nodes: 6, clients: 10, concurrency: 3, timeoutMs: 907 },
@@ -61,16 +69,4 @@ const CROWDED: { name: string; spec: Partial<RunSpec> & { protocol: string; neme
   },
 ];
 
-describe('zk-counter with many acknowledged increments at once', () => {
-  for (const { name, spec } of CROWDED) {
-    it(`${name}: decided, linearizable`, async () => {
-      const r = await run(spec);
-      const acknowledged = r.history.operations.filter((o) => o.f === 'add' && o.status === 'ok').length;
-      expect(acknowledged, 'the run has the overlapping increments that made it hard').toBeGreaterThanOrEqual(30);
-      expect(r.report.linearizability?.outcome, r.report.verdict.summary).toBe('ok');
-      expect(r.report.verdict.outcome).toBe('ok');
-      // Decided by the search, not by luck within a time limit: a few million steps at most.
-      expect(r.report.linearizability?.stats.steps ?? Infinity).toBeLessThan(5_000_000);
-    });
-  }
-});
+replays('zk-counter with many acknowledged increments at once', CROWDED, { status: 'ok', atLeast: 30, what: 'overlapping increments' });

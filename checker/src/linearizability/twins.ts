@@ -65,19 +65,28 @@ export function findTwins(ops: readonly Operation[], required: Uint8Array, readO
   return { before, kind, crowded };
 }
 
-/** Same f, status, input and output: the two step alike (the model steps by value). */
+/** How many values two ops' input and output may hold for their comparison; beyond it they are not twins. */
+const COMPARE_ITEMS_MAX = 16;
+
+/**
+ * Same f, status, input and output: the two step alike (the model steps by value). Each op is
+ * compared with up to TWIN_SCAN_MAX others, so the comparison is bounded: values larger than
+ * COMPARE_ITEMS_MAX items, or objects other than arrays (unless the same one), are taken as
+ * different. Never unsound: ops not taken for twins are only searched in more orders.
+ */
 function sameKind(a: Operation, b: Operation): boolean {
-  return a.f === b.f && a.status === b.status && sameValue(a.input, b.input) && sameValue(a.output, b.output);
+  if (a.f !== b.f || a.status !== b.status) return false;
+  budget = COMPARE_ITEMS_MAX;
+  return sameValue(a.input, b.input) && sameValue(a.output, b.output);
 }
 
+let budget = 0;
+
 function sameValue(a: unknown, b: unknown): boolean {
+  if (--budget < 0) return false;
   if (a === b) return true;
-  // Primitives are equal only when identical (a bigint and a number are not twins: kept apart is never unsound).
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    for (let k = 0; k < a.length; k++) if (!sameValue(a[k], b[k])) return false;
-    return true;
-  }
-  return stableStringify(a) === stableStringify(b);
+  // Primitives are equal only when identical (a bigint and a number are not twins).
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (!sameValue(a[k], b[k])) return false;
+  return true;
 }
